@@ -1,0 +1,88 @@
+// The narrow boundary between supervision logic and the operating system's processes.
+// The real implementation (linux-process-driver) spawns and tracks; fake-process-driver is for logic tests.
+import type { Readable } from "node:stream";
+
+/** How every process of one launch is found again: a cgroup v2 directory, or a process group. */
+export type ProcessTracking =
+  | { readonly kind: "cgroup"; readonly path: string }
+  | { readonly kind: "process-group"; readonly pgid: number };
+
+export interface LaunchUser {
+  readonly uid: number;
+  readonly gid: number;
+  /** Login name, used for diagnostics only. */
+  readonly name: string;
+}
+
+export interface LaunchRequest {
+  /**
+   * Host-unique name of this launch's tracking unit, e.g. "alice/web" or "alice/web.health".
+   * The driver derives the cgroup name from it.
+   */
+  readonly unit: string;
+  /** Run as `/bin/sh -c <command>` in the foreground. */
+  readonly command: string;
+  /** Absolute directory the command starts in. */
+  readonly cwd: string;
+  /** The complete environment; nothing of the agent's own environment leaks in. */
+  readonly env: Readonly<Record<string, string>>;
+  /** null: run as the agent's own user (embedded mode as a normal user). */
+  readonly user: LaunchUser | null;
+}
+
+export interface ExitStatus {
+  /** Exit code, or null when a signal ended the process. */
+  readonly code: number | null;
+  /** Signal name such as "SIGKILL", or null. */
+  readonly signal: string | null;
+  readonly at: number;
+}
+
+export interface LaunchedProcess {
+  readonly pid: number;
+  readonly tracking: ProcessTracking;
+  readonly startedAt: number;
+  /** stdout and stderr of the service through one pipe, so writes up to PIPE_BUF stay whole. */
+  readonly output: Readable;
+  /** Resolves when the main process has exited (other processes of the unit may remain). */
+  readonly exited: Promise<ExitStatus>;
+}
+
+/** A launch refused before the command could run: missing user, directory or shell. */
+export class StartFailure extends Error {
+  constructor(
+    readonly reason: "missing-user" | "missing-directory" | "spawn-failed",
+    message: string,
+  ) {
+    super(message);
+    this.name = "StartFailure";
+  }
+}
+
+export interface ObservedProcess {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly user: string;
+  readonly command: string;
+  readonly cpuPercent: number;
+  readonly rssBytes: number;
+}
+
+export interface ProcessDriver {
+  /** Starts the command; rejects with StartFailure when it cannot be started at all. */
+  launch(request: LaunchRequest): Promise<LaunchedProcess>;
+  /** Sends a signal to one process. Unknown or already-gone pids are ignored. */
+  signalProcess(pid: number, signal: string): void;
+  /** Sends a signal to every process of the unit. */
+  signalAll(tracking: ProcessTracking, signal: string): Promise<void>;
+  /** SIGKILLs every process of the unit (cgroup.kill where available). */
+  killAll(tracking: ProcessTracking): Promise<void>;
+  /** Pids of every process still in the unit. */
+  listPids(tracking: ProcessTracking): Promise<number[]>;
+  /** Resolves true once the unit has no process left, false after timeoutMs. */
+  waitEmpty(tracking: ProcessTracking, timeoutMs: number): Promise<boolean>;
+  /** pid, ppid, user, command, CPU % and RSS of every process of the unit. */
+  inspect(tracking: ProcessTracking): Promise<ObservedProcess[]>;
+  /** Removes what tracked the unit (its cgroup) once it is empty. */
+  release(tracking: ProcessTracking): Promise<void>;
+}
