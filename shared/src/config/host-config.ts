@@ -1,0 +1,89 @@
+// The agent's host configuration: compileHostConfig turns the operator's settings (parsed JSON or
+// YAML, snake_case) into a fully defaulted CompiledHostConfig, or errors naming each broken field.
+import type { Compiled, FieldError } from "../errors.js";
+import { type ConfigSection, ConfigSection as Section, isVariableName } from "./config-readers.js";
+import { compileLanguagePaths, type LanguagePaths } from "./language-paths.js";
+import { type CompiledRestartPolicy, compileRestartPolicy } from "./restart-policy-config.js";
+
+export interface CompiledLogRotation {
+  /** A service log is rotated once it reaches this size. */
+  readonly maxBytes: number;
+  /** Rotated files kept besides the current one. */
+  readonly keepFiles: number;
+}
+
+export interface CompiledHostConfig {
+  readonly restartPolicy: CompiledRestartPolicy;
+  /** Stop timeout for what the agent ends on its own (a daemonised command's leftovers, a previous run's processes). */
+  readonly stopTimeoutMs: number;
+  /** Every service's environment starts from this. */
+  readonly baseEnvironment: Readonly<Record<string, string>>;
+  readonly languagePaths: LanguagePaths;
+  readonly logRotation: CompiledLogRotation;
+  /** Grace before the first health check when a service's spec leaves it at 0. */
+  readonly healthCheckGraceMs: number;
+  /** cgroup v2 directory the agent creates service cgroups under; null: the agent's own cgroup. */
+  readonly cgroupRoot: string | null;
+  /** Where the agent records what it launched, so a restarted agent finds its previous run's processes. */
+  readonly stateDir: string;
+  /** Process lists (CPU %, RSS) in status are sampled at most this often per service. */
+  readonly processSampleIntervalMs: number;
+}
+
+export const DEFAULT_BASE_ENVIRONMENT: Readonly<Record<string, string>> = {
+  PATH: "/usr/local/bin:/usr/bin:/bin",
+  LANG: "C.UTF-8",
+};
+
+const HOUR_MS = 3_600_000;
+
+const KNOWN = [
+  "restart_policy",
+  "stop_timeout_ms",
+  "base_environment",
+  "language_paths",
+  "log_rotation",
+  "health_check_grace_ms",
+  "cgroup_root",
+  "state_dir",
+  "process_sample_interval_ms",
+] as const;
+
+export function compileHostConfig(input: unknown = {}): Compiled<CompiledHostConfig> {
+  const errors: FieldError[] = [];
+  const root = Section.root(input, errors);
+  root.rejectUnknown(KNOWN);
+  const value: CompiledHostConfig = {
+    restartPolicy: compileRestartPolicy(root.section("restart_policy")),
+    stopTimeoutMs: root.integer("stop_timeout_ms", 10_000, 0, HOUR_MS),
+    baseEnvironment: compileBaseEnvironment(root),
+    languagePaths: compileLanguagePaths(root),
+    logRotation: compileLogRotation(root.section("log_rotation")),
+    healthCheckGraceMs: root.integer("health_check_grace_ms", 5_000, 0, HOUR_MS),
+    cgroupRoot: root.absolutePath("cgroup_root", null),
+    stateDir: root.absolutePath("state_dir", "/var/lib/vigil/agent"),
+    processSampleIntervalMs: root.integer("process_sample_interval_ms", 2_000, 0, HOUR_MS),
+  };
+  return errors.length === 0 ? { ok: true, value } : { ok: false, errors };
+}
+
+function compileBaseEnvironment(root: ConfigSection): Readonly<Record<string, string>> {
+  const given = root.object("base_environment");
+  if (given === undefined) return DEFAULT_BASE_ENVIRONMENT;
+  const section = root.section("base_environment");
+  const environment: Record<string, string> = {};
+  for (const [name, value] of Object.entries(given)) {
+    if (!isVariableName(name)) section.fail(name, "must be an environment variable name ([A-Za-z_][A-Za-z0-9_]*)");
+    else if (typeof value !== "string" || value.includes("\0")) section.fail(name, "must be a string without NUL characters");
+    else environment[name] = value;
+  }
+  return environment;
+}
+
+function compileLogRotation(section: ConfigSection): CompiledLogRotation {
+  section.rejectUnknown(["max_bytes", "keep_files"]);
+  return {
+    maxBytes: section.integer("max_bytes", 10 * 1024 * 1024, 4_096, 2 ** 40),
+    keepFiles: section.integer("keep_files", 5, 1, 100),
+  };
+}
