@@ -17,8 +17,8 @@ function errorsOf(input: unknown): string[] {
   return result.ok ? [] : result.errors.map((error) => `${error.field}: ${error.rule}`);
 }
 
-describe("compileHostConfig", () => {
-  it("defaults every threshold when the config is empty", () => {
+void describe("compileHostConfig", () => {
+  void it("defaults every threshold when the config is empty", () => {
     const config = compileOk({});
     assert.deepEqual(config.restartPolicy, {
       firstRestartDelayMs: 0,
@@ -38,7 +38,7 @@ describe("compileHostConfig", () => {
     assert.equal(config.stateDir, "/var/lib/vigil/agent");
   });
 
-  it("takes the operator's values and maps language versions to PATH directories", () => {
+  void it("takes the operator's values and maps language versions to PATH directories", () => {
     const config = compileOk({
       restart_policy: { max_failures: 3, failure_window_ms: 5000, backoff_cap_ms: 2000 },
       stop_timeout_ms: 500,
@@ -76,12 +76,12 @@ describe("compileHostConfig", () => {
     ["a restart policy that is a string", { restart_policy: "fast" }, "restart_policy: must be an object"],
   ];
   for (const [what, input, expected] of invalid) {
-    it(`rejects ${what} naming the field`, () => {
+    void it(`rejects ${what} naming the field`, () => {
       assert.deepEqual(errorsOf(input), [expected]);
     });
   }
 
-  it("reports every broken field at once", () => {
+  void it("reports every broken field at once", () => {
     assert.deepEqual(errorsOf({ stop_timeout_ms: "10s", log_rotation: { keep_files: 0 } }), [
       "stop_timeout_ms: must be an integer",
       "log_rotation.keep_files: must be between 1 and 100",

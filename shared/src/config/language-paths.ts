@@ -8,7 +8,7 @@ export type LanguagePaths = Readonly<Record<string, Readonly<Record<string, read
 export function compileLanguagePaths(root: ConfigSection): LanguagePaths {
   const section = root.section("language_paths");
   const compiled: Record<string, Record<string, readonly string[]>> = {};
-  for (const [variable, versions] of Object.entries(section.input)) {
+  for (const variable of Object.keys(section.input)) {
     if (!isVariableName(variable)) {
       section.fail(variable, "must be an environment variable name ([A-Za-z_][A-Za-z0-9_]*)");
       continue;
