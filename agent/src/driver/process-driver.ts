@@ -28,6 +28,8 @@ export interface LaunchRequest {
   readonly env: Readonly<Record<string, string>>;
   /** null: run as the agent's own user (embedded mode as a normal user). */
   readonly user: LaunchUser | null;
+  /** Optional identity of the spec this launch runs, kept in the launch record so a future agent can adopt a matching process. */
+  readonly specHash?: string;
 }
 
 export interface ExitStatus {
