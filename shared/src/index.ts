@@ -10,3 +10,11 @@ export { compileHostConfig, DEFAULT_BASE_ENVIRONMENT } from "./config/host-confi
 export type { CompiledRestartPolicy } from "./config/restart-policy-config.js";
 export { DEFAULT_RESTART_POLICY } from "./config/restart-policy-config.js";
 export type { LanguagePaths } from "./config/language-paths.js";
+export type { BusDelivery, BusHandler, EventBus, EventConsumer, EventPublisher, EventSource } from "./bus/event-bus.js";
+export type { BusEnvelope, BusMessageKind, BusNames } from "./bus/subjects.js";
+export { BUS_MESSAGE_KINDS, busNames, compileBusNames, DEFAULT_BUS_PREFIX, escapeSubjectToken, eventSubject, toBusEnvelope } from "./bus/subjects.js";
+export type { EventConsumerOptions, EventStreamOptions } from "./bus/stream-config.js";
+export { DEFAULT_EVENT_CONSUMER_OPTIONS, DEFAULT_EVENT_STREAM_OPTIONS, eventConsumerConfig, eventStreamConfig } from "./bus/stream-config.js";
+export type { InProcessBusOptions } from "./bus/in-process-bus.js";
+export { InProcessBus } from "./bus/in-process-bus.js";
+export { MessageIdSequence } from "./bus/message-ids.js";

@@ -1,0 +1,47 @@
+// The durable status-event transport as the agent and the coordinator see it (DESIGN.md "Transports").
+// NATS JetStream implements it in distributed mode, InProcessBus in embedded mode; both keep these promises.
+
+/** One message handed to a consumer's handler. */
+export interface BusDelivery {
+  readonly subject: string;
+  /** The publisher's message id: stable across resends, so handlers can be idempotent on it. */
+  readonly messageId: string;
+  readonly data: Uint8Array;
+  /** True when an earlier delivery of this message was not acked (handler failed, consumer died). */
+  readonly redelivered: boolean;
+  /** 1 for the first delivery, then 2, 3... */
+  readonly attempt: number;
+}
+
+/**
+ * Handles one delivery. The message is acked only after the returned promise resolves; a throw or a
+ * rejection gets it redelivered after the consumer's redelivery delay. Later messages may be delivered
+ * meanwhile, so a handler must be idempotent under redelivery and tolerate a redelivered message
+ * arriving after newer ones (ServiceEvent.sequence tells the order).
+ */
+export type BusHandler = (delivery: BusDelivery) => Promise<void>;
+
+export interface EventPublisher {
+  /**
+   * Resolves once the bus durably accepted the message: a JetStream PubAck, or in embedded mode the
+   * consumer's commit. A message id seen within the duplicate window is accepted again but stored once.
+   * Rejects when the bus is unreachable; the caller (the agent's outbox) retries with the same id.
+   */
+  publish(subject: string, messageId: string, data: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A running consumer; messages not yet acked stay on the bus for the next consumer. */
+export interface EventConsumer {
+  /** Stops fetching, waits for the handler in progress, acks what it completed, and disconnects. */
+  close(): Promise<void>;
+}
+
+/** Where a consumer attaches: the durable consumer of the events stream, or the in-process queue. */
+export interface EventSource {
+  /** Starts delivering every message not yet acked to `handler`, one at a time, in publish order. */
+  consume(handler: BusHandler): Promise<EventConsumer>;
+}
+
+/** Both sides in one object, as the embedded mode has it. */
+export interface EventBus extends EventPublisher, EventSource {}
