@@ -70,6 +70,13 @@ export interface ObservedProcess {
   readonly rssBytes: number;
 }
 
+/** A unit that a previous agent run left running (found through launch records or the cgroup subtree). */
+export interface LeftoverUnit {
+  readonly unit: string;
+  readonly tracking: ProcessTracking;
+  readonly pids: readonly number[];
+}
+
 export interface ProcessDriver {
   /** Starts the command; rejects with StartFailure when it cannot be started at all. */
   launch(request: LaunchRequest): Promise<LaunchedProcess>;
@@ -87,4 +94,6 @@ export interface ProcessDriver {
   inspect(tracking: ProcessTracking): Promise<ObservedProcess[]>;
   /** Removes what tracked the unit (its cgroup) once it is empty. */
   release(tracking: ProcessTracking): Promise<void>;
+  /** Units a previous agent run left running; the supervisor ends them before starting anything. */
+  findLeftovers?(): Promise<readonly LeftoverUnit[]>;
 }
