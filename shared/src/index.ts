@@ -3,6 +3,51 @@
 export * from "./gen/index.js";
 export type { AccountRuntime, CompiledHealthCheck, CompiledServiceSpec, DesiredServiceSpec } from "./spec/compiled-service-spec.js";
 export { serviceKey } from "./spec/compiled-service-spec.js";
+export type { ServiceSpecInput, ServiceInputField, UntrustedInput } from "./spec/service-spec-input.js";
+export { SERVICE_INPUT_FIELDS } from "./spec/service-spec-input.js";
+export type { MillisecondRange, StopSignal } from "./spec/limits.js";
+export {
+  ANNOTATION_MAX_BYTES,
+  COMMAND_MAX_BYTES,
+  DEFAULT_HEALTH_CHECK_GRACE_MS,
+  DEFAULT_HEALTH_CHECK_INTERVAL_MS,
+  DEFAULT_HEALTH_CHECK_TIMEOUT_MS,
+  DEFAULT_STOP_SIGNAL,
+  DEFAULT_STOP_TIMEOUT_MS,
+  ENVIRONMENT_MAX_BYTES,
+  ENVIRONMENT_MAX_VARIABLES,
+  ENVIRONMENT_NAME_MAX_BYTES,
+  ENVIRONMENT_NAME_PATTERN,
+  HEALTH_CHECK_GRACE_MS,
+  HEALTH_CHECK_INTERVAL_MS,
+  HEALTH_CHECK_TIMEOUT_MS,
+  RESERVED_ENVIRONMENT_NAMES,
+  RESERVED_ENVIRONMENT_PREFIX,
+  SERVICE_NAME_PATTERN,
+  STOP_SIGNALS,
+  STOP_TIMEOUT_MS,
+  UNCATCHABLE_SIGNALS,
+  WORKING_DIRECTORY_MAX_BYTES,
+} from "./spec/limits.js";
+export { compileServiceSpec, orderFieldErrors } from "./spec/compile-service-spec.js";
+export type { ServiceSpecPatch } from "./spec/service-update.js";
+export { compileServiceUpdate, serviceSpecToInput } from "./spec/service-update.js";
+export type { EnvironmentAssignment } from "./spec/environment-string.js";
+export { parseEnvironmentString } from "./spec/environment-string.js";
+export { isReservedEnvironmentName } from "./spec/environment.js";
+export { normaliseWorkingDirectory } from "./spec/working-directory.js";
+export { isStopSignal } from "./spec/stop-signal.js";
+export { canonicalJson, launchFingerprint, sameSpec, specHash } from "./spec/spec-hash.js";
+export type { AccountCloud, DecodedDesiredService } from "./spec/protocol-mapping.js";
+export {
+  ACCOUNT_CLOUDS,
+  accountIdentityToProto,
+  accountRuntimeFromProto,
+  desiredServiceFromProto,
+  desiredServiceToProto,
+  serviceSpecFromProto,
+  serviceSpecToProto,
+} from "./spec/protocol-mapping.js";
 export type { Compiled, FieldError } from "./errors.js";
 export { formatFieldError, formatFieldErrors, InvalidInputError } from "./errors.js";
 export type { CompiledHostConfig, CompiledLogRotation } from "./config/host-config.js";
