@@ -22,7 +22,11 @@ export default tseslint.config(
     plugins: { "import-x": importX },
     settings: { "import-x/parsers": { "@typescript-eslint/parser": [".ts"] }, "import-x/resolver-next": [createTypeScriptImportResolver({ project: ["*/tsconfig.json"], noWarnOnMultipleProjects: true })] },
     rules: {
-      "@typescript-eslint/no-floating-promises": "error",
+      // node:test's test/describe/it return promises the runner itself awaits.
+      "@typescript-eslint/no-floating-promises": [
+        "error",
+        { allowForKnownSafeCalls: [{ from: "package", package: "node:test", name: ["test", "describe", "it", "suite", "before", "after", "beforeEach", "afterEach"] }] },
+      ],
       "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: false }],
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
