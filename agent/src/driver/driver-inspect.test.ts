@@ -1,0 +1,61 @@
+// inspect reports every process of a unit (pid, ppid, user, command, CPU %, RSS) from /proc.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { createTestUser, type TestUser } from "../system/test-user.js";
+import { createDriverKit, type DriverKit } from "./driver-test-kit.js";
+import type { LaunchedProcess } from "./process-driver.js";
+
+let user: TestUser;
+let kit: DriverKit;
+
+before(() => {
+  user = createTestUser();
+  kit = createDriverKit();
+});
+
+after(async () => {
+  await kit.cleanup();
+  user.remove();
+});
+
+async function launchAsUser(unit: string, command: string): Promise<LaunchedProcess> {
+  return kit.driver.launch({ unit, command, cwd: user.home, env: { PATH: "/usr/bin:/bin" }, user: { uid: user.uid, gid: user.gid, name: user.name } });
+}
+
+async function stop(launched: LaunchedProcess): Promise<void> {
+  await kit.driver.killAll(launched.tracking);
+  assert.equal(await kit.driver.waitEmpty(launched.tracking, 10_000), true);
+  await kit.driver.release(launched.tracking);
+}
+
+void test("inspect lists every process of the unit with its parent, user, command and memory", async () => {
+  const launched = await launchAsUser(`${user.name}/two-sleeps`, "sleep 1001 & sleep 1002 & wait");
+  let observed = await kit.driver.inspect(launched.tracking);
+  for (let tries = 0; observed.length < 3 && tries < 500; tries += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    observed = await kit.driver.inspect(launched.tracking);
+  }
+  const byCommand = new Map(observed.map((process) => [process.command, process]));
+  const main = byCommand.get("/bin/sh -c sleep 1001 & sleep 1002 & wait");
+  assert.equal(main?.pid, launched.pid);
+  for (const command of ["sleep 1001", "sleep 1002"]) {
+    assert.equal(byCommand.get(command)?.ppid, launched.pid, command);
+  }
+  assert.equal(observed.length, 3);
+  for (const process of observed) {
+    assert.equal(process.user, user.name);
+    assert.ok(process.rssBytes > 0, `${process.command} has resident memory`);
+    assert.ok(process.cpuPercent >= 0 && Number.isFinite(process.cpuPercent));
+  }
+  await stop(launched);
+});
+
+void test("CPU % of a busy process is measured between two samples", async () => {
+  const launched = await launchAsUser(`${user.name}/busy`, "while :; do :; done");
+  await kit.driver.inspect(launched.tracking);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const [busy] = await kit.driver.inspect(launched.tracking);
+  assert.equal(busy?.pid, launched.pid);
+  assert.ok((busy?.cpuPercent ?? 0) > 0, "a spinning shell uses CPU");
+  await stop(launched);
+});

@@ -1,0 +1,64 @@
+// The LinuxProcessDriver's options and their compiled, fully defaulted form: where cgroups and
+// launch records live, decided once at construction.
+import { isAbsolute, join } from "node:path";
+import { mkdirSync } from "node:fs";
+import { type FieldError, InvalidInputError } from "@vigil/shared";
+import { findCgroup2Mount } from "../system/cgroup-mount.js";
+
+export interface LinuxProcessDriverOptions {
+  /** Absolute directory for launch records (<stateDir>/launches/*.json); created 0700 when missing. */
+  readonly stateDir: string;
+  /**
+   * Root of this agent's cgroup subtree. Omitted: "<cgroup2 mount>/vigil/<instance>" when the host
+   * has cgroup v2 and the agent may create it, process groups otherwise. null: process groups only.
+   * A path: that directory inside a cgroup2 mount, created when missing.
+   */
+  readonly cgroupRoot?: string | null;
+  /** Names the subtree when cgroupRoot is omitted, so parallel agents and tests never share one. Default "agent". */
+  readonly instance?: string;
+  /** How often waitEmpty looks at the unit. Default 15 ms. */
+  readonly pollIntervalMs?: number;
+  /** Default "/usr/bin/setpriv" (util-linux). */
+  readonly setprivPath?: string;
+}
+
+export interface CompiledDriverOptions {
+  readonly stateDir: string;
+  readonly cgroupRoot: string | null;
+  readonly pollIntervalMs: number;
+  readonly setprivPath: string;
+}
+
+function autoCgroupRoot(instance: string): string | null {
+  const mount = findCgroup2Mount();
+  if (!mount) return null;
+  const root = join(mount, "vigil", instance);
+  try {
+    mkdirSync(root, { recursive: true });
+    return root;
+  } catch {
+    // Not root, or a read-only cgroupfs (containers): process groups still work.
+    return null;
+  }
+}
+
+export function compileDriverOptions(options: LinuxProcessDriverOptions): CompiledDriverOptions {
+  const errors: FieldError[] = [];
+  const instance = options.instance ?? "agent";
+  const pollIntervalMs = options.pollIntervalMs ?? 15;
+  const setprivPath = options.setprivPath ?? "/usr/bin/setpriv";
+  if (!isAbsolute(options.stateDir)) errors.push({ field: "stateDir", rule: "must be an absolute path" });
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(instance)) errors.push({ field: "instance", rule: "must be 1-64 characters of A-Z, a-z, 0-9, _ or -" });
+  if (!Number.isInteger(pollIntervalMs) || pollIntervalMs < 1 || pollIntervalMs > 1000) errors.push({ field: "pollIntervalMs", rule: "must be an integer from 1 to 1000" });
+  if (!isAbsolute(setprivPath)) errors.push({ field: "setprivPath", rule: "must be an absolute path" });
+  if (typeof options.cgroupRoot === "string" && !isAbsolute(options.cgroupRoot)) errors.push({ field: "cgroupRoot", rule: "must be an absolute path" });
+  if (errors.length > 0) throw new InvalidInputError(errors);
+  let cgroupRoot: string | null;
+  if (options.cgroupRoot === undefined) cgroupRoot = autoCgroupRoot(instance);
+  else if (options.cgroupRoot === null) cgroupRoot = null;
+  else {
+    mkdirSync(options.cgroupRoot, { recursive: true });
+    cgroupRoot = options.cgroupRoot;
+  }
+  return { stateDir: options.stateDir, cgroupRoot, pollIntervalMs, setprivPath };
+}

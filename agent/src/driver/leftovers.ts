@@ -1,0 +1,62 @@
+// Finds what a previous agent run left running (populated cgroups of the subtree, recorded
+// process groups) so that no service ever runs twice after an agent crash.
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { processGroupPids } from "./process-group-unit.js";
+import { readBootId, readProcStat } from "../system/proc-files.js";
+import type { LaunchRecord, LaunchRecords } from "./launch-records.js";
+import type { ProcessTracking } from "./process-driver.js";
+import { removeCgroup } from "./cgroup-unit.js";
+import { unescapeUnit } from "./unit-name.js";
+import { trackedPids, trackingKey } from "./unit-tracking.js";
+
+export interface Leftover {
+  readonly unit: string;
+  readonly tracking: ProcessTracking;
+  /** Live pids of the unit when it was found. */
+  readonly pids: readonly number[];
+  /** What the previous run recorded at launch (main pid, start time, spec hash); null when no record survived. */
+  readonly record: LaunchRecord | null;
+}
+
+/**
+ * A recorded process group is only ours if it cannot be a newer group that reuses the number:
+ * same boot, the leader (if alive) has the recorded start time, and no member predates the launch.
+ */
+function recordedGroupPids(record: LaunchRecord, pgid: number, bootId: string): number[] {
+  if (record.bootId !== bootId) return [];
+  const members = processGroupPids(pgid);
+  const leader = readProcStat(pgid);
+  if (leader && leader.pgrp === pgid && leader.startTicks !== record.pidStartTicks) return [];
+  const predates = members.some((pid) => (readProcStat(pid)?.startTicks ?? Infinity) < record.pidStartTicks);
+  return predates ? [] : members;
+}
+
+function dirNames(root: string): string[] {
+  return readdirSync(root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name);
+}
+
+/** Leftovers among records and the cgroup subtree; units in `live` belong to this run and are skipped. */
+export function findLeftovers(records: LaunchRecords, cgroupRoot: string | null, live: ReadonlySet<string>): Leftover[] {
+  const found = new Map<string, Leftover>();
+  const bootId = readBootId();
+  for (const record of records.readAll()) {
+    const key = trackingKey(record.tracking);
+    if (live.has(key)) continue;
+    const pids = record.tracking.kind === "cgroup" ? trackedPids(record.tracking) : recordedGroupPids(record, record.tracking.pgid, bootId);
+    if (pids.length > 0) found.set(key, { unit: record.unit, tracking: record.tracking, pids, record });
+    else records.remove(record.unit);
+  }
+  if (cgroupRoot === null) return [...found.values()];
+  for (const name of dirNames(cgroupRoot)) {
+    const tracking: ProcessTracking = { kind: "cgroup", path: join(cgroupRoot, name) };
+    const key = trackingKey(tracking);
+    if (live.has(key) || found.has(key)) continue;
+    const pids = trackedPids(tracking);
+    if (pids.length > 0) found.set(key, { unit: unescapeUnit(name), tracking, pids, record: null });
+    else removeCgroup(tracking.path);
+  }
+  return [...found.values()];
+}

@@ -1,0 +1,130 @@
+// The real driver runs a command as the account's user, in its directory, with exactly its
+// environment, and refuses launches that cannot work with a message a user understands.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { chmodSync, chownSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { createTestUser, type TestUser } from "../system/test-user.js";
+import { createDriverKit, type DriverKit, readOutput } from "./driver-test-kit.js";
+import { type LaunchRequest, StartFailure } from "./process-driver.js";
+
+let user: TestUser;
+let kit: DriverKit;
+let appDir: string;
+
+before(() => {
+  user = createTestUser();
+  kit = createDriverKit();
+  appDir = join(user.home, "app");
+  mkdirSync(appDir);
+  chownSync(appDir, user.uid, user.gid);
+});
+
+after(async () => {
+  await kit.cleanup();
+  user.remove();
+});
+
+function request(overrides: Partial<LaunchRequest>): LaunchRequest {
+  return {
+    unit: `${user.name}/web`,
+    command: "true",
+    cwd: appDir,
+    env: { PATH: "/usr/bin:/bin", HOME: user.home },
+    user: { uid: user.uid, gid: user.gid, name: user.name },
+    ...overrides,
+  };
+}
+
+async function runToEnd(launchRequest: LaunchRequest): Promise<{ output: string; code: number | null }> {
+  const launched = await kit.driver.launch(launchRequest);
+  const [output, exit] = await Promise.all([readOutput(launched.output), launched.exited]);
+  assert.equal(await kit.driver.waitEmpty(launched.tracking, 5000), true);
+  await kit.driver.release(launched.tracking);
+  return { output, code: exit.code };
+}
+
+void test("the service runs as the account user with no supplementary groups, in its directory", async () => {
+  const { output } = await runToEnd(
+    request({ command: 'echo "uid=$(id -u) gid=$(id -g) groups=$(id -G)"; echo "home=$HOME"; echo "pwd=$(pwd)"; grep -E "^(Uid|Gid|Groups):" /proc/self/status' }),
+  );
+  const lines = output.split("\n");
+  assert.equal(lines[0], `uid=${user.uid} gid=${user.gid} groups=${user.gid}`);
+  assert.equal(lines[1], `home=${user.home}`);
+  assert.equal(lines[2], `pwd=${appDir}`);
+  // Real, effective, saved and filesystem ids all dropped: the process cannot regain root.
+  assert.match(lines[3] ?? "", new RegExp(`^Uid:\\t${user.uid}\\t${user.uid}\\t${user.uid}\\t${user.uid}$`));
+  assert.match(lines[4] ?? "", new RegExp(`^Gid:\\t${user.gid}\\t${user.gid}\\t${user.gid}\\t${user.gid}$`));
+  assert.match(lines[5] ?? "", /^Groups:\s*$/);
+});
+
+void test("the service sees exactly the environment it was given, none of the agent's", async (t) => {
+  process.env.VIGIL_AGENT_SENTINEL = "must-not-leak";
+  t.after(() => delete process.env.VIGIL_AGENT_SENTINEL);
+  const env = { PATH: "/usr/bin:/bin", HOME: user.home, USER: user.name, LOGNAME: user.name, PWD: appDir, PORT: "8301", GREETING: "hello  world; $not-expanded" };
+  const { output } = await runToEnd(request({ command: "env", env }));
+  const seen = Object.fromEntries(
+    output
+      .trimEnd()
+      .split("\n")
+      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+  );
+  assert.deepEqual(seen, env);
+});
+
+void test("stdout and stderr arrive through one output, in the order written", async () => {
+  const { output } = await runToEnd(request({ command: "echo one; echo two >&2; echo three" }));
+  assert.equal(output, "one\ntwo\nthree\n");
+});
+
+void test("a command that does not exist exits 127 and says 'not found' in the output", async () => {
+  const { output, code } = await runToEnd(request({ command: "vigil-no-such-command --flag" }));
+  assert.equal(code, 127);
+  assert.match(output, /vigil-no-such-command: not found/);
+});
+
+void test("a user that does not exist is a missing-user start failure naming the user and uid", async () => {
+  const ghost = { uid: 3999999999, gid: 3999999999, name: "ghost" };
+  await assert.rejects(kit.driver.launch(request({ user: ghost })), (error: unknown) => {
+    assert.ok(error instanceof StartFailure);
+    assert.equal(error.reason, "missing-user");
+    assert.equal(error.message, "user ghost (uid 3999999999) does not exist on this host");
+    return true;
+  });
+});
+
+void test("a working directory that does not exist is a missing-directory start failure naming it", async () => {
+  const missing = join(user.home, "no-such-app");
+  await assert.rejects(kit.driver.launch(request({ cwd: missing })), (error: unknown) => {
+    assert.ok(error instanceof StartFailure);
+    assert.equal(error.reason, "missing-directory");
+    assert.equal(error.message, `working directory ${missing} does not exist`);
+    return true;
+  });
+});
+
+void test("a directory the user may not enter is a missing-directory failure with the shell's reason", async () => {
+  const closed = join(user.home, "closed");
+  mkdirSync(closed);
+  chmodSync(closed, 0o700); // owned by root: the user cannot cd into it
+  await assert.rejects(kit.driver.launch(request({ cwd: closed })), (error: unknown) => {
+    assert.ok(error instanceof StartFailure);
+    assert.equal(error.reason, "missing-directory");
+    assert.match(error.message, new RegExp(`^working directory ${closed} is not accessible to user ${user.name}: .*can't cd`));
+    return true;
+  });
+});
+
+void test("a unit whose earlier launch still has processes is not launched a second time", async () => {
+  const first = await kit.driver.launch(request({ unit: `${user.name}/twice`, command: "sleep 1000" }));
+  await assert.rejects(kit.driver.launch(request({ unit: `${user.name}/twice`, command: "sleep 1000" })), (error: unknown) => {
+    assert.ok(error instanceof StartFailure);
+    assert.equal(error.reason, "spawn-failed");
+    const expected = `^unit ${user.name}/twice still has processes from an earlier launch \\(pids ${first.pid}(, \\d+)*\\); end them before starting it again$`;
+    assert.match(error.message, new RegExp(expected));
+    return true;
+  });
+  await kit.driver.killAll(first.tracking);
+  assert.equal(await kit.driver.waitEmpty(first.tracking, 5000), true);
+  await kit.driver.release(first.tracking);
+});

@@ -1,0 +1,52 @@
+// Test support only (not exported from the package): creates a throwaway Unix user with a home in a
+// temporary directory, so tests with real processes can check uid, gid, groups and ownership.
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface TestUser {
+  readonly name: string;
+  readonly uid: number;
+  readonly gid: number;
+  readonly home: string;
+  /** Deletes the user, its group and the temporary directory holding the home. */
+  remove(): void;
+}
+
+/** useradd locks /etc/passwd; parallel test files can collide on that lock, so retry briefly. */
+function runWithLockRetry(command: string, args: string[]): void {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      execFileSync(command, args, { stdio: "pipe" });
+      return;
+    } catch (error) {
+      if (attempt >= 50) throw error;
+      execFileSync("sleep", ["0.1"]);
+    }
+  }
+}
+
+export function createTestUser(): TestUser {
+  const name = `vigil-t${randomBytes(5).toString("hex")}`;
+  const base = mkdtempSync(join(tmpdir(), "vigil-user-"));
+  // mkdtemp makes the directory 0700: the user must be able to pass through it to its home.
+  chmodSync(base, 0o755);
+  const home = join(base, name);
+  runWithLockRetry("useradd", ["--system", "--no-create-home", "--user-group", "--home-dir", home, "--shell", "/usr/sbin/nologin", name]);
+  const uid = Number(execFileSync("id", ["-u", name], { encoding: "utf8" }).trim());
+  const gid = Number(execFileSync("id", ["-g", name], { encoding: "utf8" }).trim());
+  mkdirSync(home, { mode: 0o750 });
+  chownSync(home, uid, gid);
+  return {
+    name,
+    uid,
+    gid,
+    home,
+    remove() {
+      runWithLockRetry("userdel", [name]);
+      rmSync(base, { recursive: true, force: true });
+    },
+  };
+}
