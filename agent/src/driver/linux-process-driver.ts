@@ -1,0 +1,141 @@
+// The real ProcessDriver for Linux: spawns services as their user in their own cgroup (or process
+// group), signals, kills and observes every process of a unit, and finds a previous run's leftovers.
+import { join } from "node:path";
+import { PasswdDatabase } from "../system/passwd.js";
+import { readBootId, readProcStat } from "../system/proc-files.js";
+import { cgroupPids, createCgroup, removeCgroup } from "./cgroup-unit.js";
+import { type CompiledDriverOptions, compileDriverOptions, type LinuxProcessDriverOptions } from "./driver-options.js";
+import { buildLaunchArgv } from "./launch-command.js";
+import { type LaunchRecord, LaunchRecords } from "./launch-records.js";
+import { findLeftovers, type Leftover } from "./leftovers.js";
+import { type LaunchedProcess, type LaunchRequest, type ObservedProcess, type ProcessDriver, type ProcessTracking, StartFailure } from "./process-driver.js";
+import { ProcessSampler } from "./process-sampler.js";
+import { pollUntil, signalPid } from "./signal-pids.js";
+import { describeEarlyExit, spawnWrapper } from "./spawn-launch.js";
+import { checkLaunchable } from "./start-checks.js";
+import { escapeUnit } from "./unit-name.js";
+import { isTrackedEmpty, killTracked, releaseTracked, signalTracked, trackedPids, trackingKey } from "./unit-tracking.js";
+
+export interface EndLeftoverOptions {
+  /** First signal, so a service can shut down cleanly. Default SIGTERM. */
+  readonly signal?: string;
+  /** How long to wait after it before SIGKILL. Default 10 s. */
+  readonly timeoutMs?: number;
+}
+
+export class LinuxProcessDriver implements ProcessDriver {
+  private readonly options: CompiledDriverOptions;
+  private readonly records: LaunchRecords;
+  private readonly passwd = new PasswdDatabase();
+  private readonly sampler = new ProcessSampler(this.passwd);
+  /** Units launched by this instance, by tracking key: never reported as leftovers. */
+  private readonly launched = new Map<string, { readonly unit: string; readonly pid: number }>();
+
+  constructor(options: LinuxProcessDriverOptions) {
+    this.options = compileDriverOptions(options);
+    this.records = new LaunchRecords(this.options.stateDir);
+  }
+
+  /** Where this driver's cgroups live; null when it tracks by process group. */
+  get cgroupRoot(): string | null {
+    return this.options.cgroupRoot;
+  }
+
+  async launch(request: LaunchRequest): Promise<LaunchedProcess> {
+    await checkLaunchable(request, this.passwd);
+    const cgroupPath = this.options.cgroupRoot === null ? null : join(this.options.cgroupRoot, escapeUnit(request.unit));
+    if (cgroupPath !== null) this.prepareCgroup(cgroupPath, request.unit);
+    const wrapper = await spawnWrapper(buildLaunchArgv(request, cgroupPath, this.options.setprivPath), request);
+    const pid = wrapper.child.pid;
+    const startedAt = Date.now();
+    const tracking: ProcessTracking = cgroupPath === null ? { kind: "process-group", pgid: pid } : { kind: "cgroup", path: cgroupPath };
+    // Recorded before anything else can fail, so even a crash right now leaves a findable trace.
+    this.recordOrKill({
+      version: 1,
+      unit: request.unit,
+      tracking,
+      pid,
+      pidStartTicks: readProcStat(pid)?.startTicks ?? 0,
+      bootId: readBootId(),
+      startedAt,
+      specHash: request.specHash ?? null,
+    });
+    this.launched.set(trackingKey(tracking), { unit: request.unit, pid });
+    const status = await wrapper.status;
+    if (status !== "ready") {
+      const failure = await describeEarlyExit(wrapper, status, request);
+      await this.release(tracking).catch(() => undefined);
+      throw failure;
+    }
+    return { pid, tracking, startedAt, output: wrapper.child.stdout, exited: wrapper.exited };
+  }
+
+  /** A launch nobody could find again after an agent crash must not run at all. */
+  private recordOrKill(record: LaunchRecord): void {
+    try {
+      this.records.write(record);
+    } catch (error) {
+      killTracked(record.tracking);
+      throw new StartFailure("spawn-failed", `unit ${record.unit} was not started: its launch record could not be written (${(error as Error).message})`);
+    }
+  }
+
+  /** Reuses an empty cgroup of the unit, but never launches next to processes of an earlier launch. */
+  private prepareCgroup(path: string, unit: string): void {
+    createCgroup(path);
+    const remaining = cgroupPids(path);
+    if (remaining.length > 0) {
+      throw new StartFailure("spawn-failed", `unit ${unit} still has processes from an earlier launch (pids ${remaining.join(", ")}); end them before starting it again`);
+    }
+  }
+
+  signalProcess(pid: number, signal: string): void {
+    signalPid(pid, signal as NodeJS.Signals);
+  }
+
+  async signalAll(tracking: ProcessTracking, signal: string): Promise<void> {
+    signalTracked(tracking, signal as NodeJS.Signals);
+  }
+
+  async killAll(tracking: ProcessTracking): Promise<void> {
+    killTracked(tracking);
+  }
+
+  async listPids(tracking: ProcessTracking): Promise<number[]> {
+    return trackedPids(tracking);
+  }
+
+  async waitEmpty(tracking: ProcessTracking, timeoutMs: number): Promise<boolean> {
+    return pollUntil(() => isTrackedEmpty(tracking), timeoutMs, this.options.pollIntervalMs);
+  }
+
+  async inspect(tracking: ProcessTracking): Promise<ObservedProcess[]> {
+    return this.sampler.sample(trackedPids(tracking));
+  }
+
+  /** Throws when processes remain: release only after waitEmpty resolved true. */
+  async release(tracking: ProcessTracking): Promise<void> {
+    releaseTracked(tracking);
+    const key = trackingKey(tracking);
+    const own = this.launched.get(key);
+    this.launched.delete(key);
+    if (own && this.records.read(own.unit)?.pid === own.pid) this.records.remove(own.unit);
+  }
+
+  /** What a previous agent run left running; call before launching anything. */
+  async findLeftovers(): Promise<Leftover[]> {
+    return findLeftovers(this.records, this.options.cgroupRoot, new Set(this.launched.keys()));
+  }
+
+  /** Ends one leftover: its signal, SIGKILL after the timeout, then removes its cgroup and record. */
+  async endLeftover(leftover: Leftover, options: EndLeftoverOptions = {}): Promise<void> {
+    const { tracking } = leftover;
+    signalTracked(tracking, (options.signal ?? "SIGTERM") as NodeJS.Signals);
+    if (!(await this.waitEmpty(tracking, options.timeoutMs ?? 10_000))) {
+      killTracked(tracking);
+      if (!(await this.waitEmpty(tracking, 5_000))) throw new Error(`unit ${leftover.unit} still has processes after SIGKILL: ${trackedPids(tracking).join(", ")}`);
+    }
+    if (tracking.kind === "cgroup") removeCgroup(tracking.path);
+    if (this.records.read(leftover.unit)?.pid === leftover.record?.pid) this.records.remove(leftover.unit);
+  }
+}
