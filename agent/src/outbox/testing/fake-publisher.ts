@@ -1,0 +1,18 @@
+// A publisher double for outbox tests: records what was accepted, and can be told to refuse or to hang.
+import type { EventPublisher } from "@vigil/shared";
+
+export type FakePublisherMode = "accept" | "refuse" | "hang";
+
+export class FakePublisher implements Pick<EventPublisher, "publish"> {
+  mode: FakePublisherMode = "accept";
+  /** Message ids accepted, in the order their publish resolved. */
+  readonly accepted: string[] = [];
+  attempts = 0;
+
+  async publish(_subject: string, messageId: string, _data: Uint8Array): Promise<void> {
+    this.attempts += 1;
+    if (this.mode === "refuse") throw new Error("no responders: NATS is down");
+    if (this.mode === "hang") return new Promise(() => undefined);
+    this.accepted.push(messageId);
+  }
+}
