@@ -1,0 +1,21 @@
+// `vigil agent`: the per-host agent — dials the coordinator's AgentLink, supervises the host's
+// services, and publishes their status events to NATS through its disk outbox.
+import { type Command } from "commander";
+
+export function registerAgentCommand(program: Command): void {
+  program
+    .command("agent")
+    .description("run the agent of this host (dials the coordinator, supervises services, reports events)")
+    .option("--coordinator <host:port>", "the coordinator's gRPC address (env VIGIL_COORDINATOR)")
+    .option("--nats-url <url>", "NATS server, e.g. nats://127.0.0.1:4222 (env VIGIL_NATS_URL)")
+    .option("--host-name <name>", "this host's name (env VIGIL_HOST_NAME; default the machine's host name)")
+    .option("--token <token>", "this host's token (env VIGIL_TOKEN)")
+    .option("--state-dir <dir>", "the agent's state: outbox, launch records (env VIGIL_STATE_DIR; default /var/lib/vigil)")
+    .option("--host-config <file>", "host configuration file, JSON or YAML (env VIGIL_HOST_CONFIG)")
+    .option("--bus-prefix <prefix>", "prefix of NATS subjects (env VIGIL_BUS_PREFIX; default vigil)")
+    .option("--config <file>", "configuration file, JSON or YAML (env VIGIL_CONFIG)")
+    .action(async (options: Record<string, unknown>) => {
+      const { runAgent } = await import("../run/run-agent.js");
+      await runAgent(options);
+    });
+}

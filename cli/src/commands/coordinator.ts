@@ -1,0 +1,18 @@
+// `vigil coordinator`: the distributed-mode coordinator — PostgreSQL, NATS JetStream for status
+// events, and the AgentLink and Admin gRPC services on one listen address.
+import { type Command } from "commander";
+
+export function registerCoordinatorCommand(program: Command): void {
+  program
+    .command("coordinator")
+    .description("run the coordinator (PostgreSQL, NATS JetStream, gRPC AgentLink and Admin API)")
+    .option("--database-url <url>", "postgres://… or pglite:<dir> (env VIGIL_DATABASE_URL)")
+    .option("--nats-url <url>", "NATS server, e.g. nats://127.0.0.1:4222 (env VIGIL_NATS_URL)")
+    .option("--listen <host:port>", "gRPC listen address (env VIGIL_LISTEN; default 0.0.0.0:7465)")
+    .option("--bus-prefix <prefix>", "prefix of NATS subjects, stream and consumer (env VIGIL_BUS_PREFIX; default vigil)")
+    .option("--config <file>", "configuration file, JSON or YAML (env VIGIL_CONFIG)")
+    .action(async (options: Record<string, unknown>) => {
+      const { runCoordinator } = await import("../run/run-coordinator.js");
+      await runCoordinator(options);
+    });
+}

@@ -1,0 +1,21 @@
+// The `vigil` commander program: the server commands (up, coordinator, agent) and the operator
+// verbs. Each command registers itself from its own file so that adding one is a one-line edit here.
+import { Command } from "commander";
+import { registerAgentCommand } from "./commands/agent.js";
+import { registerCoordinatorCommand } from "./commands/coordinator.js";
+import { registerUpCommand } from "./commands/up.js";
+
+export const VIGIL_VERSION = "0.1.0";
+
+export function buildProgram(): Command {
+  const program = new Command("vigil")
+    .description("Vigil: supervise the long-lived services of a hosting platform")
+    .version(VIGIL_VERSION)
+    .showHelpAfterError()
+    .configureOutput({ outputError: (text, write) => write(text) });
+  registerUpCommand(program);
+  registerCoordinatorCommand(program);
+  registerAgentCommand(program);
+  // Operator verbs (service, host, account, port, firewall, token, apply, import) register below.
+  return program;
+}
