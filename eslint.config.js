@@ -18,7 +18,7 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ["**/*.ts"],
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ["coordinator/drizzle.config.ts"] }, tsconfigRootDir: import.meta.dirname } },
     plugins: { "import-x": importX },
     settings: { "import-x/parsers": { "@typescript-eslint/parser": [".ts"] }, "import-x/resolver-next": [createTypeScriptImportResolver({ project: ["*/tsconfig.json"], noWarnOnMultipleProjects: true })] },
     rules: {

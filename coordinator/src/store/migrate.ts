@@ -1,0 +1,59 @@
+// Applies the committed drizzle-kit migrations (coordinator/drizzle) at start-up under a
+// PostgreSQL advisory lock, so coordinators starting together apply each migration once.
+import { fileURLToPath } from "node:url";
+import { sql } from "drizzle-orm";
+import { type PGlite } from "@electric-sql/pglite";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePgliteDb } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/node-postgres";
+import { migrate as migratePostgresDb } from "drizzle-orm/node-postgres/migrator";
+import { type Pool } from "pg";
+
+const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url));
+
+/** Arbitrary but fixed: every coordinator of one database must agree on it ("vigil" + 1). */
+const MIGRATION_LOCK_KEY = 0x76696769_6c01n;
+const lock = sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+const unlock = sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+
+/**
+ * The lock is held by a session, so migrations and unlock must run on the connection that
+ * took it: one client is checked out of the pool for the whole run.
+ */
+export async function migratePostgres(pool: Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    const db = drizzlePostgres(client);
+    await db.execute(lock);
+    try {
+      await migratePostgresDb(db, { migrationsFolder });
+    } finally {
+      await db.execute(unlock);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+/** Migration runs per PGlite instance, chained so that each waits for the previous one. */
+const pgliteRuns = new WeakMap<PGlite, Promise<void>>();
+
+/**
+ * PGlite has one session, and advisory locks are re-entrant within a session: two runs in
+ * this process would both hold it. They are queued here; the lock still guards other processes.
+ */
+export async function migratePglite(client: PGlite): Promise<void> {
+  const run = (pgliteRuns.get(client) ?? Promise.resolve()).catch(() => undefined).then(() => migratePgliteLocked(client));
+  pgliteRuns.set(client, run);
+  return run;
+}
+
+async function migratePgliteLocked(client: PGlite): Promise<void> {
+  const db = drizzlePglite(client);
+  await db.execute(lock);
+  try {
+    await migratePgliteDb(db, { migrationsFolder });
+  } finally {
+    await db.execute(unlock);
+  }
+}

@@ -1,0 +1,83 @@
+// Opens the coordinator's database from a URL: PostgreSQL through node-postgres, or PGlite in a
+// directory or in memory for the embedded mode; runs the migrations before handing it out.
+import { PGlite } from "@electric-sql/pglite";
+import { InvalidInputError } from "@vigil/shared";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/node-postgres";
+import pg from "pg";
+import { type Db } from "./db.js";
+import { migratePglite, migratePostgres } from "./migrate.js";
+import * as schema from "./schema.js";
+
+export const STORE_BACKENDS = ["postgres", "pglite"] as const;
+export type StoreBackend = (typeof STORE_BACKENDS)[number];
+
+export interface StoreOptions {
+  /** `postgres://…` / `postgresql://…`, `pglite:memory`, or `pglite:<directory>`. */
+  readonly url: string;
+  /** Connections in the node-postgres pool (default 10); ignored for PGlite. */
+  readonly poolSize?: number;
+  /** Apply pending migrations on open (default true). */
+  readonly migrate?: boolean;
+}
+
+export interface Store {
+  readonly backend: StoreBackend;
+  /** For single statements; pass the `tx` of `transaction` inside a transaction. */
+  readonly db: Db;
+  /** Runs `fn` in one transaction: everything it wrote is rolled back if it throws. */
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /** Applies pending migrations; a no-op when there are none. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openStore(options: StoreOptions): Promise<Store> {
+  return migrated(openBackend(options), options.migrate !== false);
+}
+
+/** Runs the migrations unless told not to; closes the store if they fail. */
+export async function migrated(store: Store, migrate = true): Promise<Store> {
+  if (migrate) {
+    try {
+      await store.migrate();
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  }
+  return store;
+}
+
+function openBackend({ url, poolSize }: StoreOptions): Store {
+  if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
+    const pool = new pg.Pool({ connectionString: url, max: poolSize ?? 10 });
+    // An idle client whose server connection died is dropped by the pool; without a listener
+    // the 'error' event would crash the process instead.
+    pool.on("error", (error) => process.emitWarning(`vigil store: idle PostgreSQL connection failed: ${error.message}`));
+    const db: Db = drizzlePostgres(pool, { schema });
+    return makeStore("postgres", db, () => migratePostgres(pool), () => pool.end());
+  }
+  if (url.startsWith("pglite:")) {
+    const location = url.slice("pglite:".length);
+    if (location === "") throw new InvalidInputError([{ field: "url", rule: "pglite: needs a directory or `memory`" }]);
+    return storeOnPglite(location === "memory" ? new PGlite() : new PGlite(location));
+  }
+  throw new InvalidInputError([{ field: "url", rule: "must start with postgres://, postgresql:// or pglite:" }]);
+}
+
+/** A store over a PGlite instance the caller created (e.g. from a data-directory snapshot). */
+export function storeOnPglite(client: PGlite): Store {
+  const db: Db = drizzlePglite(client, { schema });
+  return makeStore("pglite", db, () => migratePglite(client), () => client.close());
+}
+
+function makeStore(backend: StoreBackend, db: Db, migrate: () => Promise<void>, close: () => Promise<void>): Store {
+  return {
+    backend,
+    db,
+    transaction: (fn) => db.transaction(fn),
+    migrate,
+    close,
+  };
+}

@@ -1,0 +1,37 @@
+// The hosts table: one service host running an agent, the pool it serves and the monotonic
+// revision of its desired state, bumped whenever anything the host runs changes.
+import { sql } from "drizzle-orm";
+import { bigint, boolean, check, integer, pgSequence, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { HOST_POOLS, HOST_STATES } from "../vocabulary.js";
+import { accounts } from "./accounts.js";
+import { oneOf } from "./check-helpers.js";
+
+/**
+ * One sequence feeds both service revisions and host revisions, so a revision never repeats:
+ * a service deleted and created again under the same name still gets a higher revision.
+ */
+export const revisionSequence = pgSequence("desired_state_revision", { startWith: 1 });
+export const nextRevision = sql<number>`nextval('desired_state_revision')`;
+
+export const hosts = pgTable(
+  "hosts",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    name: text("name").notNull().unique(),
+    pool: text("pool", { enum: HOST_POOLS }).notNull(),
+    ownerAccountId: integer("owner_account_id").references(() => accounts.id, { onDelete: "restrict" }),
+    capacity: integer("capacity").notNull().default(0),
+    state: text("state", { enum: HOST_STATES }).notNull().default("down"),
+    cordoned: boolean("cordoned").notNull().default(false),
+    lastSeen: timestamp("last_seen", { withTimezone: true }),
+    agentVersion: text("agent_version").notNull().default(""),
+    revision: bigint("revision", { mode: "number" }).notNull().default(nextRevision),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    check("hosts_pool_check", oneOf(table.pool, HOST_POOLS)),
+    check("hosts_state_check", oneOf(table.state, HOST_STATES)),
+    check("hosts_owner_check", sql`(${table.pool} = 'private') = (${table.ownerAccountId} is not null)`),
+    check("hosts_capacity_check", sql`${table.capacity} >= 0`),
+  ],
+);

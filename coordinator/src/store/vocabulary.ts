@@ -1,0 +1,52 @@
+// The closed vocabularies the store persists (clouds, pools, states, scopes) and the port range.
+// Each is a constant tuple plus its string-literal union; the tables turn them into CHECK constraints.
+
+export const CLOUDS = ["public", "private"] as const;
+/** Public-cloud accounts share the public host pool; private-cloud accounts own their hosts. */
+export type Cloud = (typeof CLOUDS)[number];
+
+export const HOST_POOLS = ["public", "private"] as const;
+export type HostPool = (typeof HOST_POOLS)[number];
+
+export const HOST_STATES = ["up", "down"] as const;
+/** "down" once the host has missed its heartbeats; set back to "up" by the next hello or heartbeat. */
+export type HostState = (typeof HOST_STATES)[number];
+
+export const DESIRED_STATES = ["running", "stopped"] as const;
+/** What the user asked for; whether it actually runs is the service status. */
+export type DesiredState = (typeof DESIRED_STATES)[number];
+
+export const SERVICE_STATES = ["stopped", "starting", "running", "backoff", "stopping", "exited", "disabled", "unknown"] as const;
+/** Observed state; "unknown" is the coordinator's own, for services of a host that is down. */
+export type ServiceState = (typeof SERVICE_STATES)[number];
+
+export const SERVICE_EVENT_KINDS = [
+  "started",
+  "exited",
+  "restarting",
+  "backoff",
+  "disabled",
+  "enabled",
+  "health-check-failed",
+  "stopped",
+  "start-failed",
+  "daemonized",
+  "stopping",
+] as const;
+export type ServiceEventKind = (typeof SERVICE_EVENT_KINDS)[number];
+
+export const TOKEN_SCOPES = ["operator", "account", "host"] as const;
+/** operator: everything; account: one account's resources; host: AgentLink as that host only. */
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+export const FIREWALL_PROTOCOLS = ["tcp", "udp"] as const;
+export type FirewallProtocol = (typeof FIREWALL_PROTOCOLS)[number];
+export const FIREWALL_ACTIONS = ["accept", "drop"] as const;
+export type FirewallAction = (typeof FIREWALL_ACTIONS)[number];
+export const FIREWALL_DIRECTIONS = ["in", "out"] as const;
+export type FirewallDirection = (typeof FIREWALL_DIRECTIONS)[number];
+export const IP_VERSIONS = ["ipv4", "ipv6", "both"] as const;
+export type IpVersion = (typeof IP_VERSIONS)[number];
+
+/** Every account owns this inclusive range of ports on the hosts its services run on. */
+export const PORT_RANGE = { first: 8300, last: 8499 } as const;
