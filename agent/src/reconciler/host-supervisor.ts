@@ -1,0 +1,170 @@
+// The agent's supervision of a whole host, driven by desired state: apply() diffs and executes the
+// plan, the rest answers the control plane (status, restart, signal, log tail) and publishes events.
+import type { CompiledHostConfig, DesiredServiceSpec } from "@vigil/shared";
+import type { ObservedProcess, ProcessDriver } from "../driver/process-driver.js";
+import { EventHub } from "../events/event-hub.js";
+import type { SupervisionEventListener } from "../events/service-event.js";
+import type { ServiceLogFactory } from "../logs/service-log.js";
+import { type Clock, systemClock } from "../runtime/clock.js";
+import type { RunAs } from "../runtime/service-environment.js";
+import { type ServiceSnapshot, ServiceSupervisor, type SupervisorContext } from "../supervisor/service-supervisor.js";
+import { ServiceNotFound } from "../supervisor/supervisor-errors.js";
+import { endLeftovers, type RecoveryReport } from "./leftover-recovery.js";
+import { desiredKey, planReconcile, type ReconcilePlan } from "./plan-reconcile.js";
+import { ProcessSampleCache } from "./process-sample-cache.js";
+
+export interface HostSupervisorOptions {
+  readonly driver: ProcessDriver;
+  readonly logs: ServiceLogFactory;
+  readonly config: CompiledHostConfig;
+  /** Default: the account's user when the agent is root, the agent's own user otherwise (embedded mode). */
+  readonly runAs?: RunAs;
+  readonly clock?: Clock;
+  /** [0, 1); jitters backoff delays. Default Math.random. */
+  readonly random?: () => number;
+  /** Errors with no caller to return to (a driver failure while handling an exit, a throwing listener). Default console.error. */
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface ServiceStatus extends Omit<ServiceSnapshot, "tracking"> {
+  readonly processes: readonly ObservedProcess[];
+}
+
+export interface ApplyError {
+  readonly key: string;
+  readonly message: string;
+}
+
+export interface ApplyResult {
+  readonly plan: ReconcilePlan;
+  /** Services whose part of the plan failed (they stay as they were; the next apply retries). */
+  readonly errors: readonly ApplyError[];
+}
+
+interface Entry {
+  readonly supervisor: ServiceSupervisor;
+  desired: DesiredServiceSpec;
+}
+
+export class HostSupervisor {
+  private readonly services = new Map<string, Entry>();
+  /** Removed services still stopping, by key: a re-added service starts only after they are gone. */
+  private readonly retiring = new Map<string, Promise<void>>();
+  private readonly events: EventHub;
+  private readonly context: SupervisorContext;
+  private readonly samples: ProcessSampleCache;
+  private started: Promise<RecoveryReport> | null = null;
+
+  constructor(options: HostSupervisorOptions) {
+    const onError = options.onError ?? ((error: unknown) => console.error("vigil agent:", error));
+    const clock = options.clock ?? systemClock;
+    this.events = new EventHub(onError);
+    this.context = {
+      driver: options.driver,
+      logs: options.logs,
+      config: options.config,
+      runAs: options.runAs ?? (process.getuid?.() === 0 ? "account-user" : "agent-user"),
+      clock,
+      random: options.random ?? Math.random,
+      onError,
+      emit: (event) => this.events.emit(event),
+    };
+    this.samples = new ProcessSampleCache(options.driver, clock, options.config.processSampleIntervalMs);
+  }
+
+  /** Ends what a previous (crashed) agent run left running. apply() waits for it; calling it again returns the same report. */
+  start(): Promise<RecoveryReport> {
+    this.started ??= endLeftovers(this.context.driver, this.context.config.stopTimeoutMs, this.context.onError);
+    return this.started;
+  }
+
+  /**
+   * Brings the host to `desired`: starts new services, stops removed ones, restarts changed ones,
+   * leaves the rest alone. Safe at any time and concurrently: plans are made in call order against
+   * what was last applied, and each service executes its part in order, so the latest state wins.
+   */
+  async apply(desired: readonly DesiredServiceSpec[]): Promise<ApplyResult> {
+    if (this.started === null) throw new Error("HostSupervisor.start() must be called before apply()");
+    await this.started;
+    const plan = planReconcile(new Map([...this.services].map(([key, entry]) => [key, entry.desired])), desired);
+    const work: Array<[string, Promise<void>]> = [];
+    for (const key of plan.stop) work.push([key, this.retire(key)]);
+    for (const next of plan.start) work.push([desiredKey(next), this.add(next)]);
+    for (const next of plan.restart) work.push([desiredKey(next), this.update(next, (s) => s.replace(next))]);
+    for (const next of plan.updateInPlace) work.push([desiredKey(next), this.update(next, (s) => s.reconfigure(next))]);
+    const settled = await Promise.allSettled(work.map(([, promise]) => promise));
+    const errors = settled.flatMap((result, i) => (result.status === "rejected" ? [{ key: work[i]![0], message: String((result.reason as Error)?.message ?? result.reason) }] : []));
+    return { plan, errors };
+  }
+
+  async status(): Promise<ServiceStatus[]> {
+    return Promise.all([...this.services.keys()].sort().map((key) => this.statusOf(key)));
+  }
+
+  async statusOf(key: string): Promise<ServiceStatus> {
+    const { tracking, ...snapshot } = this.entry(key).supervisor.snapshot();
+    return { ...snapshot, processes: await this.samples.sample(key, tracking) };
+  }
+
+  /** Requested restart: SIGHUP, escalation, start again; not counted as a failure. */
+  async restart(key: string): Promise<void> {
+    return this.entry(key).supervisor.restart();
+  }
+
+  async signal(key: string, signal: string, wholeService: boolean): Promise<void> {
+    return this.entry(key).supervisor.signal(signal, wholeService);
+  }
+
+  async tailLog(key: string, lines: number): Promise<string[]> {
+    return this.entry(key).supervisor.tailLog(lines);
+  }
+
+  /** Stops and forgets every service (agent shutdown); apply() may bring them back. */
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.services.keys()].map((key) => this.retire(key)));
+    await Promise.all(this.retiring.values());
+  }
+
+  /** Subscribes to every service's events; returns the unsubscribe function. */
+  onEvent(listener: SupervisionEventListener): () => void {
+    return this.events.subscribe(listener);
+  }
+
+  /** Resolves once every service has handled what was queued so far (for tests and shutdown). */
+  async idle(): Promise<void> {
+    await Promise.all([...this.services.values()].map((entry) => entry.supervisor.idle()));
+    await Promise.all(this.retiring.values());
+  }
+
+  private entry(key: string): Entry {
+    const entry = this.services.get(key);
+    if (!entry) throw new ServiceNotFound(key);
+    return entry;
+  }
+
+  private add(desired: DesiredServiceSpec): Promise<void> {
+    const key = desiredKey(desired);
+    const supervisor = new ServiceSupervisor(desired, this.context, this.retiring.get(key));
+    this.services.set(key, { supervisor, desired });
+    return supervisor.begin();
+  }
+
+  private update(desired: DesiredServiceSpec, op: (supervisor: ServiceSupervisor) => Promise<void>): Promise<void> {
+    const entry = this.entry(desiredKey(desired));
+    entry.desired = desired;
+    return op(entry.supervisor);
+  }
+
+  private retire(key: string): Promise<void> {
+    const entry = this.entry(key);
+    this.services.delete(key);
+    this.samples.forget(key);
+    const previous = this.retiring.get(key) ?? Promise.resolve();
+    const removal = entry.supervisor.remove();
+    const gone = Promise.all([previous, removal.catch(() => undefined)]).then(() => {
+      if (this.retiring.get(key) === gone) this.retiring.delete(key);
+    });
+    this.retiring.set(key, gone);
+    return removal;
+  }
+}

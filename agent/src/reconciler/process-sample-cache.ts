@@ -1,0 +1,37 @@
+// Samples a service's processes (pid, user, command, CPU %, RSS) on demand, at most once per
+// interval per service, so frequent status calls stay cheap on a host with many services.
+import type { ObservedProcess, ProcessDriver, ProcessTracking } from "../driver/process-driver.js";
+import type { Clock } from "../runtime/clock.js";
+
+interface Sample {
+  readonly at: number;
+  readonly tracking: ProcessTracking;
+  readonly processes: readonly ObservedProcess[];
+}
+
+export class ProcessSampleCache {
+  private readonly samples = new Map<string, Sample>();
+
+  constructor(
+    private readonly driver: ProcessDriver,
+    private readonly clock: Clock,
+    private readonly intervalMs: number,
+  ) {}
+
+  async sample(key: string, tracking: ProcessTracking | null): Promise<readonly ObservedProcess[]> {
+    if (tracking === null) {
+      this.samples.delete(key);
+      return [];
+    }
+    const now = this.clock.now();
+    const cached = this.samples.get(key);
+    if (cached && cached.tracking === tracking && now - cached.at < this.intervalMs) return cached.processes;
+    const processes = await this.driver.inspect(tracking);
+    this.samples.set(key, { at: now, tracking, processes });
+    return processes;
+  }
+
+  forget(key: string): void {
+    this.samples.delete(key);
+  }
+}

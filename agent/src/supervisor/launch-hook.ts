@@ -1,0 +1,69 @@
+// Starts one run of a service: computes its runtime, opens its log, launches through the driver and
+// pipes the output into the log. Any refusal comes back as a start failure with a reason.
+import type { CompiledHostConfig, DesiredServiceSpec } from "@vigil/shared";
+import { type LaunchedProcess, type LaunchRequest, type ProcessDriver, StartFailure } from "../driver/process-driver.js";
+import { LogPathRefused, type ServiceLog, type ServiceLogFactory } from "../logs/service-log.js";
+import { buildServiceRuntime, type RunAs } from "../runtime/service-environment.js";
+
+export const START_FAILURE_REASONS = {
+  missingUser: "missing-user",
+  missingDirectory: "missing-directory",
+  spawnFailed: "spawn-failed",
+  logPathRefused: "log-path-refused",
+  unknownLanguageVersion: "unknown-language-version",
+  commandNotFound: "command-not-found",
+} as const;
+export type StartFailureReason = (typeof START_FAILURE_REASONS)[keyof typeof START_FAILURE_REASONS];
+
+/** Why and how a start was refused, before or by the driver. */
+export interface StartRefusal {
+  readonly ok: false;
+  readonly reason: StartFailureReason;
+  readonly message: string;
+}
+
+export type LaunchOutcome = { readonly ok: true; readonly launched: LaunchedProcess; readonly request: LaunchRequest } | StartRefusal;
+
+export interface LaunchContext {
+  readonly driver: ProcessDriver;
+  readonly logs: ServiceLogFactory;
+  readonly config: CompiledHostConfig;
+  readonly runAs: RunAs;
+  readonly onError: (error: unknown) => void;
+}
+
+/** The request for the service (unit "<account>/<name>") or its health check ("<account>/<name>.health"). */
+export function buildLaunchRequest(
+  context: Pick<LaunchContext, "config" | "runAs">,
+  desired: DesiredServiceSpec,
+  unit: string,
+  command: string,
+): { readonly ok: true; readonly request: LaunchRequest } | StartRefusal {
+  const runtime = buildServiceRuntime(context.config, desired, context.runAs);
+  if (!runtime.ok) return { ok: false, reason: START_FAILURE_REASONS.unknownLanguageVersion, message: runtime.message };
+  return { ok: true, request: { unit, command, ...runtime.value } };
+}
+
+/** Opens the log; an unsafe log path refuses the start rather than run the service without its log. */
+export async function openLog(logs: ServiceLogFactory, desired: DesiredServiceSpec): Promise<{ readonly ok: true; readonly log: ServiceLog } | StartRefusal> {
+  try {
+    return { ok: true, log: await logs.open(desired.account, desired.spec.name) };
+  } catch (error) {
+    if (error instanceof LogPathRefused) return { ok: false, reason: START_FAILURE_REASONS.logPathRefused, message: `log path refused: ${error.path}: ${error.message}` };
+    throw error;
+  }
+}
+
+export async function launchService(context: LaunchContext, desired: DesiredServiceSpec, unit: string, log: ServiceLog): Promise<LaunchOutcome> {
+  const built = buildLaunchRequest(context, desired, unit, desired.spec.command);
+  if (!built.ok) return built;
+  let launched: LaunchedProcess;
+  try {
+    launched = await context.driver.launch(built.request);
+  } catch (error) {
+    if (error instanceof StartFailure) return { ok: false, reason: error.reason, message: error.message };
+    throw error;
+  }
+  log.attach(launched.output).catch(context.onError);
+  return { ok: true, launched, request: built.request };
+}

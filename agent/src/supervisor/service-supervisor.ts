@@ -1,0 +1,337 @@
+// Supervises one service: launches it, watches its exit and health, applies the restart policy,
+// stops and restarts it on request. Every change runs through one queue, so commands are safe in any state.
+import { constants } from "node:os";
+import { type DesiredServiceSpec, launchFingerprint, serviceKey } from "@vigil/shared";
+import type { ExitStatus, ProcessTracking } from "../driver/process-driver.js";
+import type { SupervisionEvent } from "../events/service-event.js";
+import type { HealthFailure } from "../health/health-checker.js";
+import type { ServiceLog } from "../logs/service-log.js";
+import type { Clock, TimerHandle } from "../runtime/clock.js";
+import { CommandQueue } from "./command-queue.js";
+import { classifyExit, leftoversAfterExit } from "./exit-hook.js";
+import { startHealthChecks, type ServiceRun, settledExit, stopHealthChecks } from "./run-hooks.js";
+import { type LaunchContext, launchService, openLog, type StartRefusal } from "./launch-hook.js";
+import { crashLoopLine, daemonizedLine, disabledLine, escalatedLine, exitLine, healthFailedLine, restartingLine, startedLine, startFailedLine, stoppingLine } from "./log-lines.js";
+import { decideRestart, EMPTY_FAILURE_HISTORY, type FailureHistory, recordFailure } from "./restart-policy.js";
+import { SIGNALLABLE_STATES, type ServiceState, type ServiceTrigger, transition } from "./service-state.js";
+import { ServiceDisabled, ServiceNotRunning, UnknownSignal } from "./supervisor-errors.js";
+import { terminateUnit } from "./terminate-hook.js";
+
+export interface SupervisorContext extends LaunchContext {
+  readonly clock: Clock;
+  /** Returns [0, 1); jitters backoff delays. */
+  readonly random: () => number;
+  readonly emit: (event: SupervisionEvent) => void;
+}
+
+/** What status reports of one service, apart from its sampled processes. */
+export interface ServiceSnapshot {
+  readonly key: string;
+  readonly account: string;
+  readonly service: string;
+  readonly state: ServiceState;
+  readonly mainPid: number | null;
+  readonly startedAt: number | null;
+  readonly restarts: number;
+  readonly lastExit: ExitStatus | null;
+  /** Set while disabled: "crash-loop" or the user's reason. */
+  readonly disabledReason: string;
+  /** Fingerprint of what the current process was started with (shared launchFingerprint). */
+  readonly launchFingerprint: string;
+  readonly tracking: ProcessTracking | null;
+}
+
+type EventDetails = Partial<Pick<SupervisionEvent, "pid" | "exit" | "reason" | "delayMs" | "output">> & { readonly message: string };
+
+export class ServiceSupervisor {
+  readonly key: string;
+  private state: ServiceState = "stopped";
+  private run: ServiceRun | null = null;
+  private log: ServiceLog | null = null;
+  private history: FailureHistory = EMPTY_FAILURE_HISTORY;
+  private backoff: TimerHandle | null = null;
+  private restarts = 0;
+  private lastExit: ExitStatus | null = null;
+  private disabledReason = "";
+  private removed = false;
+  private readonly queue = new CommandQueue();
+
+  /** `after`: a previous supervisor of the same key that must be gone before this one launches. */
+  constructor(
+    private desired: DesiredServiceSpec,
+    private readonly context: SupervisorContext,
+    after: Promise<void> = Promise.resolve(),
+  ) {
+    this.key = serviceKey(desired.account.name, desired.spec.name);
+    void this.queue.push(() => after.catch(() => undefined));
+  }
+
+  /** Brings a new service up: started, or disabled with the desired reason. */
+  begin(): Promise<void> {
+    return this.command(() => this.converge(this.desired, true));
+  }
+
+  /** A change that needs no new process (health check, stop settings, annotation, is_disabled). */
+  reconfigure(desired: DesiredServiceSpec): Promise<void> {
+    return this.command(async () => {
+      const before = this.desired;
+      this.desired = desired;
+      await this.converge(before, false);
+      const run = this.run;
+      if (run && this.state === "running" && JSON.stringify(before.spec.healthCheck) !== JSON.stringify(desired.spec.healthCheck)) {
+        await stopHealthChecks(run);
+        this.startHealth(run);
+      }
+    });
+  }
+
+  /** What the process is started with changed: end the old run, start the new spec with a clean failure history. */
+  replace(desired: DesiredServiceSpec): Promise<void> {
+    return this.command(async () => {
+      await this.stopNow("its definition changed");
+      await this.log?.close();
+      this.log = null;
+      this.desired = desired;
+      this.history = EMPTY_FAILURE_HISTORY;
+      await this.converge(desired, true);
+    });
+  }
+
+  /** Requested restart: SIGHUP to every process, escalation, start again. Not a failure. */
+  restart(): Promise<void> {
+    return this.command(async () => {
+      if (this.state === "disabled") throw new ServiceDisabled(this.key, this.disabledReason);
+      if (this.state === "stopped") return this.startFromStopped();
+      if (this.state === "backoff") {
+        this.cancelBackoff();
+        return this.relaunch("restarting as requested");
+      }
+      await this.endRun("SIGHUP", "restart requested");
+      await this.relaunch("restarting as requested");
+    });
+  }
+
+  /** Stops the service for good and releases its log; later commands do nothing. */
+  remove(): Promise<void> {
+    return this.command(async () => {
+      await this.stopNow("removed from this host");
+      this.removed = true;
+      await this.log?.close();
+      this.log = null;
+    });
+  }
+
+  /** Sends any signal to the main process or to every process of the service, at once (not queued). */
+  async signal(signal: string, wholeService: boolean): Promise<void> {
+    if (!Object.hasOwn(constants.signals, signal)) throw new UnknownSignal(signal);
+    const run = this.run;
+    if (!run || !SIGNALLABLE_STATES.has(this.state)) throw new ServiceNotRunning(this.key, this.state);
+    if (wholeService) await this.context.driver.signalAll(run.launched.tracking, signal);
+    else this.context.driver.signalProcess(run.launched.pid, signal);
+  }
+
+  snapshot(): ServiceSnapshot {
+    const run = this.run;
+    return {
+      key: this.key,
+      account: this.desired.account.name,
+      service: this.desired.spec.name,
+      state: this.state,
+      mainPid: run?.launched.pid ?? null,
+      startedAt: run?.launched.startedAt ?? null,
+      restarts: this.restarts,
+      lastExit: this.lastExit,
+      disabledReason: this.state === "disabled" ? this.disabledReason : "",
+      launchFingerprint: launchFingerprint(this.desired),
+      tracking: run?.launched.tracking ?? null,
+    };
+  }
+
+  async tailLog(lines: number): Promise<string[]> {
+    return this.log ? this.log.tail(lines) : [];
+  }
+
+  /** Resolves once every command and internal event queued so far has been handled. */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  private command(op: () => Promise<void>): Promise<void> {
+    return this.queue.push(async () => {
+      if (!this.removed) await op();
+    });
+  }
+
+  /** Exits, health failures and backoff expiry: queued like commands, errors go to the host. */
+  private internal(op: () => Promise<void>): void {
+    this.command(op).catch((error: unknown) => this.context.onError(error));
+  }
+
+  /** Level-triggered is_disabled: disable, or run; re-enable only on a real edge (or a new spec) so a crash loop stays off. */
+  private async converge(before: DesiredServiceSpec, fresh: boolean): Promise<void> {
+    const { spec, disabledReason } = this.desired;
+    if (spec.isDisabled) return this.disable(disabledReason || "disabled by the user");
+    if (this.state === "disabled" && (fresh || before.spec.isDisabled)) this.move("enable", { message: "enabled" }); // DISABLED -> STOPPED
+    if (this.state === "stopped") await this.startFromStopped();
+  }
+
+  private async startFromStopped(): Promise<void> {
+    this.move("start", { message: "starting" }); // STOPPED -> STARTING
+    await this.launch();
+  }
+
+  private async relaunch(message: string): Promise<void> {
+    this.restarts += 1;
+    this.move("relaunch", { message }); // EXITED | BACKOFF | STOPPING -> STARTING
+    await this.launch();
+  }
+
+  private async launch(): Promise<void> {
+    if (!this.log) {
+      const opened = await openLog(this.context.logs, this.desired);
+      if (!opened.ok) return this.startFailed(opened);
+      this.log = opened.log;
+    }
+    const outcome = await launchService(this.context, this.desired, this.key, this.log);
+    if (!outcome.ok) return this.startFailed(outcome);
+    const run: ServiceRun = { launched: outcome.launched, health: null };
+    this.run = run;
+    this.move("launched", { pid: run.launched.pid, message: startedLine(run.launched.pid) }); // STARTING -> RUNNING
+    this.startHealth(run);
+    void run.launched.exited.then((exit) => this.internal(() => this.onMainExit(run, exit)));
+  }
+
+  private async startFailed(refusal: StartRefusal): Promise<void> {
+    this.move("start-failed", { reason: refusal.reason, message: startFailedLine(refusal.message) }); // STARTING -> EXITED
+    await this.afterFailure(null, this.context.clock.now());
+  }
+
+  private async onMainExit(run: ServiceRun, exit: ExitStatus): Promise<void> {
+    if (this.run !== run || this.state !== "running") return; // a stop or restart already ended this run
+    this.lastExit = exit;
+    await stopHealthChecks(run);
+    const { restartPolicy } = this.context.config;
+    const classified = classifyExit(exit, run.launched.startedAt, this.desired.spec.command, restartPolicy.startFailureWindowMs);
+    this.move(classified.trigger, { pid: run.launched.pid, exit, reason: classified.reason, message: classified.message }); // RUNNING -> EXITED
+    const leftovers = await leftoversAfterExit(this.context.driver, run.launched.tracking);
+    if (leftovers > 0) {
+      this.move("daemonized", { pid: run.launched.pid, reason: "daemonized", message: daemonizedLine(leftovers) }); // EXITED -> EXITED
+      await this.terminate(run, this.desired.spec.stopSignal);
+    }
+    await this.releaseRun(run);
+    await this.afterFailure(run.launched.startedAt, exit.at);
+  }
+
+  /** Health check failures count as failures: a service that keeps failing them must end in crash-loop, not churn forever. */
+  private async onHealthFailure(run: ServiceRun, failure: HealthFailure): Promise<void> {
+    if (this.run !== run || this.state !== "running") return;
+    const message = healthFailedLine(failure.detail);
+    this.move("health-failed", { pid: run.launched.pid, reason: failure.reason, output: failure.output, message }); // RUNNING -> STOPPING
+    for (const line of failure.output === "" ? [] : failure.output.split("\n")) this.note(`health check output: ${line}`);
+    await stopHealthChecks(run);
+    await this.terminate(run, this.desired.spec.stopSignal);
+    const exit = (await settledExit(run, this.context.clock)) ?? { code: null, signal: this.desired.spec.stopSignal, at: this.context.clock.now() };
+    this.lastExit = exit;
+    await this.releaseRun(run);
+    this.move("main-exited", { pid: run.launched.pid, exit, reason: failure.reason, message: `${exitLine(exit)} after the failed health check` }); // STOPPING -> EXITED
+    await this.afterFailure(run.launched.startedAt, this.context.clock.now());
+  }
+
+  private async afterFailure(startedAt: number | null, failedAt: number): Promise<void> {
+    const { clock, random, config } = this.context;
+    const policy = config.restartPolicy;
+    this.history = recordFailure(policy, this.history, { startedAt, failedAt });
+    const decision = decideRestart(policy, this.history, clock.now(), random);
+    if (decision.action === "disable") {
+      this.disabledReason = decision.reason;
+      this.move("disable", { reason: decision.reason, message: crashLoopLine(policy.maxFailures, policy.failureWindowMs) }); // EXITED -> DISABLED
+      return;
+    }
+    if (decision.delayMs === 0) return this.relaunch(restartingLine(0));
+    this.move("delay", { delayMs: decision.delayMs, reason: decision.reason, message: restartingLine(decision.delayMs) }); // EXITED -> BACKOFF
+    const timer = clock.setTimer(decision.delayMs, () =>
+      this.internal(async () => {
+        if (this.backoff !== timer || this.state !== "backoff") return; // cancelled by stop, remove, restart or a new spec
+        this.backoff = null;
+        await this.relaunch("restarting after backoff");
+      }),
+    );
+    this.backoff = timer;
+  }
+
+  /** Ends whatever runs (or waits in backoff) and leaves the service stopped. */
+  private async stopNow(why: string): Promise<void> {
+    if (this.state === "backoff") {
+      this.cancelBackoff();
+      this.move("stop", { message: `stopped (${why}); the pending restart is cancelled` }); // BACKOFF -> STOPPED
+    } else if (this.state === "running") {
+      await this.endRun(this.desired.spec.stopSignal, why);
+      this.move("terminated", { message: "stopped" }); // STOPPING -> STOPPED
+    }
+  }
+
+  private async disable(reason: string): Promise<void> {
+    if (this.state === "disabled") {
+      this.disabledReason = reason;
+      return;
+    }
+    await this.stopNow("disabled");
+    this.disabledReason = reason;
+    this.move("disable", { reason, message: disabledLine(reason) }); // STOPPED | BACKOFF -> DISABLED
+  }
+
+  /** Signals every process of the running service, escalates, and releases the run. */
+  private async endRun(signal: string, why: string): Promise<void> {
+    const run = this.run;
+    if (!run) return;
+    this.move("stop", { pid: run.launched.pid, message: stoppingLine(signal, why) }); // RUNNING -> STOPPING
+    await stopHealthChecks(run);
+    await this.terminate(run, signal);
+    this.lastExit = (await settledExit(run, this.context.clock)) ?? this.lastExit;
+    await this.releaseRun(run);
+  }
+
+  private async terminate(run: ServiceRun, signal: string): Promise<void> {
+    const timeoutMs = this.desired.spec.stopTimeoutMs;
+    await terminateUnit(this.context.driver, run.launched.tracking, { signal, timeoutMs, onEscalate: (remaining) => this.note(escalatedLine(remaining, timeoutMs)) });
+  }
+
+  private async releaseRun(run: ServiceRun): Promise<void> {
+    if (this.run === run) this.run = null;
+    await this.context.driver.release(run.launched.tracking);
+  }
+
+  private cancelBackoff(): void {
+    this.backoff?.cancel();
+    this.backoff = null;
+  }
+
+  private startHealth(run: ServiceRun): void {
+    startHealthChecks(run, this.context, this.desired, `${this.key}.health`, (failure) => this.internal(() => this.onHealthFailure(run, failure)));
+  }
+
+  /** Applies a transition from the table (throws on an illegal one) and emits its event; the log gets the same sentence. */
+  private move(trigger: ServiceTrigger, details: EventDetails): void {
+    const { next, emits } = transition(this.state, trigger);
+    this.state = next;
+    if (emits !== "starting") this.note(details.message);
+    this.context.emit({
+      account: this.desired.account.name,
+      service: this.desired.spec.name,
+      kind: emits,
+      state: next,
+      at: this.context.clock.now(),
+      message: details.message,
+      pid: details.pid ?? null,
+      exit: details.exit ?? null,
+      reason: details.reason ?? "",
+      restarts: this.restarts,
+      delayMs: details.delayMs ?? 0,
+      output: details.output ?? "",
+    });
+  }
+
+  private note(message: string): void {
+    this.log?.note(message);
+  }
+}
