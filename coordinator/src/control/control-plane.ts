@@ -1,0 +1,155 @@
+// The application layer: every use case the Admin API and AgentLink share — create (compile,
+// place, allocate ports, insert in one transaction), update, delete, desired state, enable/disable,
+// imperative commands to the host's agent, and reads with live status. Errors are ControlErrors.
+import { type CommandResult, compileServiceSpec, compileServiceUpdate, type ProcessInfo, type ServiceSpecInput, type ServiceSpecPatch, type UntrustedInput } from "@vigil/shared";
+import { type Store } from "../store/open-store.js";
+import { type PortRequest } from "../store/repositories/ports.js";
+import { type ServiceRef } from "../store/repositories/service-rows.js";
+import { createServicePlaced } from "./create-service.js";
+import { type AgentAction, type AgentCommands, type DesiredStateNotifier } from "./control-ports.js";
+import { asControlErrors, ControlError, controlCodeFromStatusName, HostUnavailableError, InvalidArgumentError } from "./control-errors.js";
+import { readServiceView, readServiceViews } from "./read-services.js";
+import { type ServiceView } from "./service-view.js";
+import { applyDesiredState, applyDisabled, applySpecUpdate, deleteServiceRow } from "./service-changes.js";
+
+export interface CreateServiceRequest {
+  readonly account: string;
+  /** Untrusted: compiled with compileServiceSpec; errors name the field. */
+  readonly spec: ServiceSpecInput | UntrustedInput;
+  /** Default: one port, the lowest free of the account's range. */
+  readonly ports?: PortRequest;
+}
+
+export interface ServiceListFilter {
+  readonly account?: string;
+  readonly host?: string;
+}
+
+export interface LogChunk {
+  readonly lines: readonly string[];
+  /** Byte offset after the last line, for reading on (following a log). */
+  readonly nextOffset: number;
+}
+
+/** Disabled by a user through the API, as opposed to "crash-loop" reported by an agent. */
+export const USER_DISABLED_REASON = "user";
+/** How long an imperative command may take before the caller gets DEADLINE_EXCEEDED. */
+export const DEFAULT_COMMAND_TIMEOUT_MS = 15_000;
+
+export interface ControlPlaneOptions {
+  readonly store: Store;
+  readonly agents: AgentCommands;
+  readonly notifier: DesiredStateNotifier;
+  readonly commandTimeoutMs?: number;
+}
+
+export class ControlPlane {
+  readonly #store: Store;
+  readonly #agents: AgentCommands;
+  readonly #notifier: DesiredStateNotifier;
+  readonly #commandTimeoutMs: number;
+
+  constructor(options: ControlPlaneOptions) {
+    this.#store = options.store;
+    this.#agents = options.agents;
+    this.#notifier = options.notifier;
+    this.#commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+  }
+
+  async createService(request: CreateServiceRequest): Promise<ServiceView> {
+    const compiled = compileServiceSpec(request.spec);
+    if (!compiled.ok) throw new InvalidArgumentError(compiled.errors);
+    const spec = compiled.value;
+    const created = await asControlErrors(() => createServicePlaced(this.#store, { account: request.account, spec, ports: request.ports }));
+    return this.#changed(created.host, { account: request.account, name: spec.name });
+  }
+
+  /** Partial update: only the fields present change; the result is compiled like a create. */
+  async updateService(ref: ServiceRef, patch: ServiceSpecPatch | UntrustedInput): Promise<ServiceView> {
+    const current = (await this.getService(ref)).service;
+    const compiled = compileServiceUpdate(current.spec, patch);
+    if (!compiled.ok) throw new InvalidArgumentError(compiled.errors);
+    const updated = await asControlErrors(() => applySpecUpdate(this.#store, current, compiled.value, USER_DISABLED_REASON));
+    return this.#changed(updated.host, ref);
+  }
+
+  async deleteService(ref: ServiceRef): Promise<void> {
+    const host = await asControlErrors(() => deleteServiceRow(this.#store, ref));
+    this.#notifier.hostsChanged([host]);
+  }
+
+  async startService(ref: ServiceRef): Promise<ServiceView> {
+    const updated = await asControlErrors(() => applyDesiredState(this.#store, ref, "running"));
+    return this.#changed(updated.host, ref);
+  }
+
+  async stopService(ref: ServiceRef): Promise<ServiceView> {
+    const updated = await asControlErrors(() => applyDesiredState(this.#store, ref, "stopped"));
+    return this.#changed(updated.host, ref);
+  }
+
+  async enableService(ref: ServiceRef): Promise<ServiceView> {
+    const updated = await asControlErrors(() => applyDisabled(this.#store, ref, null));
+    return this.#changed(updated.host, ref);
+  }
+
+  /** Disables with `reason` (default "user"); the agent stops it and keeps it stopped. */
+  async disableService(ref: ServiceRef, reason: string = USER_DISABLED_REASON): Promise<ServiceView> {
+    const updated = await asControlErrors(() => applyDisabled(this.#store, ref, reason.trim() === "" ? USER_DISABLED_REASON : reason));
+    return this.#changed(updated.host, ref);
+  }
+
+  /** SIGHUP to the service's processes, then a fresh start (DESIGN.md "A service"). */
+  async restartService(ref: ServiceRef): Promise<ServiceView> {
+    await this.#command(ref, "restart", (service) => ({ $case: "restart", value: { service } }));
+    return this.getService(ref);
+  }
+
+  async signalService(ref: ServiceRef, signal: string, options: { readonly mainProcessOnly?: boolean } = {}): Promise<ServiceView> {
+    if (!/^SIG[A-Z0-9]+$/.test(signal)) throw new InvalidArgumentError([{ field: "signal", rule: "must be a signal name such as SIGUSR1" }]);
+    await this.#command(ref, "signal", (service) => ({ $case: "signal", value: { service, signal, wholeService: !options.mainProcessOnly } }));
+    return this.getService(ref);
+  }
+
+  /** The last `lines` lines of the service's log. */
+  async tailLog(ref: ServiceRef, lines: number): Promise<LogChunk> {
+    const result = await this.#command(ref, "tail log", (service) => ({ $case: "tailLog", value: { service, lines } }));
+    return logChunk(result);
+  }
+
+  /** Lines after byte `offset` of the current log file (follow: pass the previous nextOffset). */
+  async readLog(ref: ServiceRef, offset: number, maxLines: number): Promise<LogChunk> {
+    const result = await this.#command(ref, "read log", (service) => ({ $case: "readLog", value: { service, offset, maxLines } }));
+    return logChunk(result);
+  }
+
+  async listProcesses(ref: ServiceRef): Promise<ProcessInfo[]> {
+    const result = await this.#command(ref, "list processes", (service) => ({ $case: "listProcesses", value: { service } }));
+    return result.result?.$case === "processes" ? result.result.value.processes : [];
+  }
+
+  async getService(ref: ServiceRef): Promise<ServiceView> {
+    return asControlErrors(() => readServiceView(this.#store.db, ref));
+  }
+
+  async listServices(filter: ServiceListFilter = {}): Promise<ServiceView[]> {
+    return asControlErrors(() => readServiceViews(this.#store.db, filter));
+  }
+
+  async #changed(host: string | null, ref: ServiceRef): Promise<ServiceView> {
+    this.#notifier.hostsChanged([host]);
+    return this.getService(ref);
+  }
+
+  async #command(ref: ServiceRef, what: string, action: (service: { account: string; name: string }) => AgentAction): Promise<CommandResult> {
+    const { service } = await this.getService(ref);
+    if (service.host === null || !this.#agents.isConnected(service.host)) throw new HostUnavailableError(service.host, what);
+    const result = await this.#agents.send(service.host, action({ account: ref.account, name: ref.name }), this.#commandTimeoutMs);
+    if (!result.ok) throw new ControlError(controlCodeFromStatusName(result.errorCode), result.errorMessage || `${what} failed`);
+    return result;
+  }
+}
+
+function logChunk(result: CommandResult): LogChunk {
+  return result.result?.$case === "logLines" ? { lines: result.result.value.lines, nextOffset: result.result.value.nextOffset } : { lines: [], nextOffset: 0 };
+}
