@@ -27,7 +27,7 @@ void describe("outbox record codec", () => {
   void it("stops at a record whose bytes changed, and at garbage after the last record", () => {
     const first = encodeRecord(entry(1));
     const second = Buffer.from(encodeRecord(entry(2)));
-    second[second.length - 1] ^= 0xff;
+    second.writeUInt8(second.readUInt8(second.length - 1) ^ 0xff, second.length - 1);
     assert.deepEqual(decodeRecords(Buffer.concat([first, second])).records.length, 1);
     const garbage = Buffer.from([0, 0, 0, 9, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
     assert.deepEqual(decodeRecords(Buffer.concat([first, garbage])), { records: decodeRecords(first).records, damagedAt: first.length });
