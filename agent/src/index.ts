@@ -1,2 +1,26 @@
 // Public surface of @vigil/agent.
-export {};
+// Supervision (desired state -> processes), its events and decisions.
+export type { ApplyError, ApplyResult, HostSupervisorOptions, ServiceStatus } from "./reconciler/host-supervisor.js";
+export { HostSupervisor } from "./reconciler/host-supervisor.js";
+export type { ReconcilePlan } from "./reconciler/plan-reconcile.js";
+export { desiredKey, planReconcile } from "./reconciler/plan-reconcile.js";
+export type { RecoveredUnit, RecoveryReport } from "./reconciler/leftover-recovery.js";
+export type { EventExit, ServiceEventKind, SupervisionEvent, SupervisionEventListener } from "./events/service-event.js";
+export { SERVICE_EVENT_KINDS } from "./events/service-event.js";
+export type { ServiceState, ServiceTrigger, Transition } from "./supervisor/service-state.js";
+export { IDLE_STATES, IllegalTransition, SERVICE_STATES, SERVICE_TRIGGERS, SIGNALLABLE_STATES, TRANSITIONS } from "./supervisor/service-state.js";
+export type { FailedRun, FailureHistory, RestartDecision, RestartReason } from "./supervisor/restart-policy.js";
+export { backoffDelay, CRASH_LOOP_REASON, decideRestart, EMPTY_FAILURE_HISTORY, recordFailure, RESTART_REASONS } from "./supervisor/restart-policy.js";
+export type { ServiceSnapshot } from "./supervisor/service-supervisor.js";
+export type { StartFailureReason } from "./supervisor/launch-hook.js";
+export { START_FAILURE_REASONS } from "./supervisor/launch-hook.js";
+export { ServiceDisabled, ServiceNotFound, ServiceNotRunning, UnknownSignal } from "./supervisor/supervisor-errors.js";
+export type { HealthFailureReason } from "./health/run-health-check.js";
+export { HEALTH_FAILURES } from "./health/run-health-check.js";
+export type { RunAs, ServiceRuntime } from "./runtime/service-environment.js";
+export { buildServiceRuntime, UNKNOWN_LANGUAGE_VERSION } from "./runtime/service-environment.js";
+export type { Clock, TimerHandle } from "./runtime/clock.js";
+export { systemClock } from "./runtime/clock.js";
+export { FakeClock } from "./runtime/fake-clock.js";
+export type { FakeBehaviour } from "./driver/fake-process-driver.js";
+export { FakeProcessDriver } from "./driver/fake-process-driver.js";

@@ -27,11 +27,13 @@ export class OutputTail {
     return this.text.replace(/\n$/, "");
   }
 
+  /** Whole lines first; only a single line longer than the budget is cut, keeping its end. */
   private trim(text: string): string {
-    const lines = text.split("\n");
     const keepLines = text.endsWith("\n") ? this.maxLines + 1 : this.maxLines;
-    let kept = lines.slice(-keepLines).join("\n");
-    while (Buffer.byteLength(kept) > this.maxBytes) kept = kept.slice(Math.max(1, kept.length - this.maxBytes));
-    return kept;
+    const lines = text.split("\n").slice(-keepLines);
+    while (lines.length > 1 && Buffer.byteLength(lines.join("\n")) > this.maxBytes) lines.shift();
+    const kept = lines.join("\n");
+    if (Buffer.byteLength(kept) <= this.maxBytes) return kept;
+    return Buffer.from(kept).subarray(-this.maxBytes).toString();
   }
 }

@@ -21,7 +21,8 @@ export interface FakeHost {
   applyAndWait(desired: DesiredServiceSpec[], advanceMs?: number): Promise<void>;
 }
 
-export function fakeHost(configInput: Record<string, unknown> = {}): FakeHost {
+/** beforeStart arranges the driver before HostSupervisor.start(), e.g. to seed a previous run's leftovers. */
+export function fakeHost(configInput: Record<string, unknown> = {}, beforeStart: (driver: FakeProcessDriver) => void = () => {}): FakeHost {
   const compiled = compileHostConfig({ restart_policy: { jitter_fraction: 0 }, ...configInput });
   if (!compiled.ok) throw new Error(JSON.stringify(compiled.errors));
   const config = compiled.value;
@@ -32,6 +33,7 @@ export function fakeHost(configInput: Record<string, unknown> = {}): FakeHost {
   const errors: unknown[] = [];
   const host = new HostSupervisor({ driver, logs, config, clock, random: () => 0.5, runAs: "account-user", onError: (error) => errors.push(error) });
   host.onEvent((event) => events.push(event));
+  beforeStart(driver);
   void host.start();
   return {
     clock,
