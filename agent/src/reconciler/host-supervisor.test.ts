@@ -14,7 +14,7 @@ void describe("HostSupervisor.apply", () => {
   void it("changing one of three services restarts only that one; the others keep their pid", async () => {
     const { host, driver } = fakeHost();
     await host.apply([web, worker, cache]);
-    const before = (await host.status()).map((status) => [status.key, status.mainPid]);
+    const before = (await host.status()).map((status) => [status.key, status.mainPid] as const);
     const result = await host.apply([web, testDesired({ name: "worker", command: "node worker.js --v2" }), cache]);
     const after = new Map((await host.status()).map((status) => [status.key, status.mainPid]));
     assert.deepEqual(result.plan.restart.map((desired) => desired.spec.name), ["worker"]);
