@@ -72,9 +72,10 @@ void test("the service sees exactly the environment it was given, none of the ag
   assert.deepEqual(seen, env);
 });
 
-void test("stdout and stderr arrive through one output, in the order written", async () => {
-  const { output } = await runToEnd(request({ command: "echo one; echo two >&2; echo three" }));
-  assert.equal(output, "one\ntwo\nthree\n");
+void test("stdout and stderr arrive through one real pipe, in the order written, /dev/stdout included", async () => {
+  const command = 'echo one; echo two >&2; echo three > /dev/stdout; echo four > /dev/stderr; [ -p /dev/stdout ] && [ -p /dev/stderr ] && echo "a pipe"';
+  const { output } = await runToEnd(request({ command }));
+  assert.equal(output, "one\ntwo\nthree\nfour\na pipe\n");
 });
 
 void test("a command that does not exist exits 127 and says 'not found' in the output", async () => {

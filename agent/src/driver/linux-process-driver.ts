@@ -45,7 +45,7 @@ export class LinuxProcessDriver implements ProcessDriver {
     await checkLaunchable(request, this.passwd);
     const cgroupPath = this.options.cgroupRoot === null ? null : join(this.options.cgroupRoot, escapeUnit(request.unit));
     if (cgroupPath !== null) this.prepareCgroup(cgroupPath, request.unit);
-    const wrapper = await spawnWrapper(buildLaunchArgv(request, cgroupPath, this.options.setprivPath), request);
+    const wrapper = await spawnWrapper(buildLaunchArgv(request, cgroupPath, this.options.setprivPath), request, this.options.stateDir);
     const pid = wrapper.child.pid;
     const startedAt = Date.now();
     const tracking: ProcessTracking = cgroupPath === null ? { kind: "process-group", pgid: pid } : { kind: "cgroup", path: cgroupPath };
@@ -67,7 +67,7 @@ export class LinuxProcessDriver implements ProcessDriver {
       await this.release(tracking).catch(() => undefined);
       throw failure;
     }
-    return { pid, tracking, startedAt, output: wrapper.child.stdout, exited: wrapper.exited };
+    return { pid, tracking, startedAt, output: wrapper.output, exited: wrapper.exited };
   }
 
   /** A launch nobody could find again after an agent crash must not run at all. */

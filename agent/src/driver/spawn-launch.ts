@@ -1,12 +1,16 @@
 // Spawns the launch wrapper and waits for its fd-3 report, turning an early failure (cgroup,
 // directory, setpriv) into a StartFailure that carries the shell's own message.
 import { type ChildProcess, spawn } from "node:child_process";
+import { closeSync } from "node:fs";
 import type { Readable } from "node:stream";
 import { type LaunchStatus, parseLaunchStatus } from "./launch-command.js";
+import { createOutputPipe, type OutputPipe } from "./output-pipe.js";
 import { type ExitStatus, type LaunchRequest, StartFailure } from "./process-driver.js";
 
 export interface SpawnedWrapper {
-  readonly child: ChildProcess & { readonly pid: number; readonly stdout: Readable };
+  readonly child: ChildProcess & { readonly pid: number };
+  /** The service's stdout and stderr. */
+  readonly output: Readable;
   readonly exited: Promise<ExitStatus>;
   /** Settles once the wrapper has exec'd the command ("ready") or given up. */
   readonly status: Promise<LaunchStatus>;
@@ -25,16 +29,25 @@ function readAll(stream: Readable, limitBytes: number): Promise<string> {
   });
 }
 
-export async function spawnWrapper(argv: string[], request: LaunchRequest): Promise<SpawnedWrapper> {
+export async function spawnWrapper(argv: string[], request: LaunchRequest, privateDir: string): Promise<SpawnedWrapper> {
+  let pipe: OutputPipe;
+  try {
+    pipe = await createOutputPipe(privateDir, request.user);
+  } catch (error) {
+    throw new StartFailure("spawn-failed", `could not start unit ${request.unit}: no output pipe (${(error as Error).message})`);
+  }
   const child = spawn("/bin/sh", argv, {
     // A copy: spawn must see exactly these variables and nothing of the agent's own environment.
     env: { ...request.env },
     // setsid(): the service gets its own session and process group, apart from the agent's.
     detached: true,
-    // fd 2 is replaced by a dup of fd 1 inside the wrapper (one pipe for both); fd 3 is the status pipe.
-    stdio: ["ignore", "pipe", "ignore", "pipe"],
+    // fd 2 becomes a dup of fd 1 inside the wrapper (one pipe for both); fd 3 is the status channel.
+    stdio: ["ignore", pipe.writeFd, "ignore", "pipe"],
   });
+  // Only the service may hold the write end, so the output ends when the service's last process does.
+  closeSync(pipe.writeFd);
   if (child.pid === undefined) {
+    pipe.output.destroy();
     const error = await new Promise<Error>((resolve) => child.once("error", resolve));
     throw new StartFailure("spawn-failed", `could not start unit ${request.unit}: ${error.message}`);
   }
@@ -43,12 +56,12 @@ export async function spawnWrapper(argv: string[], request: LaunchRequest): Prom
   });
   const statusPipe = child.stdio[3] as Readable;
   const status = readAll(statusPipe, 64).then(parseLaunchStatus);
-  return { child: child as SpawnedWrapper["child"], exited, status };
+  return { child: child as SpawnedWrapper["child"], output: pipe.output, exited, status };
 }
 
 /** The StartFailure for a wrapper that stopped before running the command; it has exited by now. */
 export async function describeEarlyExit(wrapper: SpawnedWrapper, status: LaunchStatus, request: LaunchRequest): Promise<StartFailure> {
-  const [output, exit] = await Promise.all([readAll(wrapper.child.stdout, 4096), wrapper.exited]);
+  const [output, exit] = await Promise.all([readAll(wrapper.output, 4096), wrapper.exited]);
   const said = output.trim().split("\n").filter(Boolean).join("; ") || "no message";
   if (status === "cwd") {
     const who = request.user ? `user ${request.user.name}` : "the agent's user";
