@@ -1,6 +1,6 @@
 // Starts one run of a service: computes its runtime, opens its log, launches through the driver and
 // pipes the output into the log. Any refusal comes back as a start failure with a reason.
-import type { CompiledHostConfig, DesiredServiceSpec } from "@vigil/shared";
+import { type CompiledHostConfig, type DesiredServiceSpec, launchFingerprint } from "@vigil/shared";
 import { type LaunchedProcess, type LaunchRequest, type ProcessDriver, StartFailure } from "../driver/process-driver.js";
 import { LogPathRefused, type ServiceLog, type ServiceLogFactory } from "../logs/service-log.js";
 import { buildServiceRuntime, type RunAs } from "../runtime/service-environment.js";
@@ -41,7 +41,7 @@ export function buildLaunchRequest(
 ): { readonly ok: true; readonly request: LaunchRequest } | StartRefusal {
   const runtime = buildServiceRuntime(context.config, desired, context.runAs);
   if (!runtime.ok) return { ok: false, reason: START_FAILURE_REASONS.unknownLanguageVersion, message: runtime.message };
-  return { ok: true, request: { unit, command, ...runtime.value } };
+  return { ok: true, request: { unit, command, ...runtime.value, specHash: launchFingerprint(desired) } };
 }
 
 /** Opens the log; an unsafe log path refuses the start rather than run the service without its log. */
