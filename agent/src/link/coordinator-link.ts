@@ -1,0 +1,184 @@
+// The agent's side of AgentLink: dials the coordinator, says Hello (what it runs, the revision it
+// applied), applies each full desired state and acknowledges it, answers commands, and redials
+// forever with jittered backoff. While disconnected, supervision carries on untouched.
+import { type ClientDuplexStream, credentials, status as GrpcStatus, type ServiceError } from "@grpc/grpc-js";
+import { type AgentMessage, AgentLinkClient, type CoordinatorMessage, type DesiredState, type HostCapacity } from "@vigil/shared";
+import { decodeDesiredState } from "./desired-services.js";
+import { executeCommand } from "./execute-command.js";
+import { AGENT_LINK_CLIENT_OPTIONS } from "./keepalive.js";
+import { type LinkSupervisor } from "./link-supervisor.js";
+import { DEFAULT_RECONNECT_POLICY, reconnectDelayMs, type ReconnectPolicy } from "./reconnect-delay.js";
+
+export const LINK_STATES = ["connecting", "connected", "waiting", "stopped"] as const;
+/** connecting: dialled, no Welcome yet; waiting: between attempts; stopped: stop() was called. */
+export type LinkState = (typeof LINK_STATES)[number];
+
+export interface CoordinatorLinkOptions {
+  /** host:port of the coordinator's gRPC listener. */
+  readonly address: string;
+  readonly hostName: string;
+  readonly token: string;
+  readonly agentVersion: string;
+  readonly supervisor: LinkSupervisor;
+  readonly capacity?: HostCapacity;
+  readonly reconnect?: ReconnectPolicy;
+  readonly random?: () => number;
+  readonly log?: (line: string) => void;
+  /** Told after each desired state was applied (the revision acknowledged). */
+  readonly onApplied?: (revision: number) => void;
+  /** Told the heartbeat interval the coordinator asked for, on every Welcome. */
+  readonly onWelcome?: (heartbeatIntervalMs: number) => void;
+}
+
+export class CoordinatorLink {
+  readonly #options: CoordinatorLinkOptions;
+  readonly #client: AgentLinkClient;
+  #state: LinkState = "waiting";
+  #appliedRevision = 0;
+  #call: ClientDuplexStream<AgentMessage, CoordinatorMessage> | undefined;
+  #applying: Promise<void> = Promise.resolve();
+  #latest: DesiredState | undefined;
+  #wakeUp: (() => void) | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+
+  constructor(options: CoordinatorLinkOptions) {
+    this.#options = options;
+    this.#client = new AgentLinkClient(options.address, credentials.createInsecure(), AGENT_LINK_CLIENT_OPTIONS);
+  }
+
+  get state(): LinkState {
+    return this.#state;
+  }
+
+  /** The revision of the last desired state applied (0 before the first). */
+  get appliedRevision(): number {
+    return this.#appliedRevision;
+  }
+
+  start(): void {
+    this.#running ??= this.#run();
+  }
+
+  /** Closes the stream and stops redialling; supervision is not touched. */
+  async stop(): Promise<void> {
+    this.#state = "stopped";
+    this.#call?.cancel();
+    this.#wakeUp?.();
+    await this.#running;
+    await this.#applying;
+    this.#client.close();
+  }
+
+  async #run(): Promise<void> {
+    let failures = 0;
+    while (!this.#stopped()) {
+      const welcomed = await this.#connectOnce();
+      if (this.#stopped()) break;
+      failures = welcomed ? 1 : failures + 1;
+      this.#state = "waiting";
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, reconnectDelayMs(this.#options.reconnect ?? DEFAULT_RECONNECT_POLICY, failures, (this.#options.random ?? Math.random)()));
+        this.#wakeUp = () => (clearTimeout(timer), resolve());
+      });
+    }
+  }
+
+  /** One connection, from dial to the end of the stream; true if the coordinator welcomed us. */
+  async #connectOnce(): Promise<boolean> {
+    this.#state = "connecting";
+    const running = await this.#options.supervisor.status().catch(() => []);
+    return new Promise<boolean>((resolve) => {
+      let welcomed = false;
+      const call = this.#client.connect();
+      this.#call = call;
+      const finish = () => {
+        clearInterval(this.#heartbeat);
+        if (this.#call === call) this.#call = undefined;
+        resolve(welcomed);
+      };
+      call.on("data", (message: CoordinatorMessage) => {
+        if (this.#stopped()) return;
+        if (message.body?.$case === "welcome") {
+          welcomed = true;
+          this.#state = "connected";
+          this.#startHeartbeat(call, message.body.value.heartbeatIntervalMs);
+          this.#options.onWelcome?.(message.body.value.heartbeatIntervalMs);
+        }
+        this.#handle(call, message);
+      });
+      call.on("error", (error: ServiceError) => {
+        if (!this.#stopped()) this.#log(error.code === GrpcStatus.UNAUTHENTICATED ? `refused by the coordinator: ${error.details}` : `link lost: ${error.details || error.message}`);
+        finish();
+      });
+      call.on("end", finish);
+      call.write({
+        body: {
+          $case: "hello",
+          value: {
+            hostName: this.#options.hostName,
+            token: this.#options.token,
+            agentVersion: this.#options.agentVersion,
+            capacity: this.#options.capacity ?? { maxServices: 0, cpus: 0, memoryBytes: 0 },
+            running: running.map((service) => ({ service: { account: service.account, name: service.service }, state: service.state, mainPid: service.mainPid ?? 0, specHash: service.launchFingerprint })),
+            appliedRevision: this.#appliedRevision,
+          },
+        },
+      });
+    });
+  }
+
+  #handle(call: ClientDuplexStream<AgentMessage, CoordinatorMessage>, message: CoordinatorMessage): void {
+    const body = message.body;
+    if (body?.$case === "desiredState") this.#queueApply(call, body.value);
+    else if (body?.$case === "command") {
+      void executeCommand(this.#options.supervisor, body.value, Date.now()).then((result) => write(call, { body: { $case: "commandResult", value: result } }));
+    }
+  }
+
+  /** Applies run one at a time; states that arrive meanwhile collapse into the latest (level-triggered). */
+  #queueApply(call: ClientDuplexStream<AgentMessage, CoordinatorMessage>, state: DesiredState): void {
+    const pending = this.#latest !== undefined;
+    this.#latest = state;
+    if (pending) return;
+    this.#applying = this.#applying.then(async () => {
+      const next = this.#latest;
+      this.#latest = undefined;
+      if (next === undefined) return;
+      const decoded = decodeDesiredState(next);
+      const result = await this.#options.supervisor.apply(decoded.services).catch((error: unknown) => ({ errors: [{ key: "*/*", message: String(error) }] }));
+      const errors = [...decoded.errors, ...result.errors.map((error) => ({ service: refOf(error.key), message: error.message }))];
+      this.#appliedRevision = Math.max(this.#appliedRevision, decoded.revision);
+      write(call, { body: { $case: "stateAck", value: { revision: decoded.revision, errors } } });
+      this.#options.onApplied?.(decoded.revision);
+    });
+  }
+
+  #startHeartbeat(call: ClientDuplexStream<AgentMessage, CoordinatorMessage>, intervalMs: number): void {
+    clearInterval(this.#heartbeat);
+    this.#heartbeat = setInterval(() => write(call, { body: { $case: "heartbeat", value: { atMs: Date.now() } } }), Math.max(1_000, intervalMs || 10_000));
+    this.#heartbeat.unref();
+  }
+
+  #stopped(): boolean {
+    return this.#state === "stopped";
+  }
+
+  #log(line: string): void {
+    (this.#options.log ?? ((text: string) => console.error(text)))(`vigil agent: ${line}`);
+  }
+}
+
+/** A write to a stream that just ended is harmless: the next connection resends the full state. */
+function write(call: ClientDuplexStream<AgentMessage, CoordinatorMessage>, message: AgentMessage): void {
+  try {
+    if (!call.writableEnded && !call.destroyed) call.write(message);
+  } catch {
+    // The stream closed under us; the coordinator will get a fresh Hello on reconnect.
+  }
+}
+
+function refOf(key: string): { account: string; name: string } {
+  const slash = key.indexOf("/");
+  return slash < 0 ? { account: "", name: key } : { account: key.slice(0, slash), name: key.slice(slash + 1) };
+}

@@ -1,0 +1,52 @@
+// Executes one imperative command from the coordinator against the host's supervision and
+// answers with a CommandResult; supervision's typed errors become gRPC status names.
+import { type Command, type CommandResult, serviceKey, type ServiceRef } from "@vigil/shared";
+import { ServiceDisabled, ServiceNotFound, ServiceNotRunning, UnknownSignal } from "../supervisor/supervisor-errors.js";
+import { type LinkSupervisor } from "./link-supervisor.js";
+
+const MAX_TAIL_LINES = 10_000;
+
+export async function executeCommand(supervisor: LinkSupervisor, command: Command, now: number): Promise<CommandResult> {
+  const base = { requestId: command.requestId, ok: true, errorCode: "", errorMessage: "", result: undefined };
+  if (command.deadlineMs > 0 && now > command.deadlineMs) return failed(command, "DEADLINE_EXCEEDED", "the command arrived after its deadline");
+  const action = command.action;
+  try {
+    switch (action?.$case) {
+      case "restart":
+        await supervisor.restart(keyOf(action.value.service));
+        return base;
+      case "signal":
+        await supervisor.signal(keyOf(action.value.service), action.value.signal, action.value.wholeService);
+        return base;
+      case "tailLog": {
+        const lines = await supervisor.tailLog(keyOf(action.value.service), Math.min(Math.max(action.value.lines, 1), MAX_TAIL_LINES));
+        return { ...base, result: { $case: "logLines", value: { lines, nextOffset: 0 } } };
+      }
+      case "listProcesses": {
+        const status = await supervisor.statusOf(keyOf(action.value.service));
+        return { ...base, result: { $case: "processes", value: { processes: status.processes.map((process) => ({ ...process })) } } };
+      }
+      case "readLog":
+        return failed(command, "UNIMPLEMENTED", "reading a log from an offset is not supported by this agent; use tail");
+      case undefined:
+        return failed(command, "INVALID_ARGUMENT", "action: must be set");
+    }
+  } catch (error) {
+    return failed(command, statusName(error), error instanceof Error ? error.message : String(error));
+  }
+}
+
+function keyOf(ref: ServiceRef | undefined): string {
+  return serviceKey(ref?.account ?? "", ref?.name ?? "");
+}
+
+function statusName(error: unknown): string {
+  if (error instanceof ServiceNotFound) return "NOT_FOUND";
+  if (error instanceof ServiceDisabled || error instanceof ServiceNotRunning) return "FAILED_PRECONDITION";
+  if (error instanceof UnknownSignal) return "INVALID_ARGUMENT";
+  return "INTERNAL";
+}
+
+function failed(command: Command, errorCode: string, errorMessage: string): CommandResult {
+  return { requestId: command.requestId, ok: false, errorCode, errorMessage, result: undefined };
+}

@@ -1,0 +1,191 @@
+// The AgentLink server: authenticates each agent's Hello, registers its host, sends the host's
+// full desired state (again whenever it changes), and carries imperative commands to agents.
+import { type ServerDuplexStream, status as GrpcStatus, type ServerErrorResponse } from "@grpc/grpc-js";
+import { type AgentLinkServer, type AgentMessage, type CommandResult, type CoordinatorMessage, type Hello, type StateAck } from "@vigil/shared";
+import { type AgentAction, type AgentCommands, type DesiredStateNotifier } from "../control/control-ports.js";
+import { HostUnavailableError } from "../control/control-errors.js";
+import { type Store } from "../store/open-store.js";
+import { getHostDesiredState, getHostRevision } from "../store/repositories/desired-state.js";
+import { markHostSeen, upsertHostOnHello } from "../store/repositories/hosts.js";
+import { authenticateHello } from "./authenticate-hello.js";
+import { AgentSession } from "./agent-session.js";
+import { desiredStateMessage } from "./desired-state-message.js";
+
+export interface AgentLinkHubOptions {
+  readonly store: Store;
+  /** How often agents publish heartbeats (told in Welcome); default 10 s. */
+  readonly heartbeatIntervalMs?: number;
+  /** An agent that sends no Hello within this time is dropped; default 10 s. */
+  readonly helloTimeoutMs?: number;
+  /** Connected hosts' revisions are compared with what they were sent this often, catching changes made elsewhere; default 5 s. */
+  readonly resyncIntervalMs?: number;
+  readonly log?: (line: string) => void;
+}
+
+export type AckListener = (host: string, ack: StateAck) => void;
+
+export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
+  readonly #store: Store;
+  readonly #heartbeatIntervalMs: number;
+  readonly #helloTimeoutMs: number;
+  readonly #log: (line: string) => void;
+  readonly #sessions = new Map<string, AgentSession>();
+  readonly #ackListeners = new Set<AckListener>();
+  readonly #resync: NodeJS.Timeout;
+
+  constructor(options: AgentLinkHubOptions) {
+    this.#store = options.store;
+    this.#heartbeatIntervalMs = options.heartbeatIntervalMs ?? 10_000;
+    this.#helloTimeoutMs = options.helloTimeoutMs ?? 10_000;
+    this.#log = options.log ?? ((line) => console.error(line));
+    this.#resync = setInterval(() => void this.#resyncAll(), options.resyncIntervalMs ?? 5_000);
+    this.#resync.unref();
+  }
+
+  /** The gRPC implementation to add to a server with AgentLinkService. */
+  implementation(): AgentLinkServer {
+    return { connect: (call) => this.#accept(call) };
+  }
+
+  isConnected(host: string): boolean {
+    return this.#sessions.has(host);
+  }
+
+  connectedHosts(): string[] {
+    return [...this.#sessions.keys()].sort();
+  }
+
+  /** The revision the host's agent last acknowledged in this connection; undefined when not connected. */
+  ackedRevision(host: string): number | undefined {
+    return this.#sessions.get(host)?.ackedRevision;
+  }
+
+  onAck(listener: AckListener): () => void {
+    this.#ackListeners.add(listener);
+    return () => this.#ackListeners.delete(listener);
+  }
+
+  send(host: string, action: AgentAction, timeoutMs: number): Promise<CommandResult> {
+    const session = this.#sessions.get(host);
+    if (session === undefined) return Promise.reject(new HostUnavailableError(host, "command"));
+    return session.command(action, timeoutMs);
+  }
+
+  hostsChanged(hosts: Iterable<string | null>): void {
+    for (const host of new Set(hosts)) {
+      const session = host === null ? undefined : this.#sessions.get(host);
+      if (session !== undefined) void this.#push(session);
+    }
+  }
+
+  /** Ends every agent's stream (they reconnect to the next coordinator). */
+  close(): void {
+    clearInterval(this.#resync);
+    for (const session of this.#sessions.values()) session.close();
+    this.#sessions.clear();
+  }
+
+  #accept(call: ServerDuplexStream<AgentMessage, CoordinatorMessage>): void {
+    let session: AgentSession | undefined;
+    const helloTimer = setTimeout(() => refuse(call, GrpcStatus.DEADLINE_EXCEEDED, "no Hello received in time"), this.#helloTimeoutMs);
+    const gone = () => {
+      clearTimeout(helloTimer);
+      if (session === undefined) return;
+      session.close();
+      if (this.#sessions.get(session.host) === session) this.#sessions.delete(session.host);
+    };
+    let chain = Promise.resolve();
+    call.on("data", (message: AgentMessage) => {
+      // Messages are handled in order: a Hello must be done before its acks and results count.
+      chain = chain.then(async () => {
+        const body = message.body;
+        if (session === undefined) {
+          if (body?.$case !== "hello") return refuse(call, GrpcStatus.FAILED_PRECONDITION, "the first message must be a Hello");
+          clearTimeout(helloTimer);
+          session = await this.#hello(call, body.value);
+          return;
+        }
+        if (session.closed) return;
+        await this.#handle(session, message);
+      }).catch((error: unknown) => this.#log(`vigil coordinator: agent link: ${error instanceof Error ? error.message : String(error)}`));
+    });
+    call.on("end", gone);
+    call.on("error", gone);
+    call.on("cancelled", gone);
+    call.on("close", gone);
+  }
+
+  async #hello(call: ServerDuplexStream<AgentMessage, CoordinatorMessage>, hello: Hello): Promise<AgentSession | undefined> {
+    const check = await authenticateHello(this.#store.db, hello);
+    if (!check.ok) {
+      refuse(call, GrpcStatus.UNAUTHENTICATED, check.message);
+      return undefined;
+    }
+    await upsertHostOnHello(this.#store.db, { name: check.host, agentVersion: hello.agentVersion, capacity: hello.capacity?.maxServices ?? 0, now: new Date() });
+    const session = new AgentSession(check.host, call);
+    // A second connection of the same host (the agent reconnected before the old stream died) replaces the first.
+    this.#sessions.get(check.host)?.close();
+    this.#sessions.set(check.host, session);
+    session.write({ body: { $case: "welcome", value: { hostName: check.host, heartbeatIntervalMs: this.#heartbeatIntervalMs } } });
+    this.#log(`vigil coordinator: host ${check.host} connected (agent ${hello.agentVersion || "?"}, ${hello.running.length} running, applied revision ${hello.appliedRevision})`);
+    await this.#push(session);
+    return session;
+  }
+
+  async #handle(session: AgentSession, message: AgentMessage): Promise<void> {
+    const body = message.body;
+    switch (body?.$case) {
+      case "stateAck":
+        session.ackedRevision = Math.max(session.ackedRevision, body.value.revision);
+        for (const error of body.value.errors) this.#log(`vigil coordinator: host ${session.host} could not apply ${error.service?.account}/${error.service?.name}: ${error.message}`);
+        for (const listener of this.#ackListeners) listener(session.host, body.value);
+        return;
+      case "commandResult":
+        session.resolveCommand(body.value);
+        return;
+      case "heartbeat":
+        await markHostSeen(this.#store.db, session.host, new Date());
+        return;
+      case "hello":
+        this.#log(`vigil coordinator: host ${session.host} sent a second Hello; ignored`);
+        return;
+      case undefined:
+        return;
+    }
+  }
+
+  /** Sends the host's full desired state if it is newer than what the agent was sent; coalesces bursts. */
+  async #push(session: AgentSession): Promise<void> {
+    if (session.pushing) {
+      session.pushAgain = true;
+      return;
+    }
+    session.pushing = true;
+    try {
+      do {
+        session.pushAgain = false;
+        const state = await this.#store.transaction((tx) => getHostDesiredState(tx, session.host));
+        if (state.revision > session.sentRevision && !session.closed) {
+          session.write({ body: { $case: "desiredState", value: desiredStateMessage(state) } });
+          session.sentRevision = state.revision;
+        }
+      } while (session.pushAgain && !session.closed);
+    } catch (error) {
+      this.#log(`vigil coordinator: desired state for ${session.host}: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      session.pushing = false;
+    }
+  }
+
+  async #resyncAll(): Promise<void> {
+    for (const session of this.#sessions.values()) {
+      const revision = await getHostRevision(this.#store.db, session.host).catch(() => null);
+      if (revision !== null && revision > session.sentRevision) void this.#push(session);
+    }
+  }
+}
+
+function refuse(call: ServerDuplexStream<AgentMessage, CoordinatorMessage>, code: GrpcStatus, details: string): void {
+  const error: ServerErrorResponse = Object.assign(new Error(details), { code, details });
+  call.emit("error", error);
+}
