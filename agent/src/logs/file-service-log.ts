@@ -1,0 +1,153 @@
+// One service's log file: whole lines from the process and from Vigil, written in batches by a
+// single writer, rotated by size between lines, tailed backwards across rotations.
+import { write } from "node:fs";
+import { promisify } from "node:util";
+import type { Readable } from "node:stream";
+import { LineSplitter } from "./line-splitter.js";
+import { rotatedName, rotateFiles } from "./log-rotation.js";
+import type { OpenLogDirectory } from "./log-directory.js";
+import { tailFile } from "./log-tail.js";
+import { closeQuietly, inDirectory, openAppendFile } from "./safe-open.js";
+import type { ServiceLog } from "./service-log.js";
+import { formatVigilLine } from "./vigil-line.js";
+import type { CompiledFileServiceLogOptions } from "./file-service-log-options.js";
+
+const writeAsync = promisify(write);
+/** One write(2) carries up to this much: many lines per call, few calls under a flood. */
+const BATCH_BYTES = 1024 * 1024;
+/** attach() stops reading the pipe while this much waits, so a flood blocks the writer, not memory. */
+const HIGH_WATER_BYTES = 4 * 1024 * 1024;
+
+export class FileServiceLog implements ServiceLog {
+  private queue: Buffer[] = [];
+  private queuedBytes = 0;
+  private pumping = false;
+  private idleWaiters: (() => void)[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly directory: OpenLogDirectory,
+    private readonly fileName: string,
+    private fd: number,
+    private size: number,
+    private readonly options: CompiledFileServiceLogOptions,
+  ) {}
+
+  /** Path of the current file, for messages. */
+  get path(): string {
+    return `${this.directory.path}/${this.fileName}`;
+  }
+
+  async attach(output: Readable): Promise<void> {
+    const splitter = new LineSplitter(this.options.maxLineBytes);
+    try {
+      for await (const chunk of output) {
+        const lines = splitter.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+        if (lines) this.enqueue(lines);
+        if (this.queuedBytes > HIGH_WATER_BYTES) await this.idle();
+      }
+    } finally {
+      const last = splitter.end();
+      if (last) this.enqueue(last);
+      await this.idle();
+    }
+  }
+
+  note(message: string): void {
+    this.enqueue(Buffer.from(formatVigilLine(message, this.options.now())));
+  }
+
+  async tail(lines: number): Promise<string[]> {
+    await this.idle();
+    let found: string[] = [];
+    for (let generation = 0; generation <= this.options.keepFiles && found.length < lines; generation += 1) {
+      const older = await tailFile(inDirectory(this.directory.fd, rotatedName(this.fileName, generation)), lines - found.length);
+      found = [...older, ...found];
+    }
+    return found;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.idle();
+    this.closed = true;
+    closeQuietly(this.fd);
+    closeQuietly(this.directory.fd);
+  }
+
+  /** Whole lines only reach the queue, so a note can never land inside a process line. */
+  private enqueue(lines: Buffer): void {
+    if (this.closed) return;
+    this.queue.push(lines);
+    this.queuedBytes += lines.length;
+    if (!this.pumping) void this.pump();
+  }
+
+  private idle(): Promise<void> {
+    if (!this.pumping && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private async pump(): Promise<void> {
+    this.pumping = true;
+    while (this.queue.length > 0) {
+      const batch = this.takeBatch();
+      try {
+        await this.writeLines(batch);
+      } catch (error) {
+        // The service must keep running with its pipe drained: report, drop this batch, go on.
+        this.options.onError(error as Error, this.path);
+      }
+    }
+    this.pumping = false;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  private takeBatch(): Buffer {
+    let bytes = 0;
+    let count = 0;
+    while (count < this.queue.length && (count === 0 || bytes + (this.queue[count]?.length ?? 0) <= BATCH_BYTES)) {
+      bytes += this.queue[count]?.length ?? 0;
+      count += 1;
+    }
+    const taken = this.queue.splice(0, count);
+    this.queuedBytes -= bytes;
+    return taken.length === 1 && taken[0] ? taken[0] : Buffer.concat(taken, bytes);
+  }
+
+  /** Writes whole lines, rotating first when the next whole lines would not fit. */
+  private async writeLines(batch: Buffer): Promise<void> {
+    let offset = 0;
+    while (offset < batch.length) {
+      const room = this.options.rotateBytes - this.size;
+      let end = batch.length;
+      if (end - offset > room) {
+        const lastFitting = room > 0 ? batch.lastIndexOf(0x0a, offset + room - 1) : -1;
+        if (lastFitting >= offset) end = lastFitting + 1;
+        else if (this.size > 0) {
+          this.rotate();
+          continue;
+        } else end = batch.indexOf(0x0a, offset) + 1; // One line longer than a whole file: it goes in whole.
+      }
+      await this.writeAll(batch.subarray(offset, end));
+      offset = end;
+    }
+  }
+
+  private async writeAll(data: Buffer): Promise<void> {
+    let written = 0;
+    while (written < data.length) {
+      const { bytesWritten } = await writeAsync(this.fd, data, written, data.length - written);
+      written += bytesWritten;
+      this.size += bytesWritten;
+    }
+  }
+
+  private rotate(): void {
+    rotateFiles(this.directory.fd, this.fileName, this.options.keepFiles);
+    const next = openAppendFile(this.directory.fd, this.fileName, this.path, this.directory.owner);
+    closeQuietly(this.fd);
+    this.fd = next;
+    this.size = 0;
+  }
+}
