@@ -24,3 +24,13 @@ export { systemClock } from "./runtime/clock.js";
 export { FakeClock } from "./runtime/fake-clock.js";
 export type { FakeBehaviour } from "./driver/fake-process-driver.js";
 export { FakeProcessDriver } from "./driver/fake-process-driver.js";
+// Real OS adapters: processes in cgroups (or process groups) and service log files.
+export type { LinuxProcessDriverOptions } from "./driver/driver-options.js";
+export type { EndLeftoverOptions } from "./driver/linux-process-driver.js";
+export { LinuxProcessDriver } from "./driver/linux-process-driver.js";
+export type { Leftover } from "./driver/leftovers.js";
+export type { LaunchRecord } from "./driver/launch-records.js";
+export type { FileServiceLogOptions } from "./logs/file-service-log-options.js";
+export { FileServiceLogFactory } from "./logs/file-service-log-factory.js";
+export { formatVigilLine, LINE_CONTINUES_MARKER, VIGIL_LINE_MARKER } from "./logs/vigil-line.js";
+export { findCgroup2Mount } from "./system/cgroup-mount.js";
