@@ -93,3 +93,16 @@ void test("a recorded process group whose number now belongs to another process 
   assert.ok(isAlive(pid));
   assert.deepEqual(new LaunchRecords(kit.stateDir).readAll(), [], "the stale record is dropped");
 });
+
+void test("a leftover ended through the plain driver calls, as supervision does, leaves no record or cgroup", async () => {
+  const kit = newKit(true);
+  await kit.driver.launch(request("dave/web", "sleep 1000"));
+  const nextRun = kit.reopen();
+  const [leftover] = await nextRun.findLeftovers();
+  assert.equal(leftover?.unit, "dave/web");
+  await nextRun.signalAll(leftover.tracking, "SIGTERM");
+  assert.equal(await nextRun.waitEmpty(leftover.tracking, 5000), true);
+  await nextRun.release(leftover.tracking);
+  assert.deepEqual(new LaunchRecords(kit.stateDir).readAll(), []);
+  assert.deepEqual(await nextRun.findLeftovers(), []);
+});

@@ -5,16 +5,13 @@ import { join } from "node:path";
 import { processGroupPids } from "./process-group-unit.js";
 import { readBootId, readProcStat } from "../system/proc-files.js";
 import type { LaunchRecord, LaunchRecords } from "./launch-records.js";
-import type { ProcessTracking } from "./process-driver.js";
+import type { LeftoverUnit, ProcessTracking } from "./process-driver.js";
 import { removeCgroup } from "./cgroup-unit.js";
 import { unescapeUnit } from "./unit-name.js";
 import { trackedPids, trackingKey } from "./unit-tracking.js";
 
-export interface Leftover {
-  readonly unit: string;
-  readonly tracking: ProcessTracking;
-  /** Live pids of the unit when it was found. */
-  readonly pids: readonly number[];
+/** A LeftoverUnit (live pids when found) with what the previous run recorded about it. */
+export interface Leftover extends LeftoverUnit {
   /** What the previous run recorded at launch (main pid, start time, spec hash); null when no record survived. */
   readonly record: LaunchRecord | null;
 }

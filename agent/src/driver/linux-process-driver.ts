@@ -113,13 +113,16 @@ export class LinuxProcessDriver implements ProcessDriver {
     return this.sampler.sample(trackedPids(tracking));
   }
 
-  /** Throws when processes remain: release only after waitEmpty resolved true. */
+  /** Throws when processes remain: release only after waitEmpty resolved true. Also drops the unit's launch record. */
   async release(tracking: ProcessTracking): Promise<void> {
     releaseTracked(tracking);
     const key = trackingKey(tracking);
     const own = this.launched.get(key);
     this.launched.delete(key);
-    if (own && this.records.read(own.unit)?.pid === own.pid) this.records.remove(own.unit);
+    // A leftover of a previous run has no entry in `launched`; its record is found by tracking.
+    for (const record of this.records.readAll()) {
+      if (trackingKey(record.tracking) === key && (!own || record.pid === own.pid)) this.records.remove(record.unit);
+    }
   }
 
   /** What a previous agent run left running; call before launching anything. */
