@@ -1,0 +1,102 @@
+// Registers the Admin service on a grpc-js Server (the same one AgentLink uses): every call is
+// size-checked, authenticated, authorised by the access table, run, and its failure mapped.
+import { type Metadata, type sendUnaryData, type Server, type ServerUnaryCall, type ServerWritableStream, status, type UntypedServiceImplementation } from "@grpc/grpc-js";
+import { AdminService } from "@vigil/shared";
+import { type ControlPlane } from "../control/control-plane.js";
+import { type Store } from "../store/open-store.js";
+import { ApiError, toApiStatus } from "./api-error.js";
+import { authenticate } from "./authenticate.js";
+import { type Authorised, authorise } from "./authorise.js";
+import { accountHandlers } from "./handlers/account-handlers.js";
+import { eventHandlers } from "./handlers/event-handlers.js";
+import { type AdminHandlers, type StreamHandler, type UnaryHandler } from "./handlers/handler-types.js";
+import { logHandlers } from "./handlers/log-handlers.js";
+import { resourceHandlers } from "./handlers/resource-handlers.js";
+import { serviceHandlers } from "./handlers/service-handlers.js";
+import { ADMIN_RPC_ACCESS, type AdminRpc } from "./rpc-policy.js";
+
+/** Admin requests are small; anything larger is refused with RESOURCE_EXHAUSTED. */
+export const ADMIN_MAX_REQUEST_BYTES = 1024 * 1024;
+
+export interface AdminDeps {
+  readonly store: Store;
+  readonly control: ControlPlane;
+  readonly maxRequestBytes?: number;
+  /** Poll interval of WatchEvents and FollowLogs (defaults 200 ms and 250 ms). */
+  readonly eventPollMs?: number;
+  readonly logPollMs?: number;
+}
+
+export interface AdminRegistration {
+  /** Ends every open stream (watch, follow) so that the server can shut down gracefully. */
+  closeStreams(): void;
+}
+
+export function adminHandlers(deps: AdminDeps): AdminHandlers {
+  return {
+    ...accountHandlers(deps.store),
+    ...resourceHandlers(deps.store),
+    ...serviceHandlers(deps.control),
+    ...logHandlers(deps.control, deps.logPollMs),
+    ...eventHandlers(deps.store, deps.eventPollMs),
+  };
+}
+
+export function registerAdminService(server: Server, deps: AdminDeps): AdminRegistration {
+  const handlers = adminHandlers(deps);
+  const maxBytes = deps.maxRequestBytes ?? ADMIN_MAX_REQUEST_BYTES;
+  const streams = new Set<AbortController>();
+
+  async function admit(rpc: AdminRpc, request: unknown, metadata: Metadata): Promise<Authorised> {
+    const size = (AdminService[rpc].requestSerialize as (value: unknown) => Buffer)(request).length;
+    if (size > maxBytes) throw new ApiError(status.RESOURCE_EXHAUSTED, `request: is ${size} bytes; the limit is ${maxBytes}`);
+    const caller = await authenticate(deps.store.db, metadata);
+    return authorise(ADMIN_RPC_ACCESS[rpc], caller, request);
+  }
+
+  const implementation: UntypedServiceImplementation = {};
+  for (const rpc of Object.keys(AdminService) as AdminRpc[]) {
+    if (AdminService[rpc].responseStream) {
+      const handler = handlers[rpc] as StreamHandler<unknown, unknown>;
+      implementation[rpc] = (call: ServerWritableStream<unknown, unknown>) => {
+        const controller = new AbortController();
+        streams.add(controller);
+        call.on("cancelled", () => controller.abort());
+        const sink = { signal: controller.signal, write: (message: unknown) => writeWithBackPressure(call, message) };
+        admit(rpc, call.request, call.metadata)
+          .then((authorised) => handler(call.request, authorised, sink))
+          .then(
+            () => call.end(),
+            (error: unknown) => {
+              if (!call.cancelled) call.emit("error", toApiStatus(error));
+            },
+          )
+          .finally(() => streams.delete(controller));
+      };
+    } else {
+      const handler = handlers[rpc] as UnaryHandler<unknown, unknown>;
+      implementation[rpc] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
+        admit(rpc, call.request, call.metadata)
+          .then((authorised) => handler(call.request, authorised))
+          .then(
+            (response) => callback(null, response),
+            (error: unknown) => callback(toApiStatus(error)),
+          );
+      };
+    }
+  }
+  server.addService(AdminService, implementation);
+  return {
+    closeStreams: () => {
+      for (const controller of streams) controller.abort();
+    },
+  };
+}
+
+function writeWithBackPressure(call: ServerWritableStream<unknown, unknown>, message: unknown): Promise<void> {
+  if (call.cancelled) return Promise.resolve();
+  return new Promise((resolve) => {
+    if (call.write(message)) resolve();
+    else call.once("drain", () => resolve());
+  });
+}

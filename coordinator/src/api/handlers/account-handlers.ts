@@ -1,0 +1,36 @@
+// Admin handlers for accounts and hosts: operators create and list accounts and manage hosts;
+// an account token may read its own account.
+import { InvalidInputError } from "@vigil/shared";
+import { type Store } from "../../store/open-store.js";
+import { createAccount, getAccount, listAccounts } from "../../store/repositories/accounts.js";
+import { getHost, listHosts, setHostCordoned } from "../../store/repositories/hosts.js";
+import { requireAccount } from "../authorise.js";
+import { accountMessage, hostMessage } from "../messages/resource-messages.js";
+import { compileAccountInput } from "../validate/account-input.js";
+import { type UnaryHandlers } from "./handler-types.js";
+
+type AccountHandlers = Pick<UnaryHandlers, "createAccount" | "getAccount" | "listAccounts" | "listHosts" | "cordonHost" | "uncordonHost">;
+
+function requireHostName(name: string): string {
+  if (name === "") throw new InvalidInputError([{ field: "name", rule: "is required" }]);
+  return name;
+}
+
+export function accountHandlers(store: Store): AccountHandlers {
+  return {
+    createAccount: async (request) => {
+      const compiled = compileAccountInput(request.account);
+      if (!compiled.ok) throw new InvalidInputError(compiled.errors);
+      return accountMessage(await createAccount(store.db, compiled.value));
+    },
+    getAccount: async (_request, authorised) => accountMessage(await getAccount(store.db, requireAccount(authorised))),
+    listAccounts: async () => ({ accounts: (await listAccounts(store.db)).map(accountMessage) }),
+    listHosts: async () => ({ hosts: (await listHosts(store.db)).map(hostMessage) }),
+    cordonHost: async (request) => hostMessage(await setHostCordoned(store.db, requireHostName(request.name), true)),
+    uncordonHost: async (request) => {
+      const name = requireHostName(request.name);
+      await getHost(store.db, name);
+      return hostMessage(await setHostCordoned(store.db, name, false));
+    },
+  };
+}

@@ -1,0 +1,45 @@
+// Admin handlers for the event history: list with filters (newest first) and watch, which
+// polls the store for events that arrived after the last one it sent, oldest first.
+import { InvalidInputError, type ListEventsRequest } from "@vigil/shared";
+import { type Store } from "../../store/open-store.js";
+import { type EventFilter, listEvents } from "../../store/repositories/events.js";
+import { SERVICE_EVENT_KINDS } from "../../store/vocabulary.js";
+import { type Authorised } from "../authorise.js";
+import { eventMessage } from "../messages/service-messages.js";
+import { eventsAfter, lastEventPosition } from "../queries/events-after.js";
+import { sleep } from "../sleep.js";
+import { type StreamHandlers, type UnaryHandlers } from "./handler-types.js";
+
+export const WATCH_POLL_MS = 200;
+
+export function eventFilter(request: ListEventsRequest, authorised: Authorised): EventFilter {
+  const kind = SERVICE_EVENT_KINDS.find((candidate) => candidate === request.kind);
+  if (request.kind !== "" && kind === undefined) throw new InvalidInputError([{ field: "kind", rule: `must be one of ${SERVICE_EVENT_KINDS.join(", ")}` }]);
+  return {
+    ...(authorised.account !== undefined && { account: authorised.account }),
+    ...(request.service !== "" && { service: request.service }),
+    ...(request.host !== "" && { host: request.host }),
+    ...(kind !== undefined && { kind }),
+    ...(request.sinceMs > 0 && { since: new Date(request.sinceMs) }),
+    ...(request.limit > 0 && { limit: request.limit }),
+  };
+}
+
+export function eventHandlers(store: Store, pollMs = WATCH_POLL_MS): Pick<UnaryHandlers, "listEvents"> & Pick<StreamHandlers, "watchEvents"> {
+  return {
+    listEvents: async (request, authorised) => ({ events: (await listEvents(store.db, eventFilter(request, authorised))).map(eventMessage) }),
+    /** since_ms > 0 replays stored events from then on first; otherwise only new events are sent. */
+    watchEvents: async (request, authorised, sink) => {
+      const filter = eventFilter(request, authorised);
+      let position = filter.since === undefined ? await lastEventPosition(store.db) : 0;
+      while (!sink.signal.aborted) {
+        const batch = await eventsAfter(store.db, filter, position);
+        for (const record of batch) {
+          await sink.write(eventMessage(record));
+          position = record.position;
+        }
+        if (batch.length === 0) await sleep(pollMs, sink.signal);
+      }
+    },
+  };
+}

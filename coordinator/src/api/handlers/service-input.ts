@@ -1,0 +1,41 @@
+// Turns the Admin API's service messages into the compiler's input: ServiceInput for a create,
+// UpdateServiceRequest for a partial update (only present fields), and the requested ports.
+import { type ServiceInput, type ServiceSpecPatch, type UntrustedInput, type UpdateServiceRequest } from "@vigil/shared";
+import { type PortRequest } from "../../store/repositories/ports.js";
+
+/** proto3 cannot tell "" from absent; an empty string means "not given" for optional text. */
+export function serviceSpecInput(input: ServiceInput): UntrustedInput {
+  return {
+    name: input.name,
+    command: input.command,
+    ...(input.workingDirectory !== "" && { working_directory: input.workingDirectory }),
+    environment: { ...input.environment },
+    ...(input.environmentString !== "" && { environment_string: input.environmentString }),
+    ...(input.checkHealthCommand !== "" && { check_health_command: input.checkHealthCommand }),
+    ...(input.healthCheckIntervalMs !== undefined && { health_check_interval: input.healthCheckIntervalMs }),
+    ...(input.healthCheckTimeoutMs !== undefined && { health_check_timeout: input.healthCheckTimeoutMs }),
+    is_disabled: input.isDisabled,
+    annotation: input.annotation,
+  };
+}
+
+/** Nothing requested: the store's default, one port, the lowest free. */
+export function portRequest(input: ServiceInput): PortRequest | undefined {
+  if (input.ports.length === 0 && input.portCount === 0) return undefined;
+  return { requested: [...input.ports], ...(input.portCount > 0 && { count: input.portCount }) };
+}
+
+export function servicePatch(request: UpdateServiceRequest): ServiceSpecPatch {
+  const environmentGiven = request.replaceEnvironment || Object.keys(request.environment).length > 0;
+  return {
+    ...(request.command !== undefined && { command: request.command }),
+    ...(request.workingDirectory !== undefined && { working_directory: request.workingDirectory }),
+    ...(environmentGiven && { environment: { ...request.environment } }),
+    ...(request.environmentString !== undefined && { environment_string: request.environmentString }),
+    ...(request.checkHealthCommand !== undefined && { check_health_command: request.checkHealthCommand }),
+    ...(request.healthCheckIntervalMs !== undefined && { health_check_interval: request.healthCheckIntervalMs }),
+    ...(request.healthCheckTimeoutMs !== undefined && { health_check_timeout: request.healthCheckTimeoutMs }),
+    ...(request.annotation !== undefined && { annotation: request.annotation }),
+    replace_environment: request.replaceEnvironment,
+  };
+}

@@ -1,0 +1,94 @@
+// Services and their events as Admin API messages: definition, placement and live status (a
+// service on a down host reads "unknown"), and event history rows as ServiceEvent.
+import { type ExitInfo, type ProcessInfo, type Service, type ServiceEvent, type ServiceStatus } from "@vigil/shared";
+import { liveState, type ServiceView } from "../../control/service-view.js";
+import { type EventRecord } from "../../store/repositories/events.js";
+import { type ExitRecord } from "../../store/repositories/status.js";
+import { type ProcessSnapshot } from "../../store/tables/service-status.js";
+import { epochMs } from "./resource-messages.js";
+
+function exitMessage(exit: ExitRecord | null): ExitInfo | undefined {
+  if (!exit) return undefined;
+  return { hasCode: exit.code !== null, code: exit.code ?? 0, signal: exit.signal ?? "", atMs: epochMs(exit.at) };
+}
+
+export function processMessage(process: ProcessSnapshot): ProcessInfo {
+  return { pid: process.pid, ppid: process.ppid, user: process.user, command: process.command, cpuPercent: process.cpuPercent, rssBytes: process.rssBytes };
+}
+
+function statusMessage(view: ServiceView): ServiceStatus {
+  const { service, status } = view;
+  return {
+    service: { account: service.account, name: service.spec.name },
+    host: status?.host ?? service.host ?? "",
+    state: liveState(view),
+    mainPid: status?.mainPid ?? 0,
+    startedAtMs: epochMs(status?.startedAt),
+    restarts: status?.restarts ?? 0,
+    lastExit: exitMessage(status?.lastExit ?? null),
+    disabledReason: status?.disabledReason ?? "",
+    processes: (status?.processes ?? []).map(processMessage),
+    updatedAtMs: epochMs(status?.updatedAt),
+  };
+}
+
+export function serviceMessage(view: ServiceView): Service {
+  const { service } = view;
+  const { spec } = service;
+  return {
+    account: service.account,
+    name: spec.name,
+    command: spec.command,
+    workingDirectory: spec.workingDirectory,
+    environment: { ...spec.environment },
+    checkHealthCommand: spec.healthCheck?.command ?? "",
+    healthCheckIntervalMs: spec.healthCheck?.intervalMs ?? 0,
+    healthCheckTimeoutMs: spec.healthCheck?.timeoutMs ?? 0,
+    isDisabled: spec.isDisabled,
+    disabledReason: service.disabledReason,
+    annotation: spec.annotation,
+    ports: [...service.ports],
+    host: service.host ?? "",
+    revision: service.revision,
+    status: statusMessage(view),
+    desiredState: service.desiredState,
+  };
+}
+
+function payloadText(payload: Readonly<Record<string, unknown>>, key: string): string {
+  const value = payload[key];
+  return typeof value === "string" ? value : "";
+}
+
+function payloadNumber(payload: Readonly<Record<string, unknown>>, key: string): number {
+  const value = payload[key];
+  return typeof value === "number" && Number.isFinite(value) ? value : 0;
+}
+
+function payloadExit(payload: Readonly<Record<string, unknown>>): ExitInfo | undefined {
+  const exit = payload["exit"];
+  if (typeof exit !== "object" || exit === null) return undefined;
+  const fields = exit as Record<string, unknown>;
+  return { hasCode: fields["hasCode"] === true, code: payloadNumber(fields, "code"), signal: payloadText(fields, "signal"), atMs: payloadNumber(fields, "atMs") };
+}
+
+/** The payload keeps what the agent sent beyond the indexed columns (message, pid, exit…). */
+export function eventMessage(record: EventRecord): ServiceEvent {
+  const payload = record.payload;
+  return {
+    id: record.id,
+    host: record.host,
+    service: { account: record.account, name: record.service },
+    kind: record.kind,
+    state: record.state,
+    atMs: epochMs(record.at),
+    message: payloadText(payload, "message"),
+    pid: payloadNumber(payload, "pid"),
+    exit: payloadExit(payload),
+    reason: payloadText(payload, "reason"),
+    restarts: payloadNumber(payload, "restarts"),
+    delayMs: payloadNumber(payload, "delayMs"),
+    output: payloadText(payload, "output"),
+    sequence: record.sequence,
+  };
+}
