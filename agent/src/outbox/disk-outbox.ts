@@ -42,6 +42,8 @@ interface Queued extends AppendedRecord {
 export class DiskOutbox {
   readonly #queue: Queued[];
   #head = 0;
+  /** Index of the next record the sender has not issued yet in this pass. */
+  #next = 0;
   #cursor: OutboxCursor;
   #cursorSaved: OutboxCursor;
   #cursorTimer: NodeJS.Timeout | undefined;
@@ -125,39 +127,54 @@ export class DiskOutbox {
     this.#wakeSender?.();
   }
 
+  /**
+   * A sliding window of up to `maxInFlight` publishes, issued in queue order. After a failure nothing new is
+   * issued; once the window has settled the sender backs off and resumes from the oldest unacked record, so
+   * a message may land in the stream after later ones that were already accepted (consumers order by sequence).
+   */
   async #send(): Promise<void> {
     let failures = 0;
+    let inFlight = 0;
+    let failure: { readonly error: unknown } | undefined;
     while (!this.#closed) {
-      const window = this.#queue.slice(this.#head, this.#head + this.options.maxInFlight).filter((record) => !record.acked);
-      if (window.length === 0) {
-        await new Promise<void>((resolve) => (this.#wakeSender = resolve));
+      while (failure === undefined && inFlight < this.options.maxInFlight && this.#next < this.#queue.length) {
+        const record = this.#queue[this.#next++]!;
+        if (record.acked) continue;
+        inFlight += 1;
+        this.options.publisher.publish(record.subject, record.messageId, record.data).then(
+          () => {
+            record.acked = true;
+            if (!this.#closed) this.#advanceCursor();
+          },
+          (error: unknown) => (failure ??= { error }),
+        ).finally(() => {
+          inFlight -= 1;
+          this.#wakeSender?.();
+        });
+      }
+      if (failure !== undefined && inFlight === 0) {
+        failures += 1;
+        this.#report("publish", failure.error, failures);
+        await this.#pause(retryDelayMs(failures, this.options.retry));
+        failure = undefined;
+        this.#next = this.#head;
         continue;
       }
-      const results = await Promise.allSettled(
-        window.map(async (record) => {
-          await this.options.publisher.publish(record.subject, record.messageId, record.data);
-          record.acked = true;
-          // Per answer rather than per window: one slow publish must not hold back the cursor of the others.
-          if (!this.#closed) this.#advanceCursor();
-        }),
-      );
-      if (this.#closed) return;
-      const failure = results.find((result) => result.status === "rejected");
-      if (failure === undefined) {
-        failures = 0;
-        continue;
-      }
-      failures += 1;
-      this.#report("publish", failure.reason, failures);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, retryDelayMs(failures, this.options.retry));
-        this.#wakeSender = () => {
-          if (!this.#closed) return;
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+      if (failure === undefined && inFlight === 0) failures = 0;
+      await new Promise<void>((resolve) => (this.#wakeSender = resolve));
     }
+  }
+
+  /** Sleeps between retries; only close() cuts it short (new events must not hasten a retry). */
+  #pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.#wakeSender = () => {
+        if (!this.#closed) return;
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   #advanceCursor(): void {
@@ -168,7 +185,11 @@ export class DiskOutbox {
       this.#head += 1;
     }
     if (this.#head === start) return;
-    if (this.#head > 4096 && this.#head * 2 > this.#queue.length) this.#head -= this.#queue.splice(0, this.#head).length;
+    if (this.#head > 4096 && this.#head * 2 > this.#queue.length) {
+      const removed = this.#queue.splice(0, this.#head).length;
+      this.#head -= removed;
+      this.#next -= removed;
+    }
     this.#cursorTimer ??= setTimeout(() => void this.checkpoint().catch((error) => this.#report("save-cursor", error, 1)), this.options.cursorSyncMs);
     if (this.pending() === 0) for (const resolve of this.#drainWaiters.splice(0)) resolve();
   }
