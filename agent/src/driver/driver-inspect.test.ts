@@ -1,4 +1,5 @@
-// inspect reports every process of a unit (pid, ppid, user, command, CPU %, RSS) from /proc.
+// inspect reports every process of a unit (pid, ppid, user, command, CPU %, RSS) from /proc,
+// for a service running as a throwaway test user.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createTestUser, type TestUser } from "../system/test-user.js";

@@ -1,4 +1,5 @@
-// Launch records survive as whole files, read back exactly, and damaged files are ignored.
+// Launch records survive as whole files, read back exactly, and damaged files are ignored,
+// so a restarted agent never acts on half a record.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";

@@ -1,4 +1,5 @@
-// Unit names become single, safe path components and can be read back from a cgroup's name.
+// Unit names become single, safe path components (cgroup and record file names)
+// and can be read back from a cgroup's name.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { escapeUnit, unescapeUnit } from "./unit-name.js";

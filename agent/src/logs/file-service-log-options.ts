@@ -1,4 +1,5 @@
 // Options of the file-backed service logs and their compiled, defaulted form (10 MiB, 5 kept).
+// Bad values are refused naming the option and the rule.
 import { type FieldError, InvalidInputError } from "@vigil/shared";
 import type { ServiceLogOptions } from "./service-log.js";
 

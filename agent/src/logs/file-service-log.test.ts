@@ -2,7 +2,7 @@
 // without losing a line, and tails backwards across rotated files.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { linkSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { createTestUser, type TestUser } from "../system/test-user.js";
@@ -114,4 +114,28 @@ test("bad options are refused naming the option and the rule", () => {
   assert.throws(() => new FileServiceLogFactory({ rotateBytes: 100, keepFiles: 0 }), {
     message: "rotateBytes: must be an integer from 4096 to 1099511627776; keepFiles: must be an integer from 1 to 100",
   });
+});
+
+test("a rotation the user blocked loses no line and is reported", async () => {
+  const account = freshAccount(user);
+  const errors: string[] = [];
+  const factory = new FileServiceLogFactory({ rotateBytes: 4096, keepFiles: 1, onError: (error) => errors.push(error.message) });
+  const log = await factory.open(account, "web");
+  mkdirSync(join(servicesDir(account), "web.log.1", "occupied"), { recursive: true });
+  await attachLines(log, 300);
+  await log.close();
+  assert.ok(errors.length > 0, "the failed rotation was reported");
+  const text = readFileSync(join(servicesDir(account), "web.log"), "utf8");
+  assert.equal(text, Array.from({ length: 300 }, (_, n) => `${lineOf(n)}\n`).join(""));
+});
+
+test("tail does not show a rotated file that is a hard link to another file", async () => {
+  const account = freshAccount(user);
+  const log = await new FileServiceLogFactory().open(account, "web");
+  log.note("only line");
+  const secret = join(account.home, "secret");
+  writeFileSync(secret, "root-only\n", { mode: 0o600 });
+  linkSync(secret, join(servicesDir(account), "web.log.1"));
+  assert.deepEqual((await log.tail(5)).length, 1);
+  await log.close();
 });

@@ -61,7 +61,8 @@ export class FileServiceLog implements ServiceLog {
     await this.idle();
     let found: string[] = [];
     for (let generation = 0; generation <= this.options.keepFiles && found.length < lines; generation += 1) {
-      const older = await tailFile(inDirectory(this.directory.fd, rotatedName(this.fileName, generation)), lines - found.length);
+      const path = inDirectory(this.directory.fd, rotatedName(this.fileName, generation));
+      const older = await tailFile(path, lines - found.length, this.directory.owner.uid);
       found = [...older, ...found];
     }
     return found;
@@ -143,11 +144,20 @@ export class FileServiceLog implements ServiceLog {
     }
   }
 
+  /**
+   * When rotation fails (the user put a directory or a symlink in the way), the lines go on into the
+   * file still open, renamed or not: none is lost, the error is reported, and the next attempt
+   * comes after another rotateBytes.
+   */
   private rotate(): void {
-    rotateFiles(this.directory.fd, this.fileName, this.options.keepFiles);
-    const next = openAppendFile(this.directory.fd, this.fileName, this.path, this.directory.owner);
-    closeQuietly(this.fd);
-    this.fd = next;
+    try {
+      rotateFiles(this.directory.fd, this.fileName, this.options.keepFiles);
+      const next = openAppendFile(this.directory.fd, this.fileName, this.path, this.directory.owner);
+      closeQuietly(this.fd);
+      this.fd = next;
+    } catch (error) {
+      this.options.onError(error as Error, this.path);
+    }
     this.size = 0;
   }
 }

@@ -1,4 +1,5 @@
-// Output chunks become whole lines however the pipe cut them; overlong lines become marked pieces.
+// Output chunks become whole lines however the pipe cut them;
+// overlong lines become marked pieces that join back to the original.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { LineSplitter } from "./line-splitter.js";

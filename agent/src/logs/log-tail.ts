@@ -1,4 +1,5 @@
 // Reads the last lines of a log file backwards in chunks, so tailing a 10 MiB log reads kilobytes.
+// Opened with O_NOFOLLOW through the log directory's fd like every other access.
 import { constants } from "node:fs";
 import { open } from "node:fs/promises";
 
@@ -11,8 +12,12 @@ function countNewlines(buffer: Buffer): number {
   return count;
 }
 
-/** Up to `lines` last lines of the file (oldest first); [] when it does not exist or is not a plain file. */
-export async function tailFile(path: string, lines: number): Promise<string[]> {
+/**
+ * Up to `lines` last lines of the file (oldest first); [] when it does not exist or is not the
+ * owner's own plain file: root reads here on the user's behalf, so a hard link the user made to a
+ * file they may not read must not come back to them.
+ */
+export async function tailFile(path: string, lines: number, ownerUid: number): Promise<string[]> {
   if (lines <= 0) return [];
   let handle;
   try {
@@ -22,7 +27,7 @@ export async function tailFile(path: string, lines: number): Promise<string[]> {
   }
   try {
     const stats = await handle.stat();
-    if (!stats.isFile()) return [];
+    if (!stats.isFile() || stats.nlink !== 1 || stats.uid !== ownerUid) return [];
     const parts: Buffer[] = [];
     let position = stats.size;
     let newlines = 0;

@@ -1,4 +1,5 @@
-// Test support only: an account for a throwaway Unix user, with a fresh home per test case.
+// Test support only: an account for a throwaway Unix user, with a fresh home per test case,
+// and where that account's service logs live.
 import { chownSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { AccountRuntime } from "@vigil/shared";

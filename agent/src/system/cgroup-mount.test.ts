@@ -1,4 +1,5 @@
-// The cgroup v2 mount is found on hybrid and pure v2 hosts, and its absence is reported as null.
+// The cgroup v2 mount is found on hybrid and pure v2 hosts,
+// and its absence is reported as null (the driver then uses process groups).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseCgroup2Mount } from "./cgroup-mount.js";

@@ -1,4 +1,5 @@
-// The passwd database finds accounts by uid, locally and through NSS, and names unknown uids by number.
+// The passwd database finds accounts by uid, locally and through NSS,
+// and names unknown uids by number.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { PasswdDatabase, parsePasswd } from "./passwd.js";

@@ -1,4 +1,5 @@
-// /proc parsers read the fields the driver relies on, even with awkward command names.
+// /proc parsers read the fields the driver relies on, even with awkward command names,
+// and reject truncated input instead of half reading it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseCmdline, parseProcStat, parseProcStatus, readProcStat } from "./proc-files.js";
