@@ -82,7 +82,11 @@ export class LinuxProcessDriver implements ProcessDriver {
 
   /** Reuses an empty cgroup of the unit, but never launches next to processes of an earlier launch. */
   private prepareCgroup(path: string, unit: string): void {
-    createCgroup(path);
+    try {
+      createCgroup(path);
+    } catch (error) {
+      throw new StartFailure("spawn-failed", `unit ${unit} could not get its cgroup ${path}: ${(error as Error).message}`);
+    }
     const remaining = cgroupPids(path);
     if (remaining.length > 0) {
       throw new StartFailure("spawn-failed", `unit ${unit} still has processes from an earlier launch (pids ${remaining.join(", ")}); end them before starting it again`);
