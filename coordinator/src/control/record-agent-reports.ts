@@ -1,0 +1,107 @@
+// Records what agents publish on the event bus: service events with their status (one transaction,
+// idempotent by message id), heartbeats (host seen, statuses), and crash-loop disablement, which
+// becomes is_disabled in the database so the desired state sent back keeps the service disabled.
+import { type BusDelivery, BusMessage, type HostHeartbeat, type ServiceEvent } from "@vigil/shared";
+import { type Store } from "../store/open-store.js";
+import { recordServiceEvent } from "../store/repositories/events.js";
+import { markHostSeen } from "../store/repositories/hosts.js";
+import { disableService } from "../store/repositories/service-changes.js";
+import { findService } from "../store/repositories/services.js";
+import { applyStatus } from "../store/repositories/status.js";
+import { SERVICE_STATES } from "../store/vocabulary.js";
+import { type DesiredStateNotifier } from "./control-ports.js";
+import { mapServiceEvent } from "./service-event-input.js";
+
+/** The reason an agent gives when it disabled a service that kept failing. */
+export const CRASH_LOOP_REASON = "crash-loop";
+
+export type RecordedEventListener = (event: ServiceEvent) => void;
+
+export interface AgentReportRecorderOptions {
+  readonly store: Store;
+  readonly notifier: DesiredStateNotifier;
+  readonly log?: (line: string) => void;
+}
+
+export class AgentReportRecorder {
+  readonly #store: Store;
+  readonly #notifier: DesiredStateNotifier;
+  readonly #log: (line: string) => void;
+  readonly #listeners = new Set<RecordedEventListener>();
+
+  constructor(options: AgentReportRecorderOptions) {
+    this.#store = options.store;
+    this.#notifier = options.notifier;
+    this.#log = options.log ?? ((line) => console.error(line));
+  }
+
+  /** Told about each service event once it is committed (never about a redelivered one). */
+  onEvent(listener: RecordedEventListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** The bus handler: resolves after the commit, so the bus acks only what is stored. */
+  readonly handle = async (delivery: BusDelivery): Promise<void> => {
+    let message: BusMessage;
+    try {
+      message = BusMessage.decode(delivery.data);
+    } catch (error) {
+      // A message that can never be decoded would be redelivered forever; drop it loudly.
+      this.#log(`vigil coordinator: dropping undecodable bus message ${delivery.messageId}: ${String(error)}`);
+      return;
+    }
+    const body = message.body;
+    if (body?.$case === "serviceEvent") await this.#serviceEvent(body.value);
+    else if (body?.$case === "heartbeat") await this.#heartbeat(body.value);
+  };
+
+  async #serviceEvent(event: ServiceEvent): Promise<void> {
+    const mapped = mapServiceEvent(event);
+    if (mapped.kind === "invalid") {
+      this.#log(`vigil coordinator: dropping service event ${event.id} from ${event.host}: ${mapped.reason}`);
+      return;
+    }
+    if (mapped.kind === "status-only") {
+      const service = await findService(this.#store.db, mapped.ref);
+      if (service !== null && service.host === event.host) {
+        await applyStatus(this.#store.db, service.id, { ...mapped.status, host: event.host, state: mapped.state, at: mapped.at, sequence: mapped.sequence });
+      }
+      return;
+    }
+    const ref = { account: mapped.input.account, name: mapped.input.service };
+    const crashLoop = event.kind === "disabled" && event.reason === CRASH_LOOP_REASON;
+    const recorded = await this.#store.transaction(async (tx) => {
+      const result = await recordServiceEvent(tx, mapped.input);
+      if (result.inserted && crashLoop && (await findService(tx, ref)) !== null) await disableService(tx, ref, CRASH_LOOP_REASON);
+      return result;
+    });
+    if (!recorded.inserted) return;
+    if (crashLoop) this.#notifier.hostsChanged([event.host]);
+    for (const listener of this.#listeners) listener(event);
+  }
+
+  async #heartbeat(heartbeat: HostHeartbeat): Promise<void> {
+    const at = new Date(Math.min(heartbeat.atMs, Date.now()));
+    await markHostSeen(this.#store.db, heartbeat.host, at).catch(() => undefined);
+    // Heartbeat statuses order after every event created before them (sequences are ms * 1000 + n).
+    const sequence = heartbeat.atMs * 1000;
+    for (const status of heartbeat.services) {
+      const state = SERVICE_STATES.find((candidate) => candidate === status.state);
+      if (status.service === undefined || state === undefined) continue;
+      const service = await findService(this.#store.db, status.service);
+      if (service === null || service.host !== heartbeat.host) continue;
+      await applyStatus(this.#store.db, service.id, {
+        host: heartbeat.host,
+        state,
+        at,
+        sequence,
+        mainPid: status.mainPid || null,
+        startedAt: status.startedAtMs ? new Date(status.startedAtMs) : null,
+        restarts: status.restarts,
+        disabledReason: status.disabledReason,
+        processes: status.processes.map(({ pid, ppid, user, command, cpuPercent, rssBytes }) => ({ pid, ppid, user, command, cpuPercent, rssBytes })),
+      });
+    }
+  }
+}

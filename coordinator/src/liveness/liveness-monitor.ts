@@ -1,0 +1,65 @@
+// Liveness: a host whose agent has not been heard from (bus heartbeat or link heartbeat) for the
+// timeout is marked down and its services read "unknown"; its next hello or heartbeat brings it back up.
+import { type Store } from "../store/open-store.js";
+import { markHostsDown } from "../store/repositories/hosts.js";
+import { markHostServicesUnknown } from "../store/repositories/status.js";
+
+export interface LivenessOptions {
+  readonly store: Store;
+  /** Silence after which a host is down; default 30 s. */
+  readonly timeoutMs?: number;
+  /** How often hosts are checked; default a sixth of the timeout. */
+  readonly checkIntervalMs?: number;
+  readonly now?: () => number;
+  readonly log?: (line: string) => void;
+  /** Told the hosts each check marked down. */
+  readonly onDown?: (hosts: readonly string[]) => void;
+}
+
+export const DEFAULT_HOST_TIMEOUT_MS = 30_000;
+
+export class LivenessMonitor {
+  readonly #options: LivenessOptions;
+  readonly #timeoutMs: number;
+  #timer: NodeJS.Timeout | undefined;
+  #checking: Promise<readonly string[]> | undefined;
+
+  constructor(options: LivenessOptions) {
+    this.#options = options;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_HOST_TIMEOUT_MS;
+  }
+
+  start(): void {
+    const interval = this.#options.checkIntervalMs ?? Math.max(200, Math.floor(this.#timeoutMs / 6));
+    this.#timer ??= setInterval(() => void this.check(), interval);
+  }
+
+  /** Marks silent hosts down now; returns their names. Overlapping calls share one check. */
+  check(): Promise<readonly string[]> {
+    this.#checking ??= this.#check().finally(() => (this.#checking = undefined));
+    return this.#checking;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#checking;
+  }
+
+  async #check(): Promise<readonly string[]> {
+    const now = (this.#options.now ?? Date.now)();
+    const log = this.#options.log ?? ((line: string) => console.error(line));
+    try {
+      const down = await markHostsDown(this.#options.store.db, new Date(now - this.#timeoutMs));
+      for (const host of down) {
+        const count = await markHostServicesUnknown(this.#options.store.db, host, new Date(now));
+        log(`vigil coordinator: host ${host} missed its heartbeats for ${this.#timeoutMs / 1000} s: marked down, ${count} service(s) now unknown`);
+      }
+      if (down.length > 0) this.#options.onDown?.(down);
+      return down;
+    } catch (error) {
+      log(`vigil coordinator: liveness check failed: ${error instanceof Error ? error.message : String(error)}`);
+      return [];
+    }
+  }
+}

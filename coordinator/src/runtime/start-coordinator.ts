@@ -1,0 +1,93 @@
+// Starts a coordinator on an open store and an event source: the gRPC server (AgentLink and
+// Admin on one address), the application layer, event ingestion and liveness; close() undoes it.
+import { Server, ServerCredentials } from "@grpc/grpc-js";
+import { AgentLinkService, type EventConsumer, type EventSource } from "@vigil/shared";
+import { registerAdminService } from "../api/admin-server.js";
+import { ControlPlane } from "../control/control-plane.js";
+import { AgentReportRecorder } from "../control/record-agent-reports.js";
+import { AgentLinkHub } from "../link/agent-link-hub.js";
+import { AGENT_LINK_SERVER_OPTIONS } from "../link/keepalive.js";
+import { LivenessMonitor } from "../liveness/liveness-monitor.js";
+import { type Store } from "../store/open-store.js";
+
+export interface CoordinatorOptions {
+  readonly store: Store;
+  /** Where agents' status events come from: the NATS durable consumer or the in-process bus. */
+  readonly events: EventSource;
+  /** host:port; port 0 picks a free one (see RunningCoordinator.address). */
+  readonly listen: string;
+  readonly heartbeatIntervalMs?: number;
+  /** Silence after which a host is marked down; default 30 s. */
+  readonly hostTimeoutMs?: number;
+  readonly livenessCheckIntervalMs?: number;
+  readonly commandTimeoutMs?: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface RunningCoordinator {
+  /** The address actually bound, host:port. */
+  readonly address: string;
+  readonly port: number;
+  readonly control: ControlPlane;
+  readonly link: AgentLinkHub;
+  readonly recorder: AgentReportRecorder;
+  readonly liveness: LivenessMonitor;
+  readonly store: Store;
+  /** Stops accepting, ends agent streams, stops consuming (unacked events stay on the bus). Does not close the store. */
+  close(): Promise<void>;
+}
+
+export async function startCoordinator(options: CoordinatorOptions): Promise<RunningCoordinator> {
+  const log = options.log ?? ((line: string) => console.error(line));
+  const { store } = options;
+  const link = new AgentLinkHub({ store, log, ...(options.heartbeatIntervalMs !== undefined && { heartbeatIntervalMs: options.heartbeatIntervalMs }) });
+  const control = new ControlPlane({ store, agents: link, notifier: link, ...(options.commandTimeoutMs !== undefined && { commandTimeoutMs: options.commandTimeoutMs }) });
+  const recorder = new AgentReportRecorder({ store, notifier: link, log });
+  const liveness = new LivenessMonitor({
+    store,
+    log,
+    ...(options.hostTimeoutMs !== undefined && { timeoutMs: options.hostTimeoutMs }),
+    ...(options.livenessCheckIntervalMs !== undefined && { checkIntervalMs: options.livenessCheckIntervalMs }),
+  });
+  const server = new Server(AGENT_LINK_SERVER_OPTIONS);
+  server.addService(AgentLinkService, link.implementation());
+  const admin = registerAdminService(server, { store, control });
+  let consumer: EventConsumer | undefined;
+  try {
+    const port = await bind(server, options.listen);
+    consumer = await options.events.consume(recorder.handle);
+    liveness.start();
+    const host = options.listen.slice(0, options.listen.lastIndexOf(":"));
+    return {
+      address: `${host}:${port}`,
+      port,
+      control,
+      link,
+      recorder,
+      liveness,
+      store,
+      async close() {
+        await liveness.stop();
+        admin.closeStreams();
+        link.close();
+        await new Promise<void>((resolve) => {
+          // A client that never ends its call would hold a graceful shutdown forever.
+          const force = setTimeout(() => server.forceShutdown(), 2_000);
+          server.tryShutdown(() => (clearTimeout(force), resolve()));
+        });
+        await consumer?.close();
+      },
+    };
+  } catch (error) {
+    link.close();
+    server.forceShutdown();
+    await consumer?.close();
+    throw error;
+  }
+}
+
+function bind(server: Server, listen: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(listen, ServerCredentials.createInsecure(), (error, port) => (error ? reject(new Error(`listen: cannot bind ${listen}: ${error.message}`)) : resolve(port)));
+  });
+}
