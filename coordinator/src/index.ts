@@ -58,3 +58,11 @@ export { sampleAccount, sampleSpec } from "./store/testing/fixtures.js";
 export type { NatsEventSourceOptions } from "./ingest/nats-event-consumer.js";
 export { NatsEventSource } from "./ingest/nats-event-consumer.js";
 export { ensureEventConsumer, ensureEventStream } from "./ingest/event-stream-setup.js";
+// Admin API (operator and platform gRPC service) and its loopback test harness.
+export type { AdminDeps, AdminRegistration } from "./api/admin-server.js";
+export { ADMIN_MAX_REQUEST_BYTES, registerAdminService } from "./api/admin-server.js";
+export type { AdminRpc, RpcAccess } from "./api/rpc-policy.js";
+export { ADMIN_RPC_ACCESS } from "./api/rpc-policy.js";
+export type { AdminTestClient, AdminTestServer, AdminTestTokens } from "./api/testing/admin-test-server.js";
+export { startAdminTestServer, TEST_HOST, withDefaults } from "./api/testing/admin-test-server.js";
+export { ScriptedAgents } from "./api/testing/scripted-agents.js";
