@@ -2,9 +2,8 @@
 // host-independent and map 1:1 onto the ServiceEvent protocol message (vigil.v1, events.proto).
 import type { ServiceState } from "../supervisor/service-state.js";
 
+/** The kinds of the ServiceEvent protocol message (events.proto), which the coordinator stores. */
 export const SERVICE_EVENT_KINDS = [
-  /** A launch began. */
-  "starting",
   /** The command runs; pid is its main process. */
   "started",
   /** The main process exited without being asked to; exit says how. */

@@ -47,7 +47,7 @@ void describe("health checks", () => {
     assert.equal(failed?.reason, "health-check-failed");
     assert.equal(failed?.message, "health check failed (exit code 22); restarting the service");
     assert.equal(failed?.output, output.slice(-20).join("\n"));
-    assert.deepEqual(fake.kinds(KEY), ["starting", "started", "health-check-failed", "exited", "restarting", "started"]);
+    assert.deepEqual(fake.kinds(KEY), ["started", "health-check-failed", "exited", "restarting", "started"]);
     const status = await fake.host.statusOf(KEY);
     assert.notEqual(status.mainPid, firstPid);
     assert.equal(status.state, "running");

@@ -56,16 +56,19 @@ export type ServiceTrigger = (typeof SERVICE_TRIGGERS)[number];
 
 export interface Transition {
   readonly next: ServiceState;
-  /** The event every transition emits. */
-  readonly emits: ServiceEventKind;
+  /**
+   * The event the transition emits. Only STOPPED -> STARTING has none: a launch always ends in
+   * started or start-failed at once, and the protocol's event kinds have no "starting".
+   */
+  readonly emits: ServiceEventKind | null;
 }
 
-const to = (next: ServiceState, emits: ServiceEventKind): Transition => ({ next, emits });
+const to = (next: ServiceState, emits: ServiceEventKind | null): Transition => ({ next, emits });
 
 /** Every legal (state, trigger) pair. Anything else is a supervision bug. */
 export const TRANSITIONS: Readonly<Record<ServiceState, Partial<Record<ServiceTrigger, Transition>>>> = {
   stopped: {
-    start: to("starting", "starting"), // STOPPED -> STARTING
+    start: to("starting", null), // STOPPED -> STARTING: reported by its outcome
     disable: to("disabled", "disabled"), // STOPPED -> DISABLED: paused by the user
   },
   starting: {

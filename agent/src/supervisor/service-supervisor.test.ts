@@ -21,7 +21,7 @@ void describe("service supervisor", () => {
     const status = await host.statusOf(KEY);
     assert.equal(status.state, "running");
     assert.equal(status.mainPid, driver.alivePids(KEY)[0]);
-    assert.deepEqual(kinds(KEY), ["starting", "started"]);
+    assert.deepEqual(kinds(KEY), ["started"]);
     assert.deepEqual(logs.of(KEY).notes, [`started with pid ${status.mainPid}`]);
   });
 
@@ -34,7 +34,7 @@ void describe("service supervisor", () => {
     assert.equal(driver.launchCount(KEY), 2);
     assert.equal(status.restarts, 1);
     assert.deepEqual(status.lastExit, { code: 3, signal: null, at: clock.now() });
-    assert.deepEqual(kinds(KEY), ["starting", "started", "exited", "restarting", "started"]);
+    assert.deepEqual(kinds(KEY), ["started", "exited", "restarting", "started"]);
     assert.ok(logs.of(KEY).notes.includes("exited with code 3"));
   });
 
@@ -125,7 +125,7 @@ void describe("service supervisor", () => {
     });
     await fake.host.apply([testDesired()]);
     await fake.clock.advance(1000);
-    assert.deepEqual(fake.kinds(KEY), ["starting", "started", "exited", "daemonized", "restarting", "started"]);
+    assert.deepEqual(fake.kinds(KEY), ["started", "exited", "daemonized", "restarting", "started"]);
     assert.deepEqual(aliveAtRestart, [0]);
     const daemonized = fake.events.find((event) => event.kind === "daemonized");
     assert.match(daemonized?.message ?? "", /2 other processes of the service kept running: services must stay in the foreground, run the program without daemonising/);
@@ -162,7 +162,7 @@ void describe("service supervisor", () => {
     fake.driver.behave(KEY, (launch) => (launch === 0 ? { exitAfterMs: 5000, exitCode: 127 } : {}));
     await fake.host.apply([testDesired()]);
     await fake.clock.advance(5000);
-    assert.deepEqual(fake.kinds(KEY), ["starting", "started", "exited", "restarting", "started"]);
+    assert.deepEqual(fake.kinds(KEY), ["started", "exited", "restarting", "started"]);
   });
 
   void it("signals the main process or every process of the service", async () => {
@@ -202,7 +202,6 @@ void describe("service supervisor", () => {
     assert.deepEqual(
       events.map((event) => [event.account, event.service, event.kind, event.state]),
       [
-        ["alice", "web", "starting", "starting"],
         ["alice", "web", "started", "running"],
       ],
     );

@@ -314,7 +314,8 @@ export class ServiceSupervisor {
   private move(trigger: ServiceTrigger, details: EventDetails): void {
     const { next, emits } = transition(this.state, trigger);
     this.state = next;
-    if (emits !== "starting") this.note(details.message);
+    if (emits === null) return;
+    this.note(details.message);
     this.context.emit({
       account: this.desired.account.name,
       service: this.desired.spec.name,

@@ -1,0 +1,22 @@
+// Test support only: a minimal agent process (HostSupervisor on the real driver) for the agent-crash
+// test. Args: <stateDir> <cgroupRoot|none> <desired.json>. Prints one JSON status line when applied.
+import { readFileSync } from "node:fs";
+import { compileHostConfig, type DesiredServiceSpec } from "@vigil/shared";
+import { LinuxProcessDriver } from "../driver/linux-process-driver.js";
+import { FileServiceLogFactory } from "../logs/file-service-log-factory.js";
+import { HostSupervisor } from "../reconciler/host-supervisor.js";
+
+const [stateDir, cgroupRoot, desiredPath] = process.argv.slice(2);
+if (stateDir === undefined || cgroupRoot === undefined || desiredPath === undefined) throw new Error("usage: agent-entry <stateDir> <cgroupRoot|none> <desired.json>");
+const compiled = compileHostConfig({ state_dir: stateDir, stop_timeout_ms: 1_000 });
+if (!compiled.ok) throw new Error(JSON.stringify(compiled.errors));
+const driver = new LinuxProcessDriver({ stateDir, cgroupRoot: cgroupRoot === "none" ? null : cgroupRoot });
+const host = new HostSupervisor({ driver, logs: new FileServiceLogFactory(), config: compiled.value, runAs: "account-user" });
+const recovered = await host.start();
+const desired = JSON.parse(readFileSync(desiredPath, "utf8")) as DesiredServiceSpec[];
+const { errors } = await host.apply(desired);
+const status = await host.status();
+process.stdout.write(`${JSON.stringify({ recovered: recovered.ended, errors, pids: status.map((s) => s.mainPid) })}\n`);
+process.on("SIGTERM", () => void host.stopAll().then(() => process.exit(0)));
+// Stay alive like an agent until killed.
+setInterval(() => undefined, 60_000);
