@@ -34,3 +34,13 @@ export type { FileServiceLogOptions } from "./logs/file-service-log-options.js";
 export { FileServiceLogFactory } from "./logs/file-service-log-factory.js";
 export { formatVigilLine, LINE_CONTINUES_MARKER, VIGIL_LINE_MARKER } from "./logs/vigil-line.js";
 export { findCgroup2Mount } from "./system/cgroup-mount.js";
+// Status-event transport: the disk outbox and the NATS JetStream publisher behind it.
+export type { DiskOutboxOptions, OutboxErrorKind } from "./outbox/disk-outbox.js";
+export { DiskOutbox, OUTBOX_ERROR_KINDS } from "./outbox/disk-outbox.js";
+export type { RetryDelayPolicy } from "./outbox/retry-delay.js";
+export { DEFAULT_RETRY_DELAY, retryDelayMs } from "./outbox/retry-delay.js";
+export type { NatsEventPublisherOptions } from "./bus/nats-event-publisher.js";
+export { NatsEventPublisher } from "./bus/nats-event-publisher.js";
+export { newBootId } from "./bus/boot-id.js";
+export type { PrivateNatsServer, PrivateNatsServerOptions } from "./bus/testing/private-nats-server.js";
+export { startPrivateNatsServer } from "./bus/testing/private-nats-server.js";

@@ -2,7 +2,8 @@
 // a repeated message id is stored once, and a missing stream or an unreachable server is a rejection.
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { BusNames } from "@vigil/shared";
+import { MessageIdSequence, type BusNames } from "@vigil/shared";
+import { newBootId } from "./boot-id.js";
 import { NatsEventPublisher } from "./nats-event-publisher.js";
 import { createEventStream, deleteEventStream, randomTestBusNames, readEventStream, TEST_NATS_URL } from "./testing/event-stream-reader.js";
 import { startPrivateNatsServer, type PrivateNatsServer } from "./testing/private-nats-server.js";
@@ -56,5 +57,13 @@ void describe("NatsEventPublisher and an unreachable server", () => {
     await publisher.publish(`${names.prefix}.events.h.service`, "h-b-1", bytes("a"));
     assert.deepEqual((await readEventStream(server.url, names)).map((event) => event.messageId), ["h-b-1"]);
     await publisher.close();
+  });
+});
+
+void describe("newBootId", () => {
+  void it("is a valid, distinct boot id on every start", () => {
+    const ids = new Set(Array.from({ length: 100 }, () => newBootId()));
+    assert.equal(ids.size, 100);
+    for (const id of ids) assert.doesNotThrow(() => new MessageIdSequence("h", id));
   });
 });
