@@ -2,12 +2,19 @@
 // redelivery after a failure, publish order per subject, and nothing lost across a consumer restart.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { BusDelivery } from "./event-bus.js";
+import type { BusDelivery, EventConsumer } from "./event-bus.js";
 import { InProcessBus } from "./in-process-bus.js";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const text = (data: Uint8Array) => new TextDecoder().decode(data);
 const quiet = { onHandlerError: () => undefined, redeliveryDelayMs: 20 };
+
+/** A consumer that records the message ids it handles. */
+async function recordingConsumer(bus: InProcessBus): Promise<{ readonly ids: string[]; readonly consumer: EventConsumer }> {
+  const ids: string[] = [];
+  const consumer = await bus.consume(async (delivery) => void ids.push(delivery.messageId));
+  return { ids, consumer };
+}
 
 void describe("InProcessBus", () => {
   void it("delivers a published message and resolves publish only after the handler succeeded", async () => {
@@ -27,8 +34,7 @@ void describe("InProcessBus", () => {
 
   void it("delivers a message id published twice within the duplicate window once", async () => {
     const bus = new InProcessBus(quiet);
-    const seen: string[] = [];
-    const consumer = await bus.consume(async (delivery) => void seen.push(delivery.messageId));
+    const { ids: seen, consumer } = await recordingConsumer(bus);
     await bus.publish("s", "id-1", bytes("a"));
     await bus.publish("s", "id-1", bytes("a"));
     await bus.publish("s", "id-2", bytes("b"));
@@ -40,8 +46,7 @@ void describe("InProcessBus", () => {
   void it("delivers a repeated id again once the duplicate window has passed", async () => {
     let now = 1_000;
     const bus = new InProcessBus({ ...quiet, duplicateWindowMs: 100, now: () => now });
-    const seen: string[] = [];
-    const consumer = await bus.consume(async (delivery) => void seen.push(delivery.messageId));
+    const { ids: seen, consumer } = await recordingConsumer(bus);
     await bus.publish("s", "id-1", bytes("a"));
     now += 101;
     await bus.publish("s", "id-1", bytes("a"));
@@ -90,13 +95,11 @@ void describe("InProcessBus", () => {
 
   void it("hands unacked messages to the next consumer after a consumer closes, and none that were acked", async () => {
     const bus = new InProcessBus(quiet);
-    const first: string[] = [];
-    const consumer = await bus.consume(async (delivery) => void first.push(delivery.messageId));
+    const { ids: first, consumer } = await recordingConsumer(bus);
     await bus.publish("s", "id-1", bytes("a"));
     await consumer.close();
     const pending = [bus.publish("s", "id-2", bytes("b")), bus.publish("s", "id-3", bytes("c"))];
-    const second: string[] = [];
-    const reopened = await bus.consume(async (delivery) => void second.push(delivery.messageId));
+    const { ids: second, consumer: reopened } = await recordingConsumer(bus);
     await Promise.all(pending);
     assert.deepEqual(first, ["id-1"]);
     assert.deepEqual(second, ["id-2", "id-3"]);
