@@ -66,7 +66,3 @@ export { ADMIN_RPC_ACCESS } from "./api/rpc-policy.js";
 export type { AdminTestClient, AdminTestServer, AdminTestTokens } from "./api/testing/admin-test-server.js";
 export { startAdminTestServer, TEST_HOST, withDefaults } from "./api/testing/admin-test-server.js";
 export { ScriptedAgents } from "./api/testing/scripted-agents.js";
-// Status-event ingestion: the durable JetStream consumer (the handler that writes the store is the caller's).
-export type { NatsEventSourceOptions } from "./ingest/nats-event-consumer.js";
-export { NatsEventSource } from "./ingest/nats-event-consumer.js";
-export { ensureEventConsumer, ensureEventStream } from "./ingest/event-stream-setup.js";
