@@ -37,7 +37,10 @@ export interface ApplyError {
 
 export interface ApplyResult {
   readonly plan: ReconcilePlan;
-  /** Services whose part of the plan failed (they stay as they were; the next apply retries). */
+  /**
+   * Services whose part of the plan threw (an internal error such as a failing driver call). The
+   * desired spec is recorded all the same, so a later apply does not repeat it; the error is for the ack.
+   */
   readonly errors: readonly ApplyError[];
 }
 

@@ -22,7 +22,15 @@ export interface StartRefusal {
   readonly message: string;
 }
 
-export type LaunchOutcome = { readonly ok: true; readonly launched: LaunchedProcess; readonly request: LaunchRequest } | StartRefusal;
+export type LaunchOutcome =
+  | {
+      readonly ok: true;
+      readonly launched: LaunchedProcess;
+      readonly request: LaunchRequest;
+      /** Resolves once the run's output has been copied into the log to its end. */
+      readonly logged: Promise<void>;
+    }
+  | StartRefusal;
 
 export interface LaunchContext {
   readonly driver: ProcessDriver;
@@ -64,6 +72,6 @@ export async function launchService(context: LaunchContext, desired: DesiredServ
     if (error instanceof StartFailure) return { ok: false, reason: error.reason, message: error.message };
     throw error;
   }
-  log.attach(launched.output).catch(context.onError);
-  return { ok: true, launched, request: built.request };
+  const logged = log.attach(launched.output).catch(context.onError);
+  return { ok: true, launched, request: built.request, logged };
 }

@@ -9,6 +9,8 @@ import { buildLaunchRequest, type LaunchContext } from "./launch-hook.js";
 /** One launch of a service, from "started" until its processes are gone. */
 export interface ServiceRun {
   readonly launched: LaunchedProcess;
+  /** The output copied into the log to its end. */
+  readonly logged: Promise<void>;
   health: HealthChecker | null;
 }
 
@@ -42,6 +44,18 @@ export async function stopHealthChecks(run: ServiceRun): Promise<void> {
   const health = run.health;
   run.health = null;
   await health?.stop();
+}
+
+/** Waits (bounded) until the last run's output is in the log, so closing the log loses none of it. */
+export function outputLogged(run: ServiceRun | null, clock: Clock): Promise<void> {
+  if (run === null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = clock.setTimer(EXIT_REPORT_WAIT_MS, resolve);
+    void run.logged.then(() => {
+      timer.cancel();
+      resolve();
+    });
+  });
 }
 
 /** The main process's exit once the run has been ended, or null if the driver has not reported it in time. */

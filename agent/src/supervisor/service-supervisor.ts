@@ -9,7 +9,7 @@ import type { ServiceLog } from "../logs/service-log.js";
 import type { Clock, TimerHandle } from "../runtime/clock.js";
 import { CommandQueue } from "./command-queue.js";
 import { classifyExit, leftoversAfterExit } from "./exit-hook.js";
-import { startHealthChecks, type ServiceRun, settledExit, stopHealthChecks } from "./run-hooks.js";
+import { outputLogged, startHealthChecks, type ServiceRun, settledExit, stopHealthChecks } from "./run-hooks.js";
 import { type LaunchContext, launchService, openLog, type StartRefusal } from "./launch-hook.js";
 import { crashLoopLine, daemonizedLine, disabledLine, escalatedLine, exitLine, healthFailedLine, restartingLine, startedLine, startFailedLine, stoppingLine } from "./log-lines.js";
 import { decideRestart, EMPTY_FAILURE_HISTORY, type FailureHistory, recordFailure } from "./restart-policy.js";
@@ -47,6 +47,8 @@ export class ServiceSupervisor {
   readonly key: string;
   private state: ServiceState = "stopped";
   private run: ServiceRun | null = null;
+  /** The latest run, also after it ended: its output may still be on its way into the log. */
+  private lastRun: ServiceRun | null = null;
   private log: ServiceLog | null = null;
   private history: FailureHistory = EMPTY_FAILURE_HISTORY;
   private backoff: TimerHandle | null = null;
@@ -89,8 +91,7 @@ export class ServiceSupervisor {
   replace(desired: DesiredServiceSpec): Promise<void> {
     return this.command(async () => {
       await this.stopNow("its definition changed");
-      await this.log?.close();
-      this.log = null;
+      await this.closeLog();
       this.desired = desired;
       this.history = EMPTY_FAILURE_HISTORY;
       await this.converge(desired, true);
@@ -116,8 +117,7 @@ export class ServiceSupervisor {
     return this.command(async () => {
       await this.stopNow("removed from this host");
       this.removed = true;
-      await this.log?.close();
-      this.log = null;
+      await this.closeLog();
     });
   }
 
@@ -194,7 +194,8 @@ export class ServiceSupervisor {
     }
     const outcome = await launchService(this.context, this.desired, this.key, this.log);
     if (!outcome.ok) return this.startFailed(outcome);
-    const run: ServiceRun = { launched: outcome.launched, health: null };
+    const run: ServiceRun = { launched: outcome.launched, logged: outcome.logged, health: null };
+    this.lastRun = run;
     this.run = run;
     this.move("launched", { pid: run.launched.pid, message: startedLine(run.launched.pid) }); // STARTING -> RUNNING
     this.startHealth(run);
@@ -330,6 +331,12 @@ export class ServiceSupervisor {
       delayMs: details.delayMs ?? 0,
       output: details.output ?? "",
     });
+  }
+
+  private async closeLog(): Promise<void> {
+    await outputLogged(this.lastRun, this.context.clock);
+    await this.log?.close();
+    this.log = null;
   }
 
   private note(message: string): void {
