@@ -44,3 +44,14 @@ export { NatsEventPublisher } from "./bus/nats-event-publisher.js";
 export { newBootId } from "./bus/boot-id.js";
 export type { PrivateNatsServer, PrivateNatsServerOptions } from "./bus/testing/private-nats-server.js";
 export { startPrivateNatsServer } from "./bus/testing/private-nats-server.js";
+// Control plane: the AgentLink client, status reporting and the whole agent (startAgent).
+export type { CoordinatorLinkOptions, LinkState } from "./link/coordinator-link.js";
+export { CoordinatorLink, LINK_STATES } from "./link/coordinator-link.js";
+export { AGENT_LINK_CLIENT_OPTIONS } from "./link/keepalive.js";
+export type { LinkSupervisor } from "./link/link-supervisor.js";
+export type { ReconnectPolicy } from "./link/reconnect-delay.js";
+export { DEFAULT_RECONNECT_POLICY, reconnectDelayMs } from "./link/reconnect-delay.js";
+export type { ReportSink, StatusReporterOptions } from "./reporting/status-reporter.js";
+export { DEFAULT_HEARTBEAT_INTERVAL_MS, DEFAULT_METRICS_INTERVAL_MS, StatusReporter } from "./reporting/status-reporter.js";
+export type { AgentOptions, RunningAgent } from "./daemon/start-agent.js";
+export { AGENT_VERSION, startAgent } from "./daemon/start-agent.js";

@@ -1,0 +1,108 @@
+// Starts an agent: disk outbox -> event bus, host supervision with the real process driver and
+// service logs, status reporting, and the AgentLink to the coordinator; close() stops services.
+import { join } from "node:path";
+import { type BusNames, type CompiledHostConfig, type EventPublisher } from "@vigil/shared";
+import { newBootId } from "../bus/boot-id.js";
+import { LinuxProcessDriver } from "../driver/linux-process-driver.js";
+import { type ProcessDriver } from "../driver/process-driver.js";
+import { CoordinatorLink } from "../link/coordinator-link.js";
+import { type ReconnectPolicy } from "../link/reconnect-delay.js";
+import { FileServiceLogFactory } from "../logs/file-service-log-factory.js";
+import { type ServiceLogFactory } from "../logs/service-log.js";
+import { DiskOutbox } from "../outbox/disk-outbox.js";
+import { HostSupervisor } from "../reconciler/host-supervisor.js";
+import { type RunAs } from "../runtime/service-environment.js";
+import { StatusReporter } from "../reporting/status-reporter.js";
+
+export const AGENT_VERSION = "0.1.0";
+
+export interface AgentOptions {
+  /** host:port of the coordinator's gRPC listener. */
+  readonly coordinator: string;
+  readonly hostName: string;
+  readonly token: string;
+  /** The agent's own state: outbox, launch records. */
+  readonly stateDir: string;
+  readonly hostConfig: CompiledHostConfig;
+  /** NatsEventPublisher in distributed mode, the InProcessBus in `vigil up`. */
+  readonly publisher: EventPublisher;
+  readonly busNames: BusNames;
+  readonly agentVersion?: string;
+  /** Default: LinuxProcessDriver with launch records under the state directory. */
+  readonly driver?: ProcessDriver;
+  readonly logs?: ServiceLogFactory;
+  readonly runAs?: RunAs;
+  /** Names the agent's cgroup subtree so that agents sharing a machine (tests) do not collide. */
+  readonly cgroupInstance?: string;
+  readonly heartbeatIntervalMs?: number;
+  readonly metricsIntervalMs?: number;
+  readonly reconnect?: ReconnectPolicy;
+  readonly log?: (line: string) => void;
+}
+
+export interface RunningAgent {
+  readonly supervisor: HostSupervisor;
+  readonly link: CoordinatorLink;
+  readonly reporter: StatusReporter;
+  readonly outbox: DiskOutbox;
+  /** Disconnects, stops every service (their final events still go out), flushes the outbox for up to `drainMs`. */
+  close(drainMs?: number): Promise<void>;
+}
+
+export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
+  const log = options.log ?? ((line: string) => console.error(line));
+  const agentVersion = options.agentVersion ?? AGENT_VERSION;
+  const outbox = await DiskOutbox.open({ dir: join(options.stateDir, "outbox"), publisher: options.publisher });
+  const driver =
+    options.driver ??
+    new LinuxProcessDriver({
+      stateDir: join(options.stateDir, "driver"),
+      ...(options.hostConfig.cgroupRoot !== null && { cgroupRoot: options.hostConfig.cgroupRoot }),
+      instance: options.cgroupInstance ?? "agent",
+    });
+  const supervisor = new HostSupervisor({ driver, logs: options.logs ?? new FileServiceLogFactory(), config: options.hostConfig, ...(options.runAs && { runAs: options.runAs }) });
+  // The reporter starts before the link exists (so no event of the recovery is missed) and reads its revision later.
+  const linkRef: { current?: CoordinatorLink } = {};
+  const reporter = new StatusReporter({
+    hostName: options.hostName,
+    agentVersion,
+    bootId: newBootId(),
+    names: options.busNames,
+    supervisor,
+    sink: outbox,
+    heartbeatIntervalMs: options.heartbeatIntervalMs,
+    metricsIntervalMs: options.metricsIntervalMs,
+    appliedRevision: () => linkRef.current?.appliedRevision ?? 0,
+    log,
+  });
+  reporter.start();
+  await supervisor.start();
+  const link = new CoordinatorLink({
+    address: options.coordinator,
+    hostName: options.hostName,
+    token: options.token,
+    agentVersion,
+    supervisor,
+    log,
+    ...(options.reconnect && { reconnect: options.reconnect }),
+    onWelcome: (intervalMs) => {
+      if (options.heartbeatIntervalMs === undefined && intervalMs > 0) reporter.setHeartbeatInterval(intervalMs);
+      void reporter.heartbeatNow();
+    },
+  });
+  linkRef.current = link;
+  link.start();
+  return {
+    supervisor,
+    link,
+    reporter,
+    outbox,
+    async close(drainMs = 5_000) {
+      await link.stop();
+      await supervisor.stopAll();
+      await reporter.stop();
+      await Promise.race([outbox.drained(), new Promise((resolve) => setTimeout(resolve, drainMs).unref())]);
+      await outbox.close();
+    },
+  };
+}
