@@ -141,7 +141,8 @@ export class DiskOutbox {
         const record = this.#queue[this.#next++]!;
         if (record.acked) continue;
         inFlight += 1;
-        this.options.publisher.publish(record.subject, record.messageId, record.data).then(
+        // Wrapped so that a publisher throwing synchronously counts as a failed publish, not a dead sender.
+        new Promise<void>((resolve) => resolve(this.options.publisher.publish(record.subject, record.messageId, record.data))).then(
           () => {
             record.acked = true;
             if (!this.#closed) this.#advanceCursor();
