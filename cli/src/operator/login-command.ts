@@ -1,0 +1,34 @@
+// `vigil login --address A --token T`: checks that the coordinator accepts the token, then saves
+// both to the client config file so later commands need no flags.
+import { type Command } from "commander";
+import { AdminSession } from "./admin-session.js";
+import { CliError, usageError } from "./cli-error.js";
+import { clientConfigPath, writeClientConfig } from "./client-config.js";
+import { configureGroup } from "./command-kit.js";
+
+export function registerLoginCommand(program: Command): void {
+  configureGroup(program.command("login"))
+    .description("check an address and token and save them in the config file ($VIGIL_CLIENT_CONFIG or ~/.config/vigil/config.json)")
+    .option("--address <host:port>", "coordinator address (env VIGIL_ADDRESS)")
+    .option("--token <token>", "bearer token (env VIGIL_TOKEN)")
+    .action(async (options: { address?: string; token?: string }) => {
+      try {
+        const address = options.address || process.env["VIGIL_ADDRESS"];
+        const token = options.token || process.env["VIGIL_TOKEN"];
+        if (!address) throw usageError("address: is required (--address or VIGIL_ADDRESS)");
+        if (!token) throw usageError("token: is required (--token or VIGIL_TOKEN)");
+        const session = new AdminSession({ address, token });
+        try {
+          await session.call("listServices");
+        } finally {
+          session.close();
+        }
+        const path = clientConfigPath();
+        await writeClientConfig(path, { address, token });
+        process.stdout.write(`logged in to ${address}; saved to ${path}\n`);
+      } catch (error) {
+        if (error instanceof CliError) process.exitCode = error.exitCode;
+        throw error;
+      }
+    });
+}

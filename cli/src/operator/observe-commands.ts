@@ -1,0 +1,74 @@
+// `vigil logs NAME [-n N] [-f]`, `vigil ps NAME` and `vigil events [-f]`: what a service says,
+// which processes it runs, and what happened to services, optionally followed live.
+import { type Command } from "commander";
+import { type ListEventsResponse, type ListProcessesResponse, type LogLinesResponse, type ServiceEvent } from "@vigil/shared";
+import { formatBytes, formatPercent, formatTime, orDash } from "../output/formats.js";
+import { renderTable } from "../output/table.js";
+import { usageError } from "./cli-error.js";
+import { configureGroup, operatorCommand, runOperator, show } from "./command-kit.js";
+
+function count(value: string, flag: string): number {
+  if (!/^\d+$/.test(value)) throw usageError(`${flag}: must be a whole number (got ${JSON.stringify(value)})`);
+  return Number(value);
+}
+
+export function eventLine(event: ServiceEvent): string {
+  const exit = event.exit ? (event.exit.hasCode ? ` code=${event.exit.code}` : ` signal=${event.exit.signal}`) : "";
+  const detail = [event.message, event.reason && `reason=${event.reason}`].filter(Boolean).join(" ");
+  return `${formatTime(event.atMs)}  ${event.service?.account}/${event.service?.name}  ${event.kind} -> ${event.state}${exit}${event.pid ? ` pid=${event.pid}` : ""}${detail ? `  ${detail}` : ""}`;
+}
+
+export function registerObserveCommands(program: Command): void {
+  configureGroup(operatorCommand(program, "logs <name>", "print the last lines of a service's log; -f follows it", { account: true }))
+    .option("-n, --lines <count>", "how many lines", "100")
+    .option("-f, --follow", "keep printing new lines until Ctrl-C")
+    .action(
+      runOperator<{ lines: string; follow?: boolean }>(async (context, name = "") => {
+        const request = { account: context.account, name, lines: count(context.options.lines, "--lines") };
+        const print = (lines: readonly string[]) => (context.options.json ? lines.forEach((line) => context.printJson({ line })) : lines.forEach((line) => context.print(line)));
+        if (context.options.follow) await context.session.stream<LogLinesResponse>("followLogs", request, (chunk) => print(chunk.lines));
+        else print((await context.session.call<LogLinesResponse>("tailLogs", request)).lines);
+      }),
+    );
+
+  configureGroup(operatorCommand(program, "ps <name>", "list a service's processes (from its agent)", { account: true })).action(
+    runOperator(async (context, name = "") => {
+      const { processes } = await context.session.call<ListProcessesResponse>("listProcesses", { account: context.account, name });
+      show(context, processes, (list) =>
+        renderTable(
+          [
+            { header: "PID", cell: (process: (typeof list)[number]) => String(process.pid), align: "right" },
+            { header: "PPID", cell: (process) => String(process.ppid), align: "right" },
+            { header: "USER", cell: (process) => orDash(process.user) },
+            { header: "CPU", cell: (process) => formatPercent(process.cpuPercent), align: "right" },
+            { header: "MEM", cell: (process) => formatBytes(process.rssBytes), align: "right" },
+            { header: "COMMAND", cell: (process) => process.command },
+          ],
+          list,
+          context.palette.bold,
+        ),
+      );
+    }),
+  );
+
+  configureGroup(operatorCommand(program, "events", "list recent service events (newest last); -f follows new ones", { account: true }))
+    .option("--service <name>", "only this service")
+    .option("--host <name>", "only this host")
+    .option("--kind <kind>", "only this kind (started, exited, restarting, backoff, disabled, ...)")
+    .option("--since <iso-time>", "only events at or after this time")
+    .option("--limit <count>", "at most this many", "50")
+    .option("-f, --follow", "keep printing new events until Ctrl-C")
+    .action(
+      runOperator<{ service?: string; host?: string; kind?: string; since?: string; limit: string; follow?: boolean }>(async (context) => {
+        const { options } = context;
+        const sinceMs = options.since === undefined ? 0 : Date.parse(options.since);
+        if (Number.isNaN(sinceMs)) throw usageError(`--since: must be a date and time such as 2026-01-02T03:04:05Z (got ${JSON.stringify(options.since)})`);
+        const filter = { account: context.account, service: options.service ?? "", host: options.host ?? "", kind: options.kind ?? "", sinceMs };
+        const print = (event: ServiceEvent) => (options.json ? context.printJson(event) : context.print(eventLine(event)));
+        const { events } = await context.session.call<ListEventsResponse>("listEvents", { ...filter, limit: count(options.limit, "--limit") });
+        if (!options.follow) return show(context, [...events].reverse(), (list) => (list.length === 0 ? "no events" : list.map(eventLine).join("\n")));
+        [...events].reverse().forEach(print);
+        await context.session.stream<ServiceEvent>("watchEvents", { ...filter, sinceMs: 0 }, print);
+      }),
+    );
+}

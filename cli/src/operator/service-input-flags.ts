@@ -1,0 +1,77 @@
+// Turns `service create` / `service update` flags into Admin messages: --env FOO=bar (repeatable),
+// --env-string 'A=1 B=2', --workdir, --health-cmd, --port, --annotation, --disabled.
+import { ServiceInput, type UpdateServiceRequest } from "@vigil/shared";
+import { usageError } from "./cli-error.js";
+
+export interface ServiceFlags {
+  readonly env?: readonly string[];
+  readonly envString?: string;
+  readonly workdir?: string;
+  readonly healthCmd?: string;
+  readonly healthInterval?: string;
+  readonly healthTimeout?: string;
+  readonly port?: readonly string[];
+  readonly ports?: string;
+  readonly annotation?: string;
+  readonly disabled?: boolean;
+  readonly replaceEnv?: boolean;
+  readonly command?: string;
+}
+
+export function collect(value: string, previous: readonly string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function parseEnvFlags(values: readonly string[] = []): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const value of values) {
+    const equals = value.indexOf("=");
+    if (equals <= 0) throw usageError(`--env: must be NAME=value (got ${JSON.stringify(value)})`);
+    environment[value.slice(0, equals)] = value.slice(equals + 1);
+  }
+  return environment;
+}
+
+function wholeNumber(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw usageError(`${flag}: must be a whole number (got ${JSON.stringify(value)})`);
+  return Number(value);
+}
+
+export function serviceInputFromFlags(name: string, command: string, flags: ServiceFlags): ServiceInput {
+  const healthCheckIntervalMs = wholeNumber(flags.healthInterval, "--health-interval");
+  const healthCheckTimeoutMs = wholeNumber(flags.healthTimeout, "--health-timeout");
+  return ServiceInput.fromPartial({
+    name,
+    command,
+    workingDirectory: flags.workdir ?? "",
+    environment: parseEnvFlags(flags.env),
+    environmentString: flags.envString ?? "",
+    checkHealthCommand: flags.healthCmd ?? "",
+    ...(healthCheckIntervalMs !== undefined && { healthCheckIntervalMs }),
+    ...(healthCheckTimeoutMs !== undefined && { healthCheckTimeoutMs }),
+    isDisabled: flags.disabled ?? false,
+    annotation: flags.annotation ?? "",
+    ports: (flags.port ?? []).map((port) => wholeNumber(port, "--port") ?? 0),
+    portCount: wholeNumber(flags.ports, "--ports") ?? 0,
+  });
+}
+
+/** Only the flags given change; --replace-env replaces the environment instead of merging. */
+export function serviceUpdateFromFlags(account: string, name: string, flags: ServiceFlags): Partial<UpdateServiceRequest> {
+  const healthCheckIntervalMs = wholeNumber(flags.healthInterval, "--health-interval");
+  const healthCheckTimeoutMs = wholeNumber(flags.healthTimeout, "--health-timeout");
+  return {
+    account,
+    name,
+    ...(flags.command !== undefined && { command: flags.command }),
+    ...(flags.workdir !== undefined && { workingDirectory: flags.workdir }),
+    environment: parseEnvFlags(flags.env),
+    replaceEnvironment: flags.replaceEnv ?? false,
+    ...(flags.envString !== undefined && { environmentString: flags.envString }),
+    ...(flags.healthCmd !== undefined && { checkHealthCommand: flags.healthCmd }),
+    ...(healthCheckIntervalMs !== undefined && { healthCheckIntervalMs }),
+    ...(healthCheckTimeoutMs !== undefined && { healthCheckTimeoutMs }),
+    ...(flags.annotation !== undefined && { annotation: flags.annotation }),
+  };
+}

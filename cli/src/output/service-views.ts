@@ -1,0 +1,63 @@
+// Renders services for people: the `service ls` table (like `pm2 ls`) and the `service show`
+// details, with live state coloured when the palette has colour.
+import { type Service } from "@vigil/shared";
+import { type Palette } from "./colour.js";
+import { formatBytes, formatDuration, formatPercent, formatTime, orDash } from "./formats.js";
+import { type Column, renderTable } from "./table.js";
+
+function stateCell(service: Service, palette: Palette): string {
+  const state = service.status?.state || "unknown";
+  const text = service.desiredState === "stopped" && state === "stopped" ? "stopped" : state;
+  if (state === "running") return palette.green(text);
+  if (state === "backoff" || state === "exited" || state === "disabled" || state === "unknown") return palette.red(text);
+  if (state === "starting" || state === "stopping") return palette.yellow(text);
+  return palette.dim(text);
+}
+
+function totals(service: Service): { cpu: number; rss: number } {
+  const processes = service.status?.processes ?? [];
+  return { cpu: processes.reduce((sum, process) => sum + process.cpuPercent, 0), rss: processes.reduce((sum, process) => sum + process.rssBytes, 0) };
+}
+
+export function serviceTable(services: readonly Service[], palette: Palette, now: number = Date.now()): string {
+  const columns: Column<Service>[] = [
+    { header: "NAME", cell: (service) => `${service.account}/${service.name}` },
+    { header: "HOST", cell: (service) => orDash(service.host) },
+    { header: "STATE", cell: (service) => stateCell(service, palette) },
+    { header: "PID", cell: (service) => orDash(service.status?.mainPid), align: "right" },
+    { header: "UPTIME", cell: (service) => (service.status?.state === "running" && service.status.startedAtMs > 0 ? formatDuration(now - service.status.startedAtMs) : "-"), align: "right" },
+    { header: "RESTARTS", cell: (service) => String(service.status?.restarts ?? 0), align: "right" },
+    { header: "CPU", cell: (service) => (service.status?.processes.length ? formatPercent(totals(service).cpu) : "-"), align: "right" },
+    { header: "MEM", cell: (service) => (service.status?.processes.length ? formatBytes(totals(service).rss) : "-"), align: "right" },
+    { header: "PORTS", cell: (service) => orDash(service.ports.join(",")) },
+  ];
+  if (services.length === 0) return "no services\n";
+  return renderTable(columns, services, palette.bold);
+}
+
+export function serviceDetails(service: Service, palette: Palette): string {
+  const status = service.status;
+  const exit = status?.lastExit;
+  const lines: [string, string][] = [
+    ["service", `${service.account}/${service.name}`],
+    ["state", stateCell(service, palette)],
+    ["desired", service.desiredState],
+    ["host", orDash(service.host)],
+    ["pid", orDash(status?.mainPid)],
+    ["started", formatTime(status?.startedAtMs ?? 0)],
+    ["restarts", String(status?.restarts ?? 0)],
+    ["last exit", exit ? `${exit.hasCode ? `code ${exit.code}` : `signal ${exit.signal}`} at ${formatTime(exit.atMs)}` : "-"],
+    ["disabled", service.isDisabled ? `yes (${service.disabledReason || "user"})` : "no"],
+    ["command", service.command],
+    ["directory", service.workingDirectory === "" ? "~" : `~/${service.workingDirectory}`],
+    ["ports", orDash(service.ports.join(", "))],
+    ["health check", service.checkHealthCommand === "" ? "-" : `${service.checkHealthCommand} (every ${service.healthCheckIntervalMs} ms, timeout ${service.healthCheckTimeoutMs} ms)`],
+    ["annotation", orDash(service.annotation)],
+    ["revision", String(service.revision)],
+  ];
+  const environment = Object.entries(service.environment).sort(([a], [b]) => a.localeCompare(b));
+  const width = Math.max(...lines.map(([label]) => label.length)) + 1;
+  const body = lines.map(([label, value]) => `${`${label}:`.padEnd(width)} ${value}`);
+  if (environment.length > 0) body.push("environment:", ...environment.map(([name, value]) => `  ${name}=${value}`));
+  return body.join("\n") + "\n";
+}
