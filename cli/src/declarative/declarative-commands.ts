@@ -1,0 +1,91 @@
+// `vigil apply -f services.yaml [--prune] [--dry-run]` and `vigil import supervisord.conf`:
+// desired services from a file, applied idempotently; supervisord programs converted to one.
+import { readFile, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { type Command } from "commander";
+import { type Account, formatFieldErrors, type ListServicesResponse } from "@vigil/shared";
+import { CliError, usageError } from "../operator/cli-error.js";
+import { configureGroup, operatorCommand, runOperator } from "../operator/command-kit.js";
+import { applyChange } from "./apply-changes.js";
+import { describeChange, planApply } from "./apply-plan.js";
+import { parseServicesFile } from "./services-file.js";
+import { importSupervisord } from "./supervisord-import.js";
+
+async function readInput(path: string): Promise<string> {
+  try {
+    return path === "-" ? await readStdin() : await readFile(path, "utf8");
+  } catch (error) {
+    throw usageError(`${path}: cannot be read: ${(error as Error).message}`);
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function registerApply(program: Command): void {
+  configureGroup(operatorCommand(program, "apply", "make an account's services match a YAML file (idempotent)", { account: true }))
+    .requiredOption("-f, --file <path>", "the services file (- for stdin)")
+    .option("--prune", "delete the account's services that the file does not list")
+    .option("--dry-run", "print the plan and change nothing")
+    .action(
+      runOperator<{ file: string; prune?: boolean; dryRun?: boolean }>(async (context) => {
+        const { options } = context;
+        const parsed = parseServicesFile(await readInput(options.file));
+        if (!parsed.ok) throw usageError(`${options.file}: ${formatFieldErrors(parsed.errors)}`);
+        if (parsed.value.account !== "" && context.account !== "" && parsed.value.account !== context.account) {
+          throw usageError(`account: the file is for ${parsed.value.account} but --account says ${context.account}`);
+        }
+        // An account token may leave the account out: the server answers with the token's own.
+        const account = context.account || parsed.value.account || (await context.session.call<Account>("getAccount", { name: "" })).name;
+        const { services } = await context.session.call<ListServicesResponse>("listServices", { account });
+        const plan = planApply(parsed.value.services, services, { prune: options.prune ?? false });
+        const lines: string[] = [];
+        for (const change of plan.changes) {
+          if (!options.dryRun) {
+            try {
+              await applyChange(context.session, account, change);
+            } catch (error) {
+              throw new CliError(`${describeChange(change)}: ${(error as Error).message}`);
+            }
+          }
+          lines.push(`${options.dryRun ? "would " : ""}${describeChange(change)}`);
+        }
+        if (options.json) return context.printJson({ dryRun: options.dryRun ?? false, changes: plan.changes.map(describeChange), unchanged: plan.unchanged, kept: plan.kept });
+        if (plan.changes.length === 0) lines.push("no changes");
+        if (plan.kept.length > 0) lines.push(`not in the file, kept (use --prune to delete): ${plan.kept.join(", ")}`);
+        context.print(lines.join("\n"));
+      }),
+    );
+}
+
+function registerImport(program: Command): void {
+  configureGroup(program.command("import <supervisord-conf>"))
+    .description("convert supervisord [program:x] sections into a `vigil apply` file; warns about what it cannot convert")
+    .option("-o, --output <path>", "write the YAML here instead of stdout")
+    .option("--home <dir>", "the account's home, to turn absolute directories into relative ones")
+    .option("--account <name>", "write this account into the file")
+    .action(async (path: string, options: { output?: string; home?: string; account?: string }) => {
+      try {
+        const result = importSupervisord(await readInput(path), { ...(options.home && { home: options.home }), here: path === "-" ? process.cwd() : dirname(resolve(path)) });
+        const yaml = options.account ? `account: ${options.account}\n${result.yaml}` : result.yaml;
+        for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
+        if (options.output) {
+          await writeFile(options.output, yaml);
+          process.stderr.write(`wrote ${result.programs} service(s) to ${options.output}\n`);
+        } else {
+          process.stdout.write(yaml);
+        }
+      } catch (error) {
+        if (error instanceof CliError) process.exitCode = error.exitCode;
+        throw error;
+      }
+    });
+}
+
+export function registerDeclarativeCommands(program: Command): void {
+  registerApply(program);
+  registerImport(program);
+}

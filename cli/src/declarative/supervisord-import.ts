@@ -1,0 +1,126 @@
+// Converts a supervisord.conf into a `vigil apply` services file (pure): [program:x] sections
+// with command, directory, environment and autostart; everything else becomes a warning.
+import { SERVICE_NAME_PATTERN } from "@vigil/shared";
+import { stringify } from "yaml";
+
+export interface ImportResult {
+  readonly yaml: string;
+  readonly warnings: readonly string[];
+  readonly programs: number;
+}
+
+interface Section {
+  readonly name: string;
+  readonly line: number;
+  readonly values: Map<string, string>;
+}
+
+/** Keys Vigil covers differently, with the note a user needs to hear about each. */
+const IGNORED_WITH_REASON: Readonly<Record<string, string>> = {
+  user: "services always run as the account's Unix user",
+  stdout_logfile: "output goes to ~/admin/logs/services/<name>.log",
+  stderr_logfile: "output goes to ~/admin/logs/services/<name>.log",
+  redirect_stderr: "stderr always goes to the service log with stdout",
+  autorestart: "Vigil restarts every exit nobody asked for, with backoff",
+  startretries: "the crash-loop policy is the host's (default 5 failures in 120 s)",
+  stopsignal: "the stop signal is not settable through vigil apply",
+  stopwaitsecs: "the stop timeout is not settable through vigil apply",
+  priority: "services start independently",
+};
+
+/** Keys with no effect on Vigil worth mentioning. */
+const SILENT_KEYS = new Set(["process_name", "startsecs", "stdout_logfile_maxbytes", "stdout_logfile_backups", "stderr_logfile_maxbytes", "stderr_logfile_backups", "killasgroup", "stopasgroup"]);
+
+export function parseIni(text: string): Section[] {
+  const sections: Section[] = [];
+  let current: Section | undefined;
+  let lastKey: string | undefined;
+  text.split(/\r?\n/).forEach((raw, index) => {
+    if (/^\s*[;#]/.test(raw) || raw.trim() === "") return;
+    const header = /^\[([^\]]+)\]\s*$/.exec(raw.trim());
+    if (header) {
+      current = { name: header[1]!.trim(), line: index + 1, values: new Map() };
+      sections.push(current);
+      lastKey = undefined;
+      return;
+    }
+    if (!current) return;
+    if (/^\s/.test(raw) && lastKey !== undefined) {
+      current.values.set(lastKey, `${current.values.get(lastKey) ?? ""} ${raw.trim()}`);
+      return;
+    }
+    const pair = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(raw);
+    if (!pair) return;
+    lastKey = pair[1]!.trim().toLowerCase();
+    // An inline comment needs whitespace before the semicolon, as in supervisord.
+    current.values.set(lastKey, pair[2]!.replace(/\s+;.*$/, "").trim());
+  });
+  return sections;
+}
+
+/** supervisord's environment: KEY="value",KEY2=value2 (commas inside quotes are kept). */
+export function parseSupervisordEnvironment(text: string): Record<string, string> {
+  const environment: Record<string, string> = {};
+  const pattern = /\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*("((?:[^"\\]|\\.)*)"|'([^']*)'|([^,]*))\s*(?:,|$)/gy;
+  for (let match = pattern.exec(text); match && match[0] !== ""; match = pattern.exec(text)) {
+    environment[match[1]!] = match[3] !== undefined ? match[3].replace(/\\(.)/g, "$1") : (match[4] ?? match[5] ?? "").trim();
+  }
+  return environment;
+}
+
+function expand(value: string, program: string, here: string): string {
+  return value.replace(/%\(program_name\)s/g, program).replace(/%\(here\)s/g, here).replace(/%\(process_num\)0?\d*d/g, "0");
+}
+
+function serviceName(program: string): string {
+  return program.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^[^a-z]+/, "").slice(0, 63);
+}
+
+export function importSupervisord(text: string, options: { readonly home?: string; readonly here?: string } = {}): ImportResult {
+  const warnings: string[] = [];
+  const services: Record<string, Record<string, unknown>> = {};
+  const here = options.here ?? ".";
+  for (const section of parseIni(text)) {
+    if (section.name.startsWith("group:")) {
+      warnings.push(`[${section.name}] (line ${section.line}): groups are not converted; each program becomes its own service`);
+      continue;
+    }
+    if (!section.name.startsWith("program:")) continue;
+    const program = section.name.slice("program:".length).trim();
+    const name = serviceName(program);
+    const where = `[program:${program}]`;
+    if (!SERVICE_NAME_PATTERN.test(name)) {
+      warnings.push(`${where}: skipped: cannot make a service name from ${JSON.stringify(program)}`);
+      continue;
+    }
+    if (name !== program) warnings.push(`${where}: renamed to ${name} (service names match ${SERVICE_NAME_PATTERN.source})`);
+    const values = section.values;
+    const command = values.get("command");
+    if (!command) {
+      warnings.push(`${where}: skipped: no command`);
+      continue;
+    }
+    const service: Record<string, unknown> = { command: expand(command, program, here) };
+    const directory = values.get("directory");
+    if (directory !== undefined) {
+      const expanded = expand(directory, program, here);
+      if (!expanded.startsWith("/")) service["working_directory"] = expanded;
+      else if (options.home && (expanded === options.home || expanded.startsWith(`${options.home.replace(/\/$/, "")}/`))) service["working_directory"] = expanded.slice(options.home.replace(/\/$/, "").length + 1);
+      else warnings.push(`${where}: directory ${expanded} is outside the account's home${options.home ? ` (${options.home})` : " (pass --home)"}; not converted`);
+    }
+    const environment = values.get("environment");
+    if (environment !== undefined) service["environment"] = parseSupervisordEnvironment(expand(environment, program, here));
+    const autostart = values.get("autostart")?.toLowerCase();
+    if (autostart === "false") service["is_disabled"] = true;
+    const numprocs = Number(values.get("numprocs") ?? "1");
+    if (numprocs > 1) warnings.push(`${where}: numprocs=${numprocs} not converted: one service runs one process tree (create ${name}-2 ... yourself)`);
+    for (const key of values.keys()) {
+      const reason = IGNORED_WITH_REASON[key];
+      if (reason !== undefined) warnings.push(`${where}: ${key} not converted: ${reason}`);
+      else if (!["command", "directory", "environment", "autostart", "numprocs"].includes(key) && !SILENT_KEYS.has(key)) warnings.push(`${where}: ${key} not converted: no Vigil equivalent`);
+    }
+    services[name] = service;
+  }
+  const yaml = Object.keys(services).length === 0 ? "services: {}\n" : stringify({ services }, { lineWidth: 0 });
+  return { yaml, warnings, programs: Object.keys(services).length };
+}
