@@ -4,6 +4,7 @@ import { Command } from "commander";
 import { registerAgentCommand } from "./commands/agent.js";
 import { registerCoordinatorCommand } from "./commands/coordinator.js";
 import { registerUpCommand } from "./commands/up.js";
+import { registerOperatorCommands } from "./operator/register-operator-commands.js";
 
 export const VIGIL_VERSION = "0.1.0";
 
@@ -17,5 +18,6 @@ export function buildProgram(): Command {
   registerCoordinatorCommand(program);
   registerAgentCommand(program);
   // Operator verbs (service, host, account, port, firewall, token, apply, import) register below.
+  registerOperatorCommands(program);
   return program;
 }
