@@ -1,0 +1,56 @@
+// Table tests of the apply plan: create, update with the differing fields, unchanged, and
+// delete only with prune.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { type CompiledServiceSpec, compileServiceSpec, Service } from "@vigil/shared";
+import { describeChange, planApply } from "./apply-plan.js";
+
+function spec(input: Record<string, unknown>): CompiledServiceSpec {
+  const compiled = compileServiceSpec(input);
+  assert.ok(compiled.ok);
+  return compiled.value;
+}
+
+function current(input: Partial<Service>): Service {
+  return Service.fromPartial({ account: "alpha", desiredState: "running", ...input });
+}
+
+const web = current({ name: "web", command: "node server.js", environment: { NODE_ENV: "production" } });
+const worker = current({ name: "worker", command: "php worker.php" });
+
+const cases: { name: string; existing?: Service[]; desired: CompiledServiceSpec[]; prune: boolean; plan: string[]; unchanged: string[]; kept: string[] }[] = [
+  { name: "an empty account gets every service created", existing: [], desired: [spec({ name: "web", command: "node server.js" })], prune: false, plan: ["create web"], unchanged: [], kept: [] },
+  {
+    name: "a matching service is unchanged; one absent from the file is kept without prune",
+    desired: [spec({ name: "web", command: "node server.js", environment: { NODE_ENV: "production" } })],
+    prune: false,
+    plan: [],
+    unchanged: ["web"],
+    kept: ["worker"],
+  },
+  {
+    name: "prune deletes what the file does not list",
+    desired: [spec({ name: "web", command: "node server.js", environment: { NODE_ENV: "production" } })],
+    prune: true,
+    plan: ["delete worker"],
+    unchanged: ["web"],
+    kept: [],
+  },
+  {
+    name: "an update lists exactly the fields that differ",
+    desired: [spec({ name: "web", command: "node server.js --cluster", environment: {}, is_disabled: true }), spec({ name: "worker", command: "php worker.php", annotation: "queue" })],
+    prune: false,
+    plan: ["update web (command, environment, is_disabled)", "update worker (annotation)"],
+    unchanged: [],
+    kept: [],
+  },
+];
+
+for (const { name, existing = [web, worker], desired, prune, plan, unchanged, kept } of cases) {
+  test(name, () => {
+    const result = planApply(desired, existing, { prune });
+    assert.deepEqual(result.changes.map(describeChange), plan);
+    assert.deepEqual(result.unchanged, unchanged);
+    assert.deepEqual(result.kept, kept);
+  });
+}
