@@ -19,7 +19,7 @@ export function liveState(view: ServiceView): ServiceState {
 }
 
 export function toServiceView(service: ServiceRecord, status: ServiceStatusRecord | null, hostState: HostState | null): ServiceView {
-  if (hostState === "down" && status !== null && status.state !== "unknown") {
+  if (hostState === "down" && status !== null) {
     return { service, status: { ...status, state: "unknown", mainPid: null, processes: [] }, hostState };
   }
   return { service, status, hostState };
