@@ -63,3 +63,14 @@ export { DEFAULT_EVENT_CONSUMER_OPTIONS, DEFAULT_EVENT_STREAM_OPTIONS, eventCons
 export type { InProcessBusOptions } from "./bus/in-process-bus.js";
 export { InProcessBus } from "./bus/in-process-bus.js";
 export { MessageIdSequence } from "./bus/message-ids.js";
+export type { CompiledAgentConfig, CompiledCoordinatorConfig, CompiledUpConfig } from "./config/server-config.js";
+export {
+  AGENT_SETTINGS,
+  compileAgentConfig,
+  compileCoordinatorConfig,
+  compileUpConfig,
+  COORDINATOR_SETTINGS,
+  DEFAULT_COORDINATOR_LISTEN,
+  DEFAULT_UP_LISTEN,
+  UP_SETTINGS,
+} from "./config/server-config.js";

@@ -1,0 +1,34 @@
+// Tests of the server configurations: defaults, and errors that name the field and the rule.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { formatFieldErrors } from "../errors.js";
+import { compileAgentConfig, compileCoordinatorConfig, compileUpConfig } from "./server-config.js";
+
+function errorsOf(result: { ok: boolean; errors?: readonly { field: string; rule: string }[] }): string {
+  return result.ok ? "" : formatFieldErrors(result.errors ?? []);
+}
+
+test("coordinator config needs a database and NATS URL and defaults the rest", () => {
+  const result = compileCoordinatorConfig({ database_url: "postgres://db/vigil", nats_url: "nats://127.0.0.1:4222" });
+  assert.deepEqual(result, { ok: true, value: { databaseUrl: "postgres://db/vigil", natsUrl: "nats://127.0.0.1:4222", listen: "0.0.0.0:7465", busPrefix: "vigil", hostTimeoutMs: 30_000 } });
+  assert.equal(errorsOf(compileCoordinatorConfig({})), "database_url: is required; nats_url: is required");
+});
+
+test("a listen address that is not host:port is refused naming the field", () => {
+  assert.equal(errorsOf(compileUpConfig({ listen: "7465" }, { stateDir: "/home/u/.vigil" })), "listen: must be host:port (port 0-65535)");
+  assert.equal(errorsOf(compileUpConfig({ listen: "localhost:99999" }, { stateDir: "/home/u/.vigil" })), "listen: must be host:port (port 0-65535)");
+  const ok = compileUpConfig({ listen: "127.0.0.1:0" }, { stateDir: "/s" });
+  assert.ok(ok.ok && ok.value.listen === "127.0.0.1:0");
+});
+
+test("unknown settings, relative paths and bad URLs are each reported", () => {
+  const result = compileAgentConfig({ coordinator: "c:7465", nats_url: "http://x", token: "t", state_dir: "state", colour: "red" }, { hostName: "web-1" });
+  assert.equal(errorsOf(result), "colour: is not a known setting; nats_url: must start with nats:// or tls://; state_dir: must be an absolute path");
+});
+
+test("agent config takes the machine's host name by default", () => {
+  const result = compileAgentConfig({ coordinator: "[::1]:7465", nats_url: "nats://n:4222", token: "vigil_x" }, { hostName: "web-1" });
+  assert.ok(result.ok);
+  assert.equal(result.value.hostName, "web-1");
+  assert.equal(result.value.stateDir, "/var/lib/vigil");
+});

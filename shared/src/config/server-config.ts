@@ -1,0 +1,128 @@
+// Configuration of `vigil coordinator`, `vigil agent` and `vigil up`, compiled once at start from
+// the merged settings (flags > VIGIL_* environment > config file, snake_case) into fully defaulted
+// values, or errors naming each broken field ("listen: must be host:port").
+import type { Compiled, FieldError } from "../errors.js";
+import { compileBusNames } from "../bus/subjects.js";
+import { ConfigSection, isAbsolutePath } from "./config-readers.js";
+
+export interface CompiledCoordinatorConfig {
+  readonly databaseUrl: string;
+  readonly natsUrl: string;
+  readonly listen: string;
+  readonly busPrefix: string;
+  readonly hostTimeoutMs: number;
+}
+
+export interface CompiledAgentConfig {
+  readonly coordinator: string;
+  readonly natsUrl: string;
+  readonly hostName: string;
+  readonly token: string;
+  readonly stateDir: string;
+  /** Path of the host configuration file; null: defaults. */
+  readonly hostConfig: string | null;
+  readonly busPrefix: string;
+}
+
+export interface CompiledUpConfig {
+  readonly stateDir: string;
+  readonly listen: string;
+  readonly hostName: string;
+  readonly hostConfig: string | null;
+}
+
+export const COORDINATOR_SETTINGS = ["database_url", "nats_url", "listen", "bus_prefix", "host_timeout_ms"] as const;
+export const AGENT_SETTINGS = ["coordinator", "nats_url", "host_name", "token", "state_dir", "host_config", "bus_prefix"] as const;
+export const UP_SETTINGS = ["state_dir", "listen", "host_name", "host_config"] as const;
+
+export const DEFAULT_COORDINATOR_LISTEN = "0.0.0.0:7465";
+export const DEFAULT_UP_LISTEN = "127.0.0.1:7465";
+const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
+const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
+
+class ServerSettings extends ConfigSection {
+  text(field: string, fallback: string | null): string | undefined {
+    const value = this.value(field);
+    if (value === undefined || value === "") return fallback ?? this.fail(field, "is required");
+    if (typeof value !== "string") return this.fail(field, "must be a string");
+    return value;
+  }
+
+  hostPort(field: string, fallback: string | null): string {
+    const value = this.text(field, fallback);
+    if (value === undefined) return "";
+    const match = HOST_PORT.exec(value);
+    if (match === null || Number(match[2]) > 65535) return this.fail(field, "must be host:port (port 0-65535)") ?? "";
+    return value;
+  }
+
+  url(field: string, schemes: readonly string[], fallback: string | null): string {
+    const value = this.text(field, fallback);
+    if (value === undefined) return "";
+    if (!schemes.some((scheme) => value.startsWith(scheme))) return this.fail(field, `must start with ${schemes.join(" or ")}`) ?? "";
+    return value;
+  }
+
+  pattern(field: string, pattern: RegExp, fallback: string | null): string {
+    const value = this.text(field, fallback);
+    if (value === undefined) return "";
+    if (!pattern.test(value)) return this.fail(field, `must match ${pattern.source}`) ?? "";
+    return value;
+  }
+
+  absolute(field: string, fallback: string | null): string | null {
+    const value = this.value(field) === "" ? undefined : this.value(field);
+    if (value === undefined) return fallback;
+    if (typeof value !== "string" || !isAbsolutePath(value)) return this.fail(field, "must be an absolute path") ?? null;
+    return value;
+  }
+
+  busPrefix(): string {
+    const value = this.text("bus_prefix", "vigil") ?? "vigil";
+    const compiled = compileBusNames(value);
+    if (!compiled.ok) return this.fail("bus_prefix", compiled.errors[0]?.rule ?? "is invalid") ?? "vigil";
+    return value;
+  }
+}
+
+function compileWith<T>(input: unknown, known: readonly string[], build: (settings: ServerSettings) => T): Compiled<T> {
+  const errors: FieldError[] = [];
+  const root = ConfigSection.root(input, errors);
+  const settings = new ServerSettings(root.input, "", errors);
+  settings.rejectUnknown(known);
+  const value = build(settings);
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, value };
+}
+
+export function compileCoordinatorConfig(input: unknown): Compiled<CompiledCoordinatorConfig> {
+  return compileWith(input, COORDINATOR_SETTINGS, (s) => ({
+    databaseUrl: s.url("database_url", ["postgres://", "postgresql://", "pglite:"], null),
+    natsUrl: s.url("nats_url", ["nats://", "tls://"], null),
+    listen: s.hostPort("listen", DEFAULT_COORDINATOR_LISTEN),
+    busPrefix: s.busPrefix(),
+    hostTimeoutMs: s.integer("host_timeout_ms", 30_000, 1_000, 3_600_000),
+  }));
+}
+
+/** `defaults` supplies what only I/O can know: the machine's host name. */
+export function compileAgentConfig(input: unknown, defaults: { readonly hostName: string }): Compiled<CompiledAgentConfig> {
+  return compileWith(input, AGENT_SETTINGS, (s) => ({
+    coordinator: s.hostPort("coordinator", null),
+    natsUrl: s.url("nats_url", ["nats://", "tls://"], null),
+    hostName: s.pattern("host_name", HOST_NAME, defaults.hostName),
+    token: s.text("token", null) ?? "",
+    stateDir: s.absolute("state_dir", "/var/lib/vigil") ?? "/var/lib/vigil",
+    hostConfig: s.absolute("host_config", null),
+    busPrefix: s.busPrefix(),
+  }));
+}
+
+/** `defaults.stateDir` is $XDG_STATE_HOME/vigil or ~/.vigil, found by the caller. */
+export function compileUpConfig(input: unknown, defaults: { readonly stateDir: string }): Compiled<CompiledUpConfig> {
+  return compileWith(input, UP_SETTINGS, (s) => ({
+    stateDir: s.absolute("state_dir", defaults.stateDir) ?? defaults.stateDir,
+    listen: s.hostPort("listen", DEFAULT_UP_LISTEN),
+    hostName: s.pattern("host_name", HOST_NAME, "local"),
+    hostConfig: s.absolute("host_config", null),
+  }));
+}
