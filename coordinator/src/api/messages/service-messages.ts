@@ -3,6 +3,7 @@
 import { type ExitInfo, type ProcessInfo, type Service, type ServiceEvent, type ServiceStatus } from "@vigil/shared";
 import { liveState, type ServiceView } from "../../control/service-view.js";
 import { type EventRecord } from "../../store/repositories/events.js";
+import { specColumns } from "../../store/repositories/service-rows.js";
 import { type ExitRecord } from "../../store/repositories/status.js";
 import { type ProcessSnapshot } from "../../store/tables/service-status.js";
 import { epochMs } from "./resource-messages.js";
@@ -34,19 +35,20 @@ function statusMessage(view: ServiceView): ServiceStatus {
 
 export function serviceMessage(view: ServiceView): Service {
   const { service } = view;
-  const { spec } = service;
+  // The API shows the same flattened spec fields the store keeps.
+  const { name, command, workingDirectory, environment, checkHealthCommand, healthCheckIntervalMs, healthCheckTimeoutMs, isDisabled, annotation } = specColumns(service.spec);
   return {
     account: service.account,
-    name: spec.name,
-    command: spec.command,
-    workingDirectory: spec.workingDirectory,
-    environment: { ...spec.environment },
-    checkHealthCommand: spec.healthCheck?.command ?? "",
-    healthCheckIntervalMs: spec.healthCheck?.intervalMs ?? 0,
-    healthCheckTimeoutMs: spec.healthCheck?.timeoutMs ?? 0,
-    isDisabled: spec.isDisabled,
+    name,
+    command,
+    workingDirectory,
+    environment,
+    checkHealthCommand,
+    healthCheckIntervalMs,
+    healthCheckTimeoutMs,
+    isDisabled,
     disabledReason: service.disabledReason,
-    annotation: spec.annotation,
+    annotation,
     ports: [...service.ports],
     host: service.host ?? "",
     revision: service.revision,
