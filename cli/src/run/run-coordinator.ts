@@ -1,4 +1,20 @@
-// Runs `vigil coordinator` once its options are parsed (filled in with the control plane; see issue 4).
-export async function runCoordinator(_options: Record<string, unknown>): Promise<void> {
-  throw new Error("vigil coordinator: not implemented yet");
+// Runs `vigil coordinator`: PostgreSQL (or PGlite) store, the NATS durable consumer, AgentLink and
+// Admin on one gRPC address; SIGINT/SIGTERM close it cleanly (unacked events stay in NATS).
+import { NatsEventSource, openStore, startCoordinator } from "@vigil/coordinator";
+import { busNames, compileCoordinatorConfig, COORDINATOR_SETTINGS } from "@vigil/shared";
+import { loadSettings, requireConfig, withConfigErrors } from "../config/load-settings.js";
+import { untilSignal } from "./until-signal.js";
+
+export async function runCoordinator(flags: Record<string, unknown>): Promise<void> {
+  await withConfigErrors("coordinator", async () => {
+    const config = requireConfig(compileCoordinatorConfig(loadSettings(COORDINATOR_SETTINGS, flags)));
+    const store = await openStore({ url: config.databaseUrl });
+    const events = new NatsEventSource({ servers: config.natsUrl, names: busNames(config.busPrefix), name: "vigil-coordinator" });
+    const coordinator = await startCoordinator({ store, events, listen: config.listen, hostTimeoutMs: config.hostTimeoutMs });
+    process.stdout.write(`vigil coordinator: listening on ${coordinator.address} (database ${store.backend}, events ${config.natsUrl}, prefix ${config.busPrefix})\n`);
+    const signal = await untilSignal();
+    process.stdout.write(`vigil coordinator: ${signal}: shutting down\n`);
+    await coordinator.close();
+    await store.close();
+  });
 }
