@@ -71,7 +71,8 @@ function payloadExit(payload: Readonly<Record<string, unknown>>): ExitInfo | und
   const exit = payload["exit"];
   if (typeof exit !== "object" || exit === null) return undefined;
   const fields = exit as Record<string, unknown>;
-  return { hasCode: fields["hasCode"] === true, code: payloadNumber(fields, "code"), signal: payloadText(fields, "signal"), atMs: payloadNumber(fields, "atMs") };
+  // The recorder stores { code: number | null, signal: string | null, atMs }.
+  return { hasCode: typeof fields["code"] === "number", code: payloadNumber(fields, "code"), signal: payloadText(fields, "signal"), atMs: payloadNumber(fields, "atMs") };
 }
 
 /** The payload keeps what the agent sent beyond the indexed columns (message, pid, exit…). */
