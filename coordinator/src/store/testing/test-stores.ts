@@ -1,7 +1,7 @@
 // Test helper: opens a store on each backend so one suite runs on PGlite and on PostgreSQL.
-// PostgreSQL gets a fresh database per test; PGlite a fresh in-memory instance per test.
+// PostgreSQL gets a fresh database per test; PGlite a freshly emptied in-memory instance.
 import { PGlite } from "@electric-sql/pglite";
-import { migrated, openStore, type Store, storeOnPglite, type StoreBackend } from "../open-store.js";
+import { openStore, type Store, storeOnPglite, type StoreBackend } from "../open-store.js";
 import { createTestDatabase } from "./test-database.js";
 
 export interface TestStoreOptions {
@@ -17,24 +17,29 @@ export interface TestStoreBackend {
 }
 
 /**
- * PGlite spends about two seconds in initdb per instance; each test instead loads a copy of one
- * freshly initialised data directory per test process, which is as fresh and much faster.
+ * PGlite spends seconds in initdb per instance, so each test process keeps one instance and
+ * gives every test an empty one by recreating its schemas. Tests take turns on it: `open`
+ * waits until the previous test store is closed.
  */
-let emptyPgliteDataDir: Promise<Blob> | undefined;
+let sharedPglite: Promise<PGlite> | undefined;
+let pgliteTurn: Promise<void> = Promise.resolve();
 
 async function openPglite(options: TestStoreOptions = {}): Promise<Store> {
-  emptyPgliteDataDir ??= (async () => {
-    const template = new PGlite();
-    try {
-      // dumpDataDir before initdb has finished never settles.
-      await template.waitReady;
-      return await template.dumpDataDir("none");
-    } finally {
-      await template.close();
-    }
-  })();
-  const client = new PGlite({ loadDataDir: await emptyPgliteDataDir });
-  return migrated(storeOnPglite(client), options.migrate !== false);
+  const previous = pgliteTurn;
+  let release = () => {};
+  pgliteTurn = new Promise((resolve) => (release = resolve));
+  await previous;
+  try {
+    sharedPglite ??= PGlite.create();
+    const client = await sharedPglite;
+    await client.exec("drop schema if exists drizzle cascade; drop schema public cascade; create schema public;");
+    const store = storeOnPglite(client);
+    if (options.migrate !== false) await store.migrate();
+    return { ...store, close: async () => release() };
+  } catch (error) {
+    release();
+    throw error;
+  }
 }
 
 async function openPostgres(options: TestStoreOptions = {}): Promise<Store> {

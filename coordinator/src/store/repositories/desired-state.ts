@@ -1,0 +1,32 @@
+// Reads everything one host should run, with the revision it corresponds to, as the
+// coordinator sends it to the host's agent (level-triggered: always the full state).
+import { eq, inArray } from "drizzle-orm";
+import { type Db } from "../db.js";
+import { accounts } from "../tables/accounts.js";
+import { hosts } from "../tables/hosts.js";
+import { type AccountRecord } from "./accounts.js";
+import { getHost } from "./hosts.js";
+import { type ServiceRecord } from "./service-rows.js";
+import { listServices } from "./services.js";
+
+export interface HostDesiredState {
+  readonly host: string;
+  readonly revision: number;
+  readonly services: readonly { readonly account: AccountRecord; readonly service: ServiceRecord }[];
+}
+
+/** Call inside a transaction so that the revision and the services are one snapshot. */
+export async function getHostDesiredState(db: Db, host: string): Promise<HostDesiredState> {
+  const { revision } = await getHost(db, host);
+  const placed = await listServices(db, { host });
+  const names = [...new Set(placed.map((service) => service.account))];
+  const owners = names.length === 0 ? [] : await db.select().from(accounts).where(inArray(accounts.name, names));
+  const byName = new Map(owners.map((account) => [account.name, account]));
+  return { host, revision, services: placed.map((service) => ({ account: byName.get(service.account)!, service })) };
+}
+
+/** The current revision alone, for comparing with what an agent acknowledged. */
+export async function getHostRevision(db: Db, host: string): Promise<number | null> {
+  const [row] = await db.select({ revision: hosts.revision }).from(hosts).where(eq(hosts.name, host));
+  return row?.revision ?? null;
+}

@@ -1,0 +1,126 @@
+// Repository functions for hosts: registration by an operator, the agent's hello and heartbeats,
+// liveness (marking silent hosts down), cordoning, and listing with service counts.
+import { and, asc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { InvalidInputError } from "@vigil/shared";
+import { type Db } from "../db.js";
+import { AlreadyExistsError, NotFoundError } from "../errors.js";
+import { accounts } from "../tables/accounts.js";
+import { hosts } from "../tables/hosts.js";
+import { type HostPool, type HostState } from "../vocabulary.js";
+import { requireAccountId } from "./accounts.js";
+
+export interface HostRecord {
+  readonly name: string;
+  readonly pool: HostPool;
+  /** The owning account of a private host; null for public hosts. */
+  readonly ownerAccount: string | null;
+  readonly capacity: number;
+  readonly state: HostState;
+  readonly cordoned: boolean;
+  readonly lastSeen: Date | null;
+  readonly agentVersion: string;
+  /** Desired-state revision: grows whenever anything this host should run changes. */
+  readonly revision: number;
+  readonly serviceCount: number;
+}
+
+export interface HostRegistration {
+  readonly name: string;
+  readonly pool: HostPool;
+  /** Required for private hosts, refused for public ones (a CHECK constraint enforces it). */
+  readonly ownerAccount?: string | null;
+  readonly capacity?: number;
+}
+
+export interface AgentHello {
+  readonly name: string;
+  readonly agentVersion: string;
+  readonly capacity: number;
+  readonly now: Date;
+}
+
+const owner = alias(accounts, "owner");
+const hostColumns = {
+  name: hosts.name,
+  pool: hosts.pool,
+  ownerAccount: owner.name,
+  capacity: hosts.capacity,
+  state: hosts.state,
+  cordoned: hosts.cordoned,
+  lastSeen: hosts.lastSeen,
+  agentVersion: hosts.agentVersion,
+  revision: hosts.revision,
+  serviceCount: sql<number>`(select count(*)::int from services where services.host_id = ${hosts.id})`.mapWith(Number),
+};
+
+function selectHosts(db: Db) {
+  return db.select(hostColumns).from(hosts).leftJoin(owner, eq(owner.id, hosts.ownerAccountId));
+}
+
+export async function listHosts(db: Db): Promise<HostRecord[]> {
+  return selectHosts(db).orderBy(asc(hosts.name));
+}
+
+export async function getHost(db: Db, name: string): Promise<HostRecord> {
+  const [row] = await selectHosts(db).where(eq(hosts.name, name));
+  if (!row) throw hostNotFound(name);
+  return row;
+}
+
+export async function registerHost(db: Db, registration: HostRegistration): Promise<HostRecord> {
+  if ((registration.pool === "private") !== Boolean(registration.ownerAccount)) {
+    throw new InvalidInputError([{ field: "owner_account", rule: "is required for private hosts and refused for public ones" }]);
+  }
+  const ownerAccountId = registration.ownerAccount ? await requireAccountId(db, registration.ownerAccount) : null;
+  const [row] = await db
+    .insert(hosts)
+    .values({ name: registration.name, pool: registration.pool, ownerAccountId, capacity: registration.capacity ?? 0 })
+    .onConflictDoNothing({ target: hosts.name })
+    .returning({ name: hosts.name });
+  if (!row) throw new AlreadyExistsError("name", `host ${registration.name} already exists`);
+  return getHost(db, row.name);
+}
+
+/** An agent said hello: create the host if it is new (public pool), mark it up and seen. */
+export async function upsertHostOnHello(db: Db, hello: AgentHello): Promise<HostRecord> {
+  const seen = { state: "up" as const, lastSeen: hello.now, agentVersion: hello.agentVersion, capacity: hello.capacity };
+  await db
+    .insert(hosts)
+    .values({ name: hello.name, pool: "public", ...seen })
+    .onConflictDoUpdate({ target: hosts.name, set: seen });
+  return getHost(db, hello.name);
+}
+
+/** A heartbeat arrived: the host is up as of `now`. */
+export async function markHostSeen(db: Db, name: string, now: Date): Promise<void> {
+  const updated = await db.update(hosts).set({ state: "up", lastSeen: now }).where(eq(hosts.name, name)).returning({ name: hosts.name });
+  if (updated.length === 0) throw hostNotFound(name);
+}
+
+/** Marks down every up host not seen since `cutoff`; returns their names. */
+export async function markHostsDown(db: Db, cutoff: Date): Promise<string[]> {
+  const rows = await db
+    .update(hosts)
+    .set({ state: "down" })
+    .where(and(eq(hosts.state, "up"), or(isNull(hosts.lastSeen), lt(hosts.lastSeen, cutoff))))
+    .returning({ name: hosts.name });
+  return rows.map((row) => row.name).sort();
+}
+
+/** A cordoned host keeps what it runs but receives no new placements. */
+export async function setHostCordoned(db: Db, name: string, cordoned: boolean): Promise<HostRecord> {
+  const updated = await db.update(hosts).set({ cordoned }).where(eq(hosts.name, name)).returning({ name: hosts.name });
+  if (updated.length === 0) throw hostNotFound(name);
+  return getHost(db, name);
+}
+
+export async function requireHostId(db: Db, name: string): Promise<number> {
+  const [row] = await db.select({ id: hosts.id }).from(hosts).where(eq(hosts.name, name));
+  if (!row) throw hostNotFound(name);
+  return row.id;
+}
+
+function hostNotFound(name: string): NotFoundError {
+  return new NotFoundError("host", `host ${name} does not exist`);
+}
