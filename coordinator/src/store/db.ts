@@ -1,5 +1,6 @@
 // The database handle every repository function takes: the store's database or a transaction
 // opened from it, on node-postgres or PGlite alike.
+import { type SQL } from "drizzle-orm";
 import { type PgDatabase, type PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type * as schema from "./schema.js";
 
@@ -11,14 +12,11 @@ export type StoreSchema = typeof schema;
  */
 export type Db = PgDatabase<PgQueryResultHKT, StoreSchema>;
 
-/** The error code PostgreSQL reports for a UNIQUE or PRIMARY KEY violation. */
-const UNIQUE_VIOLATION = "23505";
-
-/** True when `error` (or the driver error it wraps) is a unique violation of `constraint`. */
-export function isUniqueViolation(error: unknown, constraint: string): boolean {
-  for (let current: unknown = error; current instanceof Error; current = current.cause) {
-    const fields = current as Error & { code?: unknown; constraint?: unknown };
-    if (fields.code === UNIQUE_VIOLATION && fields.constraint === constraint) return true;
-  }
-  return false;
+/**
+ * Rows of a raw SQL query. Both drivers answer with an object holding `rows`, but through the
+ * driver-neutral handle drizzle can only type the result as unknown.
+ */
+export async function queryRows<Row>(db: Db, query: SQL): Promise<Row[]> {
+  const result = (await db.execute(query)) as unknown as { rows: Row[] };
+  return result.rows;
 }

@@ -4,20 +4,20 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { InvalidInputError } from "@vigil/shared";
 import { sql } from "drizzle-orm";
-import { type Db } from "./db.js";
+import { type Db, queryRows } from "./db.js";
 import { openStore } from "./open-store.js";
 import { createAccount, listAccounts } from "./repositories/accounts.js";
 import { sampleAccount } from "./testing/fixtures.js";
 import { testStoreBackends, withTestStore } from "./testing/test-stores.js";
 
 async function appliedMigrations(db: Db): Promise<number> {
-  const result = await db.execute<{ count: number }>(sql`select count(*)::int as count from drizzle.__drizzle_migrations`);
-  return Number(result.rows[0]?.count);
+  const [row] = await queryRows<{ count: number }>(db, sql`select count(*)::int as count from drizzle.__drizzle_migrations`);
+  return Number(row?.count);
 }
 
 async function tableNames(db: Db): Promise<string[]> {
-  const result = await db.execute<{ name: string }>(sql`select table_name as name from information_schema.tables where table_schema = 'public' order by 1`);
-  return result.rows.map((row) => row.name);
+  const rows = await queryRows<{ name: string }>(db, sql`select table_name as name from information_schema.tables where table_schema = 'public' order by 1`);
+  return rows.map((row) => row.name);
 }
 
 const expectedTables = ["accounts", "api_tokens", "events", "firewall_rules", "hosts", "port_allocations", "service_status", "services"];
@@ -46,8 +46,8 @@ for (const backend of testStoreBackends) {
         async (store) => {
           await Promise.all([store.migrate(), store.migrate(), store.migrate()]);
           assert.deepEqual(await tableNames(store.db), expectedTables);
-          const result = await store.db.execute<{ count: number }>(sql`select count(*)::int as count from drizzle.__drizzle_migrations group by hash having count(*) > 1`);
-          assert.equal(result.rows.length, 0);
+          const repeated = await queryRows(store.db, sql`select hash from drizzle.__drizzle_migrations group by hash having count(*) > 1`);
+          assert.deepEqual(repeated, []);
         },
         { migrate: false },
       ));

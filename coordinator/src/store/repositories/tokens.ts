@@ -1,0 +1,93 @@
+// Repository functions for API tokens: issue (the plaintext is returned once and only its
+// SHA-256 is stored), verify a presented token, revoke, and list without secrets.
+import { createHash, randomBytes } from "node:crypto";
+import { InvalidInputError } from "@vigil/shared";
+import { and, asc, eq, isNull } from "drizzle-orm";
+import { type Db } from "../db.js";
+import { NotFoundError } from "../errors.js";
+import { apiTokens } from "../tables/api-tokens.js";
+import { type TokenScope } from "../vocabulary.js";
+import { requireAccountId } from "./accounts.js";
+
+export interface TokenInput {
+  readonly scope: TokenScope;
+  /** Account name (account scope), host name (host scope), "" or absent (operator scope). */
+  readonly subject?: string;
+  readonly description?: string;
+}
+
+export interface TokenRecord {
+  readonly id: string;
+  readonly scope: TokenScope;
+  readonly subject: string;
+  readonly description: string;
+  readonly createdAt: Date;
+  readonly revokedAt: Date | null;
+}
+
+export interface IssuedToken {
+  /** The bearer token itself: shown to its owner once, never stored. */
+  readonly token: string;
+  readonly record: TokenRecord;
+}
+
+/** Who a valid token acts for. */
+export interface TokenIdentity {
+  readonly id: string;
+  readonly scope: TokenScope;
+  readonly subject: string;
+}
+
+const TOKEN_PREFIX = "vigil_";
+const recordColumns = {
+  id: apiTokens.id,
+  scope: apiTokens.scope,
+  subject: apiTokens.subject,
+  description: apiTokens.description,
+  createdAt: apiTokens.createdAt,
+  revokedAt: apiTokens.revokedAt,
+};
+
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+export async function createToken(db: Db, input: TokenInput): Promise<IssuedToken> {
+  const subject = input.subject ?? "";
+  if (input.scope === "operator" && subject !== "") throw new InvalidInputError([{ field: "subject", rule: "must be empty for operator tokens" }]);
+  if (input.scope !== "operator" && subject === "") throw new InvalidInputError([{ field: "subject", rule: `must name the ${input.scope} the token acts for` }]);
+  if (input.scope === "account") await requireAccountId(db, subject);
+  const token = TOKEN_PREFIX + randomBytes(32).toString("base64url");
+  const id = `tok_${randomBytes(8).toString("hex")}`;
+  const [record] = await db
+    .insert(apiTokens)
+    .values({ id, hash: hashToken(token), scope: input.scope, subject, description: input.description ?? "" })
+    .returning(recordColumns);
+  return { token, record: record! };
+}
+
+/** The identity of a known, unrevoked token, or null for anything else. */
+export async function verifyToken(db: Db, token: string): Promise<TokenIdentity | null> {
+  if (!token.startsWith(TOKEN_PREFIX)) return null;
+  const [row] = await db
+    .select({ id: apiTokens.id, scope: apiTokens.scope, subject: apiTokens.subject })
+    .from(apiTokens)
+    .where(and(eq(apiTokens.hash, hashToken(token)), isNull(apiTokens.revokedAt)));
+  return row ?? null;
+}
+
+/** Revokes the token; revoking it again keeps the first revocation time. */
+export async function revokeToken(db: Db, id: string, now: Date = new Date()): Promise<TokenRecord> {
+  await db.update(apiTokens).set({ revokedAt: now }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)));
+  const [record] = await db.select(recordColumns).from(apiTokens).where(eq(apiTokens.id, id));
+  if (!record) throw new NotFoundError("id", `token ${id} does not exist`);
+  return record;
+}
+
+export async function listTokens(db: Db, filter: { readonly scope?: TokenScope; readonly subject?: string } = {}): Promise<TokenRecord[]> {
+  return db
+    .select(recordColumns)
+    .from(apiTokens)
+    .where(and(filter.scope && eq(apiTokens.scope, filter.scope), filter.subject === undefined ? undefined : eq(apiTokens.subject, filter.subject)))
+    .orderBy(asc(apiTokens.createdAt), asc(apiTokens.id));
+}
