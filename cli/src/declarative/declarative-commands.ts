@@ -4,6 +4,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { type Command } from "commander";
 import { type Account, formatFieldErrors, type ListServicesResponse } from "@vigil/shared";
+import { type AdminSession } from "../operator/admin-session.js";
 import { CliError, usageError } from "../operator/cli-error.js";
 import { configureGroup, operatorCommand, runOperator } from "../operator/command-kit.js";
 import { applyChange } from "./apply-changes.js";
@@ -25,6 +26,15 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
+async function ownAccount(session: AdminSession): Promise<string> {
+  try {
+    return (await session.call<Account>("getAccount", { name: "" })).name;
+  } catch (error) {
+    if (error instanceof CliError && error.message.startsWith("name: is required")) throw usageError("account: is required with an operator token (use --account or `account:` in the file)");
+    throw error;
+  }
+}
+
 function registerApply(program: Command): void {
   configureGroup(operatorCommand(program, "apply", "make an account's services match a YAML file (idempotent)", { account: true }))
     .requiredOption("-f, --file <path>", "the services file (- for stdin)")
@@ -39,7 +49,7 @@ function registerApply(program: Command): void {
           throw usageError(`account: the file is for ${parsed.value.account} but --account says ${context.account}`);
         }
         // An account token may leave the account out: the server answers with the token's own.
-        const account = context.account || parsed.value.account || (await context.session.call<Account>("getAccount", { name: "" })).name;
+        const account = context.account || parsed.value.account || (await ownAccount(context.session));
         const { services } = await context.session.call<ListServicesResponse>("listServices", { account });
         const plan = planApply(parsed.value.services, services, { prune: options.prune ?? false });
         const lines: string[] = [];
