@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomInt } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { after, before, it } from "node:test";
@@ -26,6 +26,8 @@ interface AgentReport {
 let user: TestUser;
 let kit: DriverKit;
 const agents: ChildProcess[] = [];
+/** What the agents wrote to stderr, shown when an assertion fails. */
+let agentErrors = "";
 
 before(() => {
   user = createTestUser();
@@ -38,9 +40,15 @@ after(async () => {
   user.remove();
 });
 
+/** Each service is a shell that forks one child and execs into the main process: two processes. */
+function exactlyTwice(mark: string): Promise<boolean> {
+  return waitUntil(() => (pidsWithMarker(mark).length === 2 ? true : undefined), `two processes of ${mark}`);
+}
+
 async function startAgent(desiredPath: string): Promise<{ agent: ChildProcess; report: AgentReport }> {
-  const agent = spawn(process.execPath, ["--import", "tsx", entry, kit.stateDir, kit.driver.cgroupRoot ?? "none", desiredPath], { stdio: ["ignore", "pipe", "inherit"] });
+  const agent = spawn(process.execPath, ["--import", "tsx", entry, kit.stateDir, kit.driver.cgroupRoot ?? "none", desiredPath], { stdio: ["ignore", "pipe", "pipe"] });
   agents.push(agent);
+  agent.stderr!.on("data", (chunk: Buffer) => (agentErrors += String(chunk)));
   const lines = createInterface({ input: agent.stdout! });
   const first = await new Promise<string>((resolve, reject) => {
     lines.once("line", resolve);
@@ -64,7 +72,7 @@ void it("after kill -9 of the agent and a new start, every service runs exactly 
 
   const first = await startAgent(desiredPath);
   assert.deepEqual(first.report.errors, []);
-  for (const mark of markers) await waitUntil(() => (pidsWithMarker(mark).length === 2 ? true : undefined), `two processes of ${mark}`);
+  for (const mark of markers) await exactlyTwice(mark);
   const firstRun = markers.map((mark) => pidsWithMarker(mark));
 
   first.agent.kill("SIGKILL");
@@ -75,11 +83,24 @@ void it("after kill -9 of the agent and a new start, every service runs exactly 
   assert.deepEqual(second.report.recovered.map((unit) => unit.unit).sort(), desired.map((d) => `${account.name}/${d.spec.name}`).sort());
   for (const [i, mark] of markers.entries()) {
     assert.deepEqual(firstRun[i]!.filter(isAlive), [], `the previous run of ${mark} is gone`);
-    assert.equal(pidsWithMarker(mark).length, 2, `service ${i} runs exactly once`);
+    await exactlyTwice(mark);
   }
+  // Settled: nothing of the previous run comes back and no second copy appears.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  for (const [i, mark] of markers.entries()) assert.equal(pidsWithMarker(mark).length, 2, `service ${i} runs exactly once`);
   assert.ok(second.report.pids.every((pid) => !firstRun.flat().includes(pid)));
 
   second.agent.kill("SIGTERM");
   await new Promise((resolve) => second.agent.once("exit", resolve));
-  for (const mark of markers) assert.deepEqual(pidsWithMarker(mark), []);
+  for (const mark of markers) assert.deepEqual(pidsWithMarker(mark).map(describePid), [], agentErrors);
 });
+
+function describePid(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const cgroup = readFileSync(`/proc/${pid}/cgroup`, "utf8").trim().split("\n").pop();
+    return `${pid} stat=${stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 12)} cgroup=${cgroup} cmd=${readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ")}`;
+  } catch {
+    return `${pid} (gone)`;
+  }
+}
