@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 
-const roots = ["shared", "coordinator", "agent", "cli", "test"];
+const roots = ["shared", "coordinator", "agent", "cli", "test", "bench"];
 const skipDirs = new Set(["node_modules", "dist", ".git"]);
 
 function findTests(dir) {

@@ -1,1 +1,76 @@
-export {};
+// `npm run bench`: installs the peers if missing, runs every scenario for every supervisor one
+// after another, writes raw JSON to bench/results/ and the report to BENCHMARKS.md.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describeMachine } from "./machine.js";
+import { type BenchOptions, parseOptions, SCENARIOS } from "./options.js";
+import { ensurePeers } from "./peers/install-peers.js";
+import { FigureLog, type SupervisorName } from "./report/figures.js";
+import { METHOD_NOTES } from "./report/method-notes.js";
+import { renderReport } from "./report/render-report.js";
+import { evaluateTargets } from "./report/targets.js";
+import { runTurn } from "./run-turn.js";
+import { runCrashLoop } from "./scenarios/crash-loop.js";
+import { runFleet } from "./scenarios/fleet.js";
+import { runFlood } from "./scenarios/flood.js";
+import { runRestartNode } from "./scenarios/restart-node.js";
+import type { ScenarioContext } from "./scenarios/scenario-context.js";
+import { Pm2UnderTest } from "./sut/pm2-sut.js";
+import type { SupervisorUnderTest } from "./sut/supervisor-under-test.js";
+import { SupervisordUnderTest } from "./sut/supervisord-sut.js";
+import { VigilUnderTest } from "./sut/vigil-sut.js";
+import { bundleVigilHost } from "./vigil/bundle-host.js";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
+interface Step {
+  readonly label: string;
+  readonly boundMs: number;
+  readonly run: (ctx: ScenarioContext) => Promise<void>;
+}
+
+function agentSteps(options: BenchOptions): Step[] {
+  const steps: Step[] = [];
+  if (options.scenarios.includes("fleet")) {
+    for (const n of options.sizes) steps.push({ label: `fleet N=${n}`, boundMs: 600_000, run: (ctx) => runFleet(ctx, n) });
+  }
+  if (options.scenarios.includes("restart-node")) steps.push({ label: "restart (Node sleeper)", boundMs: 300_000, run: runRestartNode });
+  if (options.scenarios.includes("flood")) steps.push({ label: "log flood", boundMs: 360_000, run: runFlood });
+  if (options.scenarios.includes("crash-loop")) steps.push({ label: "crash loop", boundMs: 180_000, run: runCrashLoop });
+  return steps;
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const machine = describeMachine();
+  const started = performance.now();
+  const peers = ensurePeers();
+  const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root }).toString().trim();
+  const versions: Record<SupervisorName, string> = { vigil: `(commit ${commit})`, supervisord: peers.supervisord, pm2: peers.pm2 };
+  const bundle = await bundleVigilHost();
+  const make = (who: SupervisorName): SupervisorUnderTest =>
+    who === "vigil" ? new VigilUnderTest(bundle) : who === "supervisord" ? new SupervisordUnderTest() : new Pm2UnderTest();
+  const figures = new FigureLog();
+  const incidents: string[] = [];
+  for (const step of agentSteps(options)) {
+    for (const who of options.supervisors) incidents.push(...(await runTurn(step.label, make(who), options, figures, step.boundMs, step.run)).incidents);
+  }
+  const targets = evaluateTargets(figures, options.sizes, options.crashers);
+  const durationS = (performance.now() - started) / 1000;
+  const full = !options.quick && options.scenarios.length === SCENARIOS.length;
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
+  const report = renderReport({ machine, versions, command, durationS, figures: figures.figures, targets, incidents, notes: METHOD_NOTES });
+  const resultsDir = `${root}bench/results/`;
+  mkdirSync(resultsDir, { recursive: true });
+  const raw = JSON.stringify({ machine, versions, options, durationS, figures: figures.figures, targets, incidents }, null, 2);
+  const stamp = machine.date.replaceAll(":", "-");
+  writeFileSync(`${resultsDir}${stamp}.json`, raw);
+  writeFileSync(`${resultsDir}latest.json`, raw);
+  const reportPath = full ? `${root}BENCHMARKS.md` : `${resultsDir}BENCHMARKS-partial.md`;
+  writeFileSync(reportPath, report);
+  console.log(`bench: done in ${durationS.toFixed(0)} s; report ${reportPath}, raw ${resultsDir}${stamp}.json`);
+  for (const t of targets) console.log(`bench: target ${t.verdict}: ${t.target}: ${t.measured}`);
+}
+
+await main();

@@ -1,0 +1,72 @@
+// The issue's targets, judged from the run's own figures (never a timed test): each target is met,
+// not met, or not measured with the reason.
+import { CRASH_METRICS, CRASH_SECTION } from "../scenarios/crash-loop.js";
+import { FLEET_METRICS, fleetSection } from "../scenarios/fleet.js";
+import { FLOOD_METRICS, FLOOD_SECTION } from "../scenarios/flood.js";
+import type { FigureLog } from "./figures.js";
+
+export const VERDICTS = ["met", "not met", "not measured"] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export interface TargetResult {
+  readonly target: string;
+  readonly measured: string;
+  readonly verdict: Verdict;
+}
+
+/** Control-plane figures the targets read (section "control plane"). */
+export const CONTROL_SECTION = "control plane";
+export const CONTROL_METRICS = {
+  createToRunningP50: "distributed: create-to-running, p50",
+  exitToStatusP99: "distributed: exit-to-status, p99",
+  scalePlaced: "scale: 20,000 services on 1,000 hosts placed and delivered",
+  scaleLost: "scale: events lost",
+} as const;
+
+const fmt = (value: number, digits = 1): string => value.toFixed(digits);
+
+export function evaluateTargets(figures: FigureLog, sizes: readonly number[], crashers: number): TargetResult[] {
+  const v = (section: string, metric: string, who: "vigil" | "supervisord" | "pm2"): number | null => figures.value(section, metric, who);
+  const results: TargetResult[] = [];
+  const judge = (target: string, inputs: Array<number | null>, measured: (values: number[]) => string, met: (values: number[]) => boolean): void => {
+    if (inputs.some((x) => x === null)) results.push({ target, measured: "a figure it needs is missing", verdict: "not measured" });
+    else results.push({ target, measured: measured(inputs as number[]), verdict: met(inputs as number[]) ? "met" : "not met" });
+  };
+  for (const n of sizes) {
+    const s = fleetSection(n);
+    judge(`restart latency median ≤ 0.7× PM2's (N = ${n})`, [v(s, FLEET_METRICS.restartMedian, "vigil"), v(s, FLEET_METRICS.restartMedian, "pm2")], ([a, b]) => `${fmt(a!)} ms vs ${fmt(b!)} ms (${fmt(a! / b!, 2)}×)`, ([a, b]) => a! <= 0.7 * b!);
+  }
+  const big = Math.max(...sizes);
+  const s = fleetSection(big);
+  judge(`bulk start of ${big} ≤ half PM2's time`, [v(s, FLEET_METRICS.bulkStart, "vigil"), v(s, FLEET_METRICS.bulkStart, "pm2")], ([a, b]) => `${fmt(a!, 0)} ms vs ${fmt(b!, 0)} ms (${fmt(a! / b!, 2)}×)`, ([a, b]) => a! <= 0.5 * b!);
+  judge(`agent RSS with ${big} services below PM2's daemon`, [v(s, FLEET_METRICS.rss, "vigil"), v(s, FLEET_METRICS.rss, "pm2")], ([a, b]) => `${fmt(a!)} MiB vs ${fmt(b!)} MiB`, ([a, b]) => a! < b!);
+  judge(`idle CPU with ${big} services ≤ supervisord's`, [v(s, FLEET_METRICS.idleCpu, "vigil"), v(s, FLEET_METRICS.idleCpu, "supervisord")], ([a, b]) => `${fmt(a!, 2)} % vs ${fmt(b!, 2)} %`, ([a, b]) => a! <= b!);
+  const floodLosses = [FLOOD_METRICS.missing, FLOOD_METRICS.outOfOrder, FLOOD_METRICS.duplicated, FLOOD_METRICS.split].map((m) => v(FLOOD_SECTION, m, "vigil"));
+  judge(
+    "log flood loses nothing and takes ≤ 1.5× supervisord's time",
+    [...floodLosses, v(FLOOD_SECTION, FLOOD_METRICS.time, "vigil"), v(FLOOD_SECTION, FLOOD_METRICS.time, "supervisord")],
+    (x) => `${x.slice(0, 4).reduce((a, b) => a + b, 0)} damaged lines; ${fmt(x[4]!, 0)} ms vs ${fmt(x[5]!, 0)} ms (${fmt(x[4]! / x[5]!, 2)}×)`,
+    (x) => x.slice(0, 4).every((n) => n === 0) && x[4]! <= 1.5 * x[5]!,
+  );
+  judge(
+    "crash loop gives up after exactly the configured number of starts (5), every run",
+    [v(CRASH_SECTION, CRASH_METRICS.exact, "vigil")],
+    ([a]) => `${a} of ${crashers} crashers`,
+    ([a]) => a === crashers,
+  );
+  judge(
+    `stop-all of ${big} < 0.25 s with nothing left behind`,
+    [v(s, FLEET_METRICS.stopAll, "vigil"), v(s, FLEET_METRICS.leftBehind, "vigil")],
+    ([a, b]) => `${fmt(a!, 0)} ms, ${b} left`,
+    ([a, b]) => a! < 250 && b === 0,
+  );
+  judge("create-to-running p50 < 100 ms (distributed)", [v(CONTROL_SECTION, CONTROL_METRICS.createToRunningP50, "vigil")], ([a]) => `${fmt(a!)} ms`, ([a]) => a! < 100);
+  judge("exit-to-status p99 < 250 ms (distributed)", [v(CONTROL_SECTION, CONTROL_METRICS.exitToStatusP99, "vigil")], ([a]) => `${fmt(a!)} ms`, ([a]) => a! < 250);
+  judge(
+    "20,000 services on 1,000 simulated hosts placed and delivered < 10 s, no event lost",
+    [v(CONTROL_SECTION, CONTROL_METRICS.scalePlaced, "vigil"), v(CONTROL_SECTION, CONTROL_METRICS.scaleLost, "vigil")],
+    ([a, b]) => `${fmt(a!, 2)} s, ${b} lost`,
+    ([a, b]) => a! < 10 && b === 0,
+  );
+  return results;
+}
