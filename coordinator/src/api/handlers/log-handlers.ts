@@ -1,15 +1,14 @@
 // Admin handlers for a service's log and processes, read from its host's agent: the last N
-// lines, following (tail, then read on from the returned offset), and the process list.
+// lines, following (see log-follow.ts), and the process list.
 import { InvalidInputError } from "@vigil/shared";
 import { type ControlPlane } from "../../control/control-plane.js";
-import { sleep } from "../sleep.js";
+import { followLog } from "./log-follow.js";
 import { serviceRef } from "./service-handlers.js";
 import { type StreamHandlers, type UnaryHandlers } from "./handler-types.js";
 
 export const DEFAULT_LOG_LINES = 100;
 export const MAX_LOG_LINES = 10_000;
 export const FOLLOW_POLL_MS = 250;
-const FOLLOW_BATCH_LINES = 1_000;
 
 function lineCount(requested: number): number {
   if (requested > MAX_LOG_LINES) throw new InvalidInputError([{ field: "lines", rule: `must be at most ${MAX_LOG_LINES}` }]);
@@ -22,18 +21,7 @@ export function logHandlers(control: ControlPlane, pollMs = FOLLOW_POLL_MS): Pic
       const ref = serviceRef(authorised, request.name);
       return { lines: [...(await control.tailLog(ref, lineCount(request.lines))).lines] };
     },
-    followLogs: async (request, authorised, sink) => {
-      const ref = serviceRef(authorised, request.name);
-      const tail = await control.tailLog(ref, lineCount(request.lines));
-      if (tail.lines.length > 0) await sink.write({ lines: [...tail.lines] });
-      let offset = tail.nextOffset;
-      while (!sink.signal.aborted) {
-        const chunk = await control.readLog(ref, offset, FOLLOW_BATCH_LINES);
-        offset = chunk.nextOffset;
-        if (chunk.lines.length > 0) await sink.write({ lines: [...chunk.lines] });
-        else await sleep(pollMs, sink.signal);
-      }
-    },
+    followLogs: async (request, authorised, sink) => followLog(control, serviceRef(authorised, request.name), lineCount(request.lines), pollMs, sink),
     listProcesses: async (request, authorised) => ({ processes: await control.listProcesses(serviceRef(authorised, request.name)) }),
   };
 }
