@@ -10,6 +10,7 @@ export function registerCoordinatorCommand(program: Command): void {
     .option("--nats-url <url>", "NATS server, e.g. nats://127.0.0.1:4222 (env VIGIL_NATS_URL)")
     .option("--listen <host:port>", "gRPC listen address (env VIGIL_LISTEN; default 0.0.0.0:7465)")
     .option("--bus-prefix <prefix>", "prefix of NATS subjects, stream and consumer (env VIGIL_BUS_PREFIX; default vigil)")
+    .option("--bootstrap-token-file <path>", "write a first operator token to this file (mode 0600) if it does not exist (env VIGIL_BOOTSTRAP_TOKEN_FILE)")
     .option("--config <file>", "configuration file, JSON or YAML (env VIGIL_CONFIG)")
     .action(async (options: Record<string, unknown>) => {
       const { runCoordinator } = await import("../run/run-coordinator.js");

@@ -3,12 +3,16 @@
 import { NatsEventSource, openStore, startCoordinator } from "@vigil/coordinator";
 import { busNames, compileCoordinatorConfig, COORDINATOR_SETTINGS } from "@vigil/shared";
 import { loadSettings, requireConfig, withConfigErrors } from "../config/load-settings.js";
+import { writeBootstrapToken } from "./bootstrap-token.js";
 import { untilSignal } from "./until-signal.js";
 
 export async function runCoordinator(flags: Record<string, unknown>): Promise<void> {
   await withConfigErrors("coordinator", async () => {
     const config = requireConfig(compileCoordinatorConfig(loadSettings(COORDINATOR_SETTINGS, flags)));
     const store = await openStore({ url: config.databaseUrl });
+    if (config.bootstrapTokenFile !== null && (await writeBootstrapToken(store, config.bootstrapTokenFile)) === "written") {
+      process.stdout.write(`vigil coordinator: wrote an operator token to ${config.bootstrapTokenFile}\n`);
+    }
     const events = new NatsEventSource({ servers: config.natsUrl, names: busNames(config.busPrefix), name: "vigil-coordinator" });
     const coordinator = await startCoordinator({ store, events, listen: config.listen, hostTimeoutMs: config.hostTimeoutMs });
     process.stdout.write(`vigil coordinator: listening on ${coordinator.address} (database ${store.backend}, events ${config.natsUrl}, prefix ${config.busPrefix})\n`);

@@ -10,8 +10,15 @@ function errorsOf(result: { ok: boolean; errors?: readonly { field: string; rule
 
 test("coordinator config needs a database and NATS URL and defaults the rest", () => {
   const result = compileCoordinatorConfig({ database_url: "postgres://db/vigil", nats_url: "nats://127.0.0.1:4222" });
-  assert.deepEqual(result, { ok: true, value: { databaseUrl: "postgres://db/vigil", natsUrl: "nats://127.0.0.1:4222", listen: "0.0.0.0:7465", busPrefix: "vigil", hostTimeoutMs: 30_000 } });
+  assert.deepEqual(result, { ok: true, value: { databaseUrl: "postgres://db/vigil", natsUrl: "nats://127.0.0.1:4222", listen: "0.0.0.0:7465", busPrefix: "vigil", hostTimeoutMs: 30_000, bootstrapTokenFile: null } });
   assert.equal(errorsOf(compileCoordinatorConfig({})), "database_url: is required; nats_url: is required");
+});
+
+test("the coordinator's bootstrap token file must be an absolute path", () => {
+  const settings = { database_url: "postgres://db/vigil", nats_url: "nats://127.0.0.1:4222" };
+  assert.equal(errorsOf(compileCoordinatorConfig({ ...settings, bootstrap_token_file: "operator.token" })), "bootstrap_token_file: must be an absolute path");
+  const ok = compileCoordinatorConfig({ ...settings, bootstrap_token_file: "/etc/vigil/operator.token" });
+  assert.ok(ok.ok && ok.value.bootstrapTokenFile === "/etc/vigil/operator.token");
 });
 
 test("a listen address that is not host:port is refused naming the field", () => {

@@ -11,6 +11,8 @@ export interface CompiledCoordinatorConfig {
   readonly listen: string;
   readonly busPrefix: string;
   readonly hostTimeoutMs: number;
+  /** Where to write a first operator token when that file does not exist yet; null: none. */
+  readonly bootstrapTokenFile: string | null;
 }
 
 export interface CompiledAgentConfig {
@@ -31,7 +33,7 @@ export interface CompiledUpConfig {
   readonly hostConfig: string | null;
 }
 
-export const COORDINATOR_SETTINGS = ["database_url", "nats_url", "listen", "bus_prefix", "host_timeout_ms"] as const;
+export const COORDINATOR_SETTINGS = ["database_url", "nats_url", "listen", "bus_prefix", "host_timeout_ms", "bootstrap_token_file"] as const;
 export const AGENT_SETTINGS = ["coordinator", "nats_url", "host_name", "token", "state_dir", "host_config", "bus_prefix"] as const;
 export const UP_SETTINGS = ["state_dir", "listen", "host_name", "host_config"] as const;
 
@@ -101,6 +103,7 @@ export function compileCoordinatorConfig(input: unknown): Compiled<CompiledCoord
     listen: s.hostPort("listen", DEFAULT_COORDINATOR_LISTEN),
     busPrefix: s.busPrefix(),
     hostTimeoutMs: s.integer("host_timeout_ms", 30_000, 1_000, 3_600_000),
+    bootstrapTokenFile: s.absolute("bootstrap_token_file", null),
   }));
 }
 
