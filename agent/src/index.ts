@@ -44,6 +44,8 @@ export { NatsEventPublisher } from "./bus/nats-event-publisher.js";
 export { newBootId } from "./bus/boot-id.js";
 export type { PrivateNatsServer, PrivateNatsServerOptions } from "./bus/testing/private-nats-server.js";
 export { startPrivateNatsServer } from "./bus/testing/private-nats-server.js";
+export type { TestUser } from "./system/test-user.js";
+export { createTestUser } from "./system/test-user.js";
 // Control plane: the AgentLink client, status reporting and the whole agent (startAgent).
 export type { CoordinatorLinkOptions, LinkState } from "./link/coordinator-link.js";
 export { CoordinatorLink, LINK_STATES } from "./link/coordinator-link.js";

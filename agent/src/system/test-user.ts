@@ -1,4 +1,4 @@
-// Test support only (not exported from the package): creates a throwaway Unix user with a home in a
+// Test support (exported for the system tests): creates a throwaway Unix user with a home in a
 // temporary directory, so tests with real processes can check uid, gid, groups and ownership.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";

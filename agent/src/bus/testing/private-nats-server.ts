@@ -1,4 +1,4 @@
-// A nats-server of a test's own, on a free loopback port with a temporary JetStream store, that the test
+// A nats-server of a test's own, on a free port (loopback unless told otherwise) with a temporary JetStream store, that the test
 // may stop and start again (same port, same store) to simulate a NATS outage without touching the shared one.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -24,25 +24,28 @@ export interface PrivateNatsServerOptions {
   /** Defaults to VIGIL_NATS_SERVER or "nats-server" on the PATH. */
   readonly binary?: string;
   readonly readyTimeoutMs?: number;
+  /** Address to listen on; default 127.0.0.1 (a system test's network namespaces need a veth address). */
+  readonly host?: string;
 }
 
 export async function startPrivateNatsServer(options: PrivateNatsServerOptions = {}): Promise<PrivateNatsServer> {
   const binary = options.binary ?? process.env.VIGIL_NATS_SERVER ?? "nats-server";
   const readyTimeoutMs = options.readyTimeoutMs ?? 15_000;
+  const host = options.host ?? "127.0.0.1";
   const storeDir = await mkdtemp(join(tmpdir(), "vigil-nats-"));
-  const port = await freeLoopbackPort();
+  const port = await freePort(host);
   let child: ChildProcess | undefined;
 
   const start = async (): Promise<void> => {
     if (child !== undefined) return;
-    const started = spawn(binary, ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", storeDir], { stdio: ["ignore", "ignore", "pipe"] });
+    const started = spawn(binary, ["-a", host, "-p", String(port), "-js", "-sd", storeDir], { stdio: ["ignore", "ignore", "pipe"] });
     child = started;
     let log = "";
     started.stderr?.on("data", (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4_000)));
     const exited = new Promise<never>((_, reject) => started.once("exit", (code, signal) => reject(new Error(`nats-server exited (${code ?? signal}) before it was ready:\n${log}`))));
     exited.catch(() => undefined);
     try {
-      await Promise.race([waitForPort(port, readyTimeoutMs), exited]);
+      await Promise.race([waitForPort(host, port, readyTimeoutMs), exited]);
     } catch (error) {
       await stop();
       throw error;
@@ -63,7 +66,7 @@ export async function startPrivateNatsServer(options: PrivateNatsServerOptions =
 
   await start();
   return {
-    url: `nats://127.0.0.1:${port}`,
+    url: `nats://${host}:${port}`,
     port,
     storeDir,
     get pid() {
@@ -78,25 +81,25 @@ export async function startPrivateNatsServer(options: PrivateNatsServerOptions =
   };
 }
 
-async function freeLoopbackPort(): Promise<number> {
+async function freePort(host: string): Promise<number> {
   const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, host, resolve));
   const address = server.address();
   await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("no loopback port available");
+  if (address === null || typeof address === "string") throw new Error(`no port available on ${host}`);
   return address.port;
 }
 
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+async function waitForPort(host: string, port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const open = await new Promise<boolean>((resolve) => {
-      const socket = tcpConnect(port, "127.0.0.1");
+      const socket = tcpConnect(port, host);
       socket.once("connect", () => (socket.destroy(), resolve(true)));
       socket.once("error", () => resolve(false));
     });
     if (open) return;
-    if (Date.now() > deadline) throw new Error(`nats-server did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new Error(`nats-server did not listen on ${host}:${port} within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
