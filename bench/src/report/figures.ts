@@ -14,7 +14,8 @@ export interface Figure {
   readonly section: string;
   readonly metric: string;
   readonly unit: Unit;
-  readonly lowerIsBetter: boolean;
+  /** null: neither direction is better (e.g. when a crash loop gives up): no ratio is shown. */
+  readonly lowerIsBetter: boolean | null;
   readonly values: Partial<Record<SupervisorName, number | null>>;
   /** Why a value is missing, or what qualifies it. */
   readonly notes?: Partial<Record<SupervisorName, string>>;
@@ -35,7 +36,7 @@ export class FigureLog {
   }
 
   /** Records one supervisor's value of a figure. */
-  set(section: string, metric: string, unit: Unit, lowerIsBetter: boolean, who: SupervisorName, value: number | null, note?: string): void {
+  set(section: string, metric: string, unit: Unit, lowerIsBetter: boolean | null, who: SupervisorName, value: number | null, note?: string): void {
     this.add({ section, metric, unit, lowerIsBetter, values: { [who]: value }, notes: note === undefined ? {} : { [who]: note } });
   }
 

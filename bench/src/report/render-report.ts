@@ -20,12 +20,15 @@ export interface ReportInput {
   readonly notes: string;
 }
 
+const DIRECTION: Record<string, string> = { true: " (lower is better)", false: " (higher is better)", null: "" };
+
 function cell(figure: Figure, who: SupervisorName): string {
   const value = figure.values[who] ?? null;
   const note = figure.notes?.[who];
   if (value === null && !(who in figure.values)) return "not run";
-  const reference = best(PEERS.map((peer) => figure.values[peer] ?? null), figure.lowerIsBetter);
-  const shown = value === null ? `not measured${note ? `: ${note}` : ""}` : `${formatValue(value, figure.unit)}${figure.unit === "count" || figure.unit === "lines" ? "" : formatRatio(ratio(value, reference))}`;
+  const ranked = figure.lowerIsBetter !== null && figure.unit !== "count" && figure.unit !== "lines";
+  const reference = figure.lowerIsBetter === null ? null : best(PEERS.map((peer) => figure.values[peer] ?? null), figure.lowerIsBetter);
+  const shown = value === null ? `not measured${note ? `: ${note}` : ""}` : `${formatValue(value, figure.unit)}${ranked ? formatRatio(ratio(value, reference)) : ""}`;
   return value !== null && note ? `${shown} — ${note}` : shown;
 }
 
@@ -33,7 +36,7 @@ export function renderFigureTables(figures: readonly Figure[]): string {
   const sections = [...new Set(figures.map((f) => f.section))];
   return sections
     .map((section) => {
-      const rows = figures.filter((f) => f.section === section).map((f) => [`${f.metric} (${f.lowerIsBetter ? "lower" : "higher"} is better)`, ...SUPERVISORS.map((who) => cell(f, who))]);
+      const rows = figures.filter((f) => f.section === section).map((f) => [`${f.metric}${DIRECTION[String(f.lowerIsBetter)]}`, ...SUPERVISORS.map((who) => cell(f, who))]);
       return `### ${section}\n\n${renderTable(["metric", ...SUPERVISORS], rows)}`;
     })
     .join("\n\n");

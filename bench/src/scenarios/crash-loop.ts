@@ -45,12 +45,12 @@ export async function runCrashLoop(ctx: ScenarioContext): Promise<void> {
   at10s ??= crashers.map((c) => starts(c.pidFile).length);
   const totals = crashers.map((c) => starts(c.pidFile).length);
   for (const c of crashers) for (const pid of starts(c.pidFile)) ledger.record(pid, `${c.name} run`);
-  const set = (metric: string, unit: "count" | "s", value: number | null, note?: string, lowerIsBetter = true): void =>
+  const set = (metric: string, unit: "count" | "s", value: number | null, note?: string, lowerIsBetter: boolean | null = true): void =>
     figures.set(CRASH_SECTION, metric, unit, lowerIsBetter, sut.name, value, note);
   const allGaveUp = gaveUpAt.size === crashers.length;
-  set(CRASH_METRICS.first10s, "count", Math.max(...at10s));
-  set(CRASH_METRICS.total, "count", Math.min(...totals), `per crasher: ${totals.join(", ")}`);
-  set(CRASH_METRICS.gaveUpAfter, "s", allGaveUp ? Math.max(...gaveUpAt.values()) / 1000 : null, allGaveUp ? undefined : `still restarting after ${GIVE_UP_BOUND_MS / 1000} s`);
+  set(CRASH_METRICS.first10s, "count", Math.max(...at10s), undefined, null);
+  set(CRASH_METRICS.total, "count", Math.min(...totals), `per crasher: ${totals.join(", ")}`, null);
+  set(CRASH_METRICS.gaveUpAfter, "s", allGaveUp ? Math.max(...gaveUpAt.values()) / 1000 : null, allGaveUp ? undefined : `still restarting after ${GIVE_UP_BOUND_MS / 1000} s`, null);
   set(CRASH_METRICS.exact, "count", allGaveUp ? totals.filter((n) => n === CRASH_LOOP_STARTS).length : 0, `of ${crashers.length}`, false);
   ctx.log(`${sut.name} crash loop: starts ${totals.join(",")}, gave up ${[...gaveUpAt.values()].map((ms) => ms.toFixed(0)).join(",")} ms`);
 }
