@@ -1,4 +1,4 @@
-// The operator CLI's config file (address and token), written by `vigil login` and `vigil up`:
+// The operator CLI's config file (address, token, default account), written by `vigil login` and `vigil up`:
 // $VIGIL_CLIENT_CONFIG, else $XDG_CONFIG_HOME/vigil/config.json, else ~/.config/vigil/config.json.
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
@@ -8,6 +8,8 @@ import { CliError } from "./cli-error.js";
 export interface ClientConfig {
   readonly address?: string;
   readonly token?: string;
+  /** Used when a command names no account (`vigil up` writes the account it created). */
+  readonly account?: string;
 }
 
 export function clientConfigPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -31,10 +33,11 @@ export async function readClientConfig(path: string): Promise<ClientConfig> {
     throw new CliError(`config ${path}: is not valid JSON`);
   }
   if (typeof parsed !== "object" || parsed === null) throw new CliError(`config ${path}: must be a JSON object`);
-  const { address, token } = parsed as Record<string, unknown>;
+  const { address, token, account } = parsed as Record<string, unknown>;
   if (address !== undefined && typeof address !== "string") throw new CliError(`config ${path}: address must be a string`);
   if (token !== undefined && typeof token !== "string") throw new CliError(`config ${path}: token must be a string`);
-  return { ...(address !== undefined && { address }), ...(token !== undefined && { token }) };
+  if (account !== undefined && typeof account !== "string") throw new CliError(`config ${path}: account must be a string`);
+  return { ...(address !== undefined && { address }), ...(token !== undefined && { token }), ...(account !== undefined && { account }) };
 }
 
 /** Written atomically with mode 0600: the file holds a bearer token. */

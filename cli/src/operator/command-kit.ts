@@ -50,12 +50,13 @@ export function runOperator<O extends object>(body: (context: ActionContext<O>, 
     const options = command.opts<O & OperatorOptions>();
     const positional = args.slice(0, -2) as string[];
     try {
-      const session = new AdminSession(await resolveConnection(options));
+      const connection = await resolveConnection(options);
+      const session = new AdminSession(connection);
       const context: ActionContext<O> = {
         session,
         options,
         palette: paletteFor(process.stdout),
-        account: options.account ?? "",
+        account: connection.account,
         print: (text) => void process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
         printJson: (value) => void process.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
       };

@@ -32,7 +32,7 @@ export async function runUp(flags: Record<string, unknown>): Promise<void> {
     const operatorToken = await ensureOperatorToken(store, cliConfig);
     const agent = await startAgent({ coordinator: coordinator.address, hostName: config.hostName, token: hostToken, stateDir: agentDir, hostConfig, publisher: bus, busNames: busNames("vigil"), cgroupInstance: "up" });
     await waitConnected(() => coordinator.link.isConnected(config.hostName));
-    const clientConfig = { address: coordinator.address, token: operatorToken };
+    const clientConfig = { address: coordinator.address, token: operatorToken, account };
     await writeClientConfig(cliConfig, clientConfig);
     await writeClientConfig(clientConfigPath(), clientConfig).catch(() => undefined);
     process.stdout.write(
