@@ -25,8 +25,8 @@ export type { StoreErrorCode } from "./store/errors.js";
 export { AlreadyExistsError, ConflictError, NotFoundError, PortExhaustedError, STORE_ERROR_CODES, StoreError } from "./store/errors.js";
 export type { Store, StoreBackend, StoreOptions } from "./store/open-store.js";
 export { openStore, STORE_BACKENDS, storeOnPglite } from "./store/open-store.js";
-export type { Cloud, DesiredState, FirewallAction, FirewallDirection, FirewallProtocol, HostPool, HostState, IpVersion, ServiceEventKind, ServiceState, TokenScope } from "./store/vocabulary.js";
-export { CLOUDS, DESIRED_STATES, FIREWALL_ACTIONS, FIREWALL_DIRECTIONS, FIREWALL_PROTOCOLS, HOST_POOLS, HOST_STATES, IP_VERSIONS, PORT_RANGE, SERVICE_EVENT_KINDS, SERVICE_STATES, TOKEN_SCOPES } from "./store/vocabulary.js";
+export type { Cloud, DesiredState, FirewallAction, FirewallDirection, FirewallProtocol, HostPool, HostState, IpVersion, TokenScope } from "./store/vocabulary.js";
+export { CLOUDS, DESIRED_STATES, FIREWALL_ACTIONS, FIREWALL_DIRECTIONS, FIREWALL_PROTOCOLS, HOST_POOLS, HOST_STATES, IP_VERSIONS, PORT_RANGE, TOKEN_SCOPES } from "./store/vocabulary.js";
 export type { AccountDefaults, AccountInput, AccountRecord } from "./store/repositories/accounts.js";
 export { createAccount, findAccount, getAccount, listAccounts, updateAccountDefaults } from "./store/repositories/accounts.js";
 export type { HostDesiredState } from "./store/repositories/desired-state.js";
@@ -47,7 +47,6 @@ export type { ExitRecord, ServiceStatusRecord, StatusDetails, StatusReport } fro
 export { applyStatus, getServiceStatus, listServiceStatuses, markHostServicesUnknown, reportServiceStatus } from "./store/repositories/status.js";
 export type { IssuedToken, TokenIdentity, TokenInput, TokenRecord } from "./store/repositories/tokens.js";
 export { createToken, hashToken, listTokens, revokeToken, verifyToken } from "./store/repositories/tokens.js";
-export type { ProcessSnapshot } from "./store/tables/service-status.js";
 // Store test helpers, for the tests of other packages (a fresh database per test).
 export type { TestDatabase } from "./store/testing/test-database.js";
 export { createTestDatabase, testPostgresAdminUrl } from "./store/testing/test-database.js";

@@ -48,6 +48,15 @@ export {
   serviceSpecFromProto,
   serviceSpecToProto,
 } from "./spec/protocol-mapping.js";
+export type { ProcessSnapshot, ServiceEventKind, ServiceState, ServiceStatusState } from "./vocabulary/service-vocabulary.js";
+export {
+  asServiceEventKind,
+  asServiceState,
+  asServiceStatusState,
+  SERVICE_EVENT_KINDS,
+  SERVICE_STATES,
+  SERVICE_STATUS_STATES,
+} from "./vocabulary/service-vocabulary.js";
 export type { Compiled, FieldError } from "./errors.js";
 export { formatFieldError, formatFieldErrors, InvalidInputError } from "./errors.js";
 export type { CompiledHostConfig, CompiledLogRotation } from "./config/host-config.js";

@@ -1,13 +1,13 @@
 // An in-memory ProcessDriver for supervision logic tests: processes are records, time is the
 // injected clock, and each unit can be told to fail to start, exit, ignore signals or daemonise.
 import { PassThrough } from "node:stream";
+import type { ProcessSnapshot } from "@vigil/shared";
 import type { Clock } from "../runtime/clock.js";
 import type {
   ExitStatus,
   LaunchedProcess,
   LaunchRequest,
   LeftoverUnit,
-  ObservedProcess,
   ProcessDriver,
   ProcessTracking,
   StartFailure,
@@ -166,7 +166,7 @@ export class FakeProcessDriver implements ProcessDriver {
     });
   }
 
-  async inspect(tracking: ProcessTracking): Promise<ObservedProcess[]> {
+  async inspect(tracking: ProcessTracking): Promise<ProcessSnapshot[]> {
     const unit = this.byTracking(tracking);
     if (!unit) return [];
     const mainPid = unit.processes[0]!.pid;

@@ -1,6 +1,7 @@
 // The real ProcessDriver for Linux: spawns services as their user in their own cgroup (or process
 // group), signals, kills and observes every process of a unit, and finds a previous run's leftovers.
 import { join } from "node:path";
+import type { ProcessSnapshot } from "@vigil/shared";
 import { PasswdDatabase } from "../system/passwd.js";
 import { readBootId, readProcStat } from "../system/proc-files.js";
 import { cgroupPids, createCgroup, removeCgroup } from "./cgroup-unit.js";
@@ -8,7 +9,7 @@ import { type CompiledDriverOptions, compileDriverOptions, type LinuxProcessDriv
 import { buildLaunchArgv } from "./launch-command.js";
 import { type LaunchRecord, LaunchRecords } from "./launch-records.js";
 import { findLeftovers, type Leftover } from "./leftovers.js";
-import { type LaunchedProcess, type LaunchRequest, type ObservedProcess, type ProcessDriver, type ProcessTracking, StartFailure } from "./process-driver.js";
+import { type LaunchedProcess, type LaunchRequest, type ProcessDriver, type ProcessTracking, StartFailure } from "./process-driver.js";
 import { ProcessSampler } from "./process-sampler.js";
 import { pollUntil, signalPid } from "./signal-pids.js";
 import { describeEarlyExit, spawnWrapper } from "./spawn-launch.js";
@@ -113,7 +114,7 @@ export class LinuxProcessDriver implements ProcessDriver {
     return pollUntil(() => isTrackedEmpty(tracking), timeoutMs, this.options.pollIntervalMs);
   }
 
-  async inspect(tracking: ProcessTracking): Promise<ObservedProcess[]> {
+  async inspect(tracking: ProcessTracking): Promise<ProcessSnapshot[]> {
     return this.sampler.sample(trackedPids(tracking));
   }
 

@@ -1,6 +1,7 @@
 // The narrow boundary between supervision logic and the operating system's processes.
 // The real implementation (linux-process-driver) spawns and tracks; fake-process-driver is for logic tests.
 import type { Readable } from "node:stream";
+import type { ProcessSnapshot } from "@vigil/shared";
 
 /** How every process of one launch is found again: a cgroup v2 directory, or a process group. */
 export type ProcessTracking =
@@ -61,15 +62,6 @@ export class StartFailure extends Error {
   }
 }
 
-export interface ObservedProcess {
-  readonly pid: number;
-  readonly ppid: number;
-  readonly user: string;
-  readonly command: string;
-  readonly cpuPercent: number;
-  readonly rssBytes: number;
-}
-
 /** A unit that a previous agent run left running (found through launch records or the cgroup subtree). */
 export interface LeftoverUnit {
   readonly unit: string;
@@ -91,7 +83,7 @@ export interface ProcessDriver {
   /** Resolves true once the unit has no process left, false after timeoutMs. */
   waitEmpty(tracking: ProcessTracking, timeoutMs: number): Promise<boolean>;
   /** pid, ppid, user, command, CPU % and RSS of every process of the unit. */
-  inspect(tracking: ProcessTracking): Promise<ObservedProcess[]>;
+  inspect(tracking: ProcessTracking): Promise<ProcessSnapshot[]>;
   /** Removes what tracked the unit (its cgroup) once it is empty. */
   release(tracking: ProcessTracking): Promise<void>;
   /** Units a previous agent run left running; the supervisor ends them before starting anything. */

@@ -1,8 +1,8 @@
 // Samples pid, ppid, user, command, CPU % and RSS of processes from /proc, keeping the previous
 // CPU reading per process so CPU % covers the time between two samples.
+import type { ProcessSnapshot } from "@vigil/shared";
 import type { PasswdDatabase } from "../system/passwd.js";
 import { CLOCK_TICKS_PER_SECOND, readCmdline, readProcStat, readProcStatus, readUptimeSeconds } from "../system/proc-files.js";
-import type { ObservedProcess } from "./process-driver.js";
 
 interface CpuReading {
   readonly startTicks: number;
@@ -21,9 +21,9 @@ export class ProcessSampler {
     private readonly now: () => number = Date.now,
   ) {}
 
-  sample(pids: readonly number[]): ObservedProcess[] {
+  sample(pids: readonly number[]): ProcessSnapshot[] {
     const at = this.now();
-    const observed: ObservedProcess[] = [];
+    const observed: ProcessSnapshot[] = [];
     for (const pid of pids) {
       const stat = readProcStat(pid);
       const status = readProcStatus(pid);

@@ -1,33 +1,6 @@
 // The typed events supervision emits, one per state transition of a service. Their fields are
 // host-independent and map 1:1 onto the ServiceEvent protocol message (vigil.v1, events.proto).
-import type { ServiceState } from "../supervisor/service-state.js";
-
-/** The kinds of the ServiceEvent protocol message (events.proto), which the coordinator stores. */
-export const SERVICE_EVENT_KINDS = [
-  /** The command runs; pid is its main process. */
-  "started",
-  /** The main process exited without being asked to; exit says how. */
-  "exited",
-  /** A failed service is being started again (at once, or after its backoff). */
-  "restarting",
-  /** A failed service waits delayMs before its next start. */
-  "backoff",
-  /** The service will not run: reason is "crash-loop" or the user's reason. */
-  "disabled",
-  /** A disabled service may run again. */
-  "enabled",
-  /** The health check failed or timed out; output holds its tail. The service is restarted. */
-  "health-check-failed",
-  /** No process of the service remains, as requested. */
-  "stopped",
-  /** The command could not be started (missing user, directory, binary, unsafe log path...). */
-  "start-failed",
-  /** The main process exited while others of the service kept running: it daemonised. */
-  "daemonized",
-  /** The service's processes were sent the stop (or restart) signal. */
-  "stopping",
-] as const;
-export type ServiceEventKind = (typeof SERVICE_EVENT_KINDS)[number];
+import type { ServiceEventKind, ServiceState } from "@vigil/shared";
 
 export interface EventExit {
   /** Exit code, or null when a signal ended the process. */

@@ -1,7 +1,7 @@
 // The agent's supervision of a whole host, driven by desired state: apply() diffs and executes the
 // plan, the rest answers the control plane (status, restart, signal, log tail) and publishes events.
-import type { CompiledHostConfig, DesiredServiceSpec } from "@vigil/shared";
-import type { ObservedProcess, ProcessDriver } from "../driver/process-driver.js";
+import type { CompiledHostConfig, DesiredServiceSpec, ProcessSnapshot } from "@vigil/shared";
+import type { ProcessDriver } from "../driver/process-driver.js";
 import { EventHub } from "../events/event-hub.js";
 import type { SupervisionEventListener } from "../events/service-event.js";
 import type { ServiceLogFactory } from "../logs/service-log.js";
@@ -27,7 +27,7 @@ export interface HostSupervisorOptions {
 }
 
 export interface ServiceStatus extends Omit<ServiceSnapshot, "tracking"> {
-  readonly processes: readonly ObservedProcess[];
+  readonly processes: readonly ProcessSnapshot[];
 }
 
 export interface ApplyError {

@@ -1,12 +1,13 @@
 // Samples a service's processes (pid, user, command, CPU %, RSS) on demand, at most once per
 // interval per service, so frequent status calls stay cheap on a host with many services.
-import type { ObservedProcess, ProcessDriver, ProcessTracking } from "../driver/process-driver.js";
+import type { ProcessSnapshot } from "@vigil/shared";
+import type { ProcessDriver, ProcessTracking } from "../driver/process-driver.js";
 import type { Clock } from "../runtime/clock.js";
 
 interface Sample {
   readonly at: number;
   readonly tracking: ProcessTracking;
-  readonly processes: readonly ObservedProcess[];
+  readonly processes: readonly ProcessSnapshot[];
 }
 
 export class ProcessSampleCache {
@@ -18,7 +19,7 @@ export class ProcessSampleCache {
     private readonly intervalMs: number,
   ) {}
 
-  async sample(key: string, tracking: ProcessTracking | null): Promise<readonly ObservedProcess[]> {
+  async sample(key: string, tracking: ProcessTracking | null): Promise<readonly ProcessSnapshot[]> {
     if (tracking === null) {
       this.samples.delete(key);
       return [];

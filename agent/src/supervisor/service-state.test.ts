@@ -2,7 +2,8 @@
 // expected state and emit the expected event, every other pair throws IllegalTransition.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { IllegalTransition, SERVICE_STATES, SERVICE_TRIGGERS, type ServiceState, type ServiceTrigger, transition } from "./service-state.js";
+import { SERVICE_STATES, type ServiceState } from "@vigil/shared";
+import { IllegalTransition, SERVICE_TRIGGERS, type ServiceTrigger, transition } from "./service-state.js";
 
 /** state, trigger, next state, emitted event kind: the specification, written out independently of the table. */
 const LEGAL: ReadonlyArray<readonly [ServiceState, ServiceTrigger, ServiceState, string | null]> = [

@@ -13,25 +13,7 @@
 //    |  | disable          v                | disable
 //    |  +-------------> disabled <----------+
 //    +----- enable -------+
-import type { ServiceEventKind } from "../events/service-event.js";
-
-export const SERVICE_STATES = [
-  /** Not running and not meant to run until started (new, stopped on request, or removed). */
-  "stopped",
-  /** Being launched: environment, log and process are being set up. */
-  "starting",
-  /** The main process runs. */
-  "running",
-  /** It failed and waits for its next start after a delay. */
-  "backoff",
-  /** Its processes were signalled and are being waited for (escalating to SIGKILL). */
-  "stopping",
-  /** It failed (exit, start failure, health check); the restart decision is being made. */
-  "exited",
-  /** It will not run: paused by the user, or disabled by Vigil after a crash loop. */
-  "disabled",
-] as const;
-export type ServiceState = (typeof SERVICE_STATES)[number];
+import type { ServiceEventKind, ServiceState } from "@vigil/shared";
 
 /** States in which no process of the service exists and none is about to start. */
 export const IDLE_STATES: ReadonlySet<ServiceState> = new Set(["stopped", "disabled"]);

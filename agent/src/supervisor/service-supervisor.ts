@@ -1,7 +1,7 @@
 // Supervises one service: launches it, watches its exit and health, applies the restart policy,
 // stops and restarts it on request. Every change runs through one queue, so commands are safe in any state.
 import { constants } from "node:os";
-import { type DesiredServiceSpec, launchFingerprint, serviceKey } from "@vigil/shared";
+import { type DesiredServiceSpec, launchFingerprint, serviceKey, type ServiceState } from "@vigil/shared";
 import type { ExitStatus, ProcessTracking } from "../driver/process-driver.js";
 import type { SupervisionEvent } from "../events/service-event.js";
 import type { HealthFailure } from "../health/health-checker.js";
@@ -13,7 +13,7 @@ import { outputLogged, startHealthChecks, type ServiceRun, settledExit, stopHeal
 import { type LaunchContext, launchService, openLog, type StartRefusal } from "./launch-hook.js";
 import { crashLoopLine, daemonizedLine, disabledLine, escalatedLine, exitLine, healthFailedLine, restartingLine, startedLine, startFailedLine, stoppingLine } from "./log-lines.js";
 import { decideRestart, EMPTY_FAILURE_HISTORY, type FailureHistory, recordFailure } from "./restart-policy.js";
-import { SIGNALLABLE_STATES, type ServiceState, type ServiceTrigger, transition } from "./service-state.js";
+import { SIGNALLABLE_STATES, type ServiceTrigger, transition } from "./service-state.js";
 import { ServiceDisabled, ServiceNotRunning, UnknownSignal } from "./supervisor-errors.js";
 import { terminateUnit } from "./terminate-hook.js";
 

@@ -1,14 +1,13 @@
 // Records what agents publish on the event bus: service events with their status (one transaction,
 // idempotent by message id), heartbeats (host seen, statuses), and crash-loop disablement, which
 // becomes is_disabled in the database so the desired state sent back keeps the service disabled.
-import { type BusDelivery, BusMessage, type HostHeartbeat, type ServiceEvent } from "@vigil/shared";
+import { asServiceStatusState, type BusDelivery, BusMessage, type HostHeartbeat, type ServiceEvent } from "@vigil/shared";
 import { type Store } from "../store/open-store.js";
 import { recordServiceEvent } from "../store/repositories/events.js";
 import { markHostSeen } from "../store/repositories/hosts.js";
 import { disableService } from "../store/repositories/service-changes.js";
 import { findService } from "../store/repositories/services.js";
 import { applyStatus } from "../store/repositories/status.js";
-import { SERVICE_STATES } from "../store/vocabulary.js";
 import { type DesiredStateNotifier } from "./control-ports.js";
 import { mapServiceEvent } from "./service-event-input.js";
 
@@ -87,7 +86,7 @@ export class AgentReportRecorder {
     // Heartbeat statuses order after every event created before them (sequences are ms * 1000 + n).
     const sequence = heartbeat.atMs * 1000;
     for (const status of heartbeat.services) {
-      const state = SERVICE_STATES.find((candidate) => candidate === status.state);
+      const state = asServiceStatusState(status.state);
       if (status.service === undefined || state === undefined) continue;
       const service = await findService(this.#store.db, status.service);
       if (service === null || service.host !== heartbeat.host) continue;

@@ -1,8 +1,9 @@
 // A service as the API shows it: its definition and placement with its live status, where the
 // status of a service whose host is down reads "unknown", never a stale "running".
-import { type HostState, type ServiceState } from "../store/vocabulary.js";
+import { type ServiceStatusState } from "@vigil/shared";
 import { type ServiceRecord } from "../store/repositories/service-rows.js";
 import { type ServiceStatusRecord } from "../store/repositories/status.js";
+import { type HostState } from "../store/vocabulary.js";
 
 export interface ServiceView {
   readonly service: ServiceRecord;
@@ -13,7 +14,7 @@ export interface ServiceView {
 }
 
 /** What the service is doing as far as the coordinator knows. */
-export function liveState(view: ServiceView): ServiceState {
+export function liveState(view: ServiceView): ServiceStatusState {
   if (view.hostState === "down") return "unknown";
   return view.status?.state ?? "unknown";
 }

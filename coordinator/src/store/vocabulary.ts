@@ -1,5 +1,6 @@
-// The closed vocabularies the store persists (clouds, pools, states, scopes) and the port range.
+// The closed vocabularies the store persists (clouds, pools, host states, scopes) and the port range.
 // Each is a constant tuple plus its string-literal union; the tables turn them into CHECK constraints.
+// Service states and event kinds are the agent's words too: they live in @vigil/shared.
 
 export const CLOUDS = ["public", "private"] as const;
 /** Public-cloud accounts share the public host pool; private-cloud accounts own their hosts. */
@@ -15,25 +16,6 @@ export type HostState = (typeof HOST_STATES)[number];
 export const DESIRED_STATES = ["running", "stopped"] as const;
 /** What the user asked for; whether it actually runs is the service status. */
 export type DesiredState = (typeof DESIRED_STATES)[number];
-
-export const SERVICE_STATES = ["stopped", "starting", "running", "backoff", "stopping", "exited", "disabled", "unknown"] as const;
-/** Observed state; "unknown" is the coordinator's own, for services of a host that is down. */
-export type ServiceState = (typeof SERVICE_STATES)[number];
-
-export const SERVICE_EVENT_KINDS = [
-  "started",
-  "exited",
-  "restarting",
-  "backoff",
-  "disabled",
-  "enabled",
-  "health-check-failed",
-  "stopped",
-  "start-failed",
-  "daemonized",
-  "stopping",
-] as const;
-export type ServiceEventKind = (typeof SERVICE_EVENT_KINDS)[number];
 
 export const TOKEN_SCOPES = ["operator", "account", "host"] as const;
 /** operator: everything; account: one account's resources; host: AgentLink as that host only. */

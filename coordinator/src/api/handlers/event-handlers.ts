@@ -1,9 +1,8 @@
 // Admin handlers for the event history: list with filters (newest first) and watch, which
 // polls the store for events that arrived after the last one it sent, oldest first.
-import { InvalidInputError, type ListEventsRequest } from "@vigil/shared";
+import { InvalidInputError, type ListEventsRequest, SERVICE_EVENT_KINDS } from "@vigil/shared";
 import { type Store } from "../../store/open-store.js";
 import { type EventFilter, listEvents } from "../../store/repositories/events.js";
-import { SERVICE_EVENT_KINDS } from "../../store/vocabulary.js";
 import { type Authorised } from "../authorise.js";
 import { eventMessage } from "../messages/service-messages.js";
 import { eventsAfter, lastEventPosition } from "../queries/events-after.js";

@@ -1,11 +1,10 @@
 // Services and their events as Admin API messages: definition, placement and live status (a
 // service on a down host reads "unknown"), and event history rows as ServiceEvent.
-import { type ExitInfo, type ProcessInfo, type Service, type ServiceEvent, type ServiceStatus } from "@vigil/shared";
+import { type ExitInfo, type ProcessInfo, type ProcessSnapshot, type Service, type ServiceEvent, type ServiceStatus } from "@vigil/shared";
 import { liveState, type ServiceView } from "../../control/service-view.js";
 import { type EventRecord } from "../../store/repositories/events.js";
 import { specColumns } from "../../store/repositories/service-rows.js";
 import { type ExitRecord } from "../../store/repositories/status.js";
-import { type ProcessSnapshot } from "../../store/tables/service-status.js";
 import { epochMs } from "./resource-messages.js";
 
 function exitMessage(exit: ExitRecord | null): ExitInfo | undefined {

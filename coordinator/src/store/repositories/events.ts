@@ -1,11 +1,11 @@
 // Repository functions for the event history: record an agent's event together with the status
 // it implies (idempotent under redelivery), list with filters newest first, and prune.
+import { type ServiceEventKind, type ServiceStatusState } from "@vigil/shared";
 import { and, desc, eq, gt, gte, inArray, lt, or, sql } from "drizzle-orm";
 import { type Db } from "../db.js";
 import { accounts } from "../tables/accounts.js";
 import { events } from "../tables/events.js";
 import { services } from "../tables/services.js";
-import { type ServiceEventKind, type ServiceState } from "../vocabulary.js";
 import { applyStatus, type StatusDetails } from "./status.js";
 
 export interface ServiceEventInput {
@@ -16,7 +16,7 @@ export interface ServiceEventInput {
   readonly service: string;
   readonly kind: ServiceEventKind;
   /** The service's state after the event. */
-  readonly state: ServiceState;
+  readonly state: ServiceStatusState;
   readonly at: Date;
   readonly sequence?: number;
   readonly payload?: Readonly<Record<string, unknown>>;

@@ -1,12 +1,12 @@
 // Repository functions for observed service status: apply a report (from an event or a
 // heartbeat) unless a newer one already arrived, read it, and mark a down host's services unknown.
+import { type ProcessSnapshot, type ServiceStatusState } from "@vigil/shared";
 import { and, asc, eq, sql, type SQL } from "drizzle-orm";
 import { type Db } from "../db.js";
 import { accounts } from "../tables/accounts.js";
 import { hosts } from "../tables/hosts.js";
-import { type ProcessSnapshot, serviceStatus } from "../tables/service-status.js";
+import { serviceStatus } from "../tables/service-status.js";
 import { services } from "../tables/services.js";
-import { type ServiceState } from "../vocabulary.js";
 import { requireHostId } from "./hosts.js";
 import { type ServiceRef } from "./service-rows.js";
 import { getService } from "./services.js";
@@ -30,7 +30,7 @@ export interface StatusDetails {
 export interface StatusReport extends StatusDetails {
   /** The reporting host. */
   readonly host: string;
-  readonly state: ServiceState;
+  readonly state: ServiceStatusState;
   readonly at: Date;
   /** The agent's sequence number at the time of the report (0 if unknown). */
   readonly sequence?: number;
@@ -41,7 +41,7 @@ export interface ServiceStatusRecord {
   readonly service: string;
   /** The host that last reported it. */
   readonly host: string;
-  readonly state: ServiceState;
+  readonly state: ServiceStatusState;
   readonly mainPid: number | null;
   readonly startedAt: Date | null;
   readonly restarts: number;

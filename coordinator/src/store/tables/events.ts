@@ -1,7 +1,7 @@
 // The events table: append-only history of service state changes. The primary key is the
 // agent's message id, so a redelivered message inserts nothing the second time.
 import { bigint, check, index, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
-import { SERVICE_EVENT_KINDS, SERVICE_STATES } from "../vocabulary.js";
+import { SERVICE_EVENT_KINDS, SERVICE_STATUS_STATES } from "@vigil/shared";
 import { oneOf } from "./check-helpers.js";
 
 export const events = pgTable(
@@ -25,6 +25,6 @@ export const events = pgTable(
     index("events_service_at_idx").on(table.account, table.service, table.at),
     index("events_host_at_idx").on(table.host, table.at),
     check("events_kind_check", oneOf(table.kind, SERVICE_EVENT_KINDS)),
-    check("events_state_check", oneOf(table.state, SERVICE_STATES)),
+    check("events_state_check", oneOf(table.state, SERVICE_STATUS_STATES)),
   ],
 );

@@ -1,19 +1,9 @@
 // The service_status table: the last observed state of each service, one row per service,
 // written from agent events and heartbeats and set to "unknown" when the host goes down.
 import { bigint, check, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
-import { SERVICE_STATES } from "../vocabulary.js";
+import { type ProcessSnapshot, SERVICE_STATUS_STATES } from "@vigil/shared";
 import { oneOf } from "./check-helpers.js";
 import { services } from "./services.js";
-
-/** One process of a service's tree as the agent last reported it. */
-export interface ProcessSnapshot {
-  readonly pid: number;
-  readonly ppid: number;
-  readonly user: string;
-  readonly command: string;
-  readonly cpuPercent: number;
-  readonly rssBytes: number;
-}
 
 export const serviceStatus = pgTable(
   "service_status",
@@ -21,7 +11,7 @@ export const serviceStatus = pgTable(
     serviceId: integer("service_id")
       .primaryKey()
       .references(() => services.id, { onDelete: "cascade" }),
-    state: text("state", { enum: SERVICE_STATES }).notNull(),
+    state: text("state", { enum: SERVICE_STATUS_STATES }).notNull(),
     mainPid: integer("main_pid"),
     startedAt: timestamp("started_at", { withTimezone: true }),
     restarts: integer("restarts").notNull().default(0),
@@ -35,5 +25,5 @@ export const serviceStatus = pgTable(
     /** The reporting agent's sequence number: an older event redelivered late never wins. */
     lastEventSequence: bigint("last_event_sequence", { mode: "number" }).notNull().default(0),
   },
-  (table) => [check("service_status_state_check", oneOf(table.state, SERVICE_STATES))],
+  (table) => [check("service_status_state_check", oneOf(table.state, SERVICE_STATUS_STATES))],
 );
