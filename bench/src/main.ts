@@ -10,7 +10,9 @@ import { FigureLog, type SupervisorName } from "./report/figures.js";
 import { METHOD_NOTES } from "./report/method-notes.js";
 import { renderReport } from "./report/render-report.js";
 import { evaluateTargets } from "./report/targets.js";
-import { runTurn } from "./run-turn.js";
+import { log, runGuarded, runTurn } from "./run-turn.js";
+import { runControlLatency } from "./control/control-latency.js";
+import { CONTROL_MODES } from "./control/control-stack.js";
 import { runCrashLoop } from "./scenarios/crash-loop.js";
 import { runFleet } from "./scenarios/fleet.js";
 import { runFlood } from "./scenarios/flood.js";
@@ -54,7 +56,12 @@ async function main(): Promise<void> {
   const figures = new FigureLog();
   const incidents: string[] = [];
   for (const step of agentSteps(options)) {
-    for (const who of options.supervisors) incidents.push(...(await runTurn(step.label, make(who), options, figures, step.boundMs, step.run)).incidents);
+    for (const who of options.supervisors) incidents.push(...(await runTurn(step.label, make(who), options, figures, step.boundMs, step.run)));
+  }
+  if (options.scenarios.includes("control-plane")) {
+    for (const mode of CONTROL_MODES) {
+      incidents.push(...(await runGuarded(`control plane (${mode})`, 300_000, (ledger) => runControlLatency(mode, options.controlSamples, figures, ledger, log))));
+    }
   }
   const targets = evaluateTargets(figures, options.sizes, options.crashers);
   const durationS = (performance.now() - started) / 1000;

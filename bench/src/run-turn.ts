@@ -1,5 +1,5 @@
-// One supervisor's turn at one scenario: a fresh supervisor and pid directory, a time bound, then
-// shutdown and the check that every recorded process is gone (survivors are ended by pid).
+// One bounded step of the run: a supervisor's turn at a scenario, or a control-plane measurement.
+// Afterwards every recorded process must be gone; survivors are reported and ended by pid.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,10 +9,6 @@ import type { FigureLog } from "./report/figures.js";
 import type { ScenarioContext } from "./scenarios/scenario-context.js";
 import type { SupervisorUnderTest } from "./sut/supervisor-under-test.js";
 
-export interface TurnOutcome {
-  readonly incidents: string[];
-}
-
 function bound<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -21,6 +17,35 @@ function bound<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+export const log = (message: string): void => console.log(`bench: ${message}`);
+
+/** Runs `body` within `boundMs`, then `teardown` (bounded too); returns the incidents to report. */
+export async function runGuarded(label: string, boundMs: number, body: (ledger: PidLedger) => Promise<void>, teardown: () => Promise<void> = async () => undefined): Promise<string[]> {
+  const incidents: string[] = [];
+  const ledger = new PidLedger();
+  const started = performance.now();
+  log(`${label} ...`);
+  try {
+    await bound(body(ledger), boundMs, label);
+  } catch (error) {
+    incidents.push(`${label}: ${(error as Error).message}`);
+    log(`${label} FAILED: ${(error as Error).stack}`);
+  }
+  try {
+    await bound(teardown(), 60_000, `${label}: shutdown`);
+  } catch (error) {
+    incidents.push(`${label}: shutdown: ${(error as Error).message}`);
+  }
+  const survivors = await ledger.endSurvivors();
+  if (survivors.length > 0) {
+    const listed = survivors.slice(0, 5).map((s) => `${s.pid} (${s.what})`).join(", ");
+    incidents.push(`${label}: ${survivors.length} process(es) still running after shutdown, ended by pid: ${listed}${survivors.length > 5 ? ", ..." : ""}`);
+  }
+  log(`${label} done in ${((performance.now() - started) / 1000).toFixed(1)} s, ${ledger.size} pids recorded, ${survivors.length} survivors`);
+  return incidents;
+}
+
+/** A supervisor's turn at a scenario: a fresh daemon and pid directory, shut down afterwards. */
 export async function runTurn(
   label: string,
   sut: SupervisorUnderTest,
@@ -28,29 +53,18 @@ export async function runTurn(
   figures: FigureLog,
   boundMs: number,
   scenario: (ctx: ScenarioContext) => Promise<void>,
-): Promise<TurnOutcome> {
-  const incidents: string[] = [];
-  const ledger = new PidLedger();
+): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), "vigil-bench-pids-"));
-  const log = (message: string): void => console.log(`bench: ${message}`);
-  const started = performance.now();
-  log(`${label}: ${sut.name} ...`);
-  try {
-    await bound(scenario({ sut, options, ledger, figures, dir, log }), boundMs, `${label} (${sut.name})`);
-  } catch (error) {
-    incidents.push(`${label}, ${sut.name}: ${(error as Error).message}`);
-    log(`${label}: ${sut.name} FAILED: ${(error as Error).stack}`);
-  }
-  try {
-    await bound(sut.shutdown(), 60_000, `${sut.name} shutdown`);
-  } catch (error) {
-    incidents.push(`${label}, ${sut.name}: shutdown: ${(error as Error).message}`);
-  }
-  const survivors = await ledger.endSurvivors();
-  if (survivors.length > 0) {
-    incidents.push(`${label}, ${sut.name}: ${survivors.length} process(es) still running after shutdown, ended by pid: ${survivors.slice(0, 5).map((s) => `${s.pid} (${s.what})`).join(", ")}${survivors.length > 5 ? ", ..." : ""}`);
-  }
-  rmSync(dir, { recursive: true, force: true });
-  log(`${label}: ${sut.name} done in ${((performance.now() - started) / 1000).toFixed(1)} s, ${ledger.size} pids recorded, ${survivors.length} survivors`);
-  return { incidents };
+  return runGuarded(
+    `${label}, ${sut.name}`,
+    boundMs,
+    (ledger) => scenario({ sut, options, ledger, figures, dir, log }),
+    async () => {
+      try {
+        await sut.shutdown();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 }
