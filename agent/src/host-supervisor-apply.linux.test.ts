@@ -5,7 +5,8 @@ import { randomInt } from "node:crypto";
 import { chownSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { isAlive, pidsWithMarker, QUICK_CONFIG, type RealHost, realHost, waitUntil } from "./testing/real-host.js";
+import { isAlive } from "./driver/driver-test-kit.js";
+import { pidsWithMarker, QUICK_CONFIG, type RealHost, realHost, waitUntil } from "./testing/real-host.js";
 
 let real: RealHost;
 before(async () => (real = await realHost({ ...QUICK_CONFIG, restart_policy: { ...QUICK_CONFIG.restart_policy, backoff_base_ms: 2_000 } })));

@@ -13,7 +13,8 @@ import { createDriverKit, type DriverKit } from "./driver/driver-test-kit.js";
 import { freshAccount } from "./logs/log-test-kit.js";
 import { createTestUser, type TestUser } from "./system/test-user.js";
 import { testSpec } from "./testing/desired-fixtures.js";
-import { isAlive, pidsWithMarker, waitUntil } from "./testing/real-host.js";
+import { isAlive } from "./driver/driver-test-kit.js";
+import { pidsWithMarker, waitUntil } from "./testing/real-host.js";
 
 const entry = fileURLToPath(new URL("./testing/agent-entry.ts", import.meta.url));
 

@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import { randomInt } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { after, before, describe, it } from "node:test";
-import { isAlive, pidsWithMarker, QUICK_CONFIG, type RealHost, realHost, waitUntil } from "./testing/real-host.js";
+import { isAlive } from "./driver/driver-test-kit.js";
+import { pidsWithMarker, QUICK_CONFIG, type RealHost, realHost, waitUntil } from "./testing/real-host.js";
 
 let real: RealHost;
 before(async () => (real = await realHost()));

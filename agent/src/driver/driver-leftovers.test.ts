@@ -3,11 +3,9 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { tmpdir } from "node:os";
 import { readBootId, readProcStat } from "../system/proc-files.js";
-import { createDriverKit, type DriverKit } from "./driver-test-kit.js";
+import { createDriverKit, type DriverKit, isAlive, shellRequest as request } from "./driver-test-kit.js";
 import { LaunchRecords } from "./launch-records.js";
-import type { LaunchRequest } from "./process-driver.js";
 import { pollUntil, signalPid } from "./signal-pids.js";
 
 const kits: DriverKit[] = [];
@@ -19,15 +17,6 @@ function newKit(cgroups: boolean): DriverKit {
   const kit = createDriverKit(cgroups ? {} : { cgroupRoot: null });
   kits.push(kit);
   return kit;
-}
-
-function request(unit: string, command: string): LaunchRequest {
-  return { unit, command, cwd: tmpdir(), env: { PATH: "/usr/bin:/bin" }, user: null, specHash: `hash-of-${unit}` };
-}
-
-function isAlive(pid: number): boolean {
-  const stat = readProcStat(pid);
-  return stat !== null && stat.state !== "Z";
 }
 
 for (const cgroups of [true, false]) {

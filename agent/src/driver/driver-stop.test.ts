@@ -2,10 +2,9 @@
 // cgroup, direct children with the process-group fallback; SIGKILL ends what ignores SIGTERM.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { tmpdir } from "node:os";
 import { readProcStat } from "../system/proc-files.js";
-import { createDriverKit } from "./driver-test-kit.js";
-import type { LaunchRequest, ProcessDriver, ProcessTracking } from "./process-driver.js";
+import { createDriverKit, isAlive, shellRequest as request } from "./driver-test-kit.js";
+import type { ProcessDriver, ProcessTracking } from "./process-driver.js";
 
 const cgroupKit = createDriverKit();
 const groupKit = createDriverKit({ cgroupRoot: null });
@@ -13,16 +12,6 @@ after(async () => {
   await cgroupKit.cleanup();
   await groupKit.cleanup();
 });
-
-function request(unit: string, command: string): LaunchRequest {
-  return { unit, command, cwd: tmpdir(), env: { PATH: "/usr/bin:/bin" }, user: null };
-}
-
-/** Orphans are re-parented to a pid 1 that may never reap them: a zombie holds nothing and counts as gone. */
-function isAlive(pid: number): boolean {
-  const stat = readProcStat(pid);
-  return stat !== null && stat.state !== "Z";
-}
 
 async function pollUntilAsync(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -4,9 +4,11 @@ import { mkdtempSync, readdirSync, rmSync, rmdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
+import { readProcStat } from "../system/proc-files.js";
 import { cgroupPids, killCgroup } from "./cgroup-unit.js";
 import { LinuxProcessDriver } from "./linux-process-driver.js";
 import type { LinuxProcessDriverOptions } from "./driver-options.js";
+import type { LaunchRequest } from "./process-driver.js";
 import { pollUntil, signalPid } from "./signal-pids.js";
 
 export interface DriverKit {
@@ -48,6 +50,17 @@ export function createDriverKit(options: Partial<LinuxProcessDriverOptions> = {}
       rmSync(stateDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A launch of a shell command as the agent's own user in the temporary directory. */
+export function shellRequest(unit: string, command: string): LaunchRequest {
+  return { unit, command, cwd: tmpdir(), env: { PATH: "/usr/bin:/bin" }, user: null, specHash: `hash-of-${unit}` };
+}
+
+/** Orphans are re-parented to a pid 1 that may never reap them: a zombie holds nothing and counts as gone. */
+export function isAlive(pid: number): boolean {
+  const stat = readProcStat(pid);
+  return stat !== null && stat.state !== "Z";
 }
 
 /** Everything a stream produces until it ends, as text. */

@@ -92,12 +92,3 @@ export function pidsWithMarker(marker: string): number[] {
   return pids;
 }
 
-/** A zombie has ended (it only waits for its parent to reap it), so it does not count as alive. */
-export function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return false;
-  }
-}
