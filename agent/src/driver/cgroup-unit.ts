@@ -2,7 +2,7 @@
 // Only the core interface files are used (cgroup.procs, cgroup.events, cgroup.kill): no controllers needed.
 import { mkdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { signalPids } from "./signal-pids.js";
+import { signalPid, signalPids } from "./signal-pids.js";
 
 function errorCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException).code;
@@ -32,6 +32,27 @@ export function cgroupPopulated(path: string): boolean {
   } catch (error) {
     if (errorCode(error) === "ENOENT") return false;
     throw error;
+  }
+}
+
+/** Listing rounds after which signalCgroup gives up on a tree that keeps forking. */
+const SIGNAL_ROUNDS = 20;
+
+/**
+ * Sends the signal to every process of the cgroup. One read of cgroup.procs is not enough: a
+ * process that forks between the read and its own signal leaves a child nobody signalled (seen
+ * with `sh -c 'a & (b &); c'` under load). So it reads again and signals the newcomers until a
+ * read finds none; the kernel makes a signalled parent's pending fork fail or hand the signal on.
+ */
+export function signalCgroup(path: string, signal: NodeJS.Signals): void {
+  const signalled = new Set<number>();
+  for (let round = 0; round < SIGNAL_ROUNDS; round += 1) {
+    const newcomers = cgroupPids(path).filter((pid) => !signalled.has(pid));
+    if (newcomers.length === 0) return;
+    for (const pid of newcomers) {
+      signalled.add(pid);
+      signalPid(pid, signal);
+    }
   }
 }
 

@@ -2,6 +2,8 @@
 // for a service running as a throwaway test user.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createTestUser, type TestUser } from "../system/test-user.js";
 import { createDriverKit, type DriverKit } from "./driver-test-kit.js";
 import type { LaunchedProcess } from "./process-driver.js";
@@ -19,6 +21,13 @@ after(async () => {
   user.remove();
 });
 
+const PAGE_BYTES = Number(execFileSync("getconf", ["PAGESIZE"], { encoding: "utf8" }));
+const RSS_TOLERANCE_BYTES = 8 * PAGE_BYTES;
+
+function residentPages(pid: number): number {
+  return Number(readFileSync(`/proc/${pid}/statm`, "utf8").split(" ")[1]);
+}
+
 async function launchAsUser(unit: string, command: string): Promise<LaunchedProcess> {
   return kit.driver.launch({ unit, command, cwd: user.home, env: { PATH: "/usr/bin:/bin" }, user: { uid: user.uid, gid: user.gid, name: user.name } });
 }
@@ -31,8 +40,11 @@ async function stop(launched: LaunchedProcess): Promise<void> {
 
 void test("inspect lists every process of the unit with its parent, user, command and memory", async () => {
   const launched = await launchAsUser(`${user.name}/two-sleeps`, "sleep 1001 & sleep 1002 & wait");
+  // A child shows its parent's command line until it has exec'd sleep: wait for both sleeps by name.
+  const expected = ["/bin/sh -c sleep 1001 & sleep 1002 & wait", "sleep 1001", "sleep 1002"];
   let observed = await kit.driver.inspect(launched.tracking);
-  for (let tries = 0; observed.length < 3 && tries < 500; tries += 1) {
+  const deadline = Date.now() + 15_000;
+  while (!expected.every((command) => observed.some((process) => process.command === command)) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 10));
     observed = await kit.driver.inspect(launched.tracking);
   }
@@ -45,7 +57,11 @@ void test("inspect lists every process of the unit with its parent, user, comman
   assert.equal(observed.length, 3);
   for (const process of observed) {
     assert.equal(process.user, user.name);
+    // The figure is this process's own: resident pages of /proc/<pid>/statm read just after, within
+    // a few pages (the process may touch or release pages between the two reads).
+    const statmBytes = residentPages(process.pid) * PAGE_BYTES;
     assert.ok(process.rssBytes > 0, `${process.command} has resident memory`);
+    assert.ok(Math.abs(process.rssBytes - statmBytes) <= RSS_TOLERANCE_BYTES, `${process.command}: RSS ${process.rssBytes} vs statm ${statmBytes}`);
     assert.ok(process.cpuPercent >= 0 && Number.isFinite(process.cpuPercent));
   }
   await stop(launched);

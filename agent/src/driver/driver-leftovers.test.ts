@@ -3,8 +3,9 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { constants } from "node:os";
 import { readBootId, readProcStat } from "../system/proc-files.js";
-import { createDriverKit, type DriverKit, isAlive, shellRequest as request } from "./driver-test-kit.js";
+import { createDriverKit, type DriverKit, ignoresSignal, isAlive, shellRequest as request } from "./driver-test-kit.js";
 import { LaunchRecords } from "./launch-records.js";
 import { pollUntil, signalPid } from "./signal-pids.js";
 
@@ -52,6 +53,7 @@ for (const cgroups of [true, false]) {
 void test("a leftover that ignores SIGTERM is ended with SIGKILL after the timeout", async () => {
   const kit = newKit(true);
   const stubborn = await kit.driver.launch(request("bob/stubborn", 'trap "" TERM; sleep 1000'));
+  assert.ok(await pollUntil(() => ignoresSignal(stubborn.pid, constants.signals.SIGTERM), 15_000, 10), "the shell set its trap");
   const nextRun = kit.reopen();
   const [leftover] = await nextRun.findLeftovers();
   assert.equal(leftover?.unit, "bob/stubborn");

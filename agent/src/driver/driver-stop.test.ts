@@ -47,6 +47,16 @@ void test("SIGTERM to the cgroup ends a setsid grandchild, a double-forked daemo
   await driver.release(launched.tracking);
 });
 
+void test("signalAll reaches the children a process forks while it is being signalled", async () => {
+  const { driver } = cgroupKit;
+  const launched = await driver.launch(request("tree/forker", "while :; do (sleep 1000 &) ; done"));
+  await waitForPids(driver, launched.tracking, 30);
+  await driver.signalAll(launched.tracking, "SIGTERM");
+  assert.equal(await driver.waitEmpty(launched.tracking, 10_000), true, "no child forked mid-signal survives SIGTERM");
+  assert.equal((await launched.exited).signal, "SIGTERM");
+  await driver.release(launched.tracking);
+});
+
 void test("a process that ignores SIGTERM survives signalAll and ends with killAll", async () => {
   const { driver } = cgroupKit;
   const launched = await driver.launch(request("tree/stubborn", 'trap "" TERM; setsid sleep 1000 & sleep 1000'));

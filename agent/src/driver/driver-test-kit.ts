@@ -1,6 +1,6 @@
 // Test support only: a LinuxProcessDriver with its own cgroup subtree and state directory per test,
 // and a cleanup that ends by cgroup or process group whatever the test started.
-import { mkdtempSync, readdirSync, rmSync, rmdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, rmdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
@@ -61,6 +61,19 @@ export function shellRequest(unit: string, command: string): LaunchRequest {
 export function isAlive(pid: number): boolean {
   const stat = readProcStat(pid);
   return stat !== null && stat.state !== "Z";
+}
+
+/**
+ * Whether the process ignores the signal (SigIgn of /proc/<pid>/status). A test that signals a
+ * shell running `trap "" TERM` waits for this first: launch returns before the shell ran the trap.
+ */
+export function ignoresSignal(pid: number, signalNumber: number): boolean {
+  try {
+    const mask = /^SigIgn:\s+([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+    return mask !== undefined && ((BigInt(`0x${mask}`) >> BigInt(signalNumber - 1)) & 1n) === 1n;
+  } catch {
+    return false;
+  }
 }
 
 /** Everything a stream produces until it ends, as text. */

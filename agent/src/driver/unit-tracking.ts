@@ -1,9 +1,8 @@
 // One set of operations over either kind of tracking, so the driver and the leftover search
 // do not each branch on cgroup versus process group.
-import { cgroupPids, cgroupPopulated, killCgroup, removeCgroup } from "./cgroup-unit.js";
+import { cgroupPids, cgroupPopulated, killCgroup, removeCgroup, signalCgroup } from "./cgroup-unit.js";
 import type { ProcessTracking } from "./process-driver.js";
 import { processGroupPids, signalProcessGroup } from "./process-group-unit.js";
-import { signalPids } from "./signal-pids.js";
 
 export function trackingKey(tracking: ProcessTracking): string {
   return tracking.kind === "cgroup" ? `cgroup:${tracking.path}` : `pgid:${tracking.pgid}`;
@@ -19,7 +18,7 @@ export function isTrackedEmpty(tracking: ProcessTracking): boolean {
 }
 
 export function signalTracked(tracking: ProcessTracking, signal: NodeJS.Signals): void {
-  if (tracking.kind === "cgroup") signalPids(cgroupPids(tracking.path), signal);
+  if (tracking.kind === "cgroup") signalCgroup(tracking.path, signal);
   else signalProcessGroup(tracking.pgid, signal);
 }
 
