@@ -13,6 +13,7 @@ import { evaluateTargets } from "./report/targets.js";
 import { log, runGuarded, runTurn } from "./run-turn.js";
 import { runControlLatency } from "./control/control-latency.js";
 import { CONTROL_MODES } from "./control/control-stack.js";
+import { runScale, SCALE_SERVICES_PER_HOST } from "./control/scale.js";
 import { runCrashLoop } from "./scenarios/crash-loop.js";
 import { runFleet } from "./scenarios/fleet.js";
 import { runFlood } from "./scenarios/flood.js";
@@ -62,8 +63,9 @@ async function main(): Promise<void> {
     for (const mode of CONTROL_MODES) {
       incidents.push(...(await runGuarded(`control plane (${mode})`, 300_000, (ledger) => runControlLatency(mode, options.controlSamples, figures, ledger, log))));
     }
+    incidents.push(...(await runGuarded("control plane (scale)", 600_000, (ledger) => runScale(options.scaleHosts, SCALE_SERVICES_PER_HOST, figures, ledger, log))));
   }
-  const targets = evaluateTargets(figures, options.sizes, options.crashers);
+  const targets = evaluateTargets(figures, options.sizes, options.crashers, options.scaleHosts);
   const durationS = (performance.now() - started) / 1000;
   const full = !options.quick && options.scenarios.length === SCENARIOS.length;
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;

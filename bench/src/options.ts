@@ -19,10 +19,12 @@ export interface BenchOptions {
   readonly nodeSleepers: number;
   /** Services created (and killed) per control-plane mode. */
   readonly controlSamples: number;
+  /** Simulated hosts of the scale test (20 services each). */
+  readonly scaleHosts: number;
 }
 
-const FULL = { sizes: [100, 500], kills: 30, idleMs: 30_000, floodLines: 200_000, crashers: 3, nodeSleepers: 30, controlSamples: 40 };
-const QUICK = { sizes: [20], kills: 5, idleMs: 3_000, floodLines: 20_000, crashers: 2, nodeSleepers: 5, controlSamples: 5 };
+const FULL = { sizes: [100, 500], kills: 30, idleMs: 30_000, floodLines: 200_000, crashers: 3, nodeSleepers: 30, controlSamples: 40, scaleHosts: 1000 };
+const QUICK = { sizes: [20], kills: 5, idleMs: 3_000, floodLines: 20_000, crashers: 2, nodeSleepers: 5, controlSamples: 5, scaleHosts: 20 };
 
 function listOf<T extends string>(option: string, text: string | undefined, allowed: readonly T[]): T[] {
   const items = (text ?? "").split(",").filter(Boolean);

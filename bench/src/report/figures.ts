@@ -40,6 +40,10 @@ export class FigureLog {
     this.add({ section, metric, unit, lowerIsBetter, values: { [who]: value }, notes: note === undefined ? {} : { [who]: note } });
   }
 
+  note(section: string, metric: string, who: SupervisorName): string | undefined {
+    return this.figures.find((f) => f.section === section && f.metric === metric)?.notes?.[who];
+  }
+
   value(section: string, metric: string, who: SupervisorName): number | null {
     return this.figures.find((f) => f.section === section && f.metric === metric)?.values[who] ?? null;
   }

@@ -19,13 +19,13 @@ export const CONTROL_SECTION = "control plane";
 export const CONTROL_METRICS = {
   createToRunningP50: "distributed: create-to-running, p50",
   exitToStatusP99: "distributed: exit-to-status, p99",
-  scalePlaced: "scale: 20,000 services on 1,000 hosts placed and delivered",
+  scalePlaced: "scale: every service placed and delivered to its host",
   scaleLost: "scale: events lost",
 } as const;
 
 const fmt = (value: number, digits = 1): string => value.toFixed(digits);
 
-export function evaluateTargets(figures: FigureLog, sizes: readonly number[], crashers: number): TargetResult[] {
+export function evaluateTargets(figures: FigureLog, sizes: readonly number[], crashers: number, scaleHosts: number): TargetResult[] {
   const v = (section: string, metric: string, who: "vigil" | "supervisord" | "pm2"): number | null => figures.value(section, metric, who);
   const results: TargetResult[] = [];
   const judge = (target: string, inputs: Array<number | null>, measured: (values: number[]) => string, met: (values: number[]) => boolean): void => {
@@ -62,8 +62,12 @@ export function evaluateTargets(figures: FigureLog, sizes: readonly number[], cr
   );
   judge("create-to-running p50 < 100 ms (distributed)", [v(CONTROL_SECTION, CONTROL_METRICS.createToRunningP50, "vigil")], ([a]) => `${fmt(a!)} ms`, ([a]) => a! < 100);
   judge("exit-to-status p99 < 250 ms (distributed)", [v(CONTROL_SECTION, CONTROL_METRICS.exitToStatusP99, "vigil")], ([a]) => `${fmt(a!)} ms`, ([a]) => a! < 250);
-  judge(
-    "20,000 services on 1,000 simulated hosts placed and delivered < 10 s, no event lost",
+  const scaleTarget = `${(scaleHosts * 20).toLocaleString("en")} services on ${scaleHosts.toLocaleString("en")} simulated hosts placed and delivered < 10 s, no event lost${scaleHosts === 1000 ? "" : " (the target is 20,000 on 1,000)"}`;
+  const scaleNote = figures.note(CONTROL_SECTION, CONTROL_METRICS.scalePlaced, "vigil");
+  // An incomplete run leaves no time but says how far it got: that is a miss, not a gap.
+  if (v(CONTROL_SECTION, CONTROL_METRICS.scalePlaced, "vigil") === null && scaleNote !== undefined) results.push({ target: scaleTarget, measured: scaleNote, verdict: "not met" });
+  else judge(
+    scaleTarget,
     [v(CONTROL_SECTION, CONTROL_METRICS.scalePlaced, "vigil"), v(CONTROL_SECTION, CONTROL_METRICS.scaleLost, "vigil")],
     ([a, b]) => `${fmt(a!, 2)} s, ${b} lost`,
     ([a, b]) => a! < 10 && b === 0,

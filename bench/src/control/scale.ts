@@ -1,0 +1,113 @@
+// The coordinator at scale: H simulated hosts (real AgentLink clients, no processes) with S services
+// each, created through the Admin API against one `vigil coordinator` on PostgreSQL + NATS.
+import { NatsEventPublisher, startPrivateNatsServer } from "@vigil/agent";
+import { createAccount, createTestDatabase, createToken, openStore, queryRows, registerHost } from "@vigil/coordinator";
+import { busNames } from "@vigil/shared";
+import { sql } from "drizzle-orm";
+import type { PidLedger } from "../proc/pid-ledger.js";
+import { CLOCK_TICKS_PER_SECOND, cpuTicks, rssKiB } from "../proc/proc-info.js";
+import { waitFor } from "../proc/wait.js";
+import type { FigureLog, Unit } from "../report/figures.js";
+import { CONTROL_METRICS, CONTROL_SECTION } from "../report/targets.js";
+import { BenchAdminClient } from "./admin-client.js";
+import { startCoordinatorProcess } from "./coordinator-process.js";
+import { SimulatedHost } from "./simulated-host.js";
+
+const NOBODY = { unixUser: "nobody", uid: 65_534, gid: 65_534 } as const;
+export const SCALE_SERVICES_PER_HOST = 20;
+
+/** Runs `work` over `items` with at most `limit` in flight, starting none after `deadline` (performance.now()); returns how many ran. */
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>, deadline = Infinity): Promise<number> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length && performance.now() < deadline) await work(items[next++]!);
+    }),
+  );
+  return Math.min(next, items.length);
+}
+
+/** Creates in flight: more only adds lock and pool contention (measured: 8 in flight ~60/s, 64 ~22/s). */
+const CREATE_CONCURRENCY = 8;
+/** The run must end within the bench's budget: creation stops here, and the figure says how far it got. */
+const CREATE_BUDGET_MS = 150_000;
+
+export async function runScale(hostCount: number, perHost: number, figures: FigureLog, ledger: PidLedger, log: (line: string) => void): Promise<void> {
+  const set = (metric: string, unit: Unit, value: number | null, note?: string): void => {
+    figures.set(CONTROL_SECTION, metric, unit, true, "vigil", value, note);
+    for (const peer of ["supervisord", "pm2"] as const) figures.set(CONTROL_SECTION, metric, unit, true, peer, null, "no control plane");
+  };
+  const total = hostCount * perHost;
+  const database = await createTestDatabase();
+  const nats = await startPrivateNatsServer();
+  if (nats.pid !== undefined) ledger.record(nats.pid, "nats-server");
+  const prefix = `scale${process.pid}`;
+  const store = await openStore({ url: database.url });
+  const cleanups: Array<() => Promise<void>> = [() => store.close(), () => database.drop(), () => nats.stop()];
+  try {
+    const hosts = Array.from({ length: hostCount }, (_, i) => `sim-${i}`);
+    const tokens = new Map<string, string>();
+    await inParallel(hosts, 16, async (host) => {
+      await registerHost(store.db, { name: host, pool: "public" });
+      tokens.set(host, (await createToken(store.db, { scope: "host", subject: host })).token);
+      await createAccount(store.db, { name: `acct-${host.slice(4)}`, cloud: "public", ...NOBODY, home: `/nonexistent/${host}` });
+    });
+    const operator = (await createToken(store.db, { scope: "operator" })).token;
+    const coordinator = await startCoordinatorProcess(database.url, nats.url, prefix);
+    ledger.record(coordinator.pid, "vigil coordinator");
+    cleanups.unshift(() => coordinator.stop());
+    const rssIdle = rssKiB(coordinator.pid) / 1024;
+    const publisher = new NatsEventPublisher({ servers: nats.url, name: "vigil-bench-simulated-hosts" });
+    cleanups.unshift(() => publisher.close());
+    const sims = hosts.map((host) => new SimulatedHost(host, coordinator.address, tokens.get(host)!, publisher, busNames(prefix)));
+    cleanups.unshift(async () => void (await Promise.all(sims.map((sim) => sim.link.stop()))));
+    for (const sim of sims) sim.link.start();
+    await waitFor(() => (sims.every((sim) => sim.link.state === "connected") ? true : undefined), `${hostCount} simulated hosts to connect`, 120_000, 100);
+    log(`scale: ${hostCount} simulated hosts connected`);
+
+    const admin = new BenchAdminClient(coordinator.address, operator);
+    cleanups.unshift(async () => admin.close());
+    let lastDelivery = 0;
+    for (const sim of sims) sim.onApplied = () => (lastDelivery = performance.now());
+    // Account by account, in order, as a migration of existing customers would arrive.
+    const creates = hosts.flatMap((host) => Array.from({ length: perHost }, (_, i) => ({ account: `acct-${host.slice(4)}`, name: `svc-${i}` })));
+    const cpuBefore = cpuTicks(coordinator.pid);
+    const started = performance.now();
+    const created = await inParallel(creates, CREATE_CONCURRENCY, (c) => admin.createService(c.account, c.name, "exec sleep 1000"), started + CREATE_BUDGET_MS);
+    const createdMs = performance.now() - started;
+    const deliveredCount = (): number => sims.reduce((sum, sim) => sum + sim.serviceCount, 0);
+    await waitFor(() => (deliveredCount() >= created ? true : undefined), `all ${created} created services delivered`, 300_000, 20);
+    const placedS = (lastDelivery - started) / 1000;
+    const complete = created === total;
+    log(`scale: ${created} of ${total} services created in ${(createdMs / 1000).toFixed(1)} s, delivered after ${placedS.toFixed(1)} s`);
+
+    const count = async (): Promise<number> => (await queryRows<{ n: number }>(store.db, sql`select count(*)::int as n from events where kind = 'started'`))[0]?.n ?? 0;
+    let ingested = 0;
+    await waitFor(async () => ((ingested = await count()) >= created ? true : undefined), `${created} events in the database`, 120_000, 250).catch(() => undefined);
+    const ingestS = (performance.now() - started) / 1000;
+    const cpuS = (cpuTicks(coordinator.pid) - cpuBefore) / CLOCK_TICKS_PER_SECOND;
+
+    const changeStarted = performance.now();
+    await admin.call("updateService", { account: "acct-0", name: "svc-0", command: "exec sleep 1001" });
+    await waitFor(() => (sims[0]!.command("svc-0") === "exec sleep 1001" ? true : undefined), "the change to reach sim-0", 60_000, 1);
+    const changeMs = performance.now() - changeStarted;
+    const published = sims.reduce((sum, sim) => sum + sim.published, 0);
+
+    const rate = created / (createdMs / 1000);
+    set(
+      CONTROL_METRICS.scalePlaced,
+      "s",
+      complete ? placedS : null,
+      complete
+        ? `${hostCount} hosts × ${perHost}; created through the Admin API (${CREATE_CONCURRENCY} in flight) at ${rate.toFixed(0)}/s`
+        : `only ${created} of ${total} created through the Admin API within ${CREATE_BUDGET_MS / 1000} s (${rate.toFixed(0)}/s, ${CREATE_CONCURRENCY} in flight; all ${total} would take ~${(total / rate).toFixed(0)} s); those were delivered to their hosts ${placedS.toFixed(1)} s after the first call`,
+    );
+    set("scale: one change to reach its host", "ms", changeMs);
+    set("scale: events ingested per second", "count", ingested / ingestS, `from the first create until the last event was in the database`);
+    set(CONTROL_METRICS.scaleLost, "count", Math.max(0, published - ingested), `${ingested} ingested of ${published} published; ${sims.reduce((sum, sim) => sum + sim.failed, 0)} publishes failed`);
+    set("scale: coordinator RSS (idle -> after)", "MiB", rssKiB(coordinator.pid) / 1024, `${rssIdle.toFixed(0)} MiB right after start (includes the tsx loader)`);
+    set("scale: coordinator CPU while placing and ingesting", "% of a core", (cpuS / ingestS) * 100, `${cpuS.toFixed(1)} CPU-s over ${ingestS.toFixed(1)} s`);
+  } finally {
+    for (const cleanup of cleanups) await cleanup().catch((error: unknown) => log(`scale cleanup: ${String(error)}`));
+  }
+}

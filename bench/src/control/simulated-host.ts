@@ -1,0 +1,74 @@
+// A light simulated agent: a real AgentLink client (CoordinatorLink) whose supervision only records
+// the desired state it is given and publishes a "started" event per new service, spawning nothing.
+import { CoordinatorLink, desiredKey, planReconcile, type ApplyResult, type LinkSupervisor } from "@vigil/agent";
+import { type DesiredServiceSpec, type EventPublisher, toBusEnvelope, type BusNames } from "@vigil/shared";
+
+export class SimulatedHost {
+  readonly link: CoordinatorLink;
+  private current = new Map<string, DesiredServiceSpec>();
+  private sequence = 0;
+  /** Events published and acknowledged by the bus (PubAck). */
+  published = 0;
+  failed = 0;
+  /** Called after every apply with the services now desired. */
+  onApplied: (host: SimulatedHost) => void = () => undefined;
+
+  constructor(
+    readonly name: string,
+    address: string,
+    token: string,
+    private readonly publisher: EventPublisher,
+    private readonly names: BusNames,
+  ) {
+    const supervisor: LinkSupervisor = {
+      apply: (desired) => this.apply(desired),
+      status: async () => [],
+      statusOf: async (key) => Promise.reject(new Error(`${key}: a simulated host runs nothing`)),
+      restart: async () => undefined,
+      signal: async () => undefined,
+      tailLog: async () => [],
+    };
+    this.link = new CoordinatorLink({ address, hostName: name, token, agentVersion: "bench-simulated", supervisor, log: () => undefined });
+  }
+
+  get serviceCount(): number {
+    return this.current.size;
+  }
+
+  command(name: string): string | undefined {
+    return [...this.current.values()].find((desired) => desired.spec.name === name)?.spec.command;
+  }
+
+  private async apply(desired: readonly DesiredServiceSpec[]): Promise<ApplyResult> {
+    const plan = planReconcile(this.current, desired);
+    this.current = new Map(desired.map((d) => [desiredKey(d), d]));
+    for (const started of plan.start) this.publishStarted(started);
+    this.onApplied(this);
+    return { plan, errors: [] };
+  }
+
+  private publishStarted(desired: DesiredServiceSpec): void {
+    const sequence = (this.sequence += 1);
+    const value = {
+      id: `${this.name}-${sequence}`,
+      host: this.name,
+      service: { account: desired.account.name, name: desired.spec.name },
+      kind: "started",
+      state: "running",
+      atMs: Date.now(),
+      message: "started (simulated)",
+      pid: 0,
+      exit: undefined,
+      reason: "",
+      restarts: 0,
+      delayMs: 0,
+      output: "",
+      sequence,
+    };
+    const envelope = toBusEnvelope(this.names, { body: { $case: "serviceEvent", value } });
+    this.publisher.publish(envelope.subject, envelope.messageId, envelope.data).then(
+      () => (this.published += 1),
+      () => (this.failed += 1),
+    );
+  }
+}
