@@ -1,7 +1,7 @@
 // A light simulated agent: a real AgentLink client (CoordinatorLink) whose supervision only records
 // the desired state it is given and publishes a "started" event per new service, spawning nothing.
 import { CoordinatorLink, desiredKey, planReconcile, type ApplyResult, type LinkSupervisor } from "@vigil/agent";
-import { type DesiredServiceSpec, type EventPublisher, toBusEnvelope, type BusNames } from "@vigil/shared";
+import { type BusNames, type DesiredServiceSpec, type EventPublisher, ServiceEvent, toBusEnvelope } from "@vigil/shared";
 
 export class SimulatedHost {
   readonly link: CoordinatorLink;
@@ -49,7 +49,7 @@ export class SimulatedHost {
 
   private publishStarted(desired: DesiredServiceSpec): void {
     const sequence = (this.sequence += 1);
-    const value = {
+    const value = ServiceEvent.fromPartial({
       id: `${this.name}-${sequence}`,
       host: this.name,
       service: { account: desired.account.name, name: desired.spec.name },
@@ -57,14 +57,8 @@ export class SimulatedHost {
       state: "running",
       atMs: Date.now(),
       message: "started (simulated)",
-      pid: 0,
-      exit: undefined,
-      reason: "",
-      restarts: 0,
-      delayMs: 0,
-      output: "",
       sequence,
-    };
+    });
     const envelope = toBusEnvelope(this.names, { body: { $case: "serviceEvent", value } });
     this.publisher.publish(envelope.subject, envelope.messageId, envelope.data).then(
       () => (this.published += 1),
