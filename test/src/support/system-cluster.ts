@@ -1,0 +1,179 @@
+// A whole Vigil installation for one system test file: a fresh PostgreSQL database, a private
+// nats-server, a `vigil coordinator` process and `vigil agent` processes, each in its own network
+// namespace; accounts are real Unix users. close() ends and removes all of it.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { createTestUser, type PrivateNatsServer, startPrivateNatsServer } from "@vigil/agent";
+import { createTestDatabase, type TestDatabase } from "@vigil/coordinator";
+import { Account, type IssuedToken } from "@vigil/shared";
+import { AdminApi } from "./admin-api.js";
+import { Cleanup } from "./cleanup.js";
+import { createTestNetwork, type HostNetwork, type TestNetwork } from "./network-namespaces.js";
+import { removeAgentCgroups } from "./service-processes.js";
+import { TestProcess } from "./test-process.js";
+import { waitFor } from "./wait-for.js";
+
+const REPO = new URL("../../../", import.meta.url).pathname;
+const MAIN = join(REPO, "cli/src/main.ts");
+/** tsx compiles the CLI at every start: on a busy 2-core machine that alone takes seconds. */
+const START_TIMEOUT_MS = 90_000;
+
+export interface AgentHost {
+  readonly name: string;
+  readonly network: HostNetwork;
+  readonly stateDir: string;
+  readonly token: string;
+  process?: TestProcess;
+}
+
+function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  // The test runner's marker would make a child node think it is a test file.
+  delete env["NODE_TEST_CONTEXT"];
+  return env;
+}
+
+export class SystemCluster {
+  /** Processes and what they hold: ended first, so that users and files are no longer in use. */
+  readonly #processes = new Cleanup();
+  /** Users, database, NATS, namespaces, files. */
+  readonly #resources = new Cleanup();
+  readonly id = randomBytes(4).toString("hex");
+  readonly busPrefix = `sys${this.id}`;
+  readonly hosts: AgentHost[] = [];
+  readonly dir: string;
+  coordinator!: TestProcess;
+  address = "";
+  api!: AdminApi;
+
+  private constructor(
+    readonly network: TestNetwork,
+    readonly nats: PrivateNatsServer,
+    readonly database: TestDatabase,
+    dir: string,
+  ) {
+    this.dir = dir;
+  }
+
+  /** Database, NATS, `agents` namespaces, the coordinator, the operator's API client; no agent runs yet. */
+  static async start(agents = 2): Promise<SystemCluster> {
+    const cleanup = new Cleanup();
+    try {
+      const dir = mkdtempSync(join(tmpdir(), "vigil-system-"));
+      cleanup.defer("remove the temp dir", () => rmSync(dir, { recursive: true, force: true }));
+      const network = createTestNetwork(agents);
+      cleanup.defer("remove the network namespaces", () => network.remove());
+      const nats = await startPrivateNatsServer({ host: network.hub });
+      cleanup.defer("stop nats-server", () => nats.dispose());
+      const database = await createTestDatabase();
+      cleanup.defer("drop the database", () => database.drop());
+      const cluster = new SystemCluster(network, nats, database, dir);
+      cluster.#resources.defer("the cluster's base", () => cleanup.run());
+      return cluster;
+    } catch (error) {
+      await cleanup.run();
+      throw error;
+    }
+  }
+
+  /** The usual setup: the coordinator, the agents of hosts "a" and "b" up (cluster.hosts), accounts alpha and beta. */
+  static async startWithTwoHosts(): Promise<SystemCluster> {
+    const cluster = await SystemCluster.start(2);
+    try {
+      await cluster.startCoordinator();
+      const hosts = [await cluster.addHost("a"), await cluster.addHost("b")];
+      await Promise.all(hosts.map((host) => cluster.startAgent(host)));
+      await Promise.all(hosts.map((host) => cluster.waitForHostState(host, "up")));
+      await cluster.addAccount("alpha");
+      await cluster.addAccount("beta");
+      return cluster;
+    } catch (error) {
+      await cluster.close();
+      throw error;
+    }
+  }
+
+  /** Creates a service, waits until the API reports it running, and returns the host it was placed on. */
+  async createRunningService(account: string, name: string, command: string): Promise<AgentHost> {
+    const created = await this.api.createService(account, name, command);
+    await waitFor(`${account}/${name} running`, async () => ((await this.api.getService(account, name)).status?.state === "running" ? true : undefined));
+    const host = this.hosts.find((candidate) => candidate.name === created.host);
+    if (host === undefined) throw new Error(`${account}/${name} was placed on ${created.host}, not on a host of this cluster`);
+    return host;
+  }
+
+  /** Starts (or restarts, on the same port) the coordinator process and connects the API client. */
+  async startCoordinator(): Promise<TestProcess> {
+    const port = this.address === "" ? "0" : this.address.slice(this.address.lastIndexOf(":") + 1);
+    const tokenFile = join(this.dir, "operator.token");
+    const coordinator = TestProcess.start(
+      "vigil coordinator",
+      process.execPath,
+      ["--import", "tsx", MAIN, "coordinator", "--database-url", this.database.url, "--nats-url", this.nats.url, "--listen", `${this.network.hub}:${port}`, "--bus-prefix", this.busPrefix, "--bootstrap-token-file", tokenFile],
+      { cwd: REPO, env: childEnv() },
+    );
+    if (this.address === "") this.#processes.defer("stop the coordinator", () => this.coordinator.stop());
+    this.coordinator = coordinator;
+    const [, address] = await coordinator.waitForOutput(/listening on (\S+)/, START_TIMEOUT_MS);
+    if (this.api === undefined) {
+      this.address = address!;
+      this.api = new AdminApi(this.address, readFileSync(tokenFile, "utf8").trim());
+      this.#processes.defer("close the API client", () => this.api.close());
+    }
+    return coordinator;
+  }
+
+  /**
+   * A host name unique on this machine (it names the agent's cgroup subtree) with the next free
+   * namespace (or `options.network`) and a host token issued through the API (or `options.token`).
+   */
+  async addHost(suffix: string, options: { readonly token?: string; readonly network?: HostNetwork } = {}): Promise<AgentHost> {
+    const network = options.network ?? this.network.hosts[this.hosts.length];
+    if (network === undefined) throw new Error(`the cluster was started with ${this.network.hosts.length} namespaces`);
+    const name = `sys-${this.id}-${suffix}`;
+    const token = options.token ?? (await this.api.call<IssuedToken>("issueToken", { scope: "host", subject: name, description: "system test" })).token;
+    const host: AgentHost = { name, network, stateDir: mkdtempSync(join(this.dir, `agent-${suffix}-`)), token };
+    this.hosts.push(host);
+    this.#processes.defer(`remove ${name}'s cgroups`, () => removeAgentCgroups(name));
+    this.#processes.defer(`stop ${name}'s agent`, () => host.process?.stop(20_000));
+    return host;
+  }
+
+  /** Starts `vigil agent` for the host inside its namespace; `token` overrides the host's own. */
+  async startAgent(host: AgentHost, token = host.token): Promise<TestProcess> {
+    const args = ["--import", "tsx", MAIN, "agent", "--coordinator", this.address, "--nats-url", this.nats.url, "--host-name", host.name, "--state-dir", host.stateDir, "--bus-prefix", this.busPrefix];
+    const entered = this.network.enter(host.network, process.execPath, args);
+    // The token goes through the environment: command lines are readable by every user.
+    host.process = TestProcess.start(`agent ${host.name}`, entered.command, entered.args, { cwd: REPO, env: childEnv({ VIGIL_TOKEN: token }) });
+    await host.process.waitForOutput(/vigil agent: host /, START_TIMEOUT_MS);
+    return host.process;
+  }
+
+  async waitForHostState(host: AgentHost, state: "up" | "down", timeoutMs = 60_000): Promise<void> {
+    await waitFor(`${host.name} ${state}`, async () => ((await this.api.host(host.name))?.state === state ? true : undefined), { timeoutMs, intervalMs: 200 });
+  }
+
+  /** A public-cloud account whose services run as a fresh Unix user. */
+  async addAccount(name: string): Promise<Account> {
+    const user = createTestUser();
+    this.#resources.defer(`remove user ${user.name}`, () => user.remove());
+    return this.api.call<Account>("createAccount", { account: Account.fromPartial({ name, cloud: "public", unixUser: user.name, uid: user.uid, gid: user.gid, home: user.home }) });
+  }
+
+  /** The coordinator's and agents' output, for failure messages. */
+  logs(): string {
+    const parts = [`--- coordinator\n${this.coordinator?.output.slice(-4_000) ?? ""}`];
+    for (const host of this.hosts) parts.push(`--- ${host.name}\n${host.process?.output.slice(-4_000) ?? ""}`);
+    return parts.join("\n");
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.#processes.run();
+    } finally {
+      await this.#resources.run();
+    }
+  }
+}
