@@ -124,9 +124,15 @@ export class LinuxProcessDriver implements ProcessDriver {
     const key = trackingKey(tracking);
     const own = this.launched.get(key);
     this.launched.delete(key);
+    if (own) {
+      // Our own launch: its record is named by its unit. Reading every record here made each
+      // release O(services), and stopping all of them quadratic (bench: 500 services).
+      if (this.records.read(own.unit)?.pid === own.pid) this.records.remove(own.unit);
+      return;
+    }
     // A leftover of a previous run has no entry in `launched`; its record is found by tracking.
     for (const record of this.records.readAll()) {
-      if (trackingKey(record.tracking) === key && (!own || record.pid === own.pid)) this.records.remove(record.unit);
+      if (trackingKey(record.tracking) === key) this.records.remove(record.unit);
     }
   }
 
