@@ -36,7 +36,7 @@ describe("agent crash", () => {
     assert.equal((await cluster.api.getService("alpha", "web")).host, hostA.name);
     assert.equal((await cluster.api.getService("beta", "web")).host, hostB.name);
   });
-  after(async () => cluster.close());
+  after(async () => cluster?.close());
 
   it("marks the host down within 40 s with its services unknown, and the restarted agent runs each service exactly once", async () => {
     const before = new Map(UNITS.map((unit) => [unit.name + unit.account, pidsWithCommandLine(unit.argv)]));

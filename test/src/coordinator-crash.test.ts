@@ -21,7 +21,7 @@ describe("coordinator crash", () => {
     cluster = await SystemCluster.startWithTwoHosts();
     for (const [account, name] of UNITS) hostOf.set(key(account, name), await cluster.createRunningService(account, name, "exec sleep 100000"));
   });
-  after(async () => cluster.close());
+  after(async () => cluster?.close());
 
   it("keeps every service running through kill -9 of the coordinator and stores every event of the outage once", async () => {
     const before = new Map(UNITS.map(([account, name]) => [key(account, name), pidOf(account, name)]));
@@ -49,6 +49,7 @@ describe("coordinator crash", () => {
 
     await cluster.startCoordinator();
     const restartedAt = Date.now();
+    assert.doesNotMatch(cluster.coordinator.output, /wrote an operator token/, "the bootstrap token file of the first start is kept");
     for (const [unit, pids] of killed) {
       const [account, name] = unit.split("/") as [string, string];
       const outage = await waitFor(`the outage's events of ${unit} in the database`, async () => {

@@ -18,7 +18,7 @@ describe("NATS outage", () => {
     cluster = await SystemCluster.startWithTwoHosts();
     for (const [account, name] of UNITS) hostOf.set(`${account}/${name}`, await cluster.createRunningService(account, name, "exec sleep 100000"));
   });
-  after(async () => cluster.close());
+  after(async () => cluster?.close());
 
   it("loses no event produced while NATS is stopped for 10 s", async () => {
     const natsPid = cluster.nats.pid;
