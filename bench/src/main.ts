@@ -1,7 +1,7 @@
 // `npm run bench`: installs the peers if missing, runs every scenario for every supervisor one
 // after another, writes raw JSON to bench/results/ and the report to BENCHMARKS.md.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describeMachine } from "./machine.js";
 import { type BenchOptions, parseOptions, SCENARIOS } from "./options.js";
@@ -69,7 +69,9 @@ async function main(): Promise<void> {
   const durationS = (performance.now() - started) / 1000;
   const full = !options.quick && options.scenarios.length === SCENARIOS.length;
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
-  const report = renderReport({ machine, versions, command, durationS, figures: figures.figures, targets, incidents, notes: METHOD_NOTES });
+  // Read at the end of the run, so the write-up of causes can be edited while a run is going.
+  const causes = existsSync(`${root}bench/CAUSES.md`) ? readFileSync(`${root}bench/CAUSES.md`, "utf8") : "";
+  const report = renderReport({ machine, versions, command, durationS, figures: figures.figures, targets, incidents, notes: `${METHOD_NOTES}\n${causes}` });
   const resultsDir = `${root}bench/results/`;
   mkdirSync(resultsDir, { recursive: true });
   const raw = JSON.stringify({ machine, versions, options, durationS, figures: figures.figures, targets, incidents }, null, 2);

@@ -39,6 +39,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   let scenarios: readonly ScenarioName[] = SCENARIOS;
   let supervisors: readonly SupervisorName[] = SUPERVISORS;
   let sizes: readonly number[] = base.sizes;
+  let scaleHosts = base.scaleHosts;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     if (arg === "--quick") continue;
@@ -47,7 +48,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     else if (arg === "--n") {
       sizes = (argv[++i] ?? "").split(",").map(Number);
       if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 2000)) throw new Error("--n: must be a comma-separated list of integers from 1 to 2000");
-    } else throw new Error(`unknown option ${arg}; use --quick, --only <${SCENARIOS.join("|")}>, --n <sizes>, --supervisors <names>`);
+    } else if (arg === "--scale-hosts") {
+      scaleHosts = Number(argv[++i]);
+      if (!Number.isInteger(scaleHosts) || scaleHosts < 1 || scaleHosts > 5000) throw new Error("--scale-hosts: must be an integer from 1 to 5000");
+    } else throw new Error(`unknown option ${arg}; use --quick, --only <${SCENARIOS.join("|")}>, --n <sizes>, --supervisors <names>, --scale-hosts <n>`);
   }
-  return { ...base, quick, scenarios, supervisors, sizes };
+  return { ...base, quick, scenarios, supervisors, sizes, scaleHosts };
 }
