@@ -19,7 +19,7 @@ export class AdminSession {
   readonly #client: AdminClient;
   readonly #metadata = new Metadata();
 
-  constructor(connection: Connection) {
+  constructor(connection: Pick<Connection, "address" | "token">) {
     this.#client = new AdminClient(connection.address, credentials.createInsecure());
     this.#metadata.set("authorization", `Bearer ${connection.token}`);
   }

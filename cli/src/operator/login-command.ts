@@ -1,5 +1,5 @@
 // `vigil login --address A --token T`: checks that the coordinator accepts the token, then saves
-// both to the client config file so later commands need no flags.
+// them (and an optional default account) to the client config file so later commands need no flags.
 import { type Command } from "commander";
 import { AdminSession } from "./admin-session.js";
 import { CliError, usageError } from "./cli-error.js";
@@ -11,7 +11,8 @@ export function registerLoginCommand(program: Command): void {
     .description("check an address and token and save them in the config file ($VIGIL_CLIENT_CONFIG or ~/.config/vigil/config.json)")
     .option("--address <host:port>", "coordinator address (env VIGIL_ADDRESS)")
     .option("--token <token>", "bearer token (env VIGIL_TOKEN)")
-    .action(async (options: { address?: string; token?: string }) => {
+    .option("--account <name>", "default account for commands that name none (env VIGIL_ACCOUNT)")
+    .action(async (options: { address?: string; token?: string; account?: string }) => {
       try {
         const address = options.address || process.env["VIGIL_ADDRESS"];
         const token = options.token || process.env["VIGIL_TOKEN"];
@@ -24,7 +25,8 @@ export function registerLoginCommand(program: Command): void {
           session.close();
         }
         const path = clientConfigPath();
-        await writeClientConfig(path, { address, token });
+        const account = options.account || process.env["VIGIL_ACCOUNT"];
+        await writeClientConfig(path, { address, token, ...(account && { account }) });
         process.stdout.write(`logged in to ${address}; saved to ${path}\n`);
       } catch (error) {
         if (error instanceof CliError) process.exitCode = error.exitCode;
