@@ -21,15 +21,17 @@ export interface AgentOptions {
   readonly coordinator: string;
   readonly hostName: string;
   readonly token: string;
-  /** The agent's own state: outbox, launch records. */
-  readonly stateDir: string;
+  /** The agent's own state: outbox, launch records. Default: the host config's state directory. */
+  readonly stateDir?: string;
+  /** Also decides the cgroup root, the log rotation and the restart and stop behaviour. */
   readonly hostConfig: CompiledHostConfig;
   /** NatsEventPublisher in distributed mode, the InProcessBus in `vigil up`. */
   readonly publisher: EventPublisher;
   readonly busNames: BusNames;
   readonly agentVersion?: string;
-  /** Default: LinuxProcessDriver with launch records under the state directory. */
+  /** Default: LinuxProcessDriver with launch records under the state directory, in the host config's cgroup root. */
   readonly driver?: ProcessDriver;
+  /** Default: FileServiceLogFactory rotating as the host config's log_rotation says. */
   readonly logs?: ServiceLogFactory;
   readonly runAs?: RunAs;
   /** Names the agent's cgroup subtree so that agents sharing a machine (tests) do not collide. */
@@ -49,18 +51,40 @@ export interface RunningAgent {
   close(drainMs?: number): Promise<void>;
 }
 
+/** A full disk fails every batch of every service: one line per log file and minute is enough. */
+const LOG_ERROR_REPORT_INTERVAL_MS = 60_000;
+
+function reportLogErrors(log: (line: string) => void): (error: Error, path: string) => void {
+  const lastReported = new Map<string, number>();
+  return (error, path) => {
+    const now = Date.now();
+    if (now - (lastReported.get(path) ?? -Infinity) < LOG_ERROR_REPORT_INTERVAL_MS) return;
+    lastReported.set(path, now);
+    log(`service log ${path}: ${error.message} (lines of that write were dropped; repeats within a minute are not reported)`);
+  };
+}
+
 export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const log = options.log ?? ((line: string) => console.error(line));
   const agentVersion = options.agentVersion ?? AGENT_VERSION;
-  const outbox = await DiskOutbox.open({ dir: join(options.stateDir, "outbox"), publisher: options.publisher });
+  const { hostConfig } = options;
+  const stateDir = options.stateDir ?? hostConfig.stateDir;
+  const outbox = await DiskOutbox.open({ dir: join(stateDir, "outbox"), publisher: options.publisher });
   const driver =
     options.driver ??
     new LinuxProcessDriver({
-      stateDir: join(options.stateDir, "driver"),
-      ...(options.hostConfig.cgroupRoot !== null && { cgroupRoot: options.hostConfig.cgroupRoot }),
+      stateDir: join(stateDir, "driver"),
+      ...(hostConfig.cgroupRoot !== null && { cgroupRoot: hostConfig.cgroupRoot }),
       instance: options.cgroupInstance ?? "agent",
     });
-  const supervisor = new HostSupervisor({ driver, logs: options.logs ?? new FileServiceLogFactory(), config: options.hostConfig, ...(options.runAs && { runAs: options.runAs }) });
+  const logs =
+    options.logs ??
+    new FileServiceLogFactory({
+      rotateBytes: hostConfig.logRotation.maxBytes,
+      keepFiles: hostConfig.logRotation.keepFiles,
+      onError: reportLogErrors(log),
+    });
+  const supervisor = new HostSupervisor({ driver, logs, config: hostConfig, ...(options.runAs && { runAs: options.runAs }) });
   // The reporter starts before the link exists (so no event of the recovery is missed) and reads its revision later.
   const linkRef: { current?: CoordinatorLink } = {};
   const reporter = new StatusReporter({

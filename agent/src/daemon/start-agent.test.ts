@@ -1,0 +1,72 @@
+// startAgent builds its driver and service logs from the host configuration: a small log_rotation
+// in the host config rotates a real service's log and keeps only keep_files old generations.
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { busNames, compileHostConfig, type EventPublisher } from "@vigil/shared";
+import { freshAccount, servicesDir } from "../logs/log-test-kit.js";
+import { findCgroup2Mount } from "../system/cgroup-mount.js";
+import { createTestUser } from "../system/test-user.js";
+import { testSpec } from "../testing/desired-fixtures.js";
+import { waitUntil } from "../testing/real-host.js";
+import { startAgent } from "./start-agent.js";
+
+/** Accepts every status event: this test is about what happens on the host. */
+const acceptingPublisher: EventPublisher = { publish: () => Promise.resolve(), close: () => Promise.resolve() };
+
+void test("a host config's log_rotation (4 KiB, keep 2) rotates a service's log through startAgent", async (t) => {
+  const user = createTestUser();
+  const stateDir = mkdtempSync(join(tmpdir(), "vigil-start-agent-"));
+  const compiled = compileHostConfig({ state_dir: stateDir, stop_timeout_ms: 1_000, log_rotation: { max_bytes: 4_096, keep_files: 2 } });
+  assert.ok(compiled.ok);
+  const instance = `test-${process.pid}-rotation`;
+  const logLines: string[] = [];
+  const agent = await startAgent({
+    // Nothing listens on port 1: the link keeps redialling while the test drives supervision directly.
+    coordinator: "127.0.0.1:1",
+    hostName: "rotation-host",
+    token: "unused",
+    hostConfig: compiled.value,
+    publisher: acceptingPublisher,
+    busNames: busNames("rotation-test"),
+    cgroupInstance: instance,
+    reconnect: { baseMs: 1_000, maxMs: 5_000 },
+    log: (line) => logLines.push(line),
+  });
+  // after hooks run in the order they were added: stop the services before removing their user.
+  t.after(async () => {
+    await agent.close(0);
+    // The driver's own cgroup subtree outlives its (released) unit cgroups.
+    const mount = findCgroup2Mount();
+    if (mount && existsSync(join(mount, "vigil", instance))) rmdirSync(join(mount, "vigil", instance));
+    rmSync(stateDir, { recursive: true, force: true });
+    user.remove();
+  });
+
+  const account = freshAccount(user);
+  // 400 lines of ~33 bytes: about 13 KiB, three rotations at 4 KiB, none at the 10 MiB default.
+  const command = 'i=0; while [ $i -lt 400 ]; do echo "line $i of a chatty service"; i=$((i+1)); done; exec sleep 1000';
+  const { errors } = await agent.supervisor.apply([{ account, spec: testSpec({ name: "chatty", command, stopTimeoutMs: 1_000 }), ports: [8300], disabledReason: "" }]);
+  assert.deepEqual(errors, []);
+
+  const dir = servicesDir(account);
+  const generations = (): string[] => ["chatty.log.2", "chatty.log.1", "chatty.log"].map((name) => readFileSync(join(dir, name), "utf8"));
+  const text = await waitUntil(() => {
+    if (!existsSync(join(dir, "chatty.log.2"))) return undefined;
+    const joined = generations().join("");
+    return joined.includes("line 399 of a chatty service") ? joined : undefined;
+  }, "the log to rotate twice and hold the last line", 30_000);
+
+  assert.equal(existsSync(join(dir, "chatty.log.3")), false, "keep_files 2 keeps two old generations");
+  for (const name of ["chatty.log.1", "chatty.log.2"]) {
+    // Rotation comes before the whole line that would not fit: a full generation is max_bytes less under one line.
+    const size = readFileSync(join(dir, name)).length;
+    assert.ok(size <= 4_096 && size > 4_096 - 100, `${name} holds ${size} bytes: rotated at max_bytes`);
+  }
+  // Whatever the generations hold is the tail of the output, in order, with no line lost between files.
+  const numbers = [...text.matchAll(/^line (\d+) of a chatty service$/gm)].map((match) => Number(match[1]));
+  assert.ok(numbers.length > 100);
+  assert.deepEqual(numbers, Array.from({ length: numbers.length }, (_, i) => 400 - numbers.length + i));
+});
