@@ -1,14 +1,12 @@
 // `npm run bench`: installs the peers if missing, runs every scenario for every supervisor one
 // after another, writes raw JSON to bench/results/ and the report to BENCHMARKS.md.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describeMachine } from "./machine.js";
 import { type BenchOptions, parseOptions, SCENARIOS } from "./options.js";
 import { ensurePeers } from "./peers/install-peers.js";
 import { FigureLog, type SupervisorName } from "./report/figures.js";
-import { METHOD_NOTES } from "./report/method-notes.js";
-import { renderReport } from "./report/render-report.js";
+import { rerenderLatest, writeResults } from "./report/write-results.js";
 import { evaluateTargets } from "./report/targets.js";
 import { log, runGuarded, runTurn } from "./run-turn.js";
 import { runControlLatency } from "./control/control-latency.js";
@@ -67,21 +65,12 @@ async function main(): Promise<void> {
   }
   const targets = evaluateTargets(figures, options.sizes, options.crashers, options.scaleHosts);
   const durationS = (performance.now() - started) / 1000;
-  const full = !options.quick && options.scenarios.length === SCENARIOS.length;
+  const full = !options.quick && options.scenarios.length === SCENARIOS.length && options.scaleHosts === 1000;
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
-  // Read at the end of the run, so the write-up of causes can be edited while a run is going.
-  const causes = existsSync(`${root}bench/CAUSES.md`) ? readFileSync(`${root}bench/CAUSES.md`, "utf8") : "";
-  const report = renderReport({ machine, versions, command, durationS, figures: figures.figures, targets, incidents, notes: `${METHOD_NOTES}\n${causes}` });
-  const resultsDir = `${root}bench/results/`;
-  mkdirSync(resultsDir, { recursive: true });
-  const raw = JSON.stringify({ machine, versions, options, durationS, figures: figures.figures, targets, incidents }, null, 2);
-  const stamp = machine.date.replaceAll(":", "-");
-  writeFileSync(`${resultsDir}${stamp}.json`, raw);
-  writeFileSync(`${resultsDir}latest.json`, raw);
-  const reportPath = full ? `${root}BENCHMARKS.md` : `${resultsDir}BENCHMARKS-partial.md`;
-  writeFileSync(reportPath, report);
-  console.log(`bench: done in ${durationS.toFixed(0)} s; report ${reportPath}, raw ${resultsDir}${stamp}.json`);
+  const written = writeResults({ machine, versions, options, command, full, durationS, figures: figures.figures, targets, incidents });
+  console.log(`bench: done in ${durationS.toFixed(0)} s; report ${written.report}, raw ${written.raw}`);
   for (const t of targets) console.log(`bench: target ${t.verdict}: ${t.target}: ${t.measured}`);
 }
 
-await main();
+if (process.argv.includes("--render")) console.log(`bench: re-rendered ${rerenderLatest()} from bench/results/latest.json`);
+else await main();
