@@ -67,6 +67,7 @@ void it("after kill -9 of the agent and a new start, every service runs exactly 
     spec: testSpec({ name: `svc-${i}`, command: `sleep ${mark} & exec sleep ${mark}`, stopTimeoutMs: 1_000 }),
     ports: [8300 + i],
     disabledReason: "",
+    desiredState: "running",
   }));
   const desiredPath = join(kit.stateDir, "desired.json");
   writeFileSync(desiredPath, JSON.stringify(desired));

@@ -1,8 +1,8 @@
 // Public surface of @vigil/shared: protocol types, the spec compiler, config, errors.
 // Pure: nothing here performs I/O.
 export * from "./gen/index.js";
-export type { AccountRuntime, CompiledHealthCheck, CompiledServiceSpec, DesiredServiceSpec } from "./spec/compiled-service-spec.js";
-export { serviceKey } from "./spec/compiled-service-spec.js";
+export type { AccountRuntime, CompiledHealthCheck, CompiledServiceSpec, DesiredServiceSpec, ServiceDesiredState } from "./spec/compiled-service-spec.js";
+export { SERVICE_DESIRED_STATES, serviceKey } from "./spec/compiled-service-spec.js";
 export type { ServiceSpecInput, ServiceInputField, UntrustedInput } from "./spec/service-spec-input.js";
 export { SERVICE_INPUT_FIELDS } from "./spec/service-spec-input.js";
 export type { MillisecondRange, StopSignal } from "./spec/limits.js";

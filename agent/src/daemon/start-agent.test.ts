@@ -48,7 +48,7 @@ void test("a host config's log_rotation (4 KiB, keep 2) rotates a service's log 
   const account = freshAccount(user);
   // 400 lines of ~33 bytes: about 13 KiB, three rotations at 4 KiB, none at the 10 MiB default.
   const command = 'i=0; while [ $i -lt 400 ]; do echo "line $i of a chatty service"; i=$((i+1)); done; exec sleep 1000';
-  const { errors } = await agent.supervisor.apply([{ account, spec: testSpec({ name: "chatty", command, stopTimeoutMs: 1_000 }), ports: [8300], disabledReason: "" }]);
+  const { errors } = await agent.supervisor.apply([{ account, spec: testSpec({ name: "chatty", command, stopTimeoutMs: 1_000 }), ports: [8300], disabledReason: "", desiredState: "running" }]);
   assert.deepEqual(errors, []);
 
   const dir = servicesDir(account);

@@ -20,7 +20,7 @@ export async function executeCommand(supervisor: LinkSupervisor, command: Comman
         return base;
       case "tailLog": {
         const lines = await supervisor.tailLog(keyOf(action.value.service), Math.min(Math.max(action.value.lines, 1), MAX_TAIL_LINES));
-        return { ...base, result: { $case: "logLines", value: { lines, nextOffset: 0 } } };
+        return { ...base, result: { $case: "logLines", value: { lines, nextOffset: 0, fileId: 0 } } };
       }
       case "listProcesses": {
         const status = await supervisor.statusOf(keyOf(action.value.service));

@@ -1,6 +1,6 @@
 // Builders of accounts and desired services for agent tests, with overridable parts, so each test
 // states only what matters to it.
-import type { AccountRuntime, CompiledServiceSpec, DesiredServiceSpec } from "@vigil/shared";
+import type { AccountRuntime, CompiledServiceSpec, DesiredServiceSpec, ServiceDesiredState } from "@vigil/shared";
 
 export function testAccount(overrides: Partial<AccountRuntime> = {}): AccountRuntime {
   return {
@@ -32,12 +32,13 @@ export function testSpec(overrides: Partial<CompiledServiceSpec> = {}): Compiled
 
 export function testDesired(
   spec: Partial<CompiledServiceSpec> = {},
-  more: { account?: Partial<AccountRuntime>; ports?: number[]; disabledReason?: string } = {},
+  more: { account?: Partial<AccountRuntime>; ports?: number[]; disabledReason?: string; desiredState?: ServiceDesiredState } = {},
 ): DesiredServiceSpec {
   return {
     account: testAccount(more.account),
     spec: testSpec(spec),
     ports: more.ports ?? [8300],
     disabledReason: more.disabledReason ?? "",
+    desiredState: more.desiredState ?? "running",
   };
 }

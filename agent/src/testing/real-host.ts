@@ -61,7 +61,7 @@ export async function realHost(configInput: Record<string, unknown> = QUICK_CONF
     user,
     events,
     errors,
-    desired: (spec, ports = [8300]) => ({ account, spec: testSpec({ stopTimeoutMs: 1_000, ...spec }), ports, disabledReason: "" }),
+    desired: (spec, ports = [8300]) => ({ account, spec: testSpec({ stopTimeoutMs: 1_000, ...spec }), ports, disabledReason: "", desiredState: "running" }),
     status,
     waitForStatus: (name, predicate, what, timeoutMs) =>
       waitUntil(async () => {

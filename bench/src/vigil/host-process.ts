@@ -16,7 +16,7 @@ const account = { name: BENCH_ACCOUNT, unixUser: "root", uid: 0, gid: 0, home: s
 function desired(service: HostService): DesiredServiceSpec {
   const spec = compileServiceSpec({ name: service.name, command: service.command });
   if (!spec.ok) throw new Error(`${service.name}: ${JSON.stringify(spec.errors)}`);
-  return { account, spec: spec.value, ports: [], disabledReason: "" };
+  return { account, spec: spec.value, ports: [], disabledReason: "", desiredState: "running" };
 }
 
 async function states(): Promise<Record<string, string>> {

@@ -25,10 +25,17 @@ export interface ServiceListFilter {
   readonly host?: string;
 }
 
+/** Where a reader of a service's log stands: a log file (its inode on the host) and a byte offset in it. */
+export interface LogPosition {
+  /** 0: the current file, whichever it is. */
+  readonly fileId: number;
+  readonly offset: number;
+}
+
 export interface LogChunk {
   readonly lines: readonly string[];
-  /** Byte offset after the last line, for reading on (following a log). */
-  readonly nextOffset: number;
+  /** Just after the last line, for reading on (following a log), also across rotations. */
+  readonly next: LogPosition;
 }
 
 /** Disabled by a user through the API, as opposed to "crash-loop" reported by an agent. */
@@ -117,9 +124,9 @@ export class ControlPlane {
     return logChunk(result);
   }
 
-  /** Lines after byte `offset` of the current log file (follow: pass the previous nextOffset). */
-  async readLog(ref: ServiceRef, offset: number, maxLines: number): Promise<LogChunk> {
-    const result = await this.#command(ref, "read log", (service) => ({ $case: "readLog", value: { service, offset, maxLines } }));
+  /** Up to `maxLines` lines after `from` (follow: pass the previous chunk's next). */
+  async readLog(ref: ServiceRef, from: LogPosition, maxLines: number): Promise<LogChunk> {
+    const result = await this.#command(ref, "read log", (service) => ({ $case: "readLog", value: { service, offset: from.offset, fileId: from.fileId, maxLines } }));
     return logChunk(result);
   }
 
@@ -151,5 +158,7 @@ export class ControlPlane {
 }
 
 function logChunk(result: CommandResult): LogChunk {
-  return result.result?.$case === "logLines" ? { lines: result.result.value.lines, nextOffset: result.result.value.nextOffset } : { lines: [], nextOffset: 0 };
+  if (result.result?.$case !== "logLines") return { lines: [], next: { fileId: 0, offset: 0 } };
+  const { lines, nextOffset, fileId } = result.result.value;
+  return { lines, next: { fileId, offset: nextOffset } };
 }

@@ -13,7 +13,7 @@ export function desiredStateMessage(state: HostDesiredState): DesiredState {
   const services = state.services
     .filter(({ service }) => service.desiredState === "running")
     .map(({ account, service }) =>
-      desiredServiceToProto({ account: accountRuntime(account), spec: service.spec, ports: service.ports, disabledReason: service.disabledReason }, service.revision, account.cloud),
+      desiredServiceToProto({ account: accountRuntime(account), spec: service.spec, ports: service.ports, disabledReason: service.disabledReason, desiredState: service.desiredState }, service.revision, account.cloud),
     );
   return { revision: state.revision, services };
 }

@@ -37,13 +37,19 @@ export interface AccountRuntime {
   readonly languageVersions: Readonly<Record<string, string>>;
 }
 
-/** One service the host should run: what the agent's reconciler receives. */
+/** Whether a user wants a service to run ("vigil service start|stop"); the coordinator stores it. */
+export const SERVICE_DESIRED_STATES = ["running", "stopped"] as const;
+export type ServiceDesiredState = (typeof SERVICE_DESIRED_STATES)[number];
+
+/** One service the host should know: what the agent's reconciler receives. */
 export interface DesiredServiceSpec {
   readonly account: AccountRuntime;
   readonly spec: CompiledServiceSpec;
   readonly ports: readonly number[];
   /** Why the service is disabled, when spec.isDisabled (e.g. "crash-loop", "user"). */
   readonly disabledReason: string;
+  /** "stopped": the agent keeps it known (status, log, processes) without running it. */
+  readonly desiredState: ServiceDesiredState;
 }
 
 /** The host-unique key of a service: "<account>/<name>". */

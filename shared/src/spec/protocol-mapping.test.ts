@@ -22,11 +22,23 @@ const desired: DesiredServiceSpec = {
   spec,
   ports: [8300, 8301],
   disabledReason: "crash-loop",
+  desiredState: "stopped",
 };
 
 void test("a desired service survives encoding to the wire and back", () => {
   const wire = DesiredService.encode(desiredServiceToProto(desired, 42, "private")).finish();
   assert.deepEqual(desiredServiceFromProto(DesiredService.decode(wire)), { ok: true, value: { desired, revision: 42, cloud: "private" } });
+});
+
+void test("a desired service from a coordinator that sends no desired state is meant to run", () => {
+  const decoded = desiredServiceFromProto({ ...desiredServiceToProto(desired, 3, "public"), desiredState: "" });
+  assert.ok(decoded.ok);
+  assert.equal(decoded.value.desired.desiredState, "running");
+});
+
+void test("a desired state other than running or stopped is refused naming the field", () => {
+  const decoded = desiredServiceFromProto({ ...desiredServiceToProto(desired, 3, "public"), desiredState: "paused" });
+  assert.deepEqual(decoded, { ok: false, errors: [{ field: "desired_state", rule: "must be one of running, stopped" }] });
 });
 
 void test("a spec without a health check travels without one and comes back as null", () => {

@@ -3,7 +3,7 @@
 import type { Compiled, FieldError } from "../errors.js";
 import type { AccountIdentity, DesiredService, HealthCheck, ServiceSpec } from "../gen/vigil/v1/service.js";
 import { compileServiceSpec } from "./compile-service-spec.js";
-import type { AccountRuntime, CompiledServiceSpec, DesiredServiceSpec } from "./compiled-service-spec.js";
+import { type AccountRuntime, type CompiledServiceSpec, type DesiredServiceSpec, SERVICE_DESIRED_STATES, type ServiceDesiredState } from "./compiled-service-spec.js";
 import { validateEnvironmentRecord } from "./environment.js";
 
 export const ACCOUNT_CLOUDS = ["public", "private"] as const;
@@ -98,6 +98,7 @@ export function desiredServiceToProto(desired: DesiredServiceSpec, revision: num
     spec: serviceSpecToProto(desired.spec, desired.disabledReason),
     ports: [...desired.ports],
     revision,
+    desiredState: desired.desiredState,
   };
 }
 
@@ -114,6 +115,14 @@ function checkPorts(ports: readonly number[], errors: FieldError[]): void {
   });
 }
 
+/** "" is "running": a coordinator that predates the field sends only services meant to run. */
+function desiredStateFromProto(value: string, errors: FieldError[]): ServiceDesiredState {
+  if (value === "") return "running";
+  const state = SERVICE_DESIRED_STATES.find((candidate) => candidate === value);
+  if (state === undefined) errors.push({ field: "desired_state", rule: `must be one of ${SERVICE_DESIRED_STATES.join(", ")}` });
+  return state ?? "running";
+}
+
 export function desiredServiceFromProto(message: DesiredService): Compiled<DecodedDesiredService> {
   const errors: FieldError[] = [];
   const account = message.account === undefined ? undefined : accountRuntimeFromProto(message.account);
@@ -123,7 +132,8 @@ export function desiredServiceFromProto(message: DesiredService): Compiled<Decod
   if (spec === undefined) errors.push({ field: "spec", rule: "is required" });
   else if (!spec.ok) errors.push(...prefixed("spec", spec.errors));
   checkPorts(message.ports, errors);
+  const desiredState = desiredStateFromProto(message.desiredState, errors);
   if (errors.length > 0 || !account?.ok || !spec?.ok) return { ok: false, errors };
-  const desired: DesiredServiceSpec = { account: account.value.account, spec: spec.value.spec, ports: [...message.ports], disabledReason: spec.value.disabledReason };
+  const desired: DesiredServiceSpec = { account: account.value.account, spec: spec.value.spec, ports: [...message.ports], disabledReason: spec.value.disabledReason, desiredState };
   return { ok: true, value: { desired, revision: message.revision, cloud: account.value.cloud } };
 }

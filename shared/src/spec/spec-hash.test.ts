@@ -32,6 +32,7 @@ const desired: DesiredServiceSpec = {
   spec,
   ports: [8300],
   disabledReason: "",
+  desiredState: "running",
 };
 
 void test("canonical JSON sorts keys at every level and drops undefined", () => {

@@ -23,14 +23,14 @@ export async function followLog(control: ControlPlane, ref: ServiceRef, lines: n
   const tail = await control.tailLog(ref, lines);
   let sent = [...tail.lines].slice(-ANCHOR_LINES);
   if (tail.lines.length > 0) await sink.write({ lines: [...tail.lines] });
-  let offset = tail.nextOffset;
+  let position = tail.next;
   let readable = true;
   while (!sink.signal.aborted) {
     let fresh: string[];
     if (readable) {
       try {
-        const chunk = await control.readLog(ref, offset, FOLLOW_BATCH_LINES);
-        offset = chunk.nextOffset;
+        const chunk = await control.readLog(ref, position, FOLLOW_BATCH_LINES);
+        position = chunk.next;
         fresh = [...chunk.lines];
       } catch (error) {
         // An agent without ReadLog answers with an internal error; tailing still works.

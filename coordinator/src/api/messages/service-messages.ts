@@ -35,7 +35,8 @@ function statusMessage(view: ServiceView): ServiceStatus {
 export function serviceMessage(view: ServiceView): Service {
   const { service } = view;
   // The API shows the same flattened spec fields the store keeps.
-  const { name, command, workingDirectory, environment, checkHealthCommand, healthCheckIntervalMs, healthCheckTimeoutMs, isDisabled, annotation } = specColumns(service.spec);
+  const { name, command, workingDirectory, environment, checkHealthCommand, healthCheckIntervalMs, healthCheckTimeoutMs, healthCheckGraceMs, isDisabled, annotation, stopSignal, stopTimeoutMs } =
+    specColumns(service.spec);
   return {
     account: service.account,
     name,
@@ -45,6 +46,7 @@ export function serviceMessage(view: ServiceView): Service {
     checkHealthCommand,
     healthCheckIntervalMs,
     healthCheckTimeoutMs,
+    healthCheckGraceMs,
     isDisabled,
     disabledReason: service.disabledReason,
     annotation,
@@ -53,6 +55,8 @@ export function serviceMessage(view: ServiceView): Service {
     revision: service.revision,
     status: statusMessage(view),
     desiredState: service.desiredState,
+    stopSignal,
+    stopTimeoutMs,
   };
 }
 

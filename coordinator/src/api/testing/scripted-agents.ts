@@ -30,10 +30,10 @@ export class ScriptedAgents implements AgentCommands, DesiredStateNotifier {
     const log = this.logs.get(`${service?.account}/${service?.name}`) ?? [];
     switch (action.$case) {
       case "tailLog":
-        return Promise.resolve({ ...ok, result: { $case: "logLines", value: { lines: log.slice(-action.value.lines), nextOffset: log.length } } });
+        return Promise.resolve({ ...ok, result: { $case: "logLines", value: { lines: log.slice(-action.value.lines), nextOffset: log.length, fileId: 1 } } });
       case "readLog": {
         const lines = log.slice(action.value.offset, action.value.offset + action.value.maxLines);
-        return Promise.resolve({ ...ok, result: { $case: "logLines", value: { lines, nextOffset: action.value.offset + lines.length } } });
+        return Promise.resolve({ ...ok, result: { $case: "logLines", value: { lines, nextOffset: action.value.offset + lines.length, fileId: 1 } } });
       }
       case "listProcesses":
         return Promise.resolve({ ...ok, result: { $case: "processes", value: { processes: [{ pid: 4242, ppid: 1, user: service?.account ?? "", command: "sleep 1000", cpuPercent: 0.5, rssBytes: 1024 * 1024 }] } } });

@@ -120,6 +120,10 @@ export interface Service {
     | undefined;
   /** "running" | "stopped" */
   desiredState: string;
+  healthCheckGraceMs: number;
+  /** e.g. "SIGTERM" */
+  stopSignal: string;
+  stopTimeoutMs: number;
 }
 
 export interface Service_EnvironmentEntry {
@@ -145,6 +149,12 @@ export interface ServiceInput {
   /** requested ports; empty and port_count 0: one port, the lowest free */
   ports: number[];
   portCount: number;
+  healthCheckGraceMs?:
+    | number
+    | undefined;
+  /** absent: SIGTERM; "TERM", "sigterm" and "SIGTERM" are the same */
+  stopSignal?: string | undefined;
+  stopTimeoutMs?: number | undefined;
 }
 
 export interface ServiceInput_EnvironmentEntry {
@@ -184,6 +194,9 @@ export interface UpdateServiceRequest {
   healthCheckIntervalMs?: number | undefined;
   healthCheckTimeoutMs?: number | undefined;
   annotation?: string | undefined;
+  healthCheckGraceMs?: number | undefined;
+  stopSignal?: string | undefined;
+  stopTimeoutMs?: number | undefined;
 }
 
 export interface UpdateServiceRequest_EnvironmentEntry {
@@ -1544,6 +1557,9 @@ function createBaseService(): Service {
     revision: 0,
     status: undefined,
     desiredState: "",
+    healthCheckGraceMs: 0,
+    stopSignal: "",
+    stopTimeoutMs: 0,
   };
 }
 
@@ -1600,6 +1616,15 @@ export const Service: MessageFns<Service> = {
     }
     if (message.desiredState !== "") {
       writer.uint32(130).string(message.desiredState);
+    }
+    if (message.healthCheckGraceMs !== 0) {
+      writer.uint32(136).uint32(message.healthCheckGraceMs);
+    }
+    if (message.stopSignal !== "") {
+      writer.uint32(146).string(message.stopSignal);
+    }
+    if (message.stopTimeoutMs !== 0) {
+      writer.uint32(152).uint32(message.stopTimeoutMs);
     }
     return writer;
   },
@@ -1758,6 +1783,30 @@ export const Service: MessageFns<Service> = {
             message.desiredState = reader.string();
             continue;
           }
+          case 17: {
+            if (tag !== 136) {
+              break;
+            }
+
+            message.healthCheckGraceMs = reader.uint32();
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.stopSignal = reader.string();
+            continue;
+          }
+          case 19: {
+            if (tag !== 152) {
+              break;
+            }
+
+            message.stopTimeoutMs = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1831,6 +1880,21 @@ export const Service: MessageFns<Service> = {
         : isSet(object.desired_state)
         ? globalThis.String(object.desired_state)
         : "",
+      healthCheckGraceMs: isSet(object.healthCheckGraceMs)
+        ? globalThis.Number(object.healthCheckGraceMs)
+        : isSet(object.health_check_grace_ms)
+        ? globalThis.Number(object.health_check_grace_ms)
+        : 0,
+      stopSignal: isSet(object.stopSignal)
+        ? globalThis.String(object.stopSignal)
+        : isSet(object.stop_signal)
+        ? globalThis.String(object.stop_signal)
+        : "",
+      stopTimeoutMs: isSet(object.stopTimeoutMs)
+        ? globalThis.Number(object.stopTimeoutMs)
+        : isSet(object.stop_timeout_ms)
+        ? globalThis.Number(object.stop_timeout_ms)
+        : 0,
     };
   },
 
@@ -1890,6 +1954,15 @@ export const Service: MessageFns<Service> = {
     if (message.desiredState !== "") {
       obj.desiredState = message.desiredState;
     }
+    if (message.healthCheckGraceMs !== 0) {
+      obj.healthCheckGraceMs = Math.round(message.healthCheckGraceMs);
+    }
+    if (message.stopSignal !== "") {
+      obj.stopSignal = message.stopSignal;
+    }
+    if (message.stopTimeoutMs !== 0) {
+      obj.stopTimeoutMs = Math.round(message.stopTimeoutMs);
+    }
     return obj;
   },
 
@@ -1924,6 +1997,9 @@ export const Service: MessageFns<Service> = {
       ? ServiceStatus.fromPartial(object.status)
       : undefined;
     message.desiredState = object.desiredState ?? "";
+    message.healthCheckGraceMs = object.healthCheckGraceMs ?? 0;
+    message.stopSignal = object.stopSignal ?? "";
+    message.stopTimeoutMs = object.stopTimeoutMs ?? 0;
     return message;
   },
 };
@@ -2027,6 +2103,9 @@ function createBaseServiceInput(): ServiceInput {
     annotation: "",
     ports: [],
     portCount: 0,
+    healthCheckGraceMs: undefined,
+    stopSignal: undefined,
+    stopTimeoutMs: undefined,
   };
 }
 
@@ -2071,6 +2150,15 @@ export const ServiceInput: MessageFns<ServiceInput> = {
     }
     if (message.portCount !== 0) {
       writer.uint32(96).uint32(message.portCount);
+    }
+    if (message.healthCheckGraceMs !== undefined) {
+      writer.uint32(104).uint32(message.healthCheckGraceMs);
+    }
+    if (message.stopSignal !== undefined) {
+      writer.uint32(114).string(message.stopSignal);
+    }
+    if (message.stopTimeoutMs !== undefined) {
+      writer.uint32(120).uint32(message.stopTimeoutMs);
     }
     return writer;
   },
@@ -2197,6 +2285,30 @@ export const ServiceInput: MessageFns<ServiceInput> = {
             message.portCount = reader.uint32();
             continue;
           }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.healthCheckGraceMs = reader.uint32();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.stopSignal = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.stopTimeoutMs = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2266,6 +2378,21 @@ export const ServiceInput: MessageFns<ServiceInput> = {
         : isSet(object.port_count)
         ? globalThis.Number(object.port_count)
         : 0,
+      healthCheckGraceMs: isSet(object.healthCheckGraceMs)
+        ? globalThis.Number(object.healthCheckGraceMs)
+        : isSet(object.health_check_grace_ms)
+        ? globalThis.Number(object.health_check_grace_ms)
+        : undefined,
+      stopSignal: isSet(object.stopSignal)
+        ? globalThis.String(object.stopSignal)
+        : isSet(object.stop_signal)
+        ? globalThis.String(object.stop_signal)
+        : undefined,
+      stopTimeoutMs: isSet(object.stopTimeoutMs)
+        ? globalThis.Number(object.stopTimeoutMs)
+        : isSet(object.stop_timeout_ms)
+        ? globalThis.Number(object.stop_timeout_ms)
+        : undefined,
     };
   },
 
@@ -2313,6 +2440,15 @@ export const ServiceInput: MessageFns<ServiceInput> = {
     if (message.portCount !== 0) {
       obj.portCount = Math.round(message.portCount);
     }
+    if (message.healthCheckGraceMs !== undefined) {
+      obj.healthCheckGraceMs = Math.round(message.healthCheckGraceMs);
+    }
+    if (message.stopSignal !== undefined) {
+      obj.stopSignal = message.stopSignal;
+    }
+    if (message.stopTimeoutMs !== undefined) {
+      obj.stopTimeoutMs = Math.round(message.stopTimeoutMs);
+    }
     return obj;
   },
 
@@ -2341,6 +2477,9 @@ export const ServiceInput: MessageFns<ServiceInput> = {
     message.annotation = object.annotation ?? "";
     message.ports = object.ports?.map((e) => e) || [];
     message.portCount = object.portCount ?? 0;
+    message.healthCheckGraceMs = object.healthCheckGraceMs ?? undefined;
+    message.stopSignal = object.stopSignal ?? undefined;
+    message.stopTimeoutMs = object.stopTimeoutMs ?? undefined;
     return message;
   },
 };
@@ -2753,6 +2892,9 @@ function createBaseUpdateServiceRequest(): UpdateServiceRequest {
     healthCheckIntervalMs: undefined,
     healthCheckTimeoutMs: undefined,
     annotation: undefined,
+    healthCheckGraceMs: undefined,
+    stopSignal: undefined,
+    stopTimeoutMs: undefined,
   };
 }
 
@@ -2790,6 +2932,15 @@ export const UpdateServiceRequest: MessageFns<UpdateServiceRequest> = {
     }
     if (message.annotation !== undefined) {
       writer.uint32(90).string(message.annotation);
+    }
+    if (message.healthCheckGraceMs !== undefined) {
+      writer.uint32(96).uint32(message.healthCheckGraceMs);
+    }
+    if (message.stopSignal !== undefined) {
+      writer.uint32(106).string(message.stopSignal);
+    }
+    if (message.stopTimeoutMs !== undefined) {
+      writer.uint32(112).uint32(message.stopTimeoutMs);
     }
     return writer;
   },
@@ -2898,6 +3049,30 @@ export const UpdateServiceRequest: MessageFns<UpdateServiceRequest> = {
             message.annotation = reader.string();
             continue;
           }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.healthCheckGraceMs = reader.uint32();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.stopSignal = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.stopTimeoutMs = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2960,6 +3135,21 @@ export const UpdateServiceRequest: MessageFns<UpdateServiceRequest> = {
         ? globalThis.Number(object.health_check_timeout_ms)
         : undefined,
       annotation: isSet(object.annotation) ? globalThis.String(object.annotation) : undefined,
+      healthCheckGraceMs: isSet(object.healthCheckGraceMs)
+        ? globalThis.Number(object.healthCheckGraceMs)
+        : isSet(object.health_check_grace_ms)
+        ? globalThis.Number(object.health_check_grace_ms)
+        : undefined,
+      stopSignal: isSet(object.stopSignal)
+        ? globalThis.String(object.stopSignal)
+        : isSet(object.stop_signal)
+        ? globalThis.String(object.stop_signal)
+        : undefined,
+      stopTimeoutMs: isSet(object.stopTimeoutMs)
+        ? globalThis.Number(object.stopTimeoutMs)
+        : isSet(object.stop_timeout_ms)
+        ? globalThis.Number(object.stop_timeout_ms)
+        : undefined,
     };
   },
 
@@ -3004,6 +3194,15 @@ export const UpdateServiceRequest: MessageFns<UpdateServiceRequest> = {
     if (message.annotation !== undefined) {
       obj.annotation = message.annotation;
     }
+    if (message.healthCheckGraceMs !== undefined) {
+      obj.healthCheckGraceMs = Math.round(message.healthCheckGraceMs);
+    }
+    if (message.stopSignal !== undefined) {
+      obj.stopSignal = message.stopSignal;
+    }
+    if (message.stopTimeoutMs !== undefined) {
+      obj.stopTimeoutMs = Math.round(message.stopTimeoutMs);
+    }
     return obj;
   },
 
@@ -3031,6 +3230,9 @@ export const UpdateServiceRequest: MessageFns<UpdateServiceRequest> = {
     message.healthCheckIntervalMs = object.healthCheckIntervalMs ?? undefined;
     message.healthCheckTimeoutMs = object.healthCheckTimeoutMs ?? undefined;
     message.annotation = object.annotation ?? undefined;
+    message.healthCheckGraceMs = object.healthCheckGraceMs ?? undefined;
+    message.stopSignal = object.stopSignal ?? undefined;
+    message.stopTimeoutMs = object.stopTimeoutMs ?? undefined;
     return message;
   },
 };

@@ -66,8 +66,10 @@ export interface LinkHeartbeat {
 
 export interface LogLines {
   lines: string[];
-  /** byte offset in the current log file after the last line */
+  /** byte offset after the last line, in the file named by file_id */
   nextOffset: number;
+  /** the log file next_offset belongs to (its inode; survives rotation) */
+  fileId: number;
 }
 
 export interface ProcessList {
@@ -123,6 +125,8 @@ export interface ReadLogCommand {
   /** continue after a previous LogLines.next_offset */
   offset: number;
   maxLines: number;
+  /** the previous LogLines.file_id; 0: offset is in the current file */
+  fileId: number;
 }
 
 export interface ListProcessesCommand {
@@ -801,7 +805,7 @@ export const LinkHeartbeat: MessageFns<LinkHeartbeat> = {
 };
 
 function createBaseLogLines(): LogLines {
-  return { lines: [], nextOffset: 0 };
+  return { lines: [], nextOffset: 0, fileId: 0 };
 }
 
 export const LogLines: MessageFns<LogLines> = {
@@ -811,6 +815,9 @@ export const LogLines: MessageFns<LogLines> = {
     }
     if (message.nextOffset !== 0) {
       writer.uint32(16).uint64(message.nextOffset);
+    }
+    if (message.fileId !== 0) {
+      writer.uint32(24).uint64(message.fileId);
     }
     return writer;
   },
@@ -844,6 +851,14 @@ export const LogLines: MessageFns<LogLines> = {
             message.nextOffset = longToNumber(reader.uint64());
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.fileId = longToNumber(reader.uint64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -864,6 +879,11 @@ export const LogLines: MessageFns<LogLines> = {
         : isSet(object.next_offset)
         ? globalThis.Number(object.next_offset)
         : 0,
+      fileId: isSet(object.fileId)
+        ? globalThis.Number(object.fileId)
+        : isSet(object.file_id)
+        ? globalThis.Number(object.file_id)
+        : 0,
     };
   },
 
@@ -875,6 +895,9 @@ export const LogLines: MessageFns<LogLines> = {
     if (message.nextOffset !== 0) {
       obj.nextOffset = Math.round(message.nextOffset);
     }
+    if (message.fileId !== 0) {
+      obj.fileId = Math.round(message.fileId);
+    }
     return obj;
   },
 
@@ -885,6 +908,7 @@ export const LogLines: MessageFns<LogLines> = {
     const message = createBaseLogLines();
     message.lines = object.lines?.map((e) => e) || [];
     message.nextOffset = object.nextOffset ?? 0;
+    message.fileId = object.fileId ?? 0;
     return message;
   },
 };
@@ -1637,7 +1661,7 @@ export const TailLogCommand: MessageFns<TailLogCommand> = {
 };
 
 function createBaseReadLogCommand(): ReadLogCommand {
-  return { service: undefined, offset: 0, maxLines: 0 };
+  return { service: undefined, offset: 0, maxLines: 0, fileId: 0 };
 }
 
 export const ReadLogCommand: MessageFns<ReadLogCommand> = {
@@ -1650,6 +1674,9 @@ export const ReadLogCommand: MessageFns<ReadLogCommand> = {
     }
     if (message.maxLines !== 0) {
       writer.uint32(24).uint32(message.maxLines);
+    }
+    if (message.fileId !== 0) {
+      writer.uint32(32).uint64(message.fileId);
     }
     return writer;
   },
@@ -1691,6 +1718,14 @@ export const ReadLogCommand: MessageFns<ReadLogCommand> = {
             message.maxLines = reader.uint32();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.fileId = longToNumber(reader.uint64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1712,6 +1747,11 @@ export const ReadLogCommand: MessageFns<ReadLogCommand> = {
         : isSet(object.max_lines)
         ? globalThis.Number(object.max_lines)
         : 0,
+      fileId: isSet(object.fileId)
+        ? globalThis.Number(object.fileId)
+        : isSet(object.file_id)
+        ? globalThis.Number(object.file_id)
+        : 0,
     };
   },
 
@@ -1726,6 +1766,9 @@ export const ReadLogCommand: MessageFns<ReadLogCommand> = {
     if (message.maxLines !== 0) {
       obj.maxLines = Math.round(message.maxLines);
     }
+    if (message.fileId !== 0) {
+      obj.fileId = Math.round(message.fileId);
+    }
     return obj;
   },
 
@@ -1739,6 +1782,7 @@ export const ReadLogCommand: MessageFns<ReadLogCommand> = {
       : undefined;
     message.offset = object.offset ?? 0;
     message.maxLines = object.maxLines ?? 0;
+    message.fileId = object.fileId ?? 0;
     return message;
   },
 };

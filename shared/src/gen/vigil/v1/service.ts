@@ -77,6 +77,11 @@ export interface DesiredService {
   ports: number[];
   /** the service row's revision in the store */
   revision: number;
+  /**
+   * "running" | "stopped" ("" is running). A stopped service stays known to its agent (status,
+   * log, processes) without running; it is neither crashed nor disabled.
+   */
+  desiredState: string;
 }
 
 export interface ServiceRef {
@@ -1049,7 +1054,7 @@ export const ServiceSpec_EnvironmentEntry: MessageFns<ServiceSpec_EnvironmentEnt
 };
 
 function createBaseDesiredService(): DesiredService {
-  return { account: undefined, spec: undefined, ports: [], revision: 0 };
+  return { account: undefined, spec: undefined, ports: [], revision: 0, desiredState: "" };
 }
 
 export const DesiredService: MessageFns<DesiredService> = {
@@ -1069,6 +1074,9 @@ export const DesiredService: MessageFns<DesiredService> = {
     }
     if (message.revision !== 0) {
       writer.uint32(32).uint64(message.revision);
+    }
+    if (message.desiredState !== "") {
+      writer.uint32(42).string(message.desiredState);
     }
     return writer;
   },
@@ -1128,6 +1136,14 @@ export const DesiredService: MessageFns<DesiredService> = {
             message.revision = longToNumber(reader.uint64());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.desiredState = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1146,6 +1162,11 @@ export const DesiredService: MessageFns<DesiredService> = {
       spec: isSet(object.spec) ? ServiceSpec.fromJSON(object.spec) : undefined,
       ports: globalThis.Array.isArray(object?.ports) ? object.ports.map((e: any) => globalThis.Number(e)) : [],
       revision: isSet(object.revision) ? globalThis.Number(object.revision) : 0,
+      desiredState: isSet(object.desiredState)
+        ? globalThis.String(object.desiredState)
+        : isSet(object.desired_state)
+        ? globalThis.String(object.desired_state)
+        : "",
     };
   },
 
@@ -1163,6 +1184,9 @@ export const DesiredService: MessageFns<DesiredService> = {
     if (message.revision !== 0) {
       obj.revision = Math.round(message.revision);
     }
+    if (message.desiredState !== "") {
+      obj.desiredState = message.desiredState;
+    }
     return obj;
   },
 
@@ -1179,6 +1203,7 @@ export const DesiredService: MessageFns<DesiredService> = {
       : undefined;
     message.ports = object.ports?.map((e) => e) || [];
     message.revision = object.revision ?? 0;
+    message.desiredState = object.desiredState ?? "";
     return message;
   },
 };
