@@ -1,14 +1,16 @@
 // One service's log file: whole lines from the process and from Vigil, written in batches by a
-// single writer, rotated by size between lines, tailed backwards across rotations.
+// single writer, rotated by size between lines, tailed backwards and read forwards across rotations.
 import { write } from "node:fs";
 import { promisify } from "node:util";
 import type { Readable } from "node:stream";
 import { LineSplitter } from "./line-splitter.js";
-import { rotatedName, rotateFiles } from "./log-rotation.js";
+import { rotateFiles } from "./log-rotation.js";
 import type { OpenLogDirectory } from "./log-directory.js";
-import { tailFile } from "./log-tail.js";
-import { closeQuietly, inDirectory, openAppendFile } from "./safe-open.js";
-import type { ServiceLog } from "./service-log.js";
+import { closeGenerations, openGenerations } from "./log-generations.js";
+import { readGenerations } from "./log-read.js";
+import { tailGenerations } from "./log-tail.js";
+import { closeQuietly, openAppendFile } from "./safe-open.js";
+import { LOG_START, type LogChunk, type LogRead, type ServiceLog } from "./service-log.js";
 import { formatVigilLine } from "./vigil-line.js";
 import type { CompiledFileServiceLogOptions } from "./file-service-log-options.js";
 
@@ -17,12 +19,18 @@ const writeAsync = promisify(write);
 const BATCH_BYTES = 1024 * 1024;
 /** attach() stops reading the pipe while this much waits, so a flood blocks the writer, not memory. */
 const HIGH_WATER_BYTES = 4 * 1024 * 1024;
+/** One read answer stays far below AgentLink's 4 MiB message limit. */
+const READ_MAX_BYTES = 1024 * 1024;
 
 export class FileServiceLog implements ServiceLog {
   private queue: Buffer[] = [];
   private queuedBytes = 0;
   private pumping = false;
   private idleWaiters: (() => void)[] = [];
+  /** Bytes ever enqueued, and ever taken through a write attempt: a reader waits for its share only. */
+  private enqueuedTotal = 0;
+  private writtenTotal = 0;
+  private flushWaiters: { readonly upTo: number; readonly resolve: () => void }[] = [];
   private closed = false;
 
   constructor(
@@ -58,14 +66,21 @@ export class FileServiceLog implements ServiceLog {
   }
 
   async tail(lines: number): Promise<string[]> {
-    await this.idle();
-    let found: string[] = [];
-    for (let generation = 0; generation <= this.options.keepFiles && found.length < lines; generation += 1) {
-      const path = inDirectory(this.directory.fd, rotatedName(this.fileName, generation));
-      const older = await tailFile(path, lines - found.length, this.directory.owner.uid);
-      found = [...older, ...found];
+    return (await this.read({ tail: lines })).lines;
+  }
+
+  /** Lines queued before the call are in the answer; lines written meanwhile may be too, never twice. */
+  async read(request: LogRead): Promise<LogChunk> {
+    await this.flushed();
+    if (this.closed) return { lines: [], next: "from" in request ? request.from : LOG_START };
+    const generations = openGenerations(this.directory, this.fileName, this.options.keepFiles);
+    try {
+      if ("tail" in request) return await tailGenerations(generations, request.tail);
+      const lost = formatVigilLine(`lines were lost to log rotation (more than ${this.options.keepFiles} rotated files behind)`, this.options.now()).trimEnd();
+      return await readGenerations(generations, request.from, { maxLines: request.maxLines, maxBytes: READ_MAX_BYTES }, lost);
+    } finally {
+      closeGenerations(generations);
     }
-    return found;
   }
 
   async close(): Promise<void> {
@@ -81,7 +96,15 @@ export class FileServiceLog implements ServiceLog {
     if (this.closed) return;
     this.queue.push(lines);
     this.queuedBytes += lines.length;
+    this.enqueuedTotal += lines.length;
     if (!this.pumping) void this.pump();
+  }
+
+  /** What was enqueued so far has been written; unlike idle(), a steady flood cannot hold it back. */
+  private flushed(): Promise<void> {
+    const upTo = this.enqueuedTotal;
+    if (this.writtenTotal >= upTo) return Promise.resolve();
+    return new Promise((resolve) => this.flushWaiters.push({ upTo, resolve }));
   }
 
   private idle(): Promise<void> {
@@ -99,9 +122,17 @@ export class FileServiceLog implements ServiceLog {
         // The service must keep running with its pipe drained: report, drop this batch, go on.
         this.options.onError(error as Error, this.path);
       }
+      this.writtenTotal += batch.length;
+      this.releaseFlushWaiters();
     }
     this.pumping = false;
     for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  private releaseFlushWaiters(): void {
+    const waiting = this.flushWaiters;
+    this.flushWaiters = waiting.filter((waiter) => waiter.upTo > this.writtenTotal);
+    for (const waiter of waiting) if (waiter.upTo <= this.writtenTotal) waiter.resolve();
   }
 
   private takeBatch(): Buffer {

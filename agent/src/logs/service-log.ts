@@ -3,6 +3,28 @@
 import type { Readable } from "node:stream";
 import type { AccountRuntime } from "@vigil/shared";
 
+/**
+ * Where a reader stands in a service's log: the file (from its inode and birth time, so a position
+ * survives the file being rotated to .1, .2, ...) and the byte offset just after the last line read.
+ */
+export interface LogPosition {
+  /** 0: whichever file is current. */
+  readonly fileId: number;
+  readonly offset: number;
+}
+
+/** Lines read, oldest first, and where to read on from. */
+export interface LogChunk {
+  readonly lines: string[];
+  readonly next: LogPosition;
+}
+
+/** The last `tail` lines, or up to `maxLines` lines after `from`. */
+export type LogRead = { readonly tail: number } | { readonly from: LogPosition; readonly maxLines: number };
+
+/** A log that does not exist (yet): reading on from here starts at the beginning of the current file. */
+export const LOG_START: LogPosition = { fileId: 0, offset: 0 };
+
 export interface ServiceLog {
   /** Copies a launched process's output into the log, whole lines only; resolves when the output ends. */
   attach(output: Readable): Promise<void>;
@@ -10,6 +32,8 @@ export interface ServiceLog {
   note(message: string): void;
   /** The last `lines` lines of the log (across a rotation if needed). */
   tail(lines: number): Promise<string[]>;
+  /** A tail with the position after it, or lines read on from a position, across rotations (see log-read.ts). */
+  read(request: LogRead): Promise<LogChunk>;
   /** Flushes and closes the file. */
   close(): Promise<void>;
 }

@@ -2,7 +2,7 @@
 // notes as lines, and can be told to refuse a log path as the real one does for a planted symlink.
 import type { Readable } from "node:stream";
 import type { AccountRuntime } from "@vigil/shared";
-import { LogPathRefused, type ServiceLog, type ServiceLogFactory } from "../logs/service-log.js";
+import { type LogChunk, LogPathRefused, type LogRead, type ServiceLog, type ServiceLogFactory } from "../logs/service-log.js";
 
 export class MemoryServiceLog implements ServiceLog {
   readonly lines: string[] = [];
@@ -29,6 +29,13 @@ export class MemoryServiceLog implements ServiceLog {
 
   async tail(lines: number): Promise<string[]> {
     return this.lines.slice(-lines);
+  }
+
+  /** One file that never rotates; offsets count lines rather than bytes. */
+  async read(request: LogRead): Promise<LogChunk> {
+    if ("tail" in request) return { lines: request.tail <= 0 ? [] : this.lines.slice(-request.tail), next: { fileId: 1, offset: this.lines.length } };
+    const lines = this.lines.slice(request.from.offset, request.from.offset + request.maxLines);
+    return { lines, next: { fileId: 1, offset: request.from.offset + lines.length } };
   }
 
   async close(): Promise<void> {

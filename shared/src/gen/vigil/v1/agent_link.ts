@@ -68,7 +68,7 @@ export interface LogLines {
   lines: string[];
   /** byte offset after the last line, in the file named by file_id */
   nextOffset: number;
-  /** the log file next_offset belongs to (its inode; survives rotation) */
+  /** the log file next_offset belongs to (from its inode; survives rotation) */
   fileId: number;
 }
 
