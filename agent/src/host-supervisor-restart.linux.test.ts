@@ -80,7 +80,7 @@ void describe("real processes: restarts", () => {
     await real.waitForStatus("slowcheck", (s) => s.state === "running" && s.mainPid !== first.mainPid, "restarted");
     // The next check may already run; the timed-out one's processes must be gone.
     await real.host.apply([]);
-    await waitUntil(() => (pidsWithMarker(checkMarker).length === 0 ? true : undefined), "no health check process left", 5_000);
+    await waitUntil(() => (pidsWithMarker(checkMarker).length === 0 ? true : undefined), "no health check process left", 15_000);
   });
 
   void it("reports a daemonising command and ends its leftovers before the restart", async () => {

@@ -30,7 +30,7 @@ for (const cgroups of [true, false]) {
     for (const launched of [web, worker]) if (!cgroups) kit.trackGroup(launched.pid);
     const ended = await kit.driver.launch(request("alice/done", "true"));
     await ended.exited;
-    assert.equal(await kit.driver.waitEmpty(ended.tracking, 5000), true);
+    assert.equal(await kit.driver.waitEmpty(ended.tracking, 15_000), true);
 
     const nextRun = kit.reopen();
     const leftovers = (await nextRun.findLeftovers()).sort((a, b) => a.unit.localeCompare(b.unit));
@@ -43,7 +43,7 @@ for (const cgroups of [true, false]) {
     );
     const pids = leftovers.flatMap((leftover) => leftover.pids);
     assert.ok(pids.includes(web.pid) && pids.includes(worker.pid));
-    for (const leftover of leftovers) await nextRun.endLeftover(leftover, { timeoutMs: 5000 });
+    for (const leftover of leftovers) await nextRun.endLeftover(leftover, { timeoutMs: 15_000 });
     assert.deepEqual(pids.filter(isAlive), []);
     assert.deepEqual(await nextRun.findLeftovers(), []);
     assert.deepEqual(new LaunchRecords(kit.stateDir).readAll(), []);
@@ -67,7 +67,7 @@ void test("a recorded process group whose number now belongs to another process 
   const stranger = spawn("sleep", ["1000"], { detached: true, stdio: "ignore" });
   const pid = stranger.pid ?? 0;
   t.after(() => signalPid(-pid, "SIGKILL"));
-  assert.ok(await pollUntil(() => readProcStat(pid)?.pgrp === pid, 5000, 10));
+  assert.ok(await pollUntil(() => readProcStat(pid)?.pgrp === pid, 15_000, 10));
   const startTicks = readProcStat(pid)?.startTicks ?? 0;
   new LaunchRecords(kit.stateDir).write({
     version: 1,
@@ -92,7 +92,7 @@ void test("a leftover ended through the plain driver calls, as supervision does,
   const [leftover] = await nextRun.findLeftovers();
   assert.equal(leftover?.unit, "dave/web");
   await nextRun.signalAll(leftover.tracking, "SIGTERM");
-  assert.equal(await nextRun.waitEmpty(leftover.tracking, 5000), true);
+  assert.equal(await nextRun.waitEmpty(leftover.tracking, 15_000), true);
   await nextRun.release(leftover.tracking);
   assert.deepEqual(new LaunchRecords(kit.stateDir).readAll(), []);
   assert.deepEqual(await nextRun.findLeftovers(), []);

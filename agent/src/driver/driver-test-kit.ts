@@ -42,7 +42,7 @@ export function createDriverKit(options: Partial<LinuxProcessDriverOptions> = {}
           if (!entry.isDirectory()) continue;
           const path = join(root, entry.name);
           killCgroup(path);
-          await pollUntil(() => cgroupPids(path).length === 0, 5000, 10);
+          await pollUntil(() => cgroupPids(path).length === 0, 15_000, 10);
           rmdirSync(path);
         }
         rmdirSync(root);

@@ -39,7 +39,7 @@ function request(overrides: Partial<LaunchRequest>): LaunchRequest {
 async function runToEnd(launchRequest: LaunchRequest): Promise<{ output: string; code: number | null }> {
   const launched = await kit.driver.launch(launchRequest);
   const [output, exit] = await Promise.all([readOutput(launched.output), launched.exited]);
-  assert.equal(await kit.driver.waitEmpty(launched.tracking, 5000), true);
+  assert.equal(await kit.driver.waitEmpty(launched.tracking, 15_000), true);
   await kit.driver.release(launched.tracking);
   return { output, code: exit.code };
 }
@@ -126,6 +126,6 @@ void test("a unit whose earlier launch still has processes is not launched a sec
     return true;
   });
   await kit.driver.killAll(first.tracking);
-  assert.equal(await kit.driver.waitEmpty(first.tracking, 5000), true);
+  assert.equal(await kit.driver.waitEmpty(first.tracking, 15_000), true);
   await kit.driver.release(first.tracking);
 });
