@@ -53,7 +53,7 @@ async function startAgent(desiredPath: string): Promise<{ agent: ChildProcess; r
   const lines = createInterface({ input: agent.stdout! });
   const first = await new Promise<string>((resolve, reject) => {
     lines.once("line", resolve);
-    agent.once("exit", (code) => reject(new Error(`agent exited with ${code} before reporting`)));
+    agent.once("exit", (code) => reject(new Error(`agent exited with ${code} before reporting:\n${agentErrors}`)));
   });
   return { agent, report: JSON.parse(first) as AgentReport };
 }
@@ -93,7 +93,8 @@ void it("after kill -9 of the agent and a new start, every service runs exactly 
   assert.ok(second.report.pids.every((pid) => !firstRun.flat().includes(pid)));
 
   second.agent.kill("SIGTERM");
-  await new Promise((resolve) => second.agent.once("exit", resolve));
+  const code = await new Promise((resolve) => second.agent.once("exit", resolve));
+  assert.equal(code, 0, `the agent stopped every service and exited cleanly:\n${agentErrors}`);
   for (const mark of markers) assert.deepEqual(pidsWithMarker(mark).map(describePid), [], agentErrors);
 });
 

@@ -123,10 +123,15 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     outbox,
     async close(drainMs = 5_000) {
       await link.stop();
-      await supervisor.stopAll();
+      // A service that failed to stop is reported after the others' final events went out.
+      const stopped = await supervisor.stopAll().then(
+        () => null,
+        (error: unknown) => ({ error }),
+      );
       await reporter.stop();
       await Promise.race([outbox.drained(), new Promise((resolve) => setTimeout(resolve, drainMs).unref())]);
       await outbox.close();
+      if (stopped !== null) throw stopped.error;
     },
   };
 }

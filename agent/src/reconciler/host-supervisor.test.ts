@@ -153,6 +153,33 @@ void describe("HostSupervisor.apply", () => {
     for (const key of ["alice/web", "alice/worker", "alice/cache"]) assert.equal(fake.driver.aliveCount(key), 0);
   });
 
+  void it("stopAll right after an apply that still waits for the recovery stops what that apply starts", async () => {
+    const fake = fakeHost({}, (driver) => driver.seedLeftover("alice/old", 2));
+    const applied = fake.host.apply([web, worker]);
+    await fake.host.stopAll();
+    await applied;
+    assert.deepEqual(await fake.host.status(), []);
+    for (const key of ["alice/web", "alice/worker", "alice/old"]) assert.equal(fake.driver.aliveCount(key), 0, `${key} is not left running`);
+  });
+
+  void it("stopAll finishes stopping every service when one of them fails, then reports the failure", async () => {
+    const fake = fakeHost();
+    await fake.host.apply([web, worker, cache]);
+    const release = fake.driver.release.bind(fake.driver);
+    let releases = 0;
+    fake.driver.release = async (tracking) => {
+      releases += 1;
+      if (releases === 1) throw new Error("cgroup busy");
+      // The others take a while: stopAll must not return before they are done.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return release(tracking);
+    };
+    await assert.rejects(fake.host.stopAll(), (error: unknown) => error instanceof AggregateError && error.errors.length === 1);
+    assert.equal(releases, 3);
+    for (const key of ["alice/web", "alice/worker", "alice/cache"]) assert.equal(fake.driver.aliveCount(key), 0);
+    assert.deepEqual(await fake.host.status(), []);
+  });
+
   void it("a throwing event listener does not break supervision", async () => {
     const fake = fakeHost();
     fake.host.onEvent(() => {

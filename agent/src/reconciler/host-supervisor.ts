@@ -122,10 +122,19 @@ export class HostSupervisor {
     return this.entry(key).supervisor.tailLog(lines);
   }
 
-  /** Stops and forgets every service (agent shutdown); apply() may bring them back. */
+  /**
+   * Stops and forgets every service (agent shutdown); a later apply() may bring them back. Waits for
+   * every stop even when one fails (then rejects with all the failures), so a shutdown never exits
+   * while some service is still half-stopped.
+   */
   async stopAll(): Promise<void> {
-    await Promise.all([...this.services.keys()].map((key) => this.retire(key)));
+    // An apply() called before this may still wait for start() (recovery can take a stop timeout):
+    // its continuation runs first and adds its services, so they are stopped too, not started after.
+    await this.started?.catch(() => undefined);
+    const removals = await Promise.allSettled([...this.services.keys()].map((key) => this.retire(key)));
     await Promise.all(this.retiring.values());
+    const failures = removals.flatMap((result) => (result.status === "rejected" ? [result.reason as unknown] : []));
+    if (failures.length > 0) throw new AggregateError(failures, `${failures.length} service(s) did not stop cleanly`);
   }
 
   /** Subscribes to every service's events; returns the unsubscribe function. */

@@ -12,11 +12,20 @@ const compiled = compileHostConfig({ state_dir: stateDir, stop_timeout_ms: 1_000
 if (!compiled.ok) throw new Error(JSON.stringify(compiled.errors));
 const driver = new LinuxProcessDriver({ stateDir, cgroupRoot: cgroupRoot === "none" ? null : cgroupRoot });
 const host = new HostSupervisor({ driver, logs: new FileServiceLogFactory(), config: compiled.value, runAs: "account-user" });
+// Installed first, so a SIGTERM at any point (even during recovery) stops everything before exiting.
+process.on("SIGTERM", () => {
+  host.stopAll().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`stopAll failed: ${String(error)}\n`);
+      process.exit(1);
+    },
+  );
+});
 const recovered = await host.start();
 const desired = JSON.parse(readFileSync(desiredPath, "utf8")) as DesiredServiceSpec[];
 const { errors } = await host.apply(desired);
 const status = await host.status();
 process.stdout.write(`${JSON.stringify({ recovered: recovered.ended, errors, pids: status.map((s) => s.mainPid) })}\n`);
-process.on("SIGTERM", () => void host.stopAll().then(() => process.exit(0)));
 // Stay alive like an agent until killed.
 setInterval(() => undefined, 60_000);
