@@ -1,10 +1,15 @@
 // Executes one imperative command from the coordinator against the host's supervision and
 // answers with a CommandResult; supervision's typed errors become gRPC status names.
 import { type Command, type CommandResult, serviceKey, type ServiceRef } from "@vigil/shared";
-import { ServiceDisabled, ServiceNotFound, ServiceNotRunning, UnknownSignal } from "../supervisor/supervisor-errors.js";
+import { ServiceDisabled, ServiceNotFound, ServiceNotRunning, ServiceStopped, UnknownSignal } from "../supervisor/supervisor-errors.js";
+import { type LogChunk } from "../logs/service-log.js";
 import { type LinkSupervisor } from "./link-supervisor.js";
 
 const MAX_TAIL_LINES = 10_000;
+
+function logLines(chunk: LogChunk): CommandResult["result"] {
+  return { $case: "logLines", value: { lines: chunk.lines, nextOffset: chunk.next.offset, fileId: chunk.next.fileId } };
+}
 
 export async function executeCommand(supervisor: LinkSupervisor, command: Command, now: number): Promise<CommandResult> {
   const base = { requestId: command.requestId, ok: true, errorCode: "", errorMessage: "", result: undefined };
@@ -19,15 +24,18 @@ export async function executeCommand(supervisor: LinkSupervisor, command: Comman
         await supervisor.signal(keyOf(action.value.service), action.value.signal, action.value.wholeService);
         return base;
       case "tailLog": {
-        const lines = await supervisor.tailLog(keyOf(action.value.service), Math.min(Math.max(action.value.lines, 1), MAX_TAIL_LINES));
-        return { ...base, result: { $case: "logLines", value: { lines, nextOffset: 0, fileId: 0 } } };
+        const tail = Math.min(Math.max(action.value.lines, 1), MAX_TAIL_LINES);
+        return { ...base, result: logLines(await supervisor.readLog(keyOf(action.value.service), { tail })) };
       }
       case "listProcesses": {
         const status = await supervisor.statusOf(keyOf(action.value.service));
         return { ...base, result: { $case: "processes", value: { processes: status.processes.map((process) => ({ ...process })) } } };
       }
-      case "readLog":
-        return failed(command, "UNIMPLEMENTED", "reading a log from an offset is not supported by this agent; use tail");
+      case "readLog": {
+        const { service, fileId, offset, maxLines } = action.value;
+        const from = { fileId, offset };
+        return { ...base, result: logLines(await supervisor.readLog(keyOf(service), { from, maxLines: Math.min(Math.max(maxLines, 1), MAX_TAIL_LINES) })) };
+      }
       case undefined:
         return failed(command, "INVALID_ARGUMENT", "action: must be set");
     }
@@ -42,7 +50,7 @@ function keyOf(ref: ServiceRef | undefined): string {
 
 function statusName(error: unknown): string {
   if (error instanceof ServiceNotFound) return "NOT_FOUND";
-  if (error instanceof ServiceDisabled || error instanceof ServiceNotRunning) return "FAILED_PRECONDITION";
+  if (error instanceof ServiceDisabled || error instanceof ServiceNotRunning || error instanceof ServiceStopped) return "FAILED_PRECONDITION";
   if (error instanceof UnknownSignal) return "INVALID_ARGUMENT";
   return "INTERNAL";
 }

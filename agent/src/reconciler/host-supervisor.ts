@@ -1,10 +1,10 @@
 // The agent's supervision of a whole host, driven by desired state: apply() diffs and executes the
-// plan, the rest answers the control plane (status, restart, signal, log tail) and publishes events.
+// plan, the rest answers the control plane (status, restart, signal, log tail and reads) and publishes events.
 import type { CompiledHostConfig, DesiredServiceSpec, ProcessSnapshot } from "@vigil/shared";
 import type { ProcessDriver } from "../driver/process-driver.js";
 import { EventHub } from "../events/event-hub.js";
 import type { SupervisionEventListener } from "../events/service-event.js";
-import type { ServiceLogFactory } from "../logs/service-log.js";
+import type { LogChunk, LogRead, ServiceLogFactory } from "../logs/service-log.js";
 import { type Clock, systemClock } from "../runtime/clock.js";
 import type { RunAs } from "../runtime/service-environment.js";
 import { type ServiceSnapshot, ServiceSupervisor, type SupervisorContext } from "../supervisor/service-supervisor.js";
@@ -94,7 +94,8 @@ export class HostSupervisor {
     for (const key of plan.stop) work.push([key, this.retire(key)]);
     for (const next of plan.start) work.push([desiredKey(next), this.add(next)]);
     for (const next of plan.restart) work.push([desiredKey(next), this.update(next, (s) => s.replace(next))]);
-    for (const next of plan.updateInPlace) work.push([desiredKey(next), this.update(next, (s) => s.reconfigure(next))]);
+    // Halting, resuming and in-place changes need no new definition: the supervisor converges to the desired spec.
+    for (const next of [...plan.halt, ...plan.resume, ...plan.updateInPlace]) work.push([desiredKey(next), this.update(next, (s) => s.reconfigure(next))]);
     const settled = await Promise.allSettled(work.map(([, promise]) => promise));
     const errors = settled.flatMap((result, i) => (result.status === "rejected" ? [{ key: work[i]![0], message: String((result.reason as Error)?.message ?? result.reason) }] : []));
     return { plan, errors };
@@ -120,6 +121,11 @@ export class HostSupervisor {
 
   async tailLog(key: string, lines: number): Promise<string[]> {
     return this.entry(key).supervisor.tailLog(lines);
+  }
+
+  /** A tail with the position after it, or lines read on from a position (following a log). */
+  async readLog(key: string, request: LogRead): Promise<LogChunk> {
+    return this.entry(key).supervisor.readLog(request);
   }
 
   /**

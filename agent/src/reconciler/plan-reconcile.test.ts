@@ -13,6 +13,8 @@ function bucketsOf(plan: ReconcilePlan): Record<string, string[]> {
   return {
     start: plan.start.map(desiredKey),
     stop: [...plan.stop],
+    halt: plan.halt.map(desiredKey),
+    resume: plan.resume.map(desiredKey),
     restart: plan.restart.map(desiredKey),
     updateInPlace: plan.updateInPlace.map(desiredKey),
     unchanged: [...plan.unchanged],
@@ -23,7 +25,8 @@ function planOf(current: DesiredServiceSpec[], desired: DesiredServiceSpec[]): R
   return bucketsOf(planReconcile(new Map(current.map((entry) => [desiredKey(entry), entry])), desired));
 }
 
-const empty = { start: [], stop: [], restart: [], updateInPlace: [], unchanged: [] };
+const empty = { start: [], stop: [], halt: [], resume: [], restart: [], updateInPlace: [], unchanged: [] };
+const stoppedWeb = testDesired({ name: "web" }, { desiredState: "stopped" });
 
 void describe("planReconcile", () => {
   const cases: Array<[string, DesiredServiceSpec[], DesiredServiceSpec[], Partial<Record<keyof ReconcilePlan, string[]>>]> = [
@@ -48,6 +51,13 @@ void describe("planReconcile", () => {
     ["the same name in another account is another service", [web], [web, testDesired({ name: "web" }, { account: { name: "bob" } })], { start: ["bob/web"], unchanged: ["alice/web"] }],
     ["the later of two entries for one key wins", [web], [testDesired({ name: "web", command: "x" }), testDesired({ name: "web" })], { unchanged: ["alice/web"] }],
     ["an empty desired state stops everything", [web, worker], [], { stop: ["alice/web", "alice/worker"] }],
+    ["a new service desired stopped lands in start, to be made known without running", [], [stoppedWeb], { start: ["alice/web"] }],
+    ["a running service desired stopped is halted, not removed", [web, worker], [stoppedWeb, worker], { halt: ["alice/web"], unchanged: ["alice/worker"] }],
+    ["a stopped service desired running again is resumed", [stoppedWeb], [web], { resume: ["alice/web"] }],
+    ["a stopped service applied again is left alone", [stoppedWeb], [testDesired({ name: "web" }, { desiredState: "stopped" })], { unchanged: ["alice/web"] }],
+    ["a stopped service no longer desired is removed", [stoppedWeb], [], { stop: ["alice/web"] }],
+    ["a new command with a stop takes the new definition through restart", [web], [testDesired({ name: "web", command: "v2" }, { desiredState: "stopped" })], { restart: ["alice/web"] }],
+    ["a new annotation of a stopped service is applied in place", [stoppedWeb], [testDesired({ name: "web", annotation: "x" }, { desiredState: "stopped" })], { updateInPlace: ["alice/web"] }],
   ];
   for (const [name, current, desired, expected] of cases) {
     void it(name, () => assert.deepEqual(planOf(current, desired), { ...empty, ...expected }));

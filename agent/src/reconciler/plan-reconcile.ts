@@ -3,11 +3,18 @@
 import { canonicalJson, type DesiredServiceSpec, launchFingerprint, serviceKey } from "@vigil/shared";
 
 export interface ReconcilePlan {
-  /** New services. */
+  /** New services: started, or only made known when desired stopped (or disabled). */
   readonly start: readonly DesiredServiceSpec[];
-  /** Keys of services no longer desired on this host. */
+  /** Keys of services no longer desired on this host: stopped and forgotten. */
   readonly stop: readonly string[];
-  /** What the process is started with changed (command, directory, environment, ports, account identity). */
+  /** Same definition, desired state now stopped: stopped, and kept known (status, log, processes). */
+  readonly halt: readonly DesiredServiceSpec[];
+  /** Same definition, desired state now running: started again. */
+  readonly resume: readonly DesiredServiceSpec[];
+  /**
+   * What the process is started with changed (command, directory, environment, ports, account
+   * identity): the old run ends and the new definition runs, or only replaces it when desired stopped.
+   */
   readonly restart: readonly DesiredServiceSpec[];
   /** Changes applied without a new process: is_disabled, annotation, health check, stop settings. */
   readonly updateInPlace: readonly DesiredServiceSpec[];
@@ -22,11 +29,20 @@ export function desiredKey(desired: DesiredServiceSpec): string {
 /** When the same key is desired twice, the later entry wins, as a later revision would. */
 export function planReconcile(current: ReadonlyMap<string, DesiredServiceSpec>, desired: readonly DesiredServiceSpec[]): ReconcilePlan {
   const wanted = new Map(desired.map((entry) => [desiredKey(entry), entry]));
-  const plan = { start: [] as DesiredServiceSpec[], stop: [] as string[], restart: [] as DesiredServiceSpec[], updateInPlace: [] as DesiredServiceSpec[], unchanged: [] as string[] };
+  const plan = {
+    start: [] as DesiredServiceSpec[],
+    stop: [] as string[],
+    halt: [] as DesiredServiceSpec[],
+    resume: [] as DesiredServiceSpec[],
+    restart: [] as DesiredServiceSpec[],
+    updateInPlace: [] as DesiredServiceSpec[],
+    unchanged: [] as string[],
+  };
   for (const [key, next] of wanted) {
     const previous = current.get(key);
     if (previous === undefined) plan.start.push(next);
     else if (launchFingerprint(previous) !== launchFingerprint(next)) plan.restart.push(next);
+    else if (previous.desiredState !== next.desiredState) (next.desiredState === "stopped" ? plan.halt : plan.resume).push(next);
     else if (canonicalJson(previous) !== canonicalJson(next)) plan.updateInPlace.push(next);
     else plan.unchanged.push(key);
   }

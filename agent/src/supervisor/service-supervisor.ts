@@ -5,7 +5,7 @@ import { type DesiredServiceSpec, launchFingerprint, serviceKey, type ServiceSta
 import type { ExitStatus, ProcessTracking } from "../driver/process-driver.js";
 import type { SupervisionEvent } from "../events/service-event.js";
 import type { HealthFailure } from "../health/health-checker.js";
-import type { ServiceLog } from "../logs/service-log.js";
+import { LOG_START, type LogChunk, type LogRead, type ServiceLog } from "../logs/service-log.js";
 import type { Clock, TimerHandle } from "../runtime/clock.js";
 import { CommandQueue } from "./command-queue.js";
 import { classifyExit, leftoversAfterExit } from "./exit-hook.js";
@@ -14,7 +14,7 @@ import { type LaunchContext, launchService, openLog, type StartRefusal } from ".
 import { crashLoopLine, daemonizedLine, disabledLine, escalatedLine, exitLine, healthFailedLine, restartingLine, startedLine, startFailedLine, stoppingLine } from "./log-lines.js";
 import { decideRestart, EMPTY_FAILURE_HISTORY, type FailureHistory, recordFailure } from "./restart-policy.js";
 import { SIGNALLABLE_STATES, type ServiceTrigger, transition } from "./service-state.js";
-import { ServiceDisabled, ServiceNotRunning, UnknownSignal } from "./supervisor-errors.js";
+import { ServiceDisabled, ServiceNotRunning, ServiceStopped, UnknownSignal } from "./supervisor-errors.js";
 import { terminateUnit } from "./terminate-hook.js";
 
 export interface SupervisorContext extends LaunchContext {
@@ -68,12 +68,12 @@ export class ServiceSupervisor {
     void this.queue.push(() => after.catch(() => undefined));
   }
 
-  /** Brings a new service up: started, or disabled with the desired reason. */
+  /** Brings a new service up: started, kept stopped when so desired, or disabled with the desired reason. */
   begin(): Promise<void> {
     return this.command(() => this.converge(this.desired, true));
   }
 
-  /** A change that needs no new process (health check, stop settings, annotation, is_disabled). */
+  /** A change that needs no new process (health check, stop settings, annotation, is_disabled, desired state). */
   reconfigure(desired: DesiredServiceSpec): Promise<void> {
     return this.command(async () => {
       const before = this.desired;
@@ -102,6 +102,7 @@ export class ServiceSupervisor {
   restart(): Promise<void> {
     return this.command(async () => {
       if (this.state === "disabled") throw new ServiceDisabled(this.key, this.disabledReason);
+      if (this.desired.desiredState === "stopped") throw new ServiceStopped(this.key);
       if (this.state === "stopped") return this.startFromStopped();
       if (this.state === "backoff") {
         this.cancelBackoff();
@@ -151,6 +152,11 @@ export class ServiceSupervisor {
     return this.log ? this.log.tail(lines) : [];
   }
 
+  /** A tail with its end position, or reading on from a position (following). */
+  async readLog(request: LogRead): Promise<LogChunk> {
+    return this.log ? this.log.read(request) : { lines: [], next: "from" in request ? request.from : LOG_START };
+  }
+
   /** Resolves once every command and internal event queued so far has been handled. */
   idle(): Promise<void> {
     return this.queue.idle();
@@ -167,12 +173,25 @@ export class ServiceSupervisor {
     this.command(op).catch((error: unknown) => this.context.onError(error));
   }
 
-  /** Level-triggered is_disabled: disable, or run; re-enable only on a real edge (or a new spec) so a crash loop stays off. */
+  /**
+   * Level-triggered is_disabled and desired state: disable, stay stopped, or run; re-enable only on a
+   * real edge (or a new spec) so a crash loop stays off.
+   */
   private async converge(before: DesiredServiceSpec, fresh: boolean): Promise<void> {
-    const { spec, disabledReason } = this.desired;
+    const { spec, disabledReason, desiredState } = this.desired;
     if (spec.isDisabled) return this.disable(disabledReason || "disabled by the user");
     if (this.state === "disabled" && (fresh || before.spec.isDisabled)) this.move("enable", { message: "enabled" }); // DISABLED -> STOPPED
+    if (desiredState === "stopped") return this.holdStopped();
     if (this.state === "stopped") await this.startFromStopped();
+  }
+
+  /** Not a failure and not disabled: ends what runs and keeps the log open, so it can still be read. */
+  private async holdStopped(): Promise<void> {
+    await this.stopNow("stop requested");
+    if (this.log) return;
+    const opened = await openLog(this.context.logs, this.desired);
+    // A refused log path is reported when the service is started; a stopped service has nothing to write.
+    if (opened.ok) this.log = opened.log;
   }
 
   private async startFromStopped(): Promise<void> {

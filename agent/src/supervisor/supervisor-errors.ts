@@ -18,6 +18,14 @@ export class ServiceDisabled extends Error {
   }
 }
 
+/** Stopped by the user (desired state stopped): only a start through the coordinator runs it again. */
+export class ServiceStopped extends Error {
+  constructor(readonly key: string) {
+    super(`service ${key} is stopped; start it first`);
+    this.name = "ServiceStopped";
+  }
+}
+
 export class ServiceNotRunning extends Error {
   constructor(
     readonly key: string,

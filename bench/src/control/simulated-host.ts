@@ -26,7 +26,7 @@ export class SimulatedHost {
       statusOf: async (key) => Promise.reject(new Error(`${key}: a simulated host runs nothing`)),
       restart: async () => undefined,
       signal: async () => undefined,
-      tailLog: async () => [],
+      readLog: async () => ({ lines: [], next: { fileId: 0, offset: 0 } }),
     };
     this.link = new CoordinatorLink({ address, hostName: name, token, agentVersion: "bench-simulated", supervisor, log: () => undefined });
   }

@@ -1,5 +1,5 @@
-// Turns a host's desired state as stored into the DesiredState message its agent receives:
-// services the user stopped are left out, so the agent stops them; the rest carry their revision.
+// Turns a host's desired state as stored into the DesiredState message its agent receives: every
+// placed service with its revision and desired state, so a stopped one stays known to the agent.
 import { type AccountRuntime, type DesiredState, desiredServiceToProto } from "@vigil/shared";
 import { type AccountRecord } from "../store/repositories/accounts.js";
 import { type HostDesiredState } from "../store/repositories/desired-state.js";
@@ -10,10 +10,12 @@ export function accountRuntime(account: AccountRecord): AccountRuntime {
 }
 
 export function desiredStateMessage(state: HostDesiredState): DesiredState {
-  const services = state.services
-    .filter(({ service }) => service.desiredState === "running")
-    .map(({ account, service }) =>
-      desiredServiceToProto({ account: accountRuntime(account), spec: service.spec, ports: service.ports, disabledReason: service.disabledReason, desiredState: service.desiredState }, service.revision, account.cloud),
-    );
+  const services = state.services.map(({ account, service }) =>
+    desiredServiceToProto(
+      { account: accountRuntime(account), spec: service.spec, ports: service.ports, disabledReason: service.disabledReason, desiredState: service.desiredState },
+      service.revision,
+      account.cloud,
+    ),
+  );
   return { revision: state.revision, services };
 }
