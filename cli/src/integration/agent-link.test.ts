@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { credentials, type ServiceError, status } from "@grpc/grpc-js";
 import { type RunningAgent } from "@vigil/agent";
-import { type ControlError, listEvents } from "@vigil/coordinator";
+import { type ControlError, DEFAULT_COMMAND_TIMEOUT_MS, listEvents } from "@vigil/coordinator";
 import { AgentLinkClient } from "@vigil/shared";
 import { ControlPlaneHarness, eventually } from "../testing/control-plane-harness.js";
 
@@ -121,7 +121,8 @@ describe("AgentLink", () => {
     await control.createService({ account: "cave", spec: sleepSpec("db") });
     const started = Date.now();
     await assert.rejects(control.restartService({ account: "cave", name: "db" }), (error: ControlError) => error.code === "unavailable" && /cave-1/.test(error.message));
-    assert.ok(Date.now() - started < 2_000);
+    // "At once": well before the 15 s command deadline, with room for a loaded CI machine.
+    assert.ok(Date.now() - started < DEFAULT_COMMAND_TIMEOUT_MS / 2);
   });
 
   it("records the agent's events in the event history", async () => {

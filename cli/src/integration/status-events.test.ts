@@ -14,7 +14,8 @@ describe("status events and liveness", () => {
 
   before(async () => {
     harness = await ControlPlaneHarness.start({
-      hostTimeoutMs: 1_500,
+      // Eight heartbeats (every 500 ms) of slack: a loaded CI machine must not see a live host as down.
+      hostTimeoutMs: 4_000,
       restartPolicy: { first_restart_delay_ms: 0, backoff_base_ms: 50, backoff_cap_ms: 100, max_failures: 3, failure_window_ms: 60_000 },
     });
     await harness.addAccount("acme");
