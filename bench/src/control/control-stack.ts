@@ -1,9 +1,9 @@
 // A coordinator and one real agent for the control-plane figures, in either mode: embedded (PGlite,
 // in-process bus, as `vigil up`) or distributed (a fresh PostgreSQL database, a private NATS server).
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { NatsEventPublisher, type RunningAgent, startAgent, startPrivateNatsServer } from "@vigil/agent";
+import { findCgroup2Mount, NatsEventPublisher, type RunningAgent, startAgent, startPrivateNatsServer } from "@vigil/agent";
 import { createAccount, createTestDatabase, createToken, NatsEventSource, openStore, registerHost, type RunningCoordinator, startCoordinator } from "@vigil/coordinator";
 import { busNames, compileHostConfig, type EventPublisher, type EventSource, InProcessBus } from "@vigil/shared";
 import { waitFor } from "../proc/wait.js";
@@ -69,6 +69,7 @@ export async function startControlStack(mode: ControlMode, log: (line: string) =
   const hostToken = (await createToken(store.db, { scope: "host", subject: HOST })).token;
   const operatorToken = (await createToken(store.db, { scope: "operator" })).token;
   const stateDir = join(dir, "agent");
+  const cgroupInstance = `bench-${mode}-${process.pid}`;
   const hostConfig = compileHostConfig({ state_dir: stateDir });
   if (!hostConfig.ok) throw new Error(JSON.stringify(hostConfig.errors));
   const agent = await startAgent({
@@ -79,7 +80,7 @@ export async function startControlStack(mode: ControlMode, log: (line: string) =
     hostConfig: hostConfig.value,
     publisher: io.publisher,
     busNames: busNames(prefix),
-    cgroupInstance: `bench-${mode}-${process.pid}`,
+    cgroupInstance,
     log,
   });
   await waitFor(() => (coordinator.link.isConnected(HOST) ? true : undefined), "the agent to connect", 30_000, 20);
@@ -90,6 +91,9 @@ export async function startControlStack(mode: ControlMode, log: (line: string) =
     home,
     async close() {
       await agent.close(5_000);
+      // The agent removes its services' cgroups but leaves its own subtree's root (empty by now).
+      const mount = findCgroup2Mount();
+      if (mount !== null && existsSync(join(mount, "vigil", cgroupInstance))) rmdirSync(join(mount, "vigil", cgroupInstance));
       await coordinator.close();
       await store.close();
       await io.close();
