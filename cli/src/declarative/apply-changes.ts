@@ -4,17 +4,24 @@ import { type CompiledServiceSpec, ServiceInput } from "@vigil/shared";
 import { type AdminSession } from "../operator/admin-session.js";
 import { type PlannedChange } from "./apply-plan.js";
 
-function createInput(spec: CompiledServiceSpec): ServiceInput {
-  return ServiceInput.fromPartial({
-    name: spec.name,
+/** Every field a file sets, fully defaulted, so the service ends exactly as filed. */
+function filedFields(spec: CompiledServiceSpec): Pick<ServiceInput, "command" | "workingDirectory" | "environment" | "checkHealthCommand" | "annotation" | "stopSignal" | "stopTimeoutMs"> &
+  Partial<Pick<ServiceInput, "healthCheckIntervalMs" | "healthCheckTimeoutMs" | "healthCheckGraceMs">> {
+  const health = spec.healthCheck;
+  return {
     command: spec.command,
     workingDirectory: spec.workingDirectory,
     environment: { ...spec.environment },
-    checkHealthCommand: spec.healthCheck?.command ?? "",
-    ...(spec.healthCheck && { healthCheckIntervalMs: spec.healthCheck.intervalMs, healthCheckTimeoutMs: spec.healthCheck.timeoutMs }),
-    isDisabled: spec.isDisabled,
+    checkHealthCommand: health?.command ?? "",
+    ...(health && { healthCheckIntervalMs: health.intervalMs, healthCheckTimeoutMs: health.timeoutMs, healthCheckGraceMs: health.graceMs }),
     annotation: spec.annotation,
-  });
+    stopSignal: spec.stopSignal,
+    stopTimeoutMs: spec.stopTimeoutMs,
+  };
+}
+
+function createInput(spec: CompiledServiceSpec): ServiceInput {
+  return ServiceInput.fromPartial({ name: spec.name, ...filedFields(spec), isDisabled: spec.isDisabled });
 }
 
 export async function applyChange(session: AdminSession, account: string, change: PlannedChange): Promise<void> {
@@ -29,16 +36,7 @@ export async function applyChange(session: AdminSession, account: string, change
   }
   const { spec } = change;
   if (change.fields.some((field) => field !== "is_disabled")) {
-    await session.call("updateService", {
-      ...ref,
-      command: spec.command,
-      workingDirectory: spec.workingDirectory,
-      environment: { ...spec.environment },
-      replaceEnvironment: true,
-      checkHealthCommand: spec.healthCheck?.command ?? "",
-      ...(spec.healthCheck && { healthCheckIntervalMs: spec.healthCheck.intervalMs, healthCheckTimeoutMs: spec.healthCheck.timeoutMs }),
-      annotation: spec.annotation,
-    });
+    await session.call("updateService", { ...ref, ...filedFields(spec), replaceEnvironment: true });
   }
   if (change.fields.includes("is_disabled")) await session.call(spec.isDisabled ? "disableService" : "enableService", ref);
 }

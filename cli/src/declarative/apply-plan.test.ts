@@ -2,7 +2,7 @@
 // delete only with prune.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { type CompiledServiceSpec, compileServiceSpec, Service } from "@vigil/shared";
+import { type CompiledServiceSpec, compileServiceSpec, DEFAULT_STOP_SIGNAL, DEFAULT_STOP_TIMEOUT_MS, Service } from "@vigil/shared";
 import { describeChange, planApply } from "./apply-plan.js";
 
 function spec(input: Record<string, unknown>): CompiledServiceSpec {
@@ -12,7 +12,7 @@ function spec(input: Record<string, unknown>): CompiledServiceSpec {
 }
 
 function current(input: Partial<Service>): Service {
-  return Service.fromPartial({ account: "alpha", desiredState: "running", ...input });
+  return Service.fromPartial({ account: "alpha", desiredState: "running", stopSignal: DEFAULT_STOP_SIGNAL, stopTimeoutMs: DEFAULT_STOP_TIMEOUT_MS, ...input });
 }
 
 const web = current({ name: "web", command: "node server.js", environment: { NODE_ENV: "production" } });
@@ -41,6 +41,18 @@ const cases: { name: string; existing?: Service[]; desired: CompiledServiceSpec[
     desired: [spec({ name: "web", command: "node server.js --cluster", environment: {}, is_disabled: true }), spec({ name: "worker", command: "php worker.php", annotation: "queue" })],
     prune: false,
     plan: ["update web (command, environment, is_disabled)", "update worker (annotation)"],
+    unchanged: [],
+    kept: [],
+  },
+  {
+    name: "stop settings and the health check's grace period are compared too",
+    existing: [web, current({ name: "worker", command: "php worker.php", checkHealthCommand: "true", healthCheckIntervalMs: 30_000, healthCheckTimeoutMs: 10_000, healthCheckGraceMs: 30_000 })],
+    desired: [
+      spec({ name: "web", command: "node server.js", environment: { NODE_ENV: "production" }, stop_signal: "INT", stop_timeout: 3_000 }),
+      spec({ name: "worker", command: "php worker.php", check_health_command: "true", health_check_grace_period: 5_000 }),
+    ],
+    prune: false,
+    plan: ["update web (stop_signal, stop_timeout)", "update worker (health_check_grace_period)"],
     unchanged: [],
     kept: [],
   },

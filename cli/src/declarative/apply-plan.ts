@@ -8,7 +8,19 @@ export type PlannedChange =
   | { readonly kind: "update"; readonly name: string; readonly spec: CompiledServiceSpec; readonly fields: readonly PlanField[] }
   | { readonly kind: "delete"; readonly name: string };
 
-export const PLAN_FIELDS = ["command", "working_directory", "environment", "check_health_command", "health_check_interval", "health_check_timeout", "annotation", "is_disabled"] as const;
+export const PLAN_FIELDS = [
+  "command",
+  "working_directory",
+  "environment",
+  "check_health_command",
+  "health_check_interval",
+  "health_check_timeout",
+  "health_check_grace_period",
+  "annotation",
+  "stop_signal",
+  "stop_timeout",
+  "is_disabled",
+] as const;
 export type PlanField = (typeof PLAN_FIELDS)[number];
 
 export interface ApplyPlan {
@@ -33,7 +45,10 @@ export function differingFields(spec: CompiledServiceSpec, current: Service): Pl
     check_health_command: (health?.command ?? "") !== current.checkHealthCommand,
     health_check_interval: health !== null && health.intervalMs !== current.healthCheckIntervalMs,
     health_check_timeout: health !== null && health.timeoutMs !== current.healthCheckTimeoutMs,
+    health_check_grace_period: health !== null && health.graceMs !== current.healthCheckGraceMs,
     annotation: spec.annotation !== current.annotation,
+    stop_signal: spec.stopSignal !== current.stopSignal,
+    stop_timeout: spec.stopTimeoutMs !== current.stopTimeoutMs,
     is_disabled: spec.isDisabled !== current.isDisabled,
   };
   return PLAN_FIELDS.filter((field) => differs[field]);

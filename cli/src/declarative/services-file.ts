@@ -9,8 +9,20 @@ export interface ServicesFile {
   readonly services: readonly CompiledServiceSpec[];
 }
 
-/** The service fields the Admin API lets a file set; others (stop_signal, ...) are refused. */
-export const FILE_SERVICE_FIELDS = ["command", "working_directory", "environment", "check_health_command", "health_check_interval", "health_check_timeout", "is_disabled", "annotation"] as const;
+/** The service fields the Admin API lets a file set; anything else is refused. */
+export const FILE_SERVICE_FIELDS = [
+  "command",
+  "working_directory",
+  "environment",
+  "check_health_command",
+  "health_check_interval",
+  "health_check_timeout",
+  "health_check_grace_period",
+  "is_disabled",
+  "annotation",
+  "stop_signal",
+  "stop_timeout",
+] as const;
 
 export type ParsedServicesFile = { readonly ok: true; readonly value: ServicesFile } | { readonly ok: false; readonly errors: readonly FieldError[] };
 
@@ -39,10 +51,12 @@ export function parseServicesFile(text: string): ParsedServicesFile {
       errors.push({ field: path, rule: "must be a mapping (command, environment, ...)" });
       continue;
     }
+    const known = Object.entries(definition).filter(([key]) => (FILE_SERVICE_FIELDS as readonly string[]).includes(key));
     for (const key of Object.keys(definition)) {
       if (!(FILE_SERVICE_FIELDS as readonly string[]).includes(key)) errors.push({ field: `${path}.${key}`, rule: `unknown field (expected one of ${FILE_SERVICE_FIELDS.join(", ")})` });
     }
-    const result = compileServiceSpec({ ...definition, name });
+    // Unknown keys are reported once, above; the compiler sees only the known ones.
+    const result = compileServiceSpec({ ...Object.fromEntries(known), name });
     if (result.ok) compiled.push(result.value);
     else errors.push(...result.errors.map((error) => ({ field: error.field === "name" ? path : `${path}.${error.field}`, rule: error.rule })));
   }

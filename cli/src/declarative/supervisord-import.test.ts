@@ -47,3 +47,12 @@ test("what cannot be converted is named in a warning", async () => {
 test("supervisord environment strings keep commas inside quotes", () => {
   assert.deepEqual(parseSupervisordEnvironment(`A="x,y",B=plain, C='single'`), { A: "x,y", B: "plain", C: "single" });
 });
+
+test("stopsignal and a stopwaitsecs within Vigil's limit become stop_signal and stop_timeout", () => {
+  const { yaml, warnings } = importSupervisord("[program:web]\ncommand=node server.js\nstopsignal=INT\nstopwaitsecs=20\n\n[program:db]\ncommand=pg\nstopsignal=KILL\n", {});
+  const parsed = parseServicesFile(yaml);
+  assert.ok(parsed.ok, yaml);
+  const web = parsed.value.services.find((service) => service.name === "web");
+  assert.deepEqual([web?.stopSignal, web?.stopTimeoutMs], ["SIGINT", 20_000]);
+  assert.ok(warnings.some((warning) => warning.startsWith("[program:db]: stopsignal not converted: KILL is not one of")), warnings.join("\n"));
+});

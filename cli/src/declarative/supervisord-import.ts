@@ -1,6 +1,6 @@
 // Converts a supervisord.conf into a `vigil apply` services file (pure): [program:x] sections
-// with command, directory, environment and autostart; everything else becomes a warning.
-import { SERVICE_NAME_PATTERN } from "@vigil/shared";
+// with command, directory, environment, autostart, stopsignal and stopwaitsecs; the rest becomes a warning.
+import { isStopSignal, SERVICE_NAME_PATTERN, STOP_SIGNALS, STOP_TIMEOUT_MS } from "@vigil/shared";
 import { stringify } from "yaml";
 
 export interface ImportResult {
@@ -23,13 +23,27 @@ const IGNORED_WITH_REASON: Readonly<Record<string, string>> = {
   redirect_stderr: "stderr always goes to the service log with stdout",
   autorestart: "Vigil restarts every exit nobody asked for, with backoff",
   startretries: "the crash-loop policy is the host's (default 5 failures in 120 s)",
-  stopsignal: "the stop signal is not settable through vigil apply",
-  stopwaitsecs: "the stop timeout is not settable through vigil apply",
   priority: "services start independently",
 };
 
 /** Keys with no effect on Vigil worth mentioning. */
 const SILENT_KEYS = new Set(["process_name", "startsecs", "stdout_logfile_maxbytes", "stdout_logfile_backups", "stderr_logfile_maxbytes", "stderr_logfile_backups", "killasgroup", "stopasgroup"]);
+
+/** stopsignal and stopwaitsecs, where Vigil can honour them; a warning names the rest. */
+function convertStop(values: ReadonlyMap<string, string>, service: Record<string, unknown>, warn: (warning: string) => void): void {
+  const signal = values.get("stopsignal");
+  if (signal !== undefined) {
+    const name = signal.trim().toUpperCase().replace(/^(?!SIG)/, "SIG");
+    if (isStopSignal(name)) service["stop_signal"] = name;
+    else warn(`stopsignal not converted: ${signal} is not one of ${STOP_SIGNALS.join(", ")}`);
+  }
+  const wait = values.get("stopwaitsecs");
+  if (wait !== undefined) {
+    const ms = Number(wait) * 1000;
+    if (Number.isInteger(ms) && ms >= STOP_TIMEOUT_MS.min && ms <= STOP_TIMEOUT_MS.max) service["stop_timeout"] = ms;
+    else warn(`stopwaitsecs not converted: ${wait} s is outside Vigil's ${STOP_TIMEOUT_MS.min}-${STOP_TIMEOUT_MS.max / 1000} s`);
+  }
+}
 
 export function parseIni(text: string): Section[] {
   const sections: Section[] = [];
@@ -112,12 +126,13 @@ export function importSupervisord(text: string, options: { readonly home?: strin
     if (environment !== undefined) service["environment"] = parseSupervisordEnvironment(expand(environment, program, here));
     const autostart = values.get("autostart")?.toLowerCase();
     if (autostart === "false") service["is_disabled"] = true;
+    convertStop(values, service, (warning) => warnings.push(`${where}: ${warning}`));
     const numprocs = Number(values.get("numprocs") ?? "1");
     if (numprocs > 1) warnings.push(`${where}: numprocs=${numprocs} not converted: one service runs one process tree (create ${name}-2 ... yourself)`);
     for (const key of values.keys()) {
       const reason = IGNORED_WITH_REASON[key];
       if (reason !== undefined) warnings.push(`${where}: ${key} not converted: ${reason}`);
-      else if (!["command", "directory", "environment", "autostart", "numprocs"].includes(key) && !SILENT_KEYS.has(key)) warnings.push(`${where}: ${key} not converted: no Vigil equivalent`);
+      else if (!["command", "directory", "environment", "autostart", "numprocs", "stopsignal", "stopwaitsecs"].includes(key) && !SILENT_KEYS.has(key)) warnings.push(`${where}: ${key} not converted: no Vigil equivalent`);
     }
     services[name] = service;
   }

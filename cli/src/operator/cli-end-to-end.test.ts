@@ -113,11 +113,13 @@ describe("vigil CLI against a running coordinator", () => {
 
   test("an invalid services file names the path of each broken field and applies nothing", async () => {
     const file = join(dir, "broken.yaml");
-    await writeFile(file, "services:\n  api:\n    command: ''\n    stop_signal: SIGINT\n");
+    await writeFile(file, "services:\n  api:\n    command: ''\n    autorestart: true\n    stop_signal: SIGKILL\n");
     const before = await listed();
     const result = await vigil("apply", "-f", file);
     assert.equal(result.code, 2);
-    assert.equal(result.stderr, `vigil: ${file}: services.api.stop_signal: unknown field (expected one of command, working_directory, environment, check_health_command, health_check_interval, health_check_timeout, is_disabled, annotation); services.api.command: must not be empty\n`);
+    const fields = "command, working_directory, environment, check_health_command, health_check_interval, health_check_timeout, health_check_grace_period, is_disabled, annotation, stop_signal, stop_timeout";
+    const signalRule = "must be a signal the service can catch, not SIGKILL (Vigil sends SIGKILL after stop_timeout)";
+    assert.equal(result.stderr, `vigil: ${file}: services.api.autorestart: unknown field (expected one of ${fields}); services.api.command: must not be empty; services.api.stop_signal: ${signalRule}\n`);
     assert.deepEqual(await listed(), before);
   });
 

@@ -18,6 +18,9 @@ function serviceFlags(command: Command): Command {
     .option("--health-cmd <command>", "monitoring command: non-zero exit or timeout restarts the service")
     .option("--health-interval <ms>", "how often the health check runs")
     .option("--health-timeout <ms>", "how long a health check may take")
+    .option("--health-grace <ms>", "how long after a start the first health check waits")
+    .option("--stop-signal <signal>", "the signal stop sends first (default SIGTERM; SIGKILL follows after the stop timeout)")
+    .option("--stop-timeout <ms>", "how long stop waits before SIGKILL")
     .option("--annotation <text>", "free text");
 }
 

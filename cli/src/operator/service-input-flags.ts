@@ -1,5 +1,5 @@
 // Turns `service create` / `service update` flags into Admin messages: --env FOO=bar (repeatable),
-// --env-string 'A=1 B=2', --workdir, --health-cmd, --port, --annotation, --disabled.
+// --env-string 'A=1 B=2', --workdir, --health-cmd, --stop-signal, --port, --annotation, --disabled.
 import { ServiceInput, type UpdateServiceRequest } from "@vigil/shared";
 import { usageError } from "./cli-error.js";
 
@@ -10,6 +10,9 @@ export interface ServiceFlags {
   readonly healthCmd?: string;
   readonly healthInterval?: string;
   readonly healthTimeout?: string;
+  readonly healthGrace?: string;
+  readonly stopSignal?: string;
+  readonly stopTimeout?: string;
   readonly port?: readonly string[];
   readonly ports?: string;
   readonly annotation?: string;
@@ -38,9 +41,23 @@ function wholeNumber(value: string | undefined, flag: string): number | undefine
   return Number(value);
 }
 
-export function serviceInputFromFlags(name: string, command: string, flags: ServiceFlags): ServiceInput {
+/** The optional timing and stop flags shared by create and update; absent flags stay absent. */
+function timingFlags(flags: ServiceFlags): Pick<ServiceInput, "healthCheckIntervalMs" | "healthCheckTimeoutMs" | "healthCheckGraceMs" | "stopSignal" | "stopTimeoutMs"> {
   const healthCheckIntervalMs = wholeNumber(flags.healthInterval, "--health-interval");
   const healthCheckTimeoutMs = wholeNumber(flags.healthTimeout, "--health-timeout");
+  const healthCheckGraceMs = wholeNumber(flags.healthGrace, "--health-grace");
+  const stopTimeoutMs = wholeNumber(flags.stopTimeout, "--stop-timeout");
+  return {
+    ...(healthCheckIntervalMs !== undefined && { healthCheckIntervalMs }),
+    ...(healthCheckTimeoutMs !== undefined && { healthCheckTimeoutMs }),
+    ...(healthCheckGraceMs !== undefined && { healthCheckGraceMs }),
+    // The signal is checked by the server, so the CLI and the API refuse the same names alike.
+    ...(flags.stopSignal !== undefined && { stopSignal: flags.stopSignal }),
+    ...(stopTimeoutMs !== undefined && { stopTimeoutMs }),
+  };
+}
+
+export function serviceInputFromFlags(name: string, command: string, flags: ServiceFlags): ServiceInput {
   return ServiceInput.fromPartial({
     name,
     command,
@@ -48,8 +65,7 @@ export function serviceInputFromFlags(name: string, command: string, flags: Serv
     environment: parseEnvFlags(flags.env),
     environmentString: flags.envString ?? "",
     checkHealthCommand: flags.healthCmd ?? "",
-    ...(healthCheckIntervalMs !== undefined && { healthCheckIntervalMs }),
-    ...(healthCheckTimeoutMs !== undefined && { healthCheckTimeoutMs }),
+    ...timingFlags(flags),
     isDisabled: flags.disabled ?? false,
     annotation: flags.annotation ?? "",
     ports: (flags.port ?? []).map((port) => wholeNumber(port, "--port") ?? 0),
@@ -59,8 +75,6 @@ export function serviceInputFromFlags(name: string, command: string, flags: Serv
 
 /** Only the flags given change; --replace-env replaces the environment instead of merging. */
 export function serviceUpdateFromFlags(account: string, name: string, flags: ServiceFlags): Partial<UpdateServiceRequest> {
-  const healthCheckIntervalMs = wholeNumber(flags.healthInterval, "--health-interval");
-  const healthCheckTimeoutMs = wholeNumber(flags.healthTimeout, "--health-timeout");
   return {
     account,
     name,
@@ -70,8 +84,7 @@ export function serviceUpdateFromFlags(account: string, name: string, flags: Ser
     replaceEnvironment: flags.replaceEnv ?? false,
     ...(flags.envString !== undefined && { environmentString: flags.envString }),
     ...(flags.healthCmd !== undefined && { checkHealthCommand: flags.healthCmd }),
-    ...(healthCheckIntervalMs !== undefined && { healthCheckIntervalMs }),
-    ...(healthCheckTimeoutMs !== undefined && { healthCheckTimeoutMs }),
+    ...timingFlags(flags),
     ...(flags.annotation !== undefined && { annotation: flags.annotation }),
   };
 }

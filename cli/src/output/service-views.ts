@@ -51,7 +51,13 @@ export function serviceDetails(service: Service, palette: Palette): string {
     ["command", service.command],
     ["directory", service.workingDirectory === "" ? "~" : `~/${service.workingDirectory}`],
     ["ports", orDash(service.ports.join(", "))],
-    ["health check", service.checkHealthCommand === "" ? "-" : `${service.checkHealthCommand} (every ${service.healthCheckIntervalMs} ms, timeout ${service.healthCheckTimeoutMs} ms)`],
+    [
+      "health check",
+      service.checkHealthCommand === ""
+        ? "-"
+        : `${service.checkHealthCommand} (every ${service.healthCheckIntervalMs} ms, timeout ${service.healthCheckTimeoutMs} ms, first after ${service.healthCheckGraceMs} ms)`,
+    ],
+    ["stop", `${service.stopSignal}, SIGKILL after ${service.stopTimeoutMs} ms`],
     ["annotation", orDash(service.annotation)],
     ["revision", String(service.revision)],
   ];

@@ -1,10 +1,10 @@
 // Test support: a coordinator (PGlite store, in-process bus, gRPC on loopback) and real agents
 // (LinuxProcessDriver, file logs) in one process, with an account whose services run as nobody.
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { startAgent, type RunningAgent } from "@vigil/agent";
+import { findCgroup2Mount, startAgent, type RunningAgent } from "@vigil/agent";
 import { createAccount, createToken, registerHost, type RunningCoordinator, startCoordinator, type Store, testStoreBackends } from "@vigil/coordinator";
 import { busNames, compileHostConfig, InProcessBus } from "@vigil/shared";
 
@@ -20,6 +20,8 @@ export class ControlPlaneHarness {
   readonly #dirs: string[] = [];
   readonly #agents = new Set<RunningAgent>();
   readonly #tokens = new Map<string, string>();
+  /** The agents' cgroup subtrees, removed by close() once their services are gone. */
+  readonly #cgroupInstances: string[] = [];
   coordinator!: RunningCoordinator;
 
   private constructor(
@@ -75,6 +77,8 @@ export class ControlPlaneHarness {
     const stateDir = overrides.stateDir ?? this.tempDir(`vigil-agent-${host}-`);
     const hostConfig = compileHostConfig({ state_dir: stateDir, stop_timeout_ms: 2_000, ...(this.options.restartPolicy && { restart_policy: this.options.restartPolicy }) });
     if (!hostConfig.ok) throw new Error(hostConfig.errors.map((error) => `${error.field}: ${error.rule}`).join("; "));
+    const cgroupInstance = `t${randomBytes(5).toString("hex")}`;
+    this.#cgroupInstances.push(cgroupInstance);
     const agent = await startAgent({
       coordinator: this.address,
       hostName: host,
@@ -83,7 +87,7 @@ export class ControlPlaneHarness {
       hostConfig: hostConfig.value,
       publisher: this.bus,
       busNames: busNames("vigil"),
-      cgroupInstance: `t${randomBytes(5).toString("hex")}`,
+      cgroupInstance,
       reconnect: { baseMs: 100, maxMs: 500 },
       heartbeatIntervalMs: 500,
       log: (line) => this.logs.push(line),
@@ -103,6 +107,14 @@ export class ControlPlaneHarness {
     await this.bus.close();
     await this.store.close();
     for (const dir of this.#dirs) rmSync(dir, { recursive: true, force: true });
+    const mount = findCgroup2Mount();
+    for (const instance of mount ? this.#cgroupInstances : []) {
+      try {
+        rmdirSync(join(mount!, "vigil", instance));
+      } catch {
+        // Never created (no cgroup v2), or still holding a unit: nothing to tidy, or not ours to force.
+      }
+    }
   }
 }
 

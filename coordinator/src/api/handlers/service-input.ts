@@ -14,8 +14,11 @@ export function serviceSpecInput(input: ServiceInput): UntrustedInput {
     ...(input.checkHealthCommand !== "" && { check_health_command: input.checkHealthCommand }),
     ...(input.healthCheckIntervalMs !== undefined && { health_check_interval: input.healthCheckIntervalMs }),
     ...(input.healthCheckTimeoutMs !== undefined && { health_check_timeout: input.healthCheckTimeoutMs }),
+    ...(input.healthCheckGraceMs !== undefined && { health_check_grace_period: input.healthCheckGraceMs }),
     is_disabled: input.isDisabled,
     annotation: input.annotation,
+    ...(input.stopSignal !== undefined && input.stopSignal !== "" && { stop_signal: input.stopSignal }),
+    ...(input.stopTimeoutMs !== undefined && { stop_timeout: input.stopTimeoutMs }),
   };
 }
 
@@ -35,7 +38,10 @@ export function servicePatch(request: UpdateServiceRequest): ServiceSpecPatch {
     ...(request.checkHealthCommand !== undefined && { check_health_command: request.checkHealthCommand }),
     ...(request.healthCheckIntervalMs !== undefined && { health_check_interval: request.healthCheckIntervalMs }),
     ...(request.healthCheckTimeoutMs !== undefined && { health_check_timeout: request.healthCheckTimeoutMs }),
+    ...(request.healthCheckGraceMs !== undefined && { health_check_grace_period: request.healthCheckGraceMs }),
     ...(request.annotation !== undefined && { annotation: request.annotation }),
+    ...(request.stopSignal !== undefined && request.stopSignal !== "" && { stop_signal: request.stopSignal }),
+    ...(request.stopTimeoutMs !== undefined && { stop_timeout: request.stopTimeoutMs }),
     replace_environment: request.replaceEnvironment,
   };
 }
