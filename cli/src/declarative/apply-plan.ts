@@ -2,26 +2,16 @@
 // account has, in named buckets — create, update (with the fields that differ), delete (only
 // with prune), unchanged. A separate applier carries it out.
 import { type CompiledServiceSpec, type Service } from "@vigil/shared";
+import { FILE_SERVICE_FIELDS, type FileServiceField } from "./services-file.js";
 
 export type PlannedChange =
   | { readonly kind: "create"; readonly name: string; readonly spec: CompiledServiceSpec }
   | { readonly kind: "update"; readonly name: string; readonly spec: CompiledServiceSpec; readonly fields: readonly PlanField[] }
   | { readonly kind: "delete"; readonly name: string };
 
-export const PLAN_FIELDS = [
-  "command",
-  "working_directory",
-  "environment",
-  "check_health_command",
-  "health_check_interval",
-  "health_check_timeout",
-  "health_check_grace_period",
-  "annotation",
-  "stop_signal",
-  "stop_timeout",
-  "is_disabled",
-] as const;
-export type PlanField = (typeof PLAN_FIELDS)[number];
+/** An update names the fields that differ, in the order of the design's field table. */
+export const PLAN_FIELDS = FILE_SERVICE_FIELDS;
+export type PlanField = FileServiceField;
 
 export interface ApplyPlan {
   readonly changes: readonly PlannedChange[];

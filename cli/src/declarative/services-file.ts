@@ -1,6 +1,6 @@
 // The declarative services file of `vigil apply`: one account's desired services as YAML,
 // validated with the spec compiler into compiled specs; errors name the path in the file.
-import { type CompiledServiceSpec, compileServiceSpec, type FieldError } from "@vigil/shared";
+import { type CompiledServiceSpec, compileServiceSpec, type FieldError, SERVICE_INPUT_FIELDS, type ServiceInputField } from "@vigil/shared";
 import { parse } from "yaml";
 
 export interface ServicesFile {
@@ -9,20 +9,11 @@ export interface ServicesFile {
   readonly services: readonly CompiledServiceSpec[];
 }
 
-/** The service fields the Admin API lets a file set; anything else is refused. */
-export const FILE_SERVICE_FIELDS = [
-  "command",
-  "working_directory",
-  "environment",
-  "check_health_command",
-  "health_check_interval",
-  "health_check_timeout",
-  "health_check_grace_period",
-  "is_disabled",
-  "annotation",
-  "stop_signal",
-  "stop_timeout",
-] as const;
+/** A file's service fields: every field of a definition but the name (the key) and the REST string form of the environment. */
+export type FileServiceField = Exclude<ServiceInputField, "name" | "environment_string">;
+export const FILE_SERVICE_FIELDS: readonly FileServiceField[] = SERVICE_INPUT_FIELDS.filter(
+  (field): field is FileServiceField => field !== "name" && field !== "environment_string",
+);
 
 export type ParsedServicesFile = { readonly ok: true; readonly value: ServicesFile } | { readonly ok: false; readonly errors: readonly FieldError[] };
 
