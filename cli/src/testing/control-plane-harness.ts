@@ -13,6 +13,8 @@ export const NOBODY = { unixUser: "nobody", uid: 65_534, gid: 65_534 } as const;
 export interface HarnessOptions {
   readonly hostTimeoutMs?: number;
   readonly restartPolicy?: Readonly<Record<string, number>>;
+  /** The agents' host config log_rotation (max_bytes, keep_files); default the host config's. */
+  readonly logRotation?: Readonly<Record<string, number>>;
 }
 
 export class ControlPlaneHarness {
@@ -75,7 +77,12 @@ export class ControlPlaneHarness {
 
   async startAgent(host: string, overrides: { readonly token?: string; readonly stateDir?: string } = {}): Promise<RunningAgent> {
     const stateDir = overrides.stateDir ?? this.tempDir(`vigil-agent-${host}-`);
-    const hostConfig = compileHostConfig({ state_dir: stateDir, stop_timeout_ms: 2_000, ...(this.options.restartPolicy && { restart_policy: this.options.restartPolicy }) });
+    const hostConfig = compileHostConfig({
+      state_dir: stateDir,
+      stop_timeout_ms: 2_000,
+      ...(this.options.restartPolicy && { restart_policy: this.options.restartPolicy }),
+      ...(this.options.logRotation && { log_rotation: this.options.logRotation }),
+    });
     if (!hostConfig.ok) throw new Error(hostConfig.errors.map((error) => `${error.field}: ${error.rule}`).join("; "));
     const cgroupInstance = `t${randomBytes(5).toString("hex")}`;
     this.#cgroupInstances.push(cgroupInstance);
