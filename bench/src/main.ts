@@ -1,6 +1,9 @@
 // `npm run bench`: installs the peers if missing, runs every scenario for every supervisor one
 // after another, writes raw JSON to bench/results/ and the report to BENCHMARKS.md.
 import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describeMachine } from "./machine.js";
 import { type BenchOptions, parseOptions, SCENARIOS } from "./options.js";
@@ -33,13 +36,24 @@ interface Step {
 
 function agentSteps(options: BenchOptions): Step[] {
   const steps: Step[] = [];
-  if (options.scenarios.includes("fleet")) {
-    for (const n of options.sizes) steps.push({ label: `fleet N=${n}`, boundMs: 600_000, run: (ctx) => runFleet(ctx, n) });
-  }
   if (options.scenarios.includes("restart-node")) steps.push({ label: "restart (Node sleeper)", boundMs: 300_000, run: runRestartNode });
   if (options.scenarios.includes("flood")) steps.push({ label: "log flood", boundMs: 360_000, run: runFlood });
   if (options.scenarios.includes("crash-loop")) steps.push({ label: "crash loop", boundMs: 180_000, run: runCrashLoop });
   return steps;
+}
+
+/** The fleet runs every supervisor side by side in one bounded step; all are shut down after it. */
+async function runFleetStep(n: number, suts: SupervisorUnderTest[], options: BenchOptions, figures: FigureLog): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), "vigil-bench-fleet-"));
+  return runGuarded(
+    `fleet N=${n} (${suts.map((sut) => sut.name).join(", ")})`,
+    900_000,
+    (ledger) => runFleet({ suts, kills: options.kills, idleMs: options.idleMs, ledger, figures, dir, log }, n),
+    async () => {
+      for (const sut of suts) await sut.shutdown().catch((error: unknown) => log(`${sut.name} shutdown: ${String(error)}`));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  );
 }
 
 async function main(): Promise<void> {
@@ -54,6 +68,9 @@ async function main(): Promise<void> {
     who === "vigil" ? new VigilUnderTest(bundle) : who === "supervisord" ? new SupervisordUnderTest() : new Pm2UnderTest();
   const figures = new FigureLog();
   const incidents: string[] = [];
+  if (options.scenarios.includes("fleet")) {
+    for (const n of options.sizes) incidents.push(...(await runFleetStep(n, options.supervisors.map(make), options, figures)));
+  }
   for (const step of agentSteps(options)) {
     for (const who of options.supervisors) incidents.push(...(await runTurn(step.label, make(who), options, figures, step.boundMs, step.run)));
   }

@@ -3,17 +3,22 @@
 export const METHOD_NOTES = `
 ## Method
 
-- Each supervisor runs with a private configuration in a temp dir, one after another on the same
-  workloads (bench/workloads/) in the same run: **Vigil** as the agent library (HostSupervisor on the
+- Each supervisor runs with a private configuration in a temp dir, on the same workloads
+  (bench/workloads/) in the same run. In the fleet scenario all three run side by side with N services
+  each: bulk starts and stop-alls one supervisor at a time (they are CPU-bound), the SIGKILLs
+  interleaved (the k-th kill of each supervisor back to back, in rotating order) and one idle window
+  shared, so that the shared machine's load swings hit all three alike. The other scenarios run one
+  supervisor after another. **Vigil** as the agent library (HostSupervisor on the
   LinuxProcessDriver with FileServiceLogFactory, services as root, one cgroup per service) in its own
   Node process, bundled with esbuild so that no TypeScript loader is measured; **supervisord** from
   Debian's package with its own supervisord.conf and unix socket, driven by \`supervisorctl -c\`;
   **PM2** from npm in bench/.peers with its own PM2_HOME, driven by its CLI and \`pm2 kill\`ed at the end.
 - "Running" is seen the same way for everyone: each workload writes its pid to a file when it starts
   (atomically, by rename); the bench polls those files and /proc.
-- Restart latency: SIGKILL of the main process until the new main process has written its pid; each
-  kill hits a different service, 1.5 s after the bulk start, so that no backoff for repeated failures,
-  supervisord's startsecs or PM2's min_uptime is involved.
+- Restart latency: SIGKILL of the main process until the new main process has written its pid (so
+  the workload's own start, an \`exec\` and a \`mv\`, is in every figure); each kill hits a different
+  service, from 1.5 s after the bulk start, so that no backoff for repeated failures, supervisord's
+  startsecs or PM2's min_uptime is involved.
 - Bulk start: from the "start everything" call (Vigil: apply(); supervisord: \`supervisorctl start
   all\`; PM2: \`pm2 start apps.json\`) until every service's pid file names a live process. The daemons
   are already up. Every tenth service leaves a setsid grandchild.

@@ -1,12 +1,16 @@
-// The fleet scenario at N services (sh sleepers, every tenth one leaving a setsid grandchild):
-// bulk start, restart latency after SIGKILL, supervisor RSS and idle CPU, stop-all and leftovers.
+// The fleet scenario at N services each (sh sleepers, every tenth one leaving a setsid grandchild),
+// all supervisors side by side: bulk start and stop-all one supervisor at a time (they are CPU-bound),
+// restart kills interleaved and the idle window shared, so the shared machine's load swings hit all alike.
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { readPid, runningPid, waitAllRunning } from "../proc/pid-files.js";
+import type { PidLedger } from "../proc/pid-ledger.js";
 import { CLOCK_TICKS_PER_SECOND, cpuTicks, isAlive, rssKiB, supervisorTree } from "../proc/proc-info.js";
 import { sleep, waitFor } from "../proc/wait.js";
+import type { FigureLog, Unit } from "../report/figures.js";
 import { median, percentile } from "../stats.js";
+import type { SupervisorUnderTest } from "../sut/supervisor-under-test.js";
 import type { ServiceDef } from "../sut/workloads.js";
-import type { ScenarioContext } from "./scenario-context.js";
 
 export const fleetSection = (n: number): string => `agent, N = ${n}`;
 
@@ -20,6 +24,23 @@ export const FLEET_METRICS = {
   leftBehind: "processes left behind by stop-all",
 } as const;
 
+export interface FleetContext {
+  readonly suts: readonly SupervisorUnderTest[];
+  readonly kills: number;
+  readonly idleMs: number;
+  readonly ledger: PidLedger;
+  readonly figures: FigureLog;
+  readonly dir: string;
+  readonly log: (message: string) => void;
+}
+
+interface Fleet {
+  readonly sut: SupervisorUnderTest;
+  readonly services: readonly ServiceDef[];
+  readonly samples: number[];
+  grandchildren: number[];
+}
+
 /** A restart-latency sample: SIGKILL of the main pid until the workload's new pid runs. */
 export async function killAndWait(pidFile: string, timeoutMs: number): Promise<{ ms: number; pid: number }> {
   const old = readPid(pidFile);
@@ -30,62 +51,39 @@ export async function killAndWait(pidFile: string, timeoutMs: number): Promise<{
   return { ms: performance.now() - started, pid };
 }
 
-export async function runFleet(ctx: ScenarioContext, n: number): Promise<void> {
-  const { sut, figures, ledger, options } = ctx;
-  const section = fleetSection(n);
-  const set = (metric: string, unit: Parameters<typeof figures.set>[2], value: number | null, note?: string): void =>
-    figures.set(section, metric, unit, true, sut.name, value, note);
-  const services: ServiceDef[] = Array.from({ length: n }, (_, i) => ({
-    name: `svc-${i}`,
-    kind: i % 10 === 9 ? "grandchild" : "sleeper-sh",
-    pidFile: join(ctx.dir, `svc-${i}`),
-  }));
-  const files = services.map((s) => s.pidFile);
-  const grandchildFiles = services.filter((s) => s.kind === "grandchild").map((s) => `${s.pidFile}.grandchild`);
-  await sut.boot(services);
-  for (const pid of sut.daemonPids()) ledger.record(pid, `${sut.name} daemon`);
+function fleetOf(sut: SupervisorUnderTest, n: number, dir: string): Fleet {
+  const own = join(dir, sut.name);
+  mkdirSync(own);
+  const services: ServiceDef[] = Array.from({ length: n }, (_, i) => ({ name: `svc-${i}`, kind: i % 10 === 9 ? "grandchild" : "sleeper-sh", pidFile: join(own, `svc-${i}`) }));
+  return { sut, services, samples: [], grandchildren: [] };
+}
 
+async function bulkStart(ctx: FleetContext, fleet: Fleet, set: Setter): Promise<void> {
+  const { sut, services } = fleet;
+  await sut.boot(services);
+  for (const pid of sut.daemonPids()) ctx.ledger.record(pid, `${sut.name} daemon`);
   const startedAt = performance.now();
   const starting = sut.startAll();
-  const mains = await waitAllRunning(files, 300_000);
-  set(FLEET_METRICS.bulkStart, "ms", performance.now() - startedAt);
+  const mains = await waitAllRunning(services.map((s) => s.pidFile), 300_000);
+  set(sut, FLEET_METRICS.bulkStart, "ms", performance.now() - startedAt);
   await starting;
-  mains.forEach((pid, i) => ledger.record(pid, `${services[i]!.name} main`));
-  const grandchildren = await waitAllRunning(grandchildFiles, 30_000);
-  grandchildren.forEach((pid) => ledger.record(pid, "grandchild"));
-  ctx.log(`${sut.name} N=${n}: all running`);
+  mains.forEach((pid, i) => ctx.ledger.record(pid, `${sut.name} ${services[i]!.name} main`));
+  fleet.grandchildren = await waitAllRunning(services.filter((s) => s.kind === "grandchild").map((s) => `${s.pidFile}.grandchild`), 30_000);
+  fleet.grandchildren.forEach((pid) => ctx.ledger.record(pid, `${sut.name} grandchild`));
+  ctx.log(`${sut.name} N=${services.length}: all running`);
+}
 
-  // Past supervisord's startsecs and PM2's min_uptime, so a kill is an ordinary crash for everyone.
-  await sleep(1_500);
-  const victims = services.filter((s) => s.kind === "sleeper-sh");
-  const samples: number[] = [];
-  for (let k = 0; k < options.kills; k += 1) {
-    // Each kill hits another service, so no supervisor's backoff for repeated failures is involved.
-    const victim = victims[k % victims.length]!;
-    const { ms, pid } = await killAndWait(victim.pidFile, 30_000);
-    samples.push(ms);
-    ledger.record(pid, `${victim.name} main (restarted)`);
-    await sleep(100);
-  }
-  set(FLEET_METRICS.restartMedian, "ms", median(samples));
-  set(FLEET_METRICS.restartP95, "ms", percentile(samples, 95), `${samples.length} kills`);
+/** Every process of the fleet's services now: main pids (from their files) and grandchildren. */
+function servicePids(fleet: Fleet): Set<number> {
+  return new Set([...fleet.services.map((s) => readPid(s.pidFile)), ...fleet.grandchildren].filter((pid): pid is number => pid !== null));
+}
 
-  await sleep(2_000);
-  const servicePids = new Set([...files.map(readPid), ...grandchildren].filter((pid): pid is number => pid !== null));
-  const before = supervisorTree(sut.daemonPids(), servicePids);
-  const ticksBefore = before.reduce((sum, pid) => sum + cpuTicks(pid), 0);
-  await sleep(options.idleMs);
-  const after = supervisorTree(sut.daemonPids(), servicePids);
-  const ticksAfter = after.reduce((sum, pid) => sum + cpuTicks(pid), 0);
-  const seconds = options.idleMs / 1000;
-  set(FLEET_METRICS.idleCpu, "% of a core", ((ticksAfter - ticksBefore) / CLOCK_TICKS_PER_SECOND / seconds) * 100, `${seconds} s, ${after.length} process(es)`);
-  set(FLEET_METRICS.rss, "MiB", after.reduce((sum, pid) => sum + rssKiB(pid), 0) / 1024, `${after.length} process(es)`);
-
-  let remaining = [...servicePids];
+async function stopAll(fleet: Fleet, set: Setter): Promise<void> {
+  let remaining = [...servicePids(fleet)];
   const stopStarted = performance.now();
   let lastExit = stopStarted;
   let watch = true;
-  const stopping = sut.stopAll().then(() => performance.now());
+  const stopping = fleet.sut.stopAll().then(() => performance.now());
   const watching = (async () => {
     while (watch && remaining.length > 0) {
       const still = remaining.filter(isAlive);
@@ -100,6 +98,51 @@ export async function runFleet(ctx: ScenarioContext, n: number): Promise<void> {
   watch = false;
   await watching;
   const left = remaining.length;
-  set(FLEET_METRICS.stopAll, "ms", (left > 0 ? Math.max(lastExit, returnedAt) : lastExit) - stopStarted, left > 0 ? `until the call returned; ${left} left running` : undefined);
-  set(FLEET_METRICS.leftBehind, "count", left);
+  const note = left > 0 ? `until the call returned; ${left} left running` : undefined;
+  set(fleet.sut, FLEET_METRICS.stopAll, "ms", (left > 0 ? Math.max(lastExit, returnedAt) : lastExit) - stopStarted, note);
+  set(fleet.sut, FLEET_METRICS.leftBehind, "count", left);
+}
+
+type Setter = (sut: SupervisorUnderTest, metric: string, unit: Unit, value: number | null, note?: string) => void;
+
+export async function runFleet(ctx: FleetContext, n: number): Promise<void> {
+  const section = fleetSection(n);
+  const set: Setter = (sut, metric, unit, value, note) => ctx.figures.set(section, metric, unit, true, sut.name, value, note);
+  const fleets = ctx.suts.map((sut) => fleetOf(sut, n, ctx.dir));
+  for (const fleet of fleets) await bulkStart(ctx, fleet, set);
+
+  // Past supervisord's startsecs and PM2's min_uptime, so a kill is an ordinary crash for everyone.
+  await sleep(1_500);
+  for (let k = 0; k < ctx.kills; k += 1) {
+    // The k-th kill of every supervisor back to back, in rotating order; each kill hits another
+    // service, so no supervisor's backoff for repeated failures is involved.
+    for (let j = 0; j < fleets.length; j += 1) {
+      const fleet = fleets[(k + j) % fleets.length]!;
+      const victims = fleet.services.filter((s) => s.kind === "sleeper-sh");
+      const victim = victims[k % victims.length]!;
+      const { ms, pid } = await killAndWait(victim.pidFile, 30_000);
+      fleet.samples.push(ms);
+      ctx.ledger.record(pid, `${fleet.sut.name} ${victim.name} main (restarted)`);
+      await sleep(50);
+    }
+  }
+  for (const fleet of fleets) {
+    set(fleet.sut, FLEET_METRICS.restartMedian, "ms", median(fleet.samples));
+    set(fleet.sut, FLEET_METRICS.restartP95, "ms", percentile(fleet.samples, 95), `${fleet.samples.length} kills`);
+  }
+
+  // One idle window for all: each daemon's own CPU over the same 30 s.
+  await sleep(2_000);
+  const trees = fleets.map((fleet) => ({ fleet, services: servicePids(fleet) }));
+  const before = trees.map(({ fleet, services }) => supervisorTree(fleet.sut.daemonPids(), services).reduce((sum, pid) => sum + cpuTicks(pid), 0));
+  await sleep(ctx.idleMs);
+  trees.forEach(({ fleet, services }, i) => {
+    const tree = supervisorTree(fleet.sut.daemonPids(), services);
+    const ticks = tree.reduce((sum, pid) => sum + cpuTicks(pid), 0) - before[i]!;
+    const seconds = ctx.idleMs / 1000;
+    set(fleet.sut, FLEET_METRICS.idleCpu, "% of a core", (ticks / CLOCK_TICKS_PER_SECOND / seconds) * 100, `${seconds} s, ${tree.length} process(es); one tick = ${(100 / CLOCK_TICKS_PER_SECOND / seconds).toFixed(3)} %`);
+    set(fleet.sut, FLEET_METRICS.rss, "MiB", tree.reduce((sum, pid) => sum + rssKiB(pid), 0) / 1024, `${tree.length} process(es)`);
+  });
+
+  for (const fleet of fleets) await stopAll(fleet, set);
 }

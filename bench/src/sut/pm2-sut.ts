@@ -75,14 +75,14 @@ export class Pm2UnderTest implements SupervisorUnderTest {
   }
 
   async shutdown(): Promise<void> {
-    if (existsSync(this.home)) await this.pm2("kill");
+    if (this.dir !== "" && existsSync(this.home)) await this.pm2("kill");
     const pid = this.daemonPid;
     if (pid !== null) {
       for (let i = 0; i < 600 && isAlive(pid); i += 1) await sleep(50);
       if (isAlive(pid)) process.kill(pid, "SIGKILL");
     }
     this.daemonPid = null;
-    rmSync(this.dir, { recursive: true, force: true });
+    if (this.dir !== "") rmSync(this.dir, { recursive: true, force: true });
   }
 
   private logFile(name: string): string {

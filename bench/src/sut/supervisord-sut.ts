@@ -58,7 +58,7 @@ export class SupervisordUnderTest implements SupervisorUnderTest {
       if (isAlive(pid)) process.kill(pid, "SIGKILL");
     }
     this.daemon = null;
-    rmSync(this.dir, { recursive: true, force: true });
+    if (this.dir !== "") rmSync(this.dir, { recursive: true, force: true });
   }
 
   private ctl(...args: string[]): Promise<CommandResult> {

@@ -75,7 +75,7 @@ export class VigilUnderTest implements SupervisorUnderTest {
       if (isAlive(child.pid)) child.kill("SIGKILL");
     }
     this.child = null;
-    rmSync(this.dir, { recursive: true, force: true });
+    if (this.dir !== "") rmSync(this.dir, { recursive: true, force: true });
   }
 
   private call(request: Request): Promise<HostReply> {
