@@ -39,6 +39,11 @@ const MATRIX: Readonly<Record<Rpc, MatrixRow>> = {
   cordonHost: { access: "operator", permitted: OK, request: () => Promise.resolve({ name: TEST_HOST }) },
   uncordonHost: { access: "operator", permitted: OK, request: () => Promise.resolve({ name: TEST_HOST }) },
   createService: { access: "account", permitted: OK, request: (_s, n) => Promise.resolve({ account: "alpha", service: ServiceInput.fromPartial({ name: `svc-${n}`, command: "sleep 1000" }) }) },
+  createServices: {
+    access: "account",
+    permitted: OK,
+    request: (_s, n) => Promise.resolve({ account: "alpha", services: [ServiceInput.fromPartial({ name: `batch-${n}-a`, command: "sleep 1000" }), ServiceInput.fromPartial({ name: `batch-${n}-b`, command: "sleep 1000" })] }),
+  },
   getService: { access: "account", permitted: OK, request: service() },
   listServices: { access: "account", permitted: OK, request: alpha },
   updateService: { access: "account", permitted: OK, request: () => Promise.resolve({ account: "alpha", name: "web", annotation: "updated" }) },

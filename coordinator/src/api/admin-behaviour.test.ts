@@ -5,17 +5,7 @@ import { after, before, describe, test } from "node:test";
 import { type ClientReadableStream, status } from "@grpc/grpc-js";
 import { Account, FirewallRule, type ListServicesResponse, type LogLinesResponse, ServiceInput } from "@vigil/shared";
 import { ADMIN_MAX_REQUEST_BYTES } from "./admin-server.js";
-import { type AdminTestServer, startAdminTestServer, TEST_HOST, withDefaults } from "./testing/admin-test-server.js";
-
-async function failure(promise: Promise<unknown>): Promise<{ code: status; details: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    const { code, details } = error as { code: status; details: string };
-    return { code, details };
-  }
-  throw new Error("the call succeeded");
-}
+import { type AdminTestServer, failure, startAdminTestServer, TEST_HOST, withDefaults } from "./testing/admin-test-server.js";
 
 describe("Admin API behaviour", () => {
   let server: AdminTestServer;

@@ -6,6 +6,7 @@ import {
   type AllocatePortRequest,
   type CreateFirewallRuleRequest,
   type CreateServiceRequest,
+  type CreateServicesRequest,
   type DeleteFirewallRuleRequest,
   type DisableServiceRequest,
   type GetAccountRequest,
@@ -53,6 +54,7 @@ export const ADMIN_RPC_ACCESS: Readonly<Record<AdminRpc, RpcAccess>> = {
   uncordonHost: operator,
 
   createService: account("account", (request: CreateServiceRequest) => request.account),
+  createServices: account("account", (request: CreateServicesRequest) => request.account),
   getService: serviceAccount,
   listServices: accountList("account", (request: ListServicesRequest) => request.account),
   updateService: account("account", (request: UpdateServiceRequest) => request.account),

@@ -1,15 +1,16 @@
 // The application layer: every use case the Admin API and AgentLink share — create (compile,
 // place, allocate ports, insert in one transaction), update, delete, desired state, enable/disable,
 // imperative commands to the host's agent, and reads with live status. Errors are ControlErrors.
-import { type CommandResult, compileServiceSpec, compileServiceUpdate, type ProcessInfo, type ServiceSpecInput, type ServiceSpecPatch, type UntrustedInput } from "@vigil/shared";
+import { type CommandResult, type CompiledServiceSpec, compileServiceSpec, type FieldError, compileServiceUpdate, type ProcessInfo, type ServiceSpecInput, type ServiceSpecPatch, type UntrustedInput } from "@vigil/shared";
 import { type Store } from "../store/open-store.js";
 import { type PortRequest } from "../store/repositories/ports.js";
 import { type ServiceRef } from "../store/repositories/service-rows.js";
-import { createServicePlaced } from "./create-service.js";
+import { getHost } from "../store/repositories/hosts.js";
+import { createServicePlaced, createServicesPlaced } from "./create-service.js";
 import { type AgentAction, type AgentCommands, type DesiredStateNotifier } from "./control-ports.js";
 import { asControlErrors, ControlError, controlCodeFromStatusName, HostUnavailableError, InvalidArgumentError } from "./control-errors.js";
 import { readServiceView, readServiceViews } from "./read-services.js";
-import { type ServiceView } from "./service-view.js";
+import { type ServiceView, toServiceView } from "./service-view.js";
 import { applyDesiredState, applyDisabled, applySpecUpdate, deleteServiceRow } from "./service-changes.js";
 
 export interface CreateServiceRequest {
@@ -19,6 +20,14 @@ export interface CreateServiceRequest {
   /** Default: one port, the lowest free of the account's range. */
   readonly ports?: PortRequest;
 }
+
+export interface CreateServicesRequest {
+  readonly account: string;
+  readonly services: readonly { readonly spec: ServiceSpecInput | UntrustedInput; readonly ports?: PortRequest | undefined }[];
+}
+
+/** The most services one CreateServices call may carry. */
+export const MAX_BATCH_SERVICES = 500;
 
 export interface ServiceListFilter {
   readonly account?: string;
@@ -69,6 +78,17 @@ export class ControlPlane {
     const spec = compiled.value;
     const created = await asControlErrors(() => createServicePlaced(this.#store, { account: request.account, spec, ports: request.ports }));
     return this.#changed(created.host, { account: request.account, name: spec.name });
+  }
+
+  /** All or nothing, in one transaction; errors name the item (`services[3].command`). */
+  async createServices(request: CreateServicesRequest): Promise<ServiceView[]> {
+    const items = compileBatch(request.services);
+    const created = await asControlErrors(() => createServicesPlaced(this.#store, { account: request.account, items }));
+    const host = created[0]?.host ?? null;
+    this.#notifier.hostsChanged([host]);
+    // Just created: no agent has reported on them yet, so they carry no status.
+    const hostState = host === null ? null : await asControlErrors(async () => (await getHost(this.#store.db, host)).state);
+    return created.map((service) => toServiceView(service, null, hostState));
   }
 
   /** Partial update: only the fields present change; the result is compiled like a create. */
@@ -155,6 +175,20 @@ export class ControlPlane {
     if (!result.ok) throw new ControlError(controlCodeFromStatusName(result.errorCode), result.errorMessage || `${what} failed`);
     return result;
   }
+}
+
+function compileBatch(services: CreateServicesRequest["services"]): { spec: CompiledServiceSpec; ports?: PortRequest | undefined }[] {
+  if (services.length === 0) throw new InvalidArgumentError([{ field: "services", rule: "must hold at least one service" }]);
+  if (services.length > MAX_BATCH_SERVICES) throw new InvalidArgumentError([{ field: "services", rule: `must hold at most ${MAX_BATCH_SERVICES} services` }]);
+  const errors: FieldError[] = [];
+  const items = services.flatMap((item, index) => {
+    const compiled = compileServiceSpec(item.spec);
+    if (compiled.ok) return [{ spec: compiled.value, ports: item.ports }];
+    errors.push(...compiled.errors.map((error) => ({ ...error, field: `services[${index}].${error.field}` })));
+    return [];
+  });
+  if (errors.length > 0) throw new InvalidArgumentError(errors);
+  return items;
 }
 
 function logChunk(result: CommandResult): LogChunk {

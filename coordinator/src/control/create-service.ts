@@ -1,12 +1,14 @@
-// Creating a service in one transaction: lock the account (so concurrent creates agree on its
-// host), place it with the pure placement policy, then insert it with its ports.
+// Creating services in one transaction: lock the account (so concurrent creates agree on its
+// host), place with the pure placement policy, then insert them with their ports.
 import { type CompiledServiceSpec } from "@vigil/shared";
+import { type Db } from "../store/db.js";
 import { type Store } from "../store/open-store.js";
 import { getAccount, requireAccountId } from "../store/repositories/accounts.js";
-import { listHosts } from "../store/repositories/hosts.js";
+import { listPlacementCandidates } from "../store/repositories/hosts.js";
 import { type PortRequest } from "../store/repositories/ports.js";
+import { insertServiceBatch } from "../store/repositories/service-batch.js";
 import { type ServiceRecord } from "../store/repositories/service-rows.js";
-import { createService, listServices } from "../store/repositories/services.js";
+import { createService } from "../store/repositories/services.js";
 import { placeAccountService } from "../placement/place-account.js";
 import { ControlError } from "./control-errors.js";
 
@@ -16,20 +18,39 @@ export interface PlacedServiceInput {
   readonly ports?: PortRequest | undefined;
 }
 
+export interface PlacedBatchInput {
+  readonly account: string;
+  readonly items: readonly { readonly spec: CompiledServiceSpec; readonly ports?: PortRequest | undefined }[];
+}
+
+/** Locks the account and decides its host; call inside the creating transaction. */
+async function placeLocked(tx: Db, accountName: string): Promise<{ accountId: number; host: string }> {
+  const accountId = await requireAccountId(tx, accountName, { lock: true });
+  const account = await getAccount(tx, accountName);
+  const { currentHosts, hosts } = await listPlacementCandidates(tx, accountId);
+  const decision = placeAccountService({ account: account.name, cloud: account.cloud, currentHosts, hosts });
+  if (!decision.ok) throw new ControlError("failed-precondition", `placement: ${decision.message}`, [{ field: "host", rule: decision.message }]);
+  return { accountId, host: decision.host };
+}
+
 export async function createServicePlaced(store: Store, input: PlacedServiceInput): Promise<ServiceRecord> {
   return store.transaction(async (tx) => {
-    await requireAccountId(tx, input.account, { lock: true });
-    const account = await getAccount(tx, input.account);
-    const existing = await listServices(tx, { account: input.account });
-    const currentHosts = [...new Set(existing.flatMap((service) => (service.host === null ? [] : [service.host])))];
-    const decision = placeAccountService({ account: account.name, cloud: account.cloud, currentHosts, hosts: await listHosts(tx) });
-    if (!decision.ok) throw new ControlError("failed-precondition", `placement: ${decision.message}`, [{ field: "host", rule: decision.message }]);
+    const { host } = await placeLocked(tx, input.account);
     return createService(tx, {
       account: input.account,
       spec: input.spec,
       ...(input.ports && { ports: input.ports }),
-      host: decision.host,
+      host,
       disabledReason: input.spec.isDisabled ? "user" : "",
     });
+  });
+}
+
+/** All of the account's new services on its one host, or none of them. */
+export async function createServicesPlaced(store: Store, input: PlacedBatchInput): Promise<ServiceRecord[]> {
+  return store.transaction(async (tx) => {
+    const { accountId, host } = await placeLocked(tx, input.account);
+    const items = input.items.map((item) => ({ spec: item.spec, ports: item.ports, disabledReason: item.spec.isDisabled ? "user" : "" }));
+    return insertServiceBatch(tx, { account: input.account, accountId, host, items });
   });
 }

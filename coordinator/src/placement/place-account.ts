@@ -27,9 +27,12 @@ export type PlacementDecision =
   | { readonly ok: true; readonly host: string; readonly reason: Extract<PlacementReason, "account-host" | "least-loaded-public" | "least-loaded-own"> }
   | { readonly ok: false; readonly reason: Extract<PlacementReason, "no-public-host" | "no-own-host">; readonly message: string };
 
-/** Fewest services first, then up before down, then by name so the choice is deterministic. */
+/**
+ * Fewest services first, then up before down, then by name so the choice is deterministic; names
+ * in code-point order, as the store's candidate query orders them (collate "C").
+ */
 function byLoad(a: PlacementHost, b: PlacementHost): number {
-  return a.serviceCount - b.serviceCount || Number(a.state === "down") - Number(b.state === "down") || a.name.localeCompare(b.name);
+  return a.serviceCount - b.serviceCount || Number(a.state === "down") - Number(b.state === "down") || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }
 
 export function placeAccountService(request: PlacementRequest): PlacementDecision {

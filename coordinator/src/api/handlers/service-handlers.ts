@@ -10,6 +10,7 @@ import { type UnaryHandlers } from "./handler-types.js";
 
 type ServiceRpc =
   | "createService"
+  | "createServices"
   | "getService"
   | "listServices"
   | "updateService"
@@ -34,6 +35,14 @@ export function serviceHandlers(control: ControlPlane): Pick<UnaryHandlers, Serv
       const ports = portRequest(request.service);
       const view = await control.createService({ account: requireAccount(authorised), spec: serviceSpecInput(request.service), ...(ports && { ports }) });
       return serviceMessage(view);
+    },
+    createServices: async (request, authorised) => {
+      const services = request.services.map((input) => {
+        const ports = portRequest(input);
+        return { spec: serviceSpecInput(input), ...(ports && { ports }) };
+      });
+      const views = await control.createServices({ account: requireAccount(authorised), services });
+      return { services: views.map(serviceMessage) };
     },
     getService: async (request, authorised) => serviceMessage(await control.getService(serviceRef(authorised, request.name))),
     listServices: async (_request, authorised) => {

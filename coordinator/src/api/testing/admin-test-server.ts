@@ -1,6 +1,6 @@
 // Test harness: the Admin service on loopback over a fresh store, with two public-cloud accounts
 // (alpha, beta), one public host that is up, and tokens of every kind, plus a typed client.
-import { credentials, Metadata, Server, ServerCredentials, type ServiceError } from "@grpc/grpc-js";
+import { credentials, Metadata, Server, ServerCredentials, type ServiceError, type status } from "@grpc/grpc-js";
 import { AdminClient, AdminService } from "@vigil/shared";
 import { ControlPlane } from "../../control/control-plane.js";
 import { type Store } from "../../store/open-store.js";
@@ -46,6 +46,17 @@ export interface AdminTestClient {
  */
 export function withDefaults(rpc: keyof typeof AdminService, request: object): object {
   return { ...(AdminService[rpc].requestDeserialize(Buffer.alloc(0)) as object), ...request };
+}
+
+/** The gRPC status and details of a call that must fail; throws if it succeeds. */
+export async function failure(promise: Promise<unknown>): Promise<{ code: status; details: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    const { code, details } = error as { code: status; details: string };
+    return { code, details };
+  }
+  throw new Error("the call succeeded");
 }
 
 export async function startAdminTestServer(options: { readonly backend?: "pglite" | "postgres" } = {}): Promise<AdminTestServer> {

@@ -1,12 +1,13 @@
 // Repository functions for hosts: registration by an operator, the agent's hello and heartbeats,
 // liveness (marking silent hosts down), cordoning, and listing with service counts.
-import { and, asc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { InvalidInputError } from "@vigil/shared";
 import { type Db } from "../db.js";
 import { AlreadyExistsError, NotFoundError } from "../errors.js";
 import { accounts } from "../tables/accounts.js";
 import { hosts } from "../tables/hosts.js";
+import { services } from "../tables/services.js";
 import { type HostPool, type HostState } from "../vocabulary.js";
 import { requireAccountId } from "./accounts.js";
 
@@ -60,6 +61,26 @@ function selectHosts(db: Db) {
 
 export async function listHosts(db: Db): Promise<HostRecord[]> {
   return selectHosts(db).orderBy(asc(hosts.name));
+}
+
+/**
+ * The hosts placement may choose for a service of `accountId`: those its services are on, else
+ * its own hosts and the public host the policy would pick (up, not cordoned, fewest services,
+ * then first by name in code-point order, as placeAccountService orders them), so the policy
+ * decides among a few rows instead of every host.
+ */
+export async function listPlacementCandidates(db: Db, accountId: number): Promise<{ currentHosts: string[]; hosts: HostRecord[] }> {
+  const current = db.selectDistinct({ id: services.hostId }).from(services).where(eq(services.accountId, accountId));
+  const placed = await selectHosts(db).where(inArray(hosts.id, current));
+  if (placed.length > 0) return { currentHosts: placed.map((host) => host.name), hosts: placed };
+  const load = sql`(select count(*) from services where services.host_id = ${hosts.id})`;
+  const best = db
+    .select({ id: hosts.id })
+    .from(hosts)
+    .where(and(eq(hosts.pool, "public"), eq(hosts.state, "up"), eq(hosts.cordoned, false)))
+    .orderBy(load, sql`${hosts.name} collate "C"`)
+    .limit(1);
+  return { currentHosts: [], hosts: await selectHosts(db).where(or(eq(hosts.ownerAccountId, accountId), inArray(hosts.id, best))) };
 }
 
 export async function getHost(db: Db, name: string): Promise<HostRecord> {

@@ -26,20 +26,60 @@ export interface PortAllocationRecord {
 
 /** Allocates ports in `account` for `serviceId` (or none); returns them in ascending order. */
 export async function allocatePorts(db: Db, account: string, request: PortRequest, serviceId: number | null = null): Promise<number[]> {
-  const requested = request.requested ?? [];
-  checkRequestedPorts(requested);
-  const count = request.count ?? (requested.length === 0 ? 1 : 0);
+  checkRequestedPorts(request.requested ?? []);
   return db.transaction(async (tx) => {
     const accountId = await requireAccountId(tx, account, { lock: true });
-    const taken = new Set((await tx.select({ port: portAllocations.port }).from(portAllocations).where(eq(portAllocations.accountId, accountId))).map((row) => row.port));
-    for (const port of requested) {
-      if (taken.has(port)) throw new AlreadyExistsError("port", `${port} is already allocated in account ${account}`);
-      taken.add(port);
-    }
-    const chosen = [...requested, ...lowestFree(taken, count, account)].sort((a, b) => a - b);
+    const taken = await takenPorts(tx, accountId);
+    const chosen = choosePorts(taken, request, account);
     if (chosen.length > 0) await tx.insert(portAllocations).values(chosen.map((port) => ({ accountId, port, serviceId })));
     return chosen;
   });
+}
+
+/**
+ * Allocates ports for many new services of one account with one read and one insert; the
+ * caller holds the account's row lock (see requireAccountId). Errors name `services[i].port`.
+ */
+export async function allocateServicePorts(
+  db: Db,
+  account: string,
+  accountId: number,
+  items: readonly { readonly serviceId: number; readonly request: PortRequest }[],
+): Promise<void> {
+  const taken = await takenPorts(db, accountId);
+  const rows = items.flatMap((item, index) => {
+    try {
+      checkRequestedPorts(item.request.requested ?? []);
+      return choosePorts(taken, item.request, account).map((port) => ({ accountId, port, serviceId: item.serviceId }));
+    } catch (error) {
+      throw renameField(error, `services[${index}].port`);
+    }
+  });
+  if (rows.length > 0) await db.insert(portAllocations).values(rows);
+}
+
+async function takenPorts(db: Db, accountId: number): Promise<Set<number>> {
+  return new Set((await db.select({ port: portAllocations.port }).from(portAllocations).where(eq(portAllocations.accountId, accountId))).map((row) => row.port));
+}
+
+/** The requested ports plus the lowest free ones, ascending; adds them to `taken`. */
+function choosePorts(taken: Set<number>, request: PortRequest, account: string): number[] {
+  const requested = request.requested ?? [];
+  const count = request.count ?? (requested.length === 0 ? 1 : 0);
+  for (const port of requested) {
+    if (taken.has(port)) throw new AlreadyExistsError("port", `${port} is already allocated in account ${account}`);
+    taken.add(port);
+  }
+  const free = lowestFree(taken, count, account);
+  for (const port of free) taken.add(port);
+  return [...requested, ...free].sort((a, b) => a - b);
+}
+
+function renameField(error: unknown, field: string): unknown {
+  if (error instanceof InvalidInputError) return new InvalidInputError(error.errors.map((e) => ({ ...e, field })));
+  if (error instanceof PortExhaustedError) return new PortExhaustedError(field, error.rule);
+  if (error instanceof AlreadyExistsError) return new AlreadyExistsError(field, error.rule);
+  return error;
 }
 
 /** The API's single-port form: `port` 0 or absent means the lowest free one. */

@@ -167,6 +167,16 @@ export interface CreateServiceRequest {
   service: ServiceInput | undefined;
 }
 
+export interface CreateServicesRequest {
+  account: string;
+  services: ServiceInput[];
+}
+
+export interface CreateServicesResponse {
+  /** In the order of the request. */
+  services: Service[];
+}
+
 export interface ServiceRequest {
   account: string;
   name: string;
@@ -2654,6 +2664,162 @@ export const CreateServiceRequest: MessageFns<CreateServiceRequest> = {
     message.service = (object.service !== undefined && object.service !== null)
       ? ServiceInput.fromPartial(object.service)
       : undefined;
+    return message;
+  },
+};
+
+function createBaseCreateServicesRequest(): CreateServicesRequest {
+  return { account: "", services: [] };
+}
+
+export const CreateServicesRequest: MessageFns<CreateServicesRequest> = {
+  encode(message: CreateServicesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.account !== "") {
+      writer.uint32(10).string(message.account);
+    }
+    for (const v of message.services) {
+      ServiceInput.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateServicesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateServicesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.account = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.services.push(ServiceInput.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateServicesRequest {
+    return {
+      account: isSet(object.account) ? globalThis.String(object.account) : "",
+      services: globalThis.Array.isArray(object?.services)
+        ? object.services.map((e: any) => ServiceInput.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: CreateServicesRequest): unknown {
+    const obj: any = {};
+    if (message.account !== "") {
+      obj.account = message.account;
+    }
+    if (message.services?.length) {
+      obj.services = message.services.map((e) => ServiceInput.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateServicesRequest>, I>>(base?: I): CreateServicesRequest {
+    return CreateServicesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateServicesRequest>, I>>(object: I): CreateServicesRequest {
+    const message = createBaseCreateServicesRequest();
+    message.account = object.account ?? "";
+    message.services = object.services?.map((e) => ServiceInput.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseCreateServicesResponse(): CreateServicesResponse {
+  return { services: [] };
+}
+
+export const CreateServicesResponse: MessageFns<CreateServicesResponse> = {
+  encode(message: CreateServicesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.services) {
+      Service.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateServicesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateServicesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.services.push(Service.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateServicesResponse {
+    return {
+      services: globalThis.Array.isArray(object?.services) ? object.services.map((e: any) => Service.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: CreateServicesResponse): unknown {
+    const obj: any = {};
+    if (message.services?.length) {
+      obj.services = message.services.map((e) => Service.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateServicesResponse>, I>>(base?: I): CreateServicesResponse {
+    return CreateServicesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateServicesResponse>, I>>(object: I): CreateServicesResponse {
+    const message = createBaseCreateServicesResponse();
+    message.services = object.services?.map((e) => Service.fromPartial(e)) || [];
     return message;
   },
 };
@@ -5632,6 +5798,18 @@ export const AdminService = {
     responseSerialize: (value: Service): Buffer => Buffer.from(Service.encode(value).finish()),
     responseDeserialize: (value: Buffer): Service => Service.decode(value),
   },
+  /** Up to 500 services of one account in one transaction: all are created and placed, or none. */
+  createServices: {
+    path: "/vigil.v1.Admin/CreateServices" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateServicesRequest): Buffer =>
+      Buffer.from(CreateServicesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateServicesRequest => CreateServicesRequest.decode(value),
+    responseSerialize: (value: CreateServicesResponse): Buffer =>
+      Buffer.from(CreateServicesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateServicesResponse => CreateServicesResponse.decode(value),
+  },
   getService: {
     path: "/vigil.v1.Admin/GetService" as const,
     requestStream: false as const,
@@ -5866,6 +6044,8 @@ export interface AdminServer extends UntypedServiceImplementation {
   cordonHost: handleUnaryCall<HostRequest, Host>;
   uncordonHost: handleUnaryCall<HostRequest, Host>;
   createService: handleUnaryCall<CreateServiceRequest, Service>;
+  /** Up to 500 services of one account in one transaction: all are created and placed, or none. */
+  createServices: handleUnaryCall<CreateServicesRequest, CreateServicesResponse>;
   getService: handleUnaryCall<ServiceRequest, Service>;
   listServices: handleUnaryCall<ListServicesRequest, ListServicesResponse>;
   updateService: handleUnaryCall<UpdateServiceRequest, Service>;
@@ -5991,6 +6171,22 @@ export interface AdminClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Service) => void,
+  ): ClientUnaryCall;
+  /** Up to 500 services of one account in one transaction: all are created and placed, or none. */
+  createServices(
+    request: CreateServicesRequest,
+    callback: (error: ServiceError | null, response: CreateServicesResponse) => void,
+  ): ClientUnaryCall;
+  createServices(
+    request: CreateServicesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateServicesResponse) => void,
+  ): ClientUnaryCall;
+  createServices(
+    request: CreateServicesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateServicesResponse) => void,
   ): ClientUnaryCall;
   getService(
     request: ServiceRequest,
