@@ -27,6 +27,11 @@ export class BenchAdminClient {
     await this.call("createService", { account, service: ServiceInput.fromPartial({ name, command }) });
   }
 
+  /** Creates one account's services in one CreateServices call (one transaction). */
+  async createServices(account: string, services: readonly { readonly name: string; readonly command: string }[]): Promise<void> {
+    await this.call("createServices", { account, services: services.map((service) => ServiceInput.fromPartial(service)) });
+  }
+
   close(): void {
     this.client.close();
   }
