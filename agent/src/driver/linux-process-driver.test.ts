@@ -61,7 +61,8 @@ void test("the service runs as the account user with no supplementary groups, in
 void test("the service sees exactly the environment it was given, none of the agent's", async (t) => {
   process.env.VIGIL_AGENT_SENTINEL = "must-not-leak";
   t.after(() => delete process.env.VIGIL_AGENT_SENTINEL);
-  const env = { PATH: "/usr/bin:/bin", HOME: user.home, USER: user.name, LOGNAME: user.name, PWD: appDir, PORT: "8301", GREETING: "hello  world; $not-expanded" };
+  // OLDPWD and vigil_go are names the launch wrapper itself uses (cd, the hold): the service's values stay.
+  const env = { PATH: "/usr/bin:/bin", HOME: user.home, USER: user.name, LOGNAME: user.name, PWD: appDir, PORT: "8301", GREETING: "hello  world; $not-expanded", OLDPWD: "/srv/previous", vigil_go: "kept" };
   const { output } = await runToEnd(request({ command: "env", env }));
   const seen = Object.fromEntries(
     output
@@ -70,6 +71,15 @@ void test("the service sees exactly the environment it was given, none of the ag
       .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
   );
   assert.deepEqual(seen, env);
+});
+
+void test("the command's first process is already in the unit's cgroup when it runs", async () => {
+  const launched = await kit.driver.launch(request({ unit: `${user.name}/in-cgroup`, command: "grep ^0:: /proc/$$/cgroup" }));
+  const [output] = await Promise.all([readOutput(launched.output), launched.exited]);
+  assert.equal(launched.tracking.kind, "cgroup", "this host has cgroup v2");
+  if (launched.tracking.kind === "cgroup") assert.ok(launched.tracking.path.endsWith(output.trim().replace(/^0::/, "")), `${output} is not ${launched.tracking.path}`);
+  assert.equal(await kit.driver.waitEmpty(launched.tracking, 15_000), true);
+  await kit.driver.release(launched.tracking);
 });
 
 void test("stdout and stderr arrive through one real pipe, in the order written, /dev/stdout included", async () => {
