@@ -12,11 +12,6 @@ export function createCgroup(path: string): void {
   mkdirSync(path, { recursive: true });
 }
 
-/** Moves a process into the cgroup; as root this works for any process, whoever it runs as. */
-export function moveToCgroup(path: string, pid: number): void {
-  writeFileSync(join(path, "cgroup.procs"), String(pid));
-}
-
 /** Pids in the cgroup; [] when it does not exist (already removed, or never created). */
 export function cgroupPids(path: string): number[] {
   try {

@@ -18,12 +18,15 @@ export interface LinuxProcessDriverOptions {
   readonly instance?: string;
   /** How often waitEmpty looks at the unit. Default 15 ms. */
   readonly pollIntervalMs?: number;
+  /** Default "/usr/bin/setpriv" (util-linux). */
+  readonly setprivPath?: string;
 }
 
 export interface CompiledDriverOptions {
   readonly stateDir: string;
   readonly cgroupRoot: string | null;
   readonly pollIntervalMs: number;
+  readonly setprivPath: string;
 }
 
 function autoCgroupRoot(instance: string): string | null {
@@ -43,9 +46,11 @@ export function compileDriverOptions(options: LinuxProcessDriverOptions): Compil
   const errors: FieldError[] = [];
   const instance = options.instance ?? "agent";
   const pollIntervalMs = options.pollIntervalMs ?? 15;
+  const setprivPath = options.setprivPath ?? "/usr/bin/setpriv";
   if (!isAbsolute(options.stateDir)) errors.push({ field: "stateDir", rule: "must be an absolute path" });
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(instance)) errors.push({ field: "instance", rule: "must be 1-64 characters of A-Z, a-z, 0-9, _ or -" });
   if (!Number.isInteger(pollIntervalMs) || pollIntervalMs < 1 || pollIntervalMs > 1000) errors.push({ field: "pollIntervalMs", rule: "must be an integer from 1 to 1000" });
+  if (!isAbsolute(setprivPath)) errors.push({ field: "setprivPath", rule: "must be an absolute path" });
   if (typeof options.cgroupRoot === "string" && !isAbsolute(options.cgroupRoot)) errors.push({ field: "cgroupRoot", rule: "must be an absolute path" });
   if (errors.length > 0) throw new InvalidInputError(errors);
   let cgroupRoot: string | null;
@@ -55,5 +60,5 @@ export function compileDriverOptions(options: LinuxProcessDriverOptions): Compil
     mkdirSync(options.cgroupRoot, { recursive: true });
     cgroupRoot = options.cgroupRoot;
   }
-  return { stateDir: options.stateDir, cgroupRoot, pollIntervalMs };
+  return { stateDir: options.stateDir, cgroupRoot, pollIntervalMs, setprivPath };
 }

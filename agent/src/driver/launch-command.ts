@@ -1,32 +1,37 @@
-// The argv that starts a service: one shell, already the account's user, waits until the agent has
-// put it in its cgroup, enters the directory, then execs `/bin/sh -c <command>` in the same pid.
+// The argv that starts a service: a root shell joins the cgroup, setpriv drops to the user,
+// a user shell enters the directory, then `/bin/sh -c <command>` runs in the same pid throughout.
 import type { LaunchRequest } from "./process-driver.js";
 
 /**
- * Runs as the user (Node's uid/gid spawn options: libuv clears the supplementary groups, then sets
- * gid and uid before exec), so a symlink the user planted cannot make root enter a directory.
- * `read` is a builtin: until the agent has written this pid into cgroup.procs and answered on fd 3,
- * the shell forks and execs nothing. dash's cd exports OLDPWD and `read` needs a variable; both
- * are restored (or unset) through the positional parameters, because any name used here could be
- * one of the service's own. fd 3 reports "ready" (or "cwd") to the agent and is closed before the
- * command runs.
+ * Runs as root. `echo` is a builtin, so the shell writes its own pid into cgroup.procs before it
+ * forks or execs anything: nothing of the service can start outside the cgroup. `exec 2>&1` makes
+ * stderr share stdout's pipe, so writes up to PIPE_BUF from either stay whole.
  */
-export const LAUNCH_SCRIPT =
-  'set -- "$1" "$2" "${OLDPWD+x}" "${OLDPWD-}" "${vigil_go+x}" "${vigil_go-}"; ' +
-  "read -r vigil_go <&3 || exit 125; " +
-  'if [ -n "$5" ]; then vigil_go=$6; else unset vigil_go; fi; ' +
+export const OUTER_SCRIPT = 'exec 2>&1; if [ -n "$1" ]; then echo $$ > "$1/cgroup.procs" || { echo cgroup >&3; exit 125; }; fi; shift; exec "$@"';
+
+/**
+ * Runs as the user, so a symlink the user planted cannot make root enter a directory. dash's cd
+ * exports OLDPWD; it is restored (or unset) through the positional parameters, because any
+ * variable name used here could be one of the service's own. fd 3 reports "ready" (or "cwd") to
+ * the agent and is closed before the command runs.
+ */
+export const INNER_SCRIPT =
+  'set -- "$1" "$2" "${OLDPWD+x}" "${OLDPWD-}"; ' +
   'cd -- "$1" || { echo cwd >&3; exit 126; }; ' +
   'if [ -n "$3" ]; then OLDPWD=$4; else unset OLDPWD; fi; ' +
   'echo ready >&3; exec 3>&-; exec /bin/sh -c "$2"';
 
 /** What fd 3 said before it closed: the step that failed, or "ready" once the command is exec'd. */
-export type LaunchStatus = "ready" | "cwd" | "none";
+export type LaunchStatus = "ready" | "cgroup" | "cwd" | "none";
 
 export function parseLaunchStatus(text: string): LaunchStatus {
   const word = text.trim().split("\n").pop();
-  return word === "ready" || word === "cwd" ? word : "none";
+  return word === "ready" || word === "cgroup" || word === "cwd" ? word : "none";
 }
 
-export function buildLaunchArgv(request: LaunchRequest): string[] {
-  return ["-c", LAUNCH_SCRIPT, "vigil-launch", request.cwd, request.command];
+export function buildLaunchArgv(request: LaunchRequest, cgroupPath: string | null, setprivPath: string): string[] {
+  const dropPrivileges = request.user
+    ? [setprivPath, `--reuid=${request.user.uid}`, `--regid=${request.user.gid}`, "--clear-groups", "--"]
+    : [];
+  return ["-c", OUTER_SCRIPT, "vigil-launch", cgroupPath ?? "", ...dropPrivileges, "/bin/sh", "-c", INNER_SCRIPT, "vigil-cwd", request.cwd, request.command];
 }

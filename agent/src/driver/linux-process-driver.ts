@@ -4,14 +4,15 @@ import { join } from "node:path";
 import type { ProcessSnapshot } from "@vigil/shared";
 import { PasswdDatabase } from "../system/passwd.js";
 import { readBootId, readProcStat } from "../system/proc-files.js";
-import { cgroupPids, createCgroup, moveToCgroup, removeCgroup } from "./cgroup-unit.js";
+import { cgroupPids, createCgroup, removeCgroup } from "./cgroup-unit.js";
 import { type CompiledDriverOptions, compileDriverOptions, type LinuxProcessDriverOptions } from "./driver-options.js";
+import { buildLaunchArgv } from "./launch-command.js";
 import { type LaunchRecord, LaunchRecords } from "./launch-records.js";
 import { findLeftovers, type Leftover } from "./leftovers.js";
 import { type LaunchedProcess, type LaunchRequest, type ProcessDriver, type ProcessTracking, StartFailure } from "./process-driver.js";
 import { ProcessSampler } from "./process-sampler.js";
 import { pollUntil, signalPid } from "./signal-pids.js";
-import { describeEarlyExit, type SpawnedWrapper, spawnWrapper } from "./spawn-launch.js";
+import { describeEarlyExit, spawnWrapper } from "./spawn-launch.js";
 import { checkLaunchable } from "./start-checks.js";
 import { escapeUnit } from "./unit-name.js";
 import { isTrackedEmpty, killTracked, releaseTracked, signalTracked, trackedPids, trackingKey } from "./unit-tracking.js";
@@ -45,10 +46,8 @@ export class LinuxProcessDriver implements ProcessDriver {
     await checkLaunchable(request, this.passwd);
     const cgroupPath = this.options.cgroupRoot === null ? null : join(this.options.cgroupRoot, escapeUnit(request.unit));
     if (cgroupPath !== null) this.prepareCgroup(cgroupPath, request.unit);
-    const wrapper = await spawnWrapper(request, this.options.stateDir);
+    const wrapper = await spawnWrapper(buildLaunchArgv(request, cgroupPath, this.options.setprivPath), request, this.options.stateDir);
     const pid = wrapper.child.pid;
-    // The wrapper waits on fd 3 for "go": nothing of the service runs before it is in its cgroup.
-    if (cgroupPath !== null) this.joinCgroupOrKill(wrapper, cgroupPath, request.unit);
     const startedAt = Date.now();
     const tracking: ProcessTracking = cgroupPath === null ? { kind: "process-group", pgid: pid } : { kind: "cgroup", path: cgroupPath };
     // Recorded before anything else can fail, so even a crash right now leaves a findable trace.
@@ -63,7 +62,6 @@ export class LinuxProcessDriver implements ProcessDriver {
       specHash: request.specHash ?? null,
     });
     this.launched.set(trackingKey(tracking), { unit: request.unit, pid });
-    wrapper.proceed();
     const status = await wrapper.status;
     if (status !== "ready") {
       const failure = await describeEarlyExit(wrapper, status, request);
@@ -71,17 +69,6 @@ export class LinuxProcessDriver implements ProcessDriver {
       throw failure;
     }
     return { pid, tracking, startedAt, output: wrapper.output, exited: wrapper.exited };
-  }
-
-  private joinCgroupOrKill(wrapper: SpawnedWrapper, path: string, unit: string): void {
-    try {
-      moveToCgroup(path, wrapper.child.pid);
-    } catch (error) {
-      // Still held on fd 3, so it has run nothing; it is not in the cgroup, so end it by pid.
-      signalPid(wrapper.child.pid, "SIGKILL");
-      wrapper.output.destroy();
-      throw new StartFailure("spawn-failed", `unit ${unit} could not join its cgroup ${path}: ${(error as Error).message}`);
-    }
   }
 
   /** A launch nobody could find again after an agent crash must not run at all. */
