@@ -70,6 +70,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const { hostConfig } = options;
   const stateDir = options.stateDir ?? hostConfig.stateDir;
   const outbox = await DiskOutbox.open({ dir: join(stateDir, "outbox"), publisher: options.publisher });
+  // A driver the caller passed in is the caller's to dispose of.
+  const ownDriver = options.driver === undefined;
   const driver =
     options.driver ??
     new LinuxProcessDriver({
@@ -132,6 +134,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       await Promise.race([outbox.drained(), new Promise((resolve) => setTimeout(resolve, drainMs).unref())]);
       await outbox.close();
       if (stopped !== null) throw stopped.error;
+      if (ownDriver) await driver.dispose?.();
     },
   };
 }

@@ -119,6 +119,15 @@ export class LinuxProcessDriver implements ProcessDriver {
   }
 
   /** Throws when processes remain: release only after waitEmpty resolved true. Also drops the unit's launch record. */
+  async dispose(): Promise<void> {
+    if (this.options.cgroupRoot === null) return;
+    try {
+      removeCgroup(this.options.cgroupRoot);
+    } catch {
+      // Still holds a unit (a stop failed): left for the next run's leftover recovery to find.
+    }
+  }
+
   async release(tracking: ProcessTracking): Promise<void> {
     releaseTracked(tracking);
     const key = trackingKey(tracking);

@@ -86,6 +86,8 @@ export interface ProcessDriver {
   inspect(tracking: ProcessTracking): Promise<ProcessSnapshot[]>;
   /** Removes what tracked the unit (its cgroup) once it is empty. */
   release(tracking: ProcessTracking): Promise<void>;
+  /** Removes what the driver itself made (its empty cgroup subtree) after every unit was released. */
+  dispose?(): Promise<void>;
   /** Units a previous agent run left running; the supervisor ends them before starting anything. */
   findLeftovers?(): Promise<readonly LeftoverUnit[]>;
 }

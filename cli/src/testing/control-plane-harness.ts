@@ -1,10 +1,10 @@
 // Test support: a coordinator (PGlite store, in-process bus, gRPC on loopback) and real agents
 // (LinuxProcessDriver, file logs) in one process, with an account whose services run as nobody.
-import { chmodSync, mkdtempSync, rmdirSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { findCgroup2Mount, startAgent, type RunningAgent } from "@vigil/agent";
+import { startAgent, type RunningAgent } from "@vigil/agent";
 import { createAccount, createToken, registerHost, type RunningCoordinator, startCoordinator, type Store, testStoreBackends } from "@vigil/coordinator";
 import { busNames, compileHostConfig, InProcessBus } from "@vigil/shared";
 
@@ -22,8 +22,6 @@ export class ControlPlaneHarness {
   readonly #dirs: string[] = [];
   readonly #agents = new Set<RunningAgent>();
   readonly #tokens = new Map<string, string>();
-  /** The agents' cgroup subtrees, removed by close() once their services are gone. */
-  readonly #cgroupInstances: string[] = [];
   coordinator!: RunningCoordinator;
 
   private constructor(
@@ -85,7 +83,6 @@ export class ControlPlaneHarness {
     });
     if (!hostConfig.ok) throw new Error(hostConfig.errors.map((error) => `${error.field}: ${error.rule}`).join("; "));
     const cgroupInstance = `t${randomBytes(5).toString("hex")}`;
-    this.#cgroupInstances.push(cgroupInstance);
     const agent = await startAgent({
       coordinator: this.address,
       hostName: host,
@@ -114,14 +111,6 @@ export class ControlPlaneHarness {
     await this.bus.close();
     await this.store.close();
     for (const dir of this.#dirs) rmSync(dir, { recursive: true, force: true });
-    const mount = findCgroup2Mount();
-    for (const instance of mount ? this.#cgroupInstances : []) {
-      try {
-        rmdirSync(join(mount!, "vigil", instance));
-      } catch {
-        // Never created (no cgroup v2), or still holding a unit: nothing to tidy, or not ours to force.
-      }
-    }
   }
 }
 
