@@ -39,9 +39,10 @@ void test("a host config's log_rotation (4 KiB, keep 2) rotates a service's log 
   t.after(async () => {
     await agent.close(0);
     const mount = findCgroup2Mount();
-    if (mount) assert.equal(existsSync(join(mount, "vigil", instance)), false, "close removes the agent's emptied cgroup subtree");
+    const subtreeLeft = mount !== null && existsSync(join(mount, "vigil", instance));
     rmSync(stateDir, { recursive: true, force: true });
     user.remove();
+    assert.equal(subtreeLeft, false, "close removes the agent's emptied cgroup subtree");
   });
 
   const account = freshAccount(user);
