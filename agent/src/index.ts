@@ -33,6 +33,9 @@ export type { FileServiceLogOptions } from "./logs/file-service-log-options.js";
 export { FileServiceLogFactory } from "./logs/file-service-log-factory.js";
 export { formatVigilLine, LINE_CONTINUES_MARKER, VIGIL_LINE_MARKER } from "./logs/vigil-line.js";
 export { findCgroup2Mount } from "./system/cgroup-mount.js";
+export { cgroupInstanceFor } from "./system/instance-name.js";
+export type { LockHolder, StateDirLock } from "./system/state-dir-lock.js";
+export { lockHolder, lockStateDir, STATE_LOCK_FILE, StateDirLocked } from "./system/state-dir-lock.js";
 // Status-event transport: the disk outbox and the NATS JetStream publisher behind it.
 export type { DiskOutboxOptions, OutboxErrorKind } from "./outbox/disk-outbox.js";
 export { DiskOutbox, OUTBOX_ERROR_KINDS } from "./outbox/disk-outbox.js";
@@ -48,6 +51,8 @@ export { createTestUser } from "./system/test-user.js";
 // Control plane: the AgentLink client, status reporting and the whole agent (startAgent).
 export type { CoordinatorLinkOptions, LinkState } from "./link/coordinator-link.js";
 export { CoordinatorLink, LINK_STATES } from "./link/coordinator-link.js";
+export type { EventLinkPort } from "./link/link-event-publisher.js";
+export { LINK_EVENT_ACK_TIMEOUT_MS, LinkEventPublisher } from "./link/link-event-publisher.js";
 export { AGENT_LINK_CLIENT_OPTIONS } from "./link/keepalive.js";
 export type { LinkSupervisor } from "./link/link-supervisor.js";
 export type { ReconnectPolicy } from "./link/reconnect-delay.js";

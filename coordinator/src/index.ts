@@ -13,6 +13,8 @@ export type { AgentReportRecorderOptions, RecordedEventListener } from "./contro
 export { AgentReportRecorder, CRASH_LOOP_REASON } from "./control/record-agent-reports.js";
 export type { AckListener, AgentLinkHubOptions } from "./link/agent-link-hub.js";
 export { AgentLinkHub } from "./link/agent-link-hub.js";
+export type { LinkEventOutcome } from "./link/link-event-source.js";
+export { checkEventAuthority, LinkEventSource } from "./link/link-event-source.js";
 export { AGENT_LINK_SERVER_OPTIONS } from "./link/keepalive.js";
 export type { LivenessOptions } from "./liveness/liveness-monitor.js";
 export { DEFAULT_HOST_TIMEOUT_MS, LivenessMonitor } from "./liveness/liveness-monitor.js";

@@ -72,8 +72,9 @@ export { DEFAULT_EVENT_CONSUMER_OPTIONS, DEFAULT_EVENT_STREAM_OPTIONS, eventCons
 export type { InProcessBusOptions } from "./bus/in-process-bus.js";
 export { InProcessBus } from "./bus/in-process-bus.js";
 export { MessageIdSequence } from "./bus/message-ids.js";
-export type { CompiledAgentConfig, CompiledCoordinatorConfig, CompiledUpConfig } from "./config/server-config.js";
+export type { AgentEventTransport, CompiledAgentConfig, CompiledCoordinatorConfig, CompiledUpConfig } from "./config/server-config.js";
 export {
+  AGENT_EVENT_TRANSPORTS,
   AGENT_SETTINGS,
   compileAgentConfig,
   compileCoordinatorConfig,

@@ -1,11 +1,13 @@
 // Starts an agent: disk outbox -> event bus, host supervision with the real process driver and
 // service logs, status reporting, and the AgentLink to the coordinator; close() stops services.
+import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type BusNames, type CompiledHostConfig, type EventPublisher } from "@vigil/shared";
 import { newBootId } from "../bus/boot-id.js";
 import { LinuxProcessDriver } from "../driver/linux-process-driver.js";
 import { type ProcessDriver } from "../driver/process-driver.js";
 import { CoordinatorLink } from "../link/coordinator-link.js";
+import { LinkEventPublisher } from "../link/link-event-publisher.js";
 import { type ReconnectPolicy } from "../link/reconnect-delay.js";
 import { FileServiceLogFactory } from "../logs/file-service-log-factory.js";
 import { type ServiceLogFactory } from "../logs/service-log.js";
@@ -13,6 +15,8 @@ import { DiskOutbox } from "../outbox/disk-outbox.js";
 import { HostSupervisor } from "../reconciler/host-supervisor.js";
 import { type RunAs } from "../runtime/service-environment.js";
 import { StatusReporter } from "../reporting/status-reporter.js";
+import { cgroupInstanceFor } from "../system/instance-name.js";
+import { lockStateDir, type StateDirLock } from "../system/state-dir-lock.js";
 
 export const AGENT_VERSION = "0.1.0";
 
@@ -25,8 +29,8 @@ export interface AgentOptions {
   readonly stateDir?: string;
   /** Also decides the cgroup root, the log rotation and the restart and stop behaviour. */
   readonly hostConfig: CompiledHostConfig;
-  /** NatsEventPublisher in distributed mode, the InProcessBus in `vigil up`. */
-  readonly publisher: EventPublisher;
+  /** NatsEventPublisher in distributed mode; "link": events travel on the AgentLink stream (`vigil up`). */
+  readonly publisher: EventPublisher | "link";
   readonly busNames: BusNames;
   readonly agentVersion?: string;
   /** Default: LinuxProcessDriver with launch records under the state directory, in the host config's cgroup root. */
@@ -34,7 +38,7 @@ export interface AgentOptions {
   /** Default: FileServiceLogFactory rotating as the host config's log_rotation says. */
   readonly logs?: ServiceLogFactory;
   readonly runAs?: RunAs;
-  /** Names the agent's cgroup subtree so that agents sharing a machine (tests) do not collide. */
+  /** Names the agent's cgroup subtree; default: derived from the state directory, so agents with different ones never collide. */
   readonly cgroupInstance?: string;
   readonly heartbeatIntervalMs?: number;
   readonly metricsIntervalMs?: number;
@@ -69,7 +73,21 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const agentVersion = options.agentVersion ?? AGENT_VERSION;
   const { hostConfig } = options;
   const stateDir = options.stateDir ?? hostConfig.stateDir;
-  const outbox = await DiskOutbox.open({ dir: join(stateDir, "outbox"), publisher: options.publisher });
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  chmodSync(stateDir, 0o700);
+  const lock = lockStateDir(stateDir, "vigil agent");
+  try {
+    return await startLocked(options, stateDir, log, agentVersion, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function startLocked(options: AgentOptions, stateDir: string, log: (line: string) => void, agentVersion: string, lock: StateDirLock): Promise<RunningAgent> {
+  const { hostConfig } = options;
+  const linkPublisher = options.publisher === "link" ? new LinkEventPublisher() : undefined;
+  const outbox = await DiskOutbox.open({ dir: join(stateDir, "outbox"), publisher: linkPublisher ?? (options.publisher as EventPublisher) });
   // A driver the caller passed in is the caller's to dispose of.
   const ownDriver = options.driver === undefined;
   const driver =
@@ -77,7 +95,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     new LinuxProcessDriver({
       stateDir: join(stateDir, "driver"),
       ...(hostConfig.cgroupRoot !== null && { cgroupRoot: hostConfig.cgroupRoot }),
-      instance: options.cgroupInstance ?? "agent",
+      instance: options.cgroupInstance ?? cgroupInstanceFor(stateDir),
     });
   const logs =
     options.logs ??
@@ -115,8 +133,10 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       if (options.heartbeatIntervalMs === undefined && intervalMs > 0) reporter.setHeartbeatInterval(intervalMs);
       void reporter.heartbeatNow();
     },
+    ...(linkPublisher && { onEventAck: (ack) => linkPublisher.acked(ack), onDisconnect: () => linkPublisher.disconnected() }),
   });
   linkRef.current = link;
+  linkPublisher?.attach(link);
   link.start();
   return {
     supervisor,
@@ -124,7 +144,9 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     reporter,
     outbox,
     async close(drainMs = 5_000) {
-      await link.stop();
+      // Events that travel on the link need it until the outbox is drained; no new state is applied meanwhile.
+      link.freezeDesiredState();
+      if (linkPublisher === undefined) await link.stop();
       // A service that failed to stop is reported after the others' final events went out.
       const stopped = await supervisor.stopAll().then(
         () => null,
@@ -133,6 +155,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       await reporter.stop();
       await Promise.race([outbox.drained(), new Promise((resolve) => setTimeout(resolve, drainMs).unref())]);
       await outbox.close();
+      if (linkPublisher !== undefined) await link.stop();
+      lock.release();
       if (stopped !== null) throw stopped.error;
       if (ownDriver) await driver.dispose?.();
     },

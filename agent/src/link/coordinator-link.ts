@@ -2,7 +2,7 @@
 // applied), applies each full desired state and acknowledges it, answers commands, and redials
 // forever with jittered backoff. While disconnected, supervision carries on untouched.
 import { type ClientDuplexStream, credentials, status as GrpcStatus, type ServiceError } from "@grpc/grpc-js";
-import { type AgentMessage, AgentLinkClient, type CoordinatorMessage, type DesiredState, type HostCapacity } from "@vigil/shared";
+import { type AgentMessage, AgentLinkClient, type CoordinatorMessage, type DesiredState, type EventAck, type EventPublish, type HostCapacity } from "@vigil/shared";
 import { decodeDesiredState } from "./desired-services.js";
 import { executeCommand } from "./execute-command.js";
 import { AGENT_LINK_CLIENT_OPTIONS } from "./keepalive.js";
@@ -28,6 +28,10 @@ export interface CoordinatorLinkOptions {
   readonly onApplied?: (revision: number) => void;
   /** Told the heartbeat interval the coordinator asked for, on every Welcome. */
   readonly onWelcome?: (heartbeatIntervalMs: number) => void;
+  /** Told every EventAck (events sent on the link, embedded mode). */
+  readonly onEventAck?: (ack: EventAck) => void;
+  /** Told when a stream ends, welcomed or not. */
+  readonly onDisconnect?: () => void;
 }
 
 export class CoordinatorLink {
@@ -36,6 +40,7 @@ export class CoordinatorLink {
   #state: LinkState = "waiting";
   #appliedRevision = 0;
   #call: ClientDuplexStream<AgentMessage, CoordinatorMessage> | undefined;
+  #ignoreDesiredStates = false;
   #applying: Promise<void> = Promise.resolve();
   #latest: DesiredState | undefined;
   #wakeUp: (() => void) | undefined;
@@ -58,6 +63,19 @@ export class CoordinatorLink {
 
   start(): void {
     this.#running ??= this.#run();
+  }
+
+  /** Sends a status event on the open stream; false when there is none (the outbox retries later). */
+  sendEvent(event: EventPublish): boolean {
+    const call = this.#call;
+    if (this.#state !== "connected" || call === undefined || call.writableEnded || call.destroyed) return false;
+    write(call, { body: { $case: "eventPublish", value: event } });
+    return true;
+  }
+
+  /** Keeps the stream (so final events still go out) but applies no further desired state: the agent is shutting down. */
+  freezeDesiredState(): void {
+    this.#ignoreDesiredStates = true;
   }
 
   /** Closes the stream and stops redialling; supervision is not touched. */
@@ -95,6 +113,7 @@ export class CoordinatorLink {
       const finish = () => {
         clearInterval(this.#heartbeat);
         if (this.#call === call) this.#call = undefined;
+        this.#options.onDisconnect?.();
         resolve(welcomed);
       };
       call.on("data", (message: CoordinatorMessage) => {
@@ -130,7 +149,9 @@ export class CoordinatorLink {
 
   #handle(call: ClientDuplexStream<AgentMessage, CoordinatorMessage>, message: CoordinatorMessage): void {
     const body = message.body;
-    if (body?.$case === "desiredState") this.#queueApply(call, body.value);
+    if (body?.$case === "desiredState") {
+      if (!this.#ignoreDesiredStates) this.#queueApply(call, body.value);
+    } else if (body?.$case === "eventAck") this.#options.onEventAck?.(body.value);
     else if (body?.$case === "command") {
       void executeCommand(this.#options.supervisor, body.value, Date.now()).then((result) => write(call, { body: { $case: "commandResult", value: result } }));
     }

@@ -1,6 +1,6 @@
 // `vigil agent`: the per-host agent — dials the coordinator's AgentLink, supervises the host's
 // services, and publishes their status events to NATS through its disk outbox.
-import { type Command } from "commander";
+import { type Command, Option } from "commander";
 
 export function registerAgentCommand(program: Command): void {
   program
@@ -13,6 +13,8 @@ export function registerAgentCommand(program: Command): void {
     .option("--state-dir <dir>", "the agent's state: outbox, launch records (env VIGIL_STATE_DIR; default /var/lib/vigil)")
     .option("--host-config <file>", "host configuration file, JSON or YAML (env VIGIL_HOST_CONFIG)")
     .option("--bus-prefix <prefix>", "prefix of NATS subjects (env VIGIL_BUS_PREFIX; default vigil)")
+    .option("--events <transport>", "where status events go: nats (durable, through NATS JetStream) or link (on the AgentLink stream, as vigil up does) (env VIGIL_EVENTS; default nats)")
+    .addOption(new Option("--exit-with-stdin", "stop every service and exit when standard input closes (vigil up's agent ends with vigil up)").hideHelp())
     .option("--config <file>", "configuration file, JSON or YAML (env VIGIL_CONFIG)")
     .action(async (options: Record<string, unknown>) => {
       const { runAgent } = await import("../run/run-agent.js");

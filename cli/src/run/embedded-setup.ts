@@ -4,6 +4,7 @@
 import { chmodSync, chownSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { userInfo } from "node:os";
+import { unreachableReason } from "./home-reachability.js";
 import { createAccount, createToken, findAccount, listHosts, listTokens, registerHost, revokeToken, type Store } from "@vigil/coordinator";
 
 /** The Unix identity services run as when `vigil up` runs as root: root itself is never an account. */
@@ -14,21 +15,30 @@ export function defaultAccountName(): string {
   return name === "" ? "local" : name.slice(0, 63);
 }
 
-export async function ensureDefaultAccount(store: Store, stateDir: string): Promise<string> {
+/**
+ * The account services of `vigil up` run as. As a normal user: that user, in its own home. As root:
+ * nobody, with a home under `homesDir` (never inside the private state directory), checked to be
+ * reachable by nobody before any service is created.
+ */
+export async function ensureDefaultAccount(store: Store, homesDir: string): Promise<string> {
   const name = defaultAccountName();
-  if ((await findAccount(store.db, name)) !== null) return name;
+  const existing = await findAccount(store.db, name);
   const user = userInfo();
   if (user.uid !== 0) {
-    await createAccount(store.db, { name, cloud: "public", unixUser: user.username, uid: user.uid, gid: user.gid, home: user.homedir });
+    if (existing === null) await createAccount(store.db, { name, cloud: "public", unixUser: user.username, uid: user.uid, gid: user.gid, home: user.homedir });
     return name;
   }
-  // nobody must pass through the state directory to reach its home; 0711 still hides its listing.
-  chmodSync(stateDir, 0o711);
-  const home = join(stateDir, "home", name);
-  mkdirSync(home, { recursive: true, mode: 0o755 });
-  chmodSync(join(stateDir, "home"), 0o755);
-  chownSync(home, NOBODY.uid, NOBODY.gid);
-  await createAccount(store.db, { name, cloud: "public", ...NOBODY, home });
+  const home = existing?.home ?? join(homesDir, name);
+  if (existing === null) {
+    mkdirSync(home, { recursive: true, mode: 0o755 });
+    chownSync(home, NOBODY.uid, NOBODY.gid);
+    chmodSync(home, 0o700);
+  }
+  const reason = unreachableReason(home, { name: NOBODY.unixUser, uid: NOBODY.uid, gid: NOBODY.gid });
+  if (reason !== null) {
+    throw new Error(`the home of account ${name}, ${home}, is not reachable by user ${NOBODY.unixUser} (uid ${NOBODY.uid}), who runs its services: ${reason}; choose a --homes-dir that ${NOBODY.unixUser} can enter`);
+  }
+  if (existing === null) await createAccount(store.db, { name, cloud: "public", ...NOBODY, home });
   return name;
 }
 

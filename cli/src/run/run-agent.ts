@@ -5,27 +5,28 @@ import { NatsEventPublisher, startAgent } from "@vigil/agent";
 import { AGENT_SETTINGS, busNames, compileAgentConfig } from "@vigil/shared";
 import { loadHostConfig } from "../config/host-config-file.js";
 import { loadSettings, requireConfig, withConfigErrors } from "../config/load-settings.js";
-import { untilSignal } from "./until-signal.js";
+import { untilSignal, untilStdinCloses } from "./until-signal.js";
 
 export async function runAgent(flags: Record<string, unknown>): Promise<void> {
   await withConfigErrors("agent", async () => {
     const config = requireConfig(compileAgentConfig(loadSettings(AGENT_SETTINGS, flags), { hostName: hostname() }));
     const hostConfig = loadHostConfig(config.hostConfig, config.stateDir);
-    const publisher = new NatsEventPublisher({ servers: config.natsUrl, name: `vigil-agent ${config.hostName}` });
+    const publisher = config.events === "link" ? null : new NatsEventPublisher({ servers: config.natsUrl, name: `vigil-agent ${config.hostName}` });
     const agent = await startAgent({
       coordinator: config.coordinator,
       hostName: config.hostName,
       token: config.token,
       stateDir: config.stateDir,
       hostConfig,
-      publisher,
+      publisher: publisher ?? "link",
       busNames: busNames(config.busPrefix),
-      cgroupInstance: config.hostName.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 64),
     });
-    process.stdout.write(`vigil agent: host ${config.hostName}, coordinator ${config.coordinator}, events ${config.natsUrl}\n`);
-    const signal = await untilSignal();
-    process.stdout.write(`vigil agent: ${signal}: stopping every service\n`);
+    process.stdout.write(`vigil agent: host ${config.hostName}, coordinator ${config.coordinator}, events ${publisher === null ? "on the link" : config.natsUrl}\n`);
+    const reason = await (flags["exitWithStdin"] === true ? Promise.race([untilSignal(), untilStdinCloses()]) : untilSignal());
+    process.stdout.write(`vigil agent: ${reason}: stopping every service\n`);
     await agent.close();
-    await publisher.close();
+    await publisher?.close();
+    // The pipe from vigil up would otherwise keep this process alive, and vigil up waits for its exit.
+    process.stdin.destroy();
   });
 }

@@ -1,15 +1,16 @@
-// Runs `vigil up`: coordinator and a local agent in one process — PGlite in the state directory,
-// the in-process event bus, AgentLink over loopback gRPC. Prints the address and an operator token,
-// writes them for the operator CLI, and on Ctrl-C stops every service before exiting 0.
-import { mkdirSync } from "node:fs";
+// Runs `vigil up`: the coordinator with PGlite in this process and the agent as a small child
+// process, AgentLink and status events over loopback gRPC. Prints the address and an operator
+// token, writes them for the CLI, and on Ctrl-C stops every service before exiting 0.
+import { chmodSync, mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { startAgent } from "@vigil/agent";
-import { openStore, startCoordinator } from "@vigil/coordinator";
-import { busNames, compileUpConfig, InProcessBus, UP_SETTINGS } from "@vigil/shared";
-import { loadHostConfig } from "../config/host-config-file.js";
+import { cgroupInstanceFor, lockStateDir } from "@vigil/agent";
+import { LinkEventSource, openStore, startCoordinator } from "@vigil/coordinator";
+import { busNames, compileUpConfig, type CompiledUpConfig, UP_SETTINGS } from "@vigil/shared";
 import { loadSettings, requireConfig, withConfigErrors } from "../config/load-settings.js";
 import { clientConfigPath, writeClientConfig } from "../operator/client-config.js";
+import { AgentChild } from "./agent-child.js";
+import { claimClientConfig } from "./cli-config-claim.js";
 import { ensureDefaultAccount, ensureLocalHost, ensureOperatorToken } from "./embedded-setup.js";
 import { untilSignal } from "./until-signal.js";
 
@@ -17,47 +18,69 @@ export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
   return env["XDG_STATE_HOME"] ? join(env["XDG_STATE_HOME"], "vigil") : join(homedir(), ".vigil");
 }
 
+/** As root, account homes cannot live under the private state directory (or under /root). */
+export function defaultHomesDir(stateDir: string): string {
+  return join("/var/lib/vigil-homes", cgroupInstanceFor(stateDir));
+}
+
+const say = (line: string) => process.stdout.write(`vigil up: ${line}\n`);
+
 export async function runUp(flags: Record<string, unknown>): Promise<void> {
   await withConfigErrors("up", async () => {
     const config = requireConfig(compileUpConfig(loadSettings(UP_SETTINGS, flags), { stateDir: defaultStateDir() }));
-    const agentDir = join(config.stateDir, "agent");
-    const hostConfig = loadHostConfig(config.hostConfig, agentDir);
+    const startedAt = Date.now();
+    // Vigil's own files (database, outbox, tokens) are private to its user, whatever the umask or parent.
     mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
-    const store = await openStore({ url: `pglite:${join(config.stateDir, "db")}` });
-    const bus = new InProcessBus();
-    const coordinator = await startCoordinator({ store, events: bus, listen: config.listen });
-    const account = await ensureDefaultAccount(store, config.stateDir);
-    const hostToken = await ensureLocalHost(store, config.hostName);
-    const cliConfig = join(config.stateDir, "cli.json");
-    const operatorToken = await ensureOperatorToken(store, cliConfig);
-    const agent = await startAgent({ coordinator: coordinator.address, hostName: config.hostName, token: hostToken, stateDir: agentDir, hostConfig, publisher: bus, busNames: busNames("vigil"), cgroupInstance: "up" });
-    await waitConnected(() => coordinator.link.isConnected(config.hostName));
-    const clientConfig = { address: coordinator.address, token: operatorToken, account };
-    await writeClientConfig(cliConfig, clientConfig);
-    await writeClientConfig(clientConfigPath(), clientConfig).catch(() => undefined);
-    process.stdout.write(
-      [
-        `vigil up: listening on ${coordinator.address}`,
-        `vigil up: operator token ${operatorToken}`,
-        `vigil up: account ${account} on host ${config.hostName}; state in ${config.stateDir}; CLI config in ${clientConfigPath()}`,
-        `vigil up: ready`,
-        "",
-      ].join("\n"),
-    );
-    const signal = await untilSignal();
-    process.stdout.write(`vigil up: ${signal}: stopping every service\n`);
-    await agent.close();
-    await coordinator.close();
-    await bus.close();
-    await store.close();
-    process.stdout.write("vigil up: stopped\n");
+    chmodSync(config.stateDir, 0o700);
+    const lock = lockStateDir(config.stateDir, "vigil up");
+    try {
+      await serve(config, startedAt);
+    } finally {
+      lock.release();
+    }
   });
 }
 
-async function waitConnected(connected: () => boolean): Promise<void> {
-  const deadline = Date.now() + 15_000;
+async function serve(config: CompiledUpConfig, startedAt: number): Promise<void> {
+  const store = await openStore({ url: `pglite:${join(config.stateDir, "db")}` });
+  const events = new LinkEventSource(busNames("vigil"));
+  const coordinator = await startCoordinator({ store, events, listen: config.listen });
+  let agent: AgentChild | undefined;
+  try {
+    const account = await ensureDefaultAccount(store, config.homesDir ?? defaultHomesDir(config.stateDir));
+    const hostToken = await ensureLocalHost(store, config.hostName);
+    const cliConfig = join(config.stateDir, "cli.json");
+    const operatorToken = await ensureOperatorToken(store, cliConfig);
+    agent = new AgentChild({ coordinator: coordinator.address, hostName: config.hostName, token: hostToken, stateDir: join(config.stateDir, "agent"), hostConfig: config.hostConfig, log: (line) => process.stderr.write(`${line}\n`) });
+    const firstExit = agent.exited();
+    agent.start();
+    await waitConnected(() => coordinator.link.isConnected(config.hostName), firstExit);
+    const clientConfig = { address: coordinator.address, token: operatorToken, account };
+    await writeClientConfig(cliConfig, clientConfig);
+    const claim = await claimClientConfig(clientConfigPath(), config.stateDir, clientConfig);
+    say(`listening on ${coordinator.address}`);
+    say(`operator token ${operatorToken}`);
+    say(`account ${account} on host ${config.hostName}; state in ${config.stateDir}`);
+    say(claim.written ? `CLI config in ${clientConfigPath()}` : `kept the CLI config ${clientConfigPath()}: ${claim.reason}; use VIGIL_CLIENT_CONFIG=${cliConfig} to reach this one`);
+    say(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+    const signal = await untilSignal();
+    say(`${signal}: stopping every service`);
+  } finally {
+    await agent?.stop();
+    await coordinator.close();
+    await store.close();
+  }
+  say("stopped");
+}
+
+async function waitConnected(connected: () => boolean, agentExited: Promise<unknown>): Promise<void> {
+  let exited = false;
+  void agentExited.then(() => (exited = true));
+  // Generous: on a loaded machine the agent's start alone can take seconds.
+  const deadline = Date.now() + 120_000;
   while (!connected()) {
-    if (Date.now() > deadline) throw new Error("the local agent did not connect within 15 s");
+    if (exited) throw new Error("the local agent exited before it connected (its messages are above)");
+    if (Date.now() > deadline) throw new Error("the local agent did not connect within 120 s");
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }

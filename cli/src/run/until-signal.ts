@@ -1,13 +1,26 @@
 // Resolves with the name of the first SIGINT or SIGTERM, so a server command can shut down
-// cleanly instead of being killed mid-write.
+// cleanly instead of being killed mid-write; later ones are ignored while it does.
 export function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
+    let first: NodeJS.Signals | undefined;
     const handler = (signal: NodeJS.Signals) => {
-      process.off("SIGINT", handler);
-      process.off("SIGTERM", handler);
+      // A terminal's Ctrl-C reaches vigil up and its agent alike, and vigil up also asks the agent to
+      // stop: a second signal must not kill a process that is stopping its services (Node's default).
+      if (first !== undefined) return;
+      first = signal;
       resolve(signal);
     };
     process.on("SIGINT", handler);
     process.on("SIGTERM", handler);
+  });
+}
+
+/** Resolves when standard input ends: the parent that holds its other end (vigil up) is gone. */
+export function untilStdinCloses(): Promise<string> {
+  return new Promise((resolve) => {
+    process.stdin.on("data", () => undefined);
+    process.stdin.once("end", () => resolve("standard input closed"));
+    process.stdin.once("close", () => resolve("standard input closed"));
+    process.stdin.resume();
   });
 }

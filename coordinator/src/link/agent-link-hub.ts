@@ -10,6 +10,7 @@ import { markHostSeen, upsertHostOnHello } from "../store/repositories/hosts.js"
 import { authenticateHello } from "./authenticate-hello.js";
 import { AgentSession } from "./agent-session.js";
 import { desiredStateMessage } from "./desired-state-message.js";
+import { type LinkEventSource } from "./link-event-source.js";
 
 export interface AgentLinkHubOptions {
   readonly store: Store;
@@ -20,6 +21,8 @@ export interface AgentLinkHubOptions {
   /** Connected hosts' revisions are compared with what they were sent this often, catching changes made elsewhere; default 5 s. */
   readonly resyncIntervalMs?: number;
   readonly log?: (line: string) => void;
+  /** Takes status events sent on the link (embedded mode); without it such events are refused. */
+  readonly events?: LinkEventSource;
 }
 
 export type AckListener = (host: string, ack: StateAck) => void;
@@ -29,6 +32,7 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
   readonly #heartbeatIntervalMs: number;
   readonly #helloTimeoutMs: number;
   readonly #log: (line: string) => void;
+  readonly #events: LinkEventSource | undefined;
   readonly #sessions = new Map<string, AgentSession>();
   readonly #ackListeners = new Set<AckListener>();
   readonly #resync: NodeJS.Timeout;
@@ -38,6 +42,7 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
     this.#heartbeatIntervalMs = options.heartbeatIntervalMs ?? 10_000;
     this.#helloTimeoutMs = options.helloTimeoutMs ?? 10_000;
     this.#log = options.log ?? ((line) => console.error(line));
+    this.#events = options.events;
     this.#resync = setInterval(() => void this.#resyncAll(), options.resyncIntervalMs ?? 5_000);
     this.#resync.unref();
   }
@@ -146,6 +151,12 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
       case "heartbeat":
         await markHostSeen(this.#store.db, session.host, new Date());
         return;
+      case "eventPublish": {
+        const event = body.value;
+        const outcome = this.#events === undefined ? { ok: false as const, message: "this coordinator takes status events from NATS, not on the link" } : await this.#events.deliver(session.host, event);
+        session.write({ body: { $case: "eventAck", value: { messageId: event.messageId, ok: outcome.ok, errorMessage: outcome.ok ? "" : outcome.message } } });
+        return;
+      }
       case "hello":
         this.#log(`vigil coordinator: host ${session.host} sent a second Hello; ignored`);
         return;

@@ -7,12 +7,13 @@ import { ControlPlane } from "../control/control-plane.js";
 import { AgentReportRecorder } from "../control/record-agent-reports.js";
 import { AgentLinkHub } from "../link/agent-link-hub.js";
 import { AGENT_LINK_SERVER_OPTIONS } from "../link/keepalive.js";
+import { LinkEventSource } from "../link/link-event-source.js";
 import { LivenessMonitor } from "../liveness/liveness-monitor.js";
 import { type Store } from "../store/open-store.js";
 
 export interface CoordinatorOptions {
   readonly store: Store;
-  /** Where agents' status events come from: the NATS durable consumer or the in-process bus. */
+  /** Where agents' status events come from: the NATS durable consumer, the in-process bus, or agents' links. */
   readonly events: EventSource;
   /** host:port; port 0 picks a free one (see RunningCoordinator.address). */
   readonly listen: string;
@@ -40,7 +41,8 @@ export interface RunningCoordinator {
 export async function startCoordinator(options: CoordinatorOptions): Promise<RunningCoordinator> {
   const log = options.log ?? ((line: string) => console.error(line));
   const { store } = options;
-  const link = new AgentLinkHub({ store, log, ...(options.heartbeatIntervalMs !== undefined && { heartbeatIntervalMs: options.heartbeatIntervalMs }) });
+  const linkEvents = options.events instanceof LinkEventSource ? options.events : undefined;
+  const link = new AgentLinkHub({ store, log, ...(linkEvents && { events: linkEvents }), ...(options.heartbeatIntervalMs !== undefined && { heartbeatIntervalMs: options.heartbeatIntervalMs }) });
   const control = new ControlPlane({ store, agents: link, notifier: link, ...(options.commandTimeoutMs !== undefined && { commandTimeoutMs: options.commandTimeoutMs }) });
   const recorder = new AgentReportRecorder({ store, notifier: link, log });
   const liveness = new LivenessMonitor({

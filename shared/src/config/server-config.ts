@@ -24,18 +24,25 @@ export interface CompiledAgentConfig {
   /** Path of the host configuration file; null: defaults. */
   readonly hostConfig: string | null;
   readonly busPrefix: string;
+  /** "nats": events go to NATS JetStream (nats_url required); "link": on the AgentLink stream (embedded mode). */
+  readonly events: AgentEventTransport;
 }
+
+export const AGENT_EVENT_TRANSPORTS = ["nats", "link"] as const;
+export type AgentEventTransport = (typeof AGENT_EVENT_TRANSPORTS)[number];
 
 export interface CompiledUpConfig {
   readonly stateDir: string;
   readonly listen: string;
   readonly hostName: string;
   readonly hostConfig: string | null;
+  /** Where the homes of the accounts `vigil up` creates live when it runs as root; null: the default. */
+  readonly homesDir: string | null;
 }
 
 export const COORDINATOR_SETTINGS = ["database_url", "nats_url", "listen", "bus_prefix", "host_timeout_ms", "bootstrap_token_file"] as const;
-export const AGENT_SETTINGS = ["coordinator", "nats_url", "host_name", "token", "state_dir", "host_config", "bus_prefix"] as const;
-export const UP_SETTINGS = ["state_dir", "listen", "host_name", "host_config"] as const;
+export const AGENT_SETTINGS = ["coordinator", "nats_url", "host_name", "token", "state_dir", "host_config", "bus_prefix", "events"] as const;
+export const UP_SETTINGS = ["state_dir", "listen", "host_name", "host_config", "homes_dir"] as const;
 
 export const DEFAULT_COORDINATOR_LISTEN = "0.0.0.0:7465";
 export const DEFAULT_UP_LISTEN = "127.0.0.1:7465";
@@ -109,15 +116,19 @@ export function compileCoordinatorConfig(input: unknown): Compiled<CompiledCoord
 
 /** `defaults` supplies what only I/O can know: the machine's host name. */
 export function compileAgentConfig(input: unknown, defaults: { readonly hostName: string }): Compiled<CompiledAgentConfig> {
-  return compileWith(input, AGENT_SETTINGS, (s) => ({
-    coordinator: s.hostPort("coordinator", null),
-    natsUrl: s.url("nats_url", ["nats://", "tls://"], null),
-    hostName: s.pattern("host_name", HOST_NAME, defaults.hostName),
-    token: s.text("token", null) ?? "",
-    stateDir: s.absolute("state_dir", "/var/lib/vigil") ?? "/var/lib/vigil",
-    hostConfig: s.absolute("host_config", null),
-    busPrefix: s.busPrefix(),
-  }));
+  return compileWith(input, AGENT_SETTINGS, (s) => {
+    const events = s.pattern("events", /^(nats|link)$/, "nats") as AgentEventTransport;
+    return {
+      coordinator: s.hostPort("coordinator", null),
+      natsUrl: events === "link" && s.value("nats_url") === undefined ? "" : s.url("nats_url", ["nats://", "tls://"], null),
+      hostName: s.pattern("host_name", HOST_NAME, defaults.hostName),
+      token: s.text("token", null) ?? "",
+      stateDir: s.absolute("state_dir", "/var/lib/vigil") ?? "/var/lib/vigil",
+      hostConfig: s.absolute("host_config", null),
+      busPrefix: s.busPrefix(),
+      events,
+    };
+  });
 }
 
 /** `defaults.stateDir` is $XDG_STATE_HOME/vigil or ~/.vigil, found by the caller. */
@@ -127,5 +138,6 @@ export function compileUpConfig(input: unknown, defaults: { readonly stateDir: s
     listen: s.hostPort("listen", DEFAULT_UP_LISTEN),
     hostName: s.pattern("host_name", HOST_NAME, "local"),
     hostConfig: s.absolute("host_config", null),
+    homesDir: s.absolute("homes_dir", null),
   }));
 }

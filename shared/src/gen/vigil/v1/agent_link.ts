@@ -85,12 +85,23 @@ export interface CommandResult {
   result: { $case: "logLines"; value: LogLines } | { $case: "processes"; value: ProcessList } | undefined;
 }
 
+/**
+ * A status event carried on the link instead of NATS (embedded mode, `vigil agent --events link`):
+ * the same subject, message id and bytes the agent would publish to JetStream.
+ */
+export interface EventPublish {
+  subject: string;
+  messageId: string;
+  data: Buffer;
+}
+
 export interface AgentMessage {
   body:
     | { $case: "hello"; value: Hello }
     | { $case: "stateAck"; value: StateAck }
     | { $case: "commandResult"; value: CommandResult }
     | { $case: "heartbeat"; value: LinkHeartbeat }
+    | { $case: "eventPublish"; value: EventPublish }
     | undefined;
 }
 
@@ -151,11 +162,23 @@ export interface Welcome {
   heartbeatIntervalMs: number;
 }
 
+/**
+ * The answer to an EventPublish: ok once the coordinator committed it (or had it already), else
+ * the reason; the agent's outbox keeps the event and sends it again.
+ */
+export interface EventAck {
+  messageId: string;
+  ok: boolean;
+  errorMessage: string;
+}
+
 export interface CoordinatorMessage {
-  body: { $case: "welcome"; value: Welcome } | { $case: "desiredState"; value: DesiredState } | {
-    $case: "command";
-    value: Command;
-  } | undefined;
+  body:
+    | { $case: "welcome"; value: Welcome }
+    | { $case: "desiredState"; value: DesiredState }
+    | { $case: "command"; value: Command }
+    | { $case: "eventAck"; value: EventAck }
+    | undefined;
 }
 
 function createBaseHostCapacity(): HostCapacity {
@@ -1163,6 +1186,111 @@ export const CommandResult: MessageFns<CommandResult> = {
   },
 };
 
+function createBaseEventPublish(): EventPublish {
+  return { subject: "", messageId: "", data: Buffer.alloc(0) };
+}
+
+export const EventPublish: MessageFns<EventPublish> = {
+  encode(message: EventPublish, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.subject !== "") {
+      writer.uint32(10).string(message.subject);
+    }
+    if (message.messageId !== "") {
+      writer.uint32(18).string(message.messageId);
+    }
+    if (message.data.length !== 0) {
+      writer.uint32(26).bytes(message.data);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EventPublish {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEventPublish();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subject = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.messageId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.data = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EventPublish {
+    return {
+      subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
+      messageId: isSet(object.messageId)
+        ? globalThis.String(object.messageId)
+        : isSet(object.message_id)
+        ? globalThis.String(object.message_id)
+        : "",
+      data: isSet(object.data) ? Buffer.from(bytesFromBase64(object.data)) : Buffer.alloc(0),
+    };
+  },
+
+  toJSON(message: EventPublish): unknown {
+    const obj: any = {};
+    if (message.subject !== "") {
+      obj.subject = message.subject;
+    }
+    if (message.messageId !== "") {
+      obj.messageId = message.messageId;
+    }
+    if (message.data.length !== 0) {
+      obj.data = base64FromBytes(message.data);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EventPublish>, I>>(base?: I): EventPublish {
+    return EventPublish.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EventPublish>, I>>(object: I): EventPublish {
+    const message = createBaseEventPublish();
+    message.subject = object.subject ?? "";
+    message.messageId = object.messageId ?? "";
+    message.data = object.data ?? Buffer.alloc(0);
+    return message;
+  },
+};
+
 function createBaseAgentMessage(): AgentMessage {
   return { body: undefined };
 }
@@ -1181,6 +1309,9 @@ export const AgentMessage: MessageFns<AgentMessage> = {
         break;
       case "heartbeat":
         LinkHeartbeat.encode(message.body.value, writer.uint32(34).fork()).join();
+        break;
+      case "eventPublish":
+        EventPublish.encode(message.body.value, writer.uint32(42).fork()).join();
         break;
     }
     return writer;
@@ -1231,6 +1362,14 @@ export const AgentMessage: MessageFns<AgentMessage> = {
             message.body = { $case: "heartbeat", value: LinkHeartbeat.decode(reader, reader.uint32()) };
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.body = { $case: "eventPublish", value: EventPublish.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1257,6 +1396,10 @@ export const AgentMessage: MessageFns<AgentMessage> = {
         ? { $case: "commandResult", value: CommandResult.fromJSON(object.command_result) }
         : isSet(object.heartbeat)
         ? { $case: "heartbeat", value: LinkHeartbeat.fromJSON(object.heartbeat) }
+        : isSet(object.eventPublish)
+        ? { $case: "eventPublish", value: EventPublish.fromJSON(object.eventPublish) }
+        : isSet(object.event_publish)
+        ? { $case: "eventPublish", value: EventPublish.fromJSON(object.event_publish) }
         : undefined,
     };
   },
@@ -1271,6 +1414,8 @@ export const AgentMessage: MessageFns<AgentMessage> = {
       obj.commandResult = CommandResult.toJSON(message.body.value);
     } else if (message.body?.$case === "heartbeat") {
       obj.heartbeat = LinkHeartbeat.toJSON(message.body.value);
+    } else if (message.body?.$case === "eventPublish") {
+      obj.eventPublish = EventPublish.toJSON(message.body.value);
     }
     return obj;
   },
@@ -1302,6 +1447,12 @@ export const AgentMessage: MessageFns<AgentMessage> = {
       case "heartbeat": {
         if (object.body?.value !== undefined && object.body?.value !== null) {
           message.body = { $case: "heartbeat", value: LinkHeartbeat.fromPartial(object.body.value) };
+        }
+        break;
+      }
+      case "eventPublish": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "eventPublish", value: EventPublish.fromPartial(object.body.value) };
         }
         break;
       }
@@ -2159,6 +2310,115 @@ export const Welcome: MessageFns<Welcome> = {
   },
 };
 
+function createBaseEventAck(): EventAck {
+  return { messageId: "", ok: false, errorMessage: "" };
+}
+
+export const EventAck: MessageFns<EventAck> = {
+  encode(message: EventAck, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.messageId !== "") {
+      writer.uint32(10).string(message.messageId);
+    }
+    if (message.ok !== false) {
+      writer.uint32(16).bool(message.ok);
+    }
+    if (message.errorMessage !== "") {
+      writer.uint32(26).string(message.errorMessage);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EventAck {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEventAck();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.messageId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.ok = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.errorMessage = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EventAck {
+    return {
+      messageId: isSet(object.messageId)
+        ? globalThis.String(object.messageId)
+        : isSet(object.message_id)
+        ? globalThis.String(object.message_id)
+        : "",
+      ok: isSet(object.ok) ? globalThis.Boolean(object.ok) : false,
+      errorMessage: isSet(object.errorMessage)
+        ? globalThis.String(object.errorMessage)
+        : isSet(object.error_message)
+        ? globalThis.String(object.error_message)
+        : "",
+    };
+  },
+
+  toJSON(message: EventAck): unknown {
+    const obj: any = {};
+    if (message.messageId !== "") {
+      obj.messageId = message.messageId;
+    }
+    if (message.ok !== false) {
+      obj.ok = message.ok;
+    }
+    if (message.errorMessage !== "") {
+      obj.errorMessage = message.errorMessage;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EventAck>, I>>(base?: I): EventAck {
+    return EventAck.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EventAck>, I>>(object: I): EventAck {
+    const message = createBaseEventAck();
+    message.messageId = object.messageId ?? "";
+    message.ok = object.ok ?? false;
+    message.errorMessage = object.errorMessage ?? "";
+    return message;
+  },
+};
+
 function createBaseCoordinatorMessage(): CoordinatorMessage {
   return { body: undefined };
 }
@@ -2174,6 +2434,9 @@ export const CoordinatorMessage: MessageFns<CoordinatorMessage> = {
         break;
       case "command":
         Command.encode(message.body.value, writer.uint32(26).fork()).join();
+        break;
+      case "eventAck":
+        EventAck.encode(message.body.value, writer.uint32(34).fork()).join();
         break;
     }
     return writer;
@@ -2216,6 +2479,14 @@ export const CoordinatorMessage: MessageFns<CoordinatorMessage> = {
             message.body = { $case: "command", value: Command.decode(reader, reader.uint32()) };
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.body = { $case: "eventAck", value: EventAck.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2238,6 +2509,10 @@ export const CoordinatorMessage: MessageFns<CoordinatorMessage> = {
         ? { $case: "desiredState", value: DesiredState.fromJSON(object.desired_state) }
         : isSet(object.command)
         ? { $case: "command", value: Command.fromJSON(object.command) }
+        : isSet(object.eventAck)
+        ? { $case: "eventAck", value: EventAck.fromJSON(object.eventAck) }
+        : isSet(object.event_ack)
+        ? { $case: "eventAck", value: EventAck.fromJSON(object.event_ack) }
         : undefined,
     };
   },
@@ -2250,6 +2525,8 @@ export const CoordinatorMessage: MessageFns<CoordinatorMessage> = {
       obj.desiredState = DesiredState.toJSON(message.body.value);
     } else if (message.body?.$case === "command") {
       obj.command = Command.toJSON(message.body.value);
+    } else if (message.body?.$case === "eventAck") {
+      obj.eventAck = EventAck.toJSON(message.body.value);
     }
     return obj;
   },
@@ -2275,6 +2552,12 @@ export const CoordinatorMessage: MessageFns<CoordinatorMessage> = {
       case "command": {
         if (object.body?.value !== undefined && object.body?.value !== null) {
           message.body = { $case: "command", value: Command.fromPartial(object.body.value) };
+        }
+        break;
+      }
+      case "eventAck": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "eventAck", value: EventAck.fromPartial(object.body.value) };
         }
         break;
       }
@@ -2311,6 +2594,14 @@ export const AgentLinkClient = makeGenericClientConstructor(AgentLinkService, "v
   service: typeof AgentLinkService;
   serviceName: string;
 };
+
+function bytesFromBase64(b64: string): Uint8Array {
+  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  return globalThis.Buffer.from(arr).toString("base64");
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 

@@ -1,0 +1,89 @@
+// A `vigil up` child process for tests, started as the README starts it (same entry point, the
+// default state directory under a private $HOME unless told otherwise), with an Admin client.
+import { type ChildProcess, spawn } from "node:child_process";
+import { credentials, Metadata } from "@grpc/grpc-js";
+import { AdminClient, type Service } from "@vigil/shared";
+import { eventually } from "./control-plane-harness.js";
+
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+
+export function call<Req, Res>(fn: (request: Req, metadata: Metadata, callback: (error: Error | null, response: Res) => void) => unknown, request: Req, metadata: Metadata): Promise<Res> {
+  return new Promise((resolve, reject) => fn(request, metadata, (error, response) => (error ? reject(error) : resolve(response))));
+}
+
+export interface UpInstance {
+  readonly child: ChildProcess;
+  output(): string;
+  exited(): Promise<number | null>;
+  /** Waits for "ready" and connects; rejects (with the output) when it exits first. */
+  ready(timeoutMs?: number): Promise<UpClient>;
+  /** SIGKILL to its process group, if it is still running. */
+  kill(): void;
+}
+
+export interface UpClient {
+  readonly address: string;
+  readonly client: AdminClient;
+  readonly auth: Metadata;
+  getService(account: string, name: string): Promise<Service>;
+  createService(account: string, name: string, command: string): Promise<void>;
+  close(): void;
+}
+
+/** `env` replaces HOME and friends; the child never sees the test's XDG or VIGIL_* settings. */
+export function startUp(args: readonly string[], env: Readonly<Record<string, string>>): UpInstance {
+  const base: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith("VIGIL_") && !key.startsWith("XDG_")) base[key] = value;
+  const child = spawn(process.execPath, ["--import", "tsx", MAIN, "up", ...args], { detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...base, ...env } });
+  let text = "";
+  child.stdout!.on("data", (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (text += chunk.toString()));
+  const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return {
+    child,
+    output: () => text,
+    exited: () => exit,
+    async ready(timeoutMs = 120_000) {
+      let gone = false;
+      void exit.then(() => (gone = true));
+      await eventually("vigil up ready", () => {
+        if (gone) throw new Error(`vigil up exited before it was ready:\n${text}`);
+        return /vigil up: ready/.test(text) ? true : undefined;
+      }, timeoutMs);
+      return connect(/listening on (\S+)/.exec(text)![1]!, /operator token (\S+)/.exec(text)![1]!);
+    },
+    kill() {
+      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+          // Already gone.
+        }
+      }
+    },
+  };
+}
+
+function connect(address: string, token: string): UpClient {
+  const client = new AdminClient(address, credentials.createInsecure());
+  const auth = new Metadata();
+  auth.set("authorization", `Bearer ${token}`);
+  return {
+    address,
+    client,
+    auth,
+    getService: (account, name) => call(client.getService.bind(client), { account, name }, auth),
+    async createService(account, name, command) {
+      await call(client.createService.bind(client), { account, service: { name, command, workingDirectory: "", environment: {}, environmentString: "", checkHealthCommand: "", isDisabled: false, annotation: "", ports: [], portCount: 0 } }, auth);
+    },
+    close: () => client.close(),
+  };
+}
+
+/** Waits until the service runs with a main pid, and returns that pid. */
+export async function runningPid(up: UpClient, account: string, name: string, timeoutMs = 60_000): Promise<number> {
+  return eventually(`${account}/${name} running`, async () => {
+    const service = await up.getService(account, name);
+    return service.status?.state === "running" && service.status.mainPid > 0 ? service.status.mainPid : undefined;
+  }, timeoutMs);
+}
