@@ -1,6 +1,7 @@
 // Applies the committed drizzle-kit migrations (coordinator/drizzle) at start-up under a
 // PostgreSQL advisory lock, so coordinators starting together apply each migration once.
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { sql } from "drizzle-orm";
 import { type PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -9,7 +10,8 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/node-postgres";
 import { migrate as migratePostgresDb } from "drizzle-orm/node-postgres/migrator";
 import { type Pool } from "pg";
 
-const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url));
+// Found through the package, not this file's URL: in the CLI's bundle this code lives elsewhere.
+const migrationsFolder = join(dirname(createRequire(import.meta.url).resolve("@vigil/coordinator/package.json")), "drizzle");
 
 /** Arbitrary but fixed: every coordinator of one database must agree on it ("vigil" + 1). */
 const MIGRATION_LOCK_KEY = 0x76696769_6c01n;
