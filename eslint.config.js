@@ -13,7 +13,7 @@ const forbid = (...packages) => ({
 });
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "**/dist/**", "shared/src/gen/**", "bench/.peers/**", "bench/results/**", "coordinator/drizzle/**"] },
+  { ignores: ["**/node_modules/**", "**/dist/**", "cli/build/**", "shared/src/gen/**", "bench/.peers/**", "bench/results/**", "coordinator/drizzle/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -36,5 +36,5 @@ export default tseslint.config(
   { files: ["shared/**/*.ts"], rules: forbid("@vigil/agent", "@vigil/coordinator", "@vigil/cli", "@vigil/test") },
   { files: ["agent/**/*.ts"], rules: forbid("@vigil/coordinator", "@vigil/cli", "@vigil/test") },
   { files: ["coordinator/**/*.ts"], rules: forbid("@vigil/agent", "@vigil/cli", "@vigil/test") },
-  { files: ["**/*.mjs", "**/*.js"], languageOptions: { globals: { console: "readonly", process: "readonly" } } },
+  { files: ["**/*.mjs", "**/*.js"], languageOptions: { globals: { console: "readonly", process: "readonly", URL: "readonly" } } },
 );
