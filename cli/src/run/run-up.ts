@@ -11,6 +11,7 @@ import { loadSettings, requireConfig, withConfigErrors } from "../config/load-se
 import { clientConfigPath, writeClientConfig } from "../operator/client-config.js";
 import { AgentChild } from "./agent-child.js";
 import { claimClientConfig } from "./cli-config-claim.js";
+import { makePrivate, pgliteTemplateDir, seedDatabaseDir } from "./embedded-database.js";
 import { ensureDefaultAccount, ensureLocalHost, ensureOperatorToken } from "./embedded-setup.js";
 import { untilSignal } from "./until-signal.js";
 
@@ -42,7 +43,10 @@ export async function runUp(flags: Record<string, unknown>): Promise<void> {
 }
 
 async function serve(config: CompiledUpConfig, startedAt: number): Promise<void> {
-  const store = await openStore({ url: `pglite:${join(config.stateDir, "db")}` });
+  const dbDir = join(config.stateDir, "db");
+  seedDatabaseDir(dbDir, pgliteTemplateDir());
+  const store = await openStore({ url: `pglite:${dbDir}` });
+  makePrivate(dbDir);
   const events = new LinkEventSource(busNames("vigil"));
   const coordinator = await startCoordinator({ store, events, listen: config.listen });
   let agent: AgentChild | undefined;
