@@ -5,7 +5,7 @@ import { existsSync, renameSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { openStore } from "@vigil/coordinator";
 
-const target = fileURLToPath(new URL("../cli/build/pglite-template", import.meta.url));
+const target = fileURLToPath(new URL("../build/pglite-template", import.meta.url));
 const building = `${target}.${process.pid}.tmp`;
 rmSync(building, { recursive: true, force: true });
 const store = await openStore({ url: `pglite:${building}` });
