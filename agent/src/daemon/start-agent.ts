@@ -12,7 +12,9 @@ import { type ReconnectPolicy } from "../link/reconnect-delay.js";
 import { FileServiceLogFactory } from "../logs/file-service-log-factory.js";
 import { type ServiceLogFactory } from "../logs/service-log.js";
 import { DiskOutbox } from "../outbox/disk-outbox.js";
+import { DesiredStateCache } from "../reconciler/desired-state-cache.js";
 import { HostSupervisor } from "../reconciler/host-supervisor.js";
+import { decodeDesiredState } from "../link/desired-services.js";
 import { type RunAs } from "../runtime/service-environment.js";
 import { StatusReporter } from "../reporting/status-reporter.js";
 import { cgroupInstanceFor } from "../system/instance-name.js";
@@ -121,6 +123,8 @@ async function startLocked(options: AgentOptions, stateDir: string, log: (line: 
   });
   reporter.start();
   await supervisor.start();
+  const cache = new DesiredStateCache(stateDir);
+  const initialRevision = await applyCachedState(cache, supervisor, log);
   const link = new CoordinatorLink({
     address: options.coordinator,
     hostName: options.hostName,
@@ -129,6 +133,14 @@ async function startLocked(options: AgentOptions, stateDir: string, log: (line: 
     supervisor,
     log,
     ...(options.reconnect && { reconnect: options.reconnect }),
+    initialRevision,
+    onApplied: (_revision, state) => {
+      try {
+        cache.save(state);
+      } catch (error) {
+        log(`vigil agent: could not cache the desired state in ${cache.path}: ${(error as Error).message}`);
+      }
+    },
     onWelcome: (intervalMs) => {
       if (options.heartbeatIntervalMs === undefined && intervalMs > 0) reporter.setHeartbeatInterval(intervalMs);
       void reporter.heartbeatNow();
@@ -161,4 +173,19 @@ async function startLocked(options: AgentOptions, stateDir: string, log: (line: 
       if (ownDriver) await driver.dispose?.();
     },
   };
+}
+
+/**
+ * Runs the last desired state this host applied, before the coordinator is reached: a host that
+ * boots while the coordinator is down runs what it last knew, then converges when the link is up.
+ * Returns the revision applied (0: no cache).
+ */
+async function applyCachedState(cache: DesiredStateCache, supervisor: HostSupervisor, log: (line: string) => void): Promise<number> {
+  const cached = cache.load();
+  if (cached === null) return 0;
+  const decoded = decodeDesiredState(cached);
+  const result = await supervisor.apply(decoded.services);
+  for (const error of [...decoded.errors.map((e) => e.message), ...result.errors.map((e) => `${e.key}: ${e.message}`)]) log(`vigil agent: cached desired state: ${error}`);
+  log(`vigil agent: running the cached desired state (revision ${decoded.revision}, ${decoded.services.length} services) until the coordinator answers`);
+  return decoded.revision;
 }

@@ -24,8 +24,10 @@ export interface CoordinatorLinkOptions {
   readonly reconnect?: ReconnectPolicy;
   readonly random?: () => number;
   readonly log?: (line: string) => void;
-  /** Told after each desired state was applied (the revision acknowledged). */
-  readonly onApplied?: (revision: number) => void;
+  /** Told after each desired state was applied (the revision acknowledged), with the message itself. */
+  readonly onApplied?: (revision: number, state: DesiredState) => void;
+  /** The revision already applied before this link started (from the agent's desired-state cache). */
+  readonly initialRevision?: number;
   /** Told the heartbeat interval the coordinator asked for, on every Welcome. */
   readonly onWelcome?: (heartbeatIntervalMs: number) => void;
   /** Told every EventAck (events sent on the link, embedded mode). */
@@ -49,6 +51,7 @@ export class CoordinatorLink {
 
   constructor(options: CoordinatorLinkOptions) {
     this.#options = options;
+    this.#appliedRevision = options.initialRevision ?? 0;
     this.#client = new AgentLinkClient(options.address, credentials.createInsecure(), AGENT_LINK_CLIENT_OPTIONS);
   }
 
@@ -171,7 +174,7 @@ export class CoordinatorLink {
       const errors = [...decoded.errors, ...result.errors.map((error) => ({ service: refOf(error.key), message: error.message }))];
       this.#appliedRevision = Math.max(this.#appliedRevision, decoded.revision);
       write(call, { body: { $case: "stateAck", value: { revision: decoded.revision, errors } } });
-      this.#options.onApplied?.(decoded.revision);
+      this.#options.onApplied?.(decoded.revision, next);
     });
   }
 

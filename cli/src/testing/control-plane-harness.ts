@@ -3,7 +3,6 @@
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
 import { startAgent, type RunningAgent } from "@vigil/agent";
 import { createAccount, createToken, registerHost, type RunningCoordinator, startCoordinator, type Store, testStoreBackends } from "@vigil/coordinator";
 import { busNames, compileHostConfig, InProcessBus } from "@vigil/shared";
@@ -82,7 +81,6 @@ export class ControlPlaneHarness {
       ...(this.options.logRotation && { log_rotation: this.options.logRotation }),
     });
     if (!hostConfig.ok) throw new Error(hostConfig.errors.map((error) => `${error.field}: ${error.rule}`).join("; "));
-    const cgroupInstance = `t${randomBytes(5).toString("hex")}`;
     const agent = await startAgent({
       coordinator: this.address,
       hostName: host,
@@ -91,7 +89,6 @@ export class ControlPlaneHarness {
       hostConfig: hostConfig.value,
       publisher: this.bus,
       busNames: busNames("vigil"),
-      cgroupInstance,
       reconnect: { baseMs: 100, maxMs: 500 },
       heartbeatIntervalMs: 500,
       log: (line) => this.logs.push(line),
