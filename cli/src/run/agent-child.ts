@@ -4,9 +4,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 
 export interface AgentChildOptions {
-  readonly coordinator: string;
   readonly hostName: string;
-  readonly token: string;
   readonly stateDir: string;
   readonly hostConfig: string | null;
   readonly log: (line: string) => void;
@@ -16,12 +14,16 @@ export interface AgentChildOptions {
 const RESTART_DELAYS_MS = [1_000, 2_000, 5_000, 15_000, 60_000];
 
 /** The parent's environment without its own VIGIL_* settings, which are not the agent's. */
-function childEnvironment(token: string): NodeJS.ProcessEnv {
+function childEnvironment(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith("VIGIL_")) env[key] = value;
-  // The token travels in the environment (readable only by the same user), never on the command line.
-  env["VIGIL_TOKEN"] = token;
   return env;
+}
+
+/** Where the agent connects: known only once the coordinator listens and the database issued a token. */
+export interface AgentLinkSettings {
+  readonly coordinator: string;
+  readonly token: string;
 }
 
 export class AgentChild {
@@ -31,6 +33,7 @@ export class AgentChild {
   #restarts = 0;
   #restartTimer: NodeJS.Timeout | undefined;
   #exitListeners = new Set<(code: number | null, signal: NodeJS.Signals | null) => void>();
+  #settings: AgentLinkSettings | undefined;
 
   constructor(options: AgentChildOptions) {
     this.#options = options;
@@ -40,13 +43,19 @@ export class AgentChild {
     return this.#child?.pid;
   }
 
+  /**
+   * Starts the process at once (its start-up overlaps the database's); it waits for `provide`. The
+   * address and token travel on its standard input, never on the command line.
+   */
   start(): void {
-    const { coordinator, hostName, stateDir, hostConfig } = this.#options;
+    const { hostName, stateDir, hostConfig } = this.#options;
     // The same entry point and loader flags as this process: tsx from source, or the built bundle.
-    const argv = [...process.execArgv, process.argv[1]!, "agent", "--events", "link", "--exit-with-stdin", "--coordinator", coordinator, "--host-name", hostName, "--state-dir", stateDir];
+    const argv = [...process.execArgv, process.argv[1]!, "agent", "--events", "link", "--exit-with-stdin", "--host-name", hostName, "--state-dir", stateDir];
     if (hostConfig !== null) argv.push("--host-config", hostConfig);
-    const child = spawn(process.execPath, argv, { stdio: ["pipe", 2, 2], env: childEnvironment(this.#options.token) });
+    const child = spawn(process.execPath, argv, { stdio: ["pipe", 2, 2], env: childEnvironment() });
     this.#child = child;
+    // A restarted agent gets the settings again at once.
+    if (this.#settings !== undefined) this.#send(child, this.#settings);
     child.once("exit", (code, signal) => {
       if (this.#child === child) this.#child = undefined;
       for (const listener of this.#exitListeners) listener(code, signal);
@@ -56,6 +65,15 @@ export class AgentChild {
       this.#options.log(`vigil up: the agent exited (${signal ?? `code ${code}`}); starting it again in ${delay / 1000} s`);
       this.#restartTimer = setTimeout(() => this.start(), delay);
     });
+  }
+
+  provide(settings: AgentLinkSettings): void {
+    this.#settings = settings;
+    if (this.#child !== undefined) this.#send(this.#child, settings);
+  }
+
+  #send(child: ChildProcess, settings: AgentLinkSettings): void {
+    child.stdin?.write(`${JSON.stringify({ coordinator: settings.coordinator, token: settings.token })}\n`);
   }
 
   /** Resolves when the agent process exits next. */

@@ -5,10 +5,12 @@ import { NatsEventPublisher, startAgent } from "@vigil/agent";
 import { AGENT_SETTINGS, busNames, compileAgentConfig } from "@vigil/shared";
 import { loadHostConfig } from "../config/host-config-file.js";
 import { loadSettings, requireConfig, withConfigErrors } from "../config/load-settings.js";
-import { untilSignal, untilStdinCloses } from "./until-signal.js";
+import { readStdinSettings, untilSignal, untilStdinCloses } from "./until-signal.js";
 
-export async function runAgent(flags: Record<string, unknown>): Promise<void> {
+export async function runAgent(givenFlags: Record<string, unknown>): Promise<void> {
   await withConfigErrors("agent", async () => {
+    // vigil up starts its agent before the coordinator is up and sends the address and token once it is.
+    const flags = givenFlags["exitWithStdin"] === true ? { ...givenFlags, ...(await readStdinSettings()) } : givenFlags;
     const config = requireConfig(compileAgentConfig(loadSettings(AGENT_SETTINGS, flags), { hostName: hostname() }));
     const hostConfig = loadHostConfig(config.hostConfig, config.stateDir);
     const publisher = config.events === "link" ? null : new NatsEventPublisher({ servers: config.natsUrl, name: `vigil-agent ${config.hostName}` });

@@ -5,7 +5,7 @@ import { chmodSync, mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { cgroupInstanceFor, lockStateDir } from "@vigil/agent";
-import { LinkEventSource, openStore, startCoordinator } from "@vigil/coordinator";
+import { LinkEventSource, openStore, type RunningCoordinator, startCoordinator, type Store } from "@vigil/coordinator";
 import { busNames, compileUpConfig, type CompiledUpConfig, UP_SETTINGS } from "@vigil/shared";
 import { loadSettings, requireConfig, withConfigErrors } from "../config/load-settings.js";
 import { clientConfigPath, writeClientConfig } from "../operator/client-config.js";
@@ -43,38 +43,50 @@ export async function runUp(flags: Record<string, unknown>): Promise<void> {
 }
 
 async function serve(config: CompiledUpConfig, startedAt: number): Promise<void> {
-  const dbDir = join(config.stateDir, "db");
-  seedDatabaseDir(dbDir, pgliteTemplateDir());
-  const store = await openStore({ url: `pglite:${dbDir}` });
-  makePrivate(dbDir);
-  const events = new LinkEventSource(busNames("vigil"));
-  const coordinator = await startCoordinator({ store, events, listen: config.listen });
-  let agent: AgentChild | undefined;
+  // The agent's process starts while the database opens; it gets its address and token below.
+  const agent = new AgentChild({ hostName: config.hostName, stateDir: join(config.stateDir, "agent"), hostConfig: config.hostConfig, log: (line) => process.stderr.write(`${line}\n`) });
+  const firstExit = agent.exited();
+  agent.start();
   try {
-    const account = await ensureDefaultAccount(store, config.homesDir ?? defaultHomesDir(config.stateDir));
-    const hostToken = await ensureLocalHost(store, config.hostName);
-    const cliConfig = join(config.stateDir, "cli.json");
-    const operatorToken = await ensureOperatorToken(store, cliConfig);
-    agent = new AgentChild({ coordinator: coordinator.address, hostName: config.hostName, token: hostToken, stateDir: join(config.stateDir, "agent"), hostConfig: config.hostConfig, log: (line) => process.stderr.write(`${line}\n`) });
-    const firstExit = agent.exited();
-    agent.start();
-    await waitConnected(() => coordinator.link.isConnected(config.hostName), firstExit);
-    const clientConfig = { address: coordinator.address, token: operatorToken, account };
-    await writeClientConfig(cliConfig, clientConfig);
-    const claim = await claimClientConfig(clientConfigPath(), config.stateDir, clientConfig);
-    say(`listening on ${coordinator.address}`);
-    say(`operator token ${operatorToken}`);
-    say(`account ${account} on host ${config.hostName}; state in ${config.stateDir}`);
-    say(claim.written ? `CLI config in ${clientConfigPath()}` : `kept the CLI config ${clientConfigPath()}: ${claim.reason}; use VIGIL_CLIENT_CONFIG=${cliConfig} to reach this one`);
-    say(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
-    const signal = await untilSignal();
-    say(`${signal}: stopping every service`);
+    const dbDir = join(config.stateDir, "db");
+    seedDatabaseDir(dbDir, pgliteTemplateDir());
+    const store = await openStore({ url: `pglite:${dbDir}` });
+    makePrivate(dbDir);
+    try {
+      const events = new LinkEventSource(busNames("vigil"));
+      const coordinator = await startCoordinator({ store, events, listen: config.listen });
+      try {
+        await serveWith(config, startedAt, store, coordinator, agent, firstExit);
+      } finally {
+        await agent.stop();
+        await coordinator.close();
+      }
+    } finally {
+      await store.close();
+    }
   } finally {
-    await agent?.stop();
-    await coordinator.close();
-    await store.close();
+    await agent.stop();
   }
   say("stopped");
+}
+
+async function serveWith(config: CompiledUpConfig, startedAt: number, store: Store, coordinator: RunningCoordinator, agent: AgentChild, firstExit: Promise<unknown>): Promise<void> {
+  const account = await ensureDefaultAccount(store, config.homesDir ?? defaultHomesDir(config.stateDir));
+  const hostToken = await ensureLocalHost(store, config.hostName);
+  const cliConfig = join(config.stateDir, "cli.json");
+  const operatorToken = await ensureOperatorToken(store, cliConfig);
+  agent.provide({ coordinator: coordinator.address, token: hostToken });
+  await waitConnected(() => coordinator.link.isConnected(config.hostName), firstExit);
+  const clientConfig = { address: coordinator.address, token: operatorToken, account };
+  await writeClientConfig(cliConfig, clientConfig);
+  const claim = await claimClientConfig(clientConfigPath(), config.stateDir, clientConfig);
+  say(`listening on ${coordinator.address}`);
+  say(`operator token ${operatorToken}`);
+  say(`account ${account} on host ${config.hostName}; state in ${config.stateDir}`);
+  say(claim.written ? `CLI config in ${clientConfigPath()}` : `kept the CLI config ${clientConfigPath()}: ${claim.reason}; use VIGIL_CLIENT_CONFIG=${cliConfig} to reach this one`);
+  say(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+  const signal = await untilSignal();
+  say(`${signal}: stopping every service`);
 }
 
 async function waitConnected(connected: () => boolean, agentExited: Promise<unknown>): Promise<void> {

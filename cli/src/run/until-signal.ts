@@ -24,3 +24,24 @@ export function untilStdinCloses(): Promise<string> {
     process.stdin.resume();
   });
 }
+
+/** The first line of standard input, a JSON object of settings (vigil up's agent: coordinator, token). */
+export function readStdinSettings(): Promise<Record<string, string>> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString("utf8");
+      const newline = text.indexOf("\n");
+      if (newline < 0) return;
+      process.stdin.off("data", onData);
+      process.stdin.pause();
+      try {
+        resolve(JSON.parse(text.slice(0, newline)) as Record<string, string>);
+      } catch {
+        reject(new Error("settings on standard input: the first line must be a JSON object"));
+      }
+    };
+    process.stdin.on("data", onData);
+    process.stdin.once("end", () => reject(new Error("settings on standard input: it closed before the first line")));
+  });
+}
