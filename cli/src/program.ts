@@ -5,8 +5,9 @@ import { registerAgentCommand } from "./commands/agent.js";
 import { registerCoordinatorCommand } from "./commands/coordinator.js";
 import { registerUpCommand } from "./commands/up.js";
 import { registerOperatorCommands } from "./operator/register-operator-commands.js";
+import { VIGIL_VERSION } from "./version.js";
 
-export const VIGIL_VERSION = "0.1.0";
+export { VIGIL_VERSION } from "./version.js";
 
 export function buildProgram(): Command {
   const program = new Command("vigil")
