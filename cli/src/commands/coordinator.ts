@@ -11,6 +11,7 @@ export function registerCoordinatorCommand(program: Command): void {
     .option("--listen <host:port>", "gRPC listen address (env VIGIL_LISTEN; default 0.0.0.0:7465)")
     .option("--bus-prefix <prefix>", "prefix of NATS subjects, stream and consumer (env VIGIL_BUS_PREFIX; default vigil)")
     .option("--bootstrap-token-file <path>", "write a first operator token to this file (mode 0600) if it does not exist (env VIGIL_BOOTSTRAP_TOKEN_FILE)")
+    .option("--event-retention-days <days>", "events older than this are deleted by the retention job, in batches (env VIGIL_EVENT_RETENTION_DAYS; default 30)", (value) => Number(value))
     .option("--config <file>", "configuration file, JSON or YAML (env VIGIL_CONFIG)")
     .action(async (options: Record<string, unknown>) => {
       const { runCoordinator } = await import("../run/run-coordinator.js");

@@ -14,7 +14,7 @@ export async function runCoordinator(flags: Record<string, unknown>): Promise<vo
       process.stdout.write(`vigil coordinator: wrote an operator token to ${config.bootstrapTokenFile}\n`);
     }
     const events = new NatsEventSource({ servers: config.natsUrl, names: busNames(config.busPrefix), name: "vigil-coordinator" });
-    const coordinator = await startCoordinator({ store, events, listen: config.listen, hostTimeoutMs: config.hostTimeoutMs });
+    const coordinator = await startCoordinator({ store, events, listen: config.listen, hostTimeoutMs: config.hostTimeoutMs, eventRetentionMs: config.eventRetentionDays * 86_400_000 });
     process.stdout.write(`vigil coordinator: listening on ${coordinator.address} (database ${store.backend}, events ${config.natsUrl}, prefix ${config.busPrefix})\n`);
     const signal = await untilSignal();
     process.stdout.write(`vigil coordinator: ${signal}: shutting down\n`);

@@ -20,8 +20,8 @@ export async function ensureEventStream(jsm: JetStreamManager, names: BusNames, 
     await jsm.streams.add({ ...config, subjects: [...config.subjects] });
     return;
   }
-  const { subjects, duplicate_window, max_age, discard } = config;
-  await jsm.streams.update(config.name, { subjects: [...subjects], duplicate_window, max_age, discard });
+  const { subjects, duplicate_window, max_age, max_bytes, discard } = config;
+  await jsm.streams.update(config.name, { subjects: [...subjects], duplicate_window, max_age, max_bytes, discard });
 }
 
 export async function ensureEventConsumer(jsm: JetStreamManager, names: BusNames, options: EventConsumerOptions = DEFAULT_EVENT_CONSUMER_OPTIONS): Promise<void> {

@@ -8,7 +8,9 @@ import { AgentReportRecorder } from "../control/record-agent-reports.js";
 import { AgentLinkHub } from "../link/agent-link-hub.js";
 import { AGENT_LINK_SERVER_OPTIONS } from "../link/keepalive.js";
 import { LinkEventSource } from "../link/link-event-source.js";
-import { LivenessMonitor } from "../liveness/liveness-monitor.js";
+import { DEFAULT_HOST_TIMEOUT_MS, LivenessMonitor } from "../liveness/liveness-monitor.js";
+import { eventRetentionJob } from "../jobs/event-retention.js";
+import { SINGLETON_JOBS_LEASE_KEY, SingletonJobs } from "../jobs/singleton-jobs.js";
 import { type Store } from "../store/open-store.js";
 
 export interface CoordinatorOptions {
@@ -22,6 +24,8 @@ export interface CoordinatorOptions {
   readonly hostTimeoutMs?: number;
   readonly livenessCheckIntervalMs?: number;
   readonly commandTimeoutMs?: number;
+  /** Events older than this are pruned by the retention job; default 30 days. */
+  readonly eventRetentionMs?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -33,6 +37,8 @@ export interface RunningCoordinator {
   readonly link: AgentLinkHub;
   readonly recorder: AgentReportRecorder;
   readonly liveness: LivenessMonitor;
+  /** Liveness and retention, run only while this replica holds their lease. */
+  readonly jobs: SingletonJobs;
   readonly store: Store;
   /** Stops accepting, ends agent streams, stops consuming (unacked events stay on the bus). Does not close the store. */
   close(): Promise<void>;
@@ -51,6 +57,15 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     ...(options.hostTimeoutMs !== undefined && { timeoutMs: options.hostTimeoutMs }),
     ...(options.livenessCheckIntervalMs !== undefined && { checkIntervalMs: options.livenessCheckIntervalMs }),
   });
+  const jobs = new SingletonJobs({
+    lease: store.lease(SINGLETON_JOBS_LEASE_KEY),
+    log,
+    tickMs: Math.min(1_000, options.livenessCheckIntervalMs ?? 1_000),
+    jobs: [
+      { name: "liveness", intervalMs: options.livenessCheckIntervalMs ?? Math.max(200, Math.floor((options.hostTimeoutMs ?? DEFAULT_HOST_TIMEOUT_MS) / 6)), run: async () => void (await liveness.check()) },
+      eventRetentionJob({ store, log, ...(options.eventRetentionMs !== undefined && { maxAgeMs: options.eventRetentionMs }) }),
+    ],
+  });
   const server = new Server(AGENT_LINK_SERVER_OPTIONS);
   server.addService(AgentLinkService, link.implementation());
   const admin = registerAdminService(server, { store, control });
@@ -58,7 +73,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   try {
     const port = await bind(server, options.listen);
     consumer = await options.events.consume(recorder.handle);
-    liveness.start();
+    jobs.start();
     const host = options.listen.slice(0, options.listen.lastIndexOf(":"));
     return {
       address: `${host}:${port}`,
@@ -67,8 +82,10 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
       link,
       recorder,
       liveness,
+      jobs,
       store,
       async close() {
+        await jobs.stop();
         await liveness.stop();
         admin.closeStreams();
         link.close();

@@ -8,6 +8,7 @@ import pg from "pg";
 import { type Db } from "./db.js";
 import { migratePglite, migratePostgres } from "./migrate.js";
 import * as schema from "./schema.js";
+import { AdvisoryLockLease, type Lease, SOLE_OWNER_LEASE } from "../jobs/lease.js";
 
 /**
  * The embedded database is small and has one client: 16 MB of shared buffers instead of 128 MB
@@ -35,6 +36,8 @@ export interface Store {
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   /** Applies pending migrations; a no-op when there are none. */
   migrate(): Promise<void>;
+  /** A lease for singleton work among coordinators sharing this database (see jobs/lease.ts). */
+  lease(key: bigint): Lease;
   close(): Promise<void>;
 }
 
@@ -62,7 +65,7 @@ function openBackend({ url, poolSize }: StoreOptions): Store {
     // the 'error' event would crash the process instead.
     pool.on("error", (error) => process.emitWarning(`vigil store: idle PostgreSQL connection failed: ${error.message}`));
     const db: Db = drizzlePostgres(pool, { schema });
-    return makeStore("postgres", db, () => migratePostgres(pool), () => pool.end());
+    return makeStore("postgres", db, () => migratePostgres(pool), () => pool.end(), (key) => new AdvisoryLockLease(pool, key));
   }
   if (url.startsWith("pglite:")) {
     const location = url.slice("pglite:".length);
@@ -75,15 +78,17 @@ function openBackend({ url, poolSize }: StoreOptions): Store {
 /** A store over a PGlite instance the caller created (e.g. from a data-directory snapshot). */
 export function storeOnPglite(client: PGlite): Store {
   const db: Db = drizzlePglite(client, { schema });
-  return makeStore("pglite", db, () => migratePglite(client), () => client.close());
+  // One process owns a PGlite database: it holds every lease.
+  return makeStore("pglite", db, () => migratePglite(client), () => client.close(), () => SOLE_OWNER_LEASE);
 }
 
-function makeStore(backend: StoreBackend, db: Db, migrate: () => Promise<void>, close: () => Promise<void>): Store {
+function makeStore(backend: StoreBackend, db: Db, migrate: () => Promise<void>, close: () => Promise<void>, lease: (key: bigint) => Lease): Store {
   return {
     backend,
     db,
     transaction: (fn) => db.transaction(fn),
     migrate,
+    lease,
     close,
   };
 }

@@ -9,11 +9,14 @@ export interface EventStreamOptions {
   readonly duplicateWindowMs: number;
   /** How long an event stays in the stream even if never consumed (a coordinator down for days loses nothing younger). */
   readonly maxAgeMs: number;
+  /** The stream's size cap on the NATS server's disk; the oldest events go first past it. */
+  readonly maxBytes: number;
 }
 
 export const DEFAULT_EVENT_STREAM_OPTIONS: EventStreamOptions = {
   duplicateWindowMs: 2 * 60_000,
   maxAgeMs: 7 * 24 * 3_600_000,
+  maxBytes: 1024 * 1024 * 1024,
 };
 
 export function eventStreamConfig(names: BusNames, options: EventStreamOptions = DEFAULT_EVENT_STREAM_OPTIONS) {
@@ -26,6 +29,7 @@ export function eventStreamConfig(names: BusNames, options: EventStreamOptions =
     num_replicas: 1,
     duplicate_window: options.duplicateWindowMs * NANOS_PER_MS,
     max_age: options.maxAgeMs * NANOS_PER_MS,
+    max_bytes: options.maxBytes,
   } as const;
 }
 

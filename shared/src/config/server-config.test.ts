@@ -10,7 +10,7 @@ function errorsOf(result: { ok: boolean; errors?: readonly { field: string; rule
 
 test("coordinator config needs a database and NATS URL and defaults the rest", () => {
   const result = compileCoordinatorConfig({ database_url: "postgres://db/vigil", nats_url: "nats://127.0.0.1:4222" });
-  assert.deepEqual(result, { ok: true, value: { databaseUrl: "postgres://db/vigil", natsUrl: "nats://127.0.0.1:4222", listen: "0.0.0.0:7465", busPrefix: "vigil", hostTimeoutMs: 30_000, bootstrapTokenFile: null } });
+  assert.deepEqual(result, { ok: true, value: { databaseUrl: "postgres://db/vigil", natsUrl: "nats://127.0.0.1:4222", listen: "0.0.0.0:7465", busPrefix: "vigil", hostTimeoutMs: 30_000, bootstrapTokenFile: null, eventRetentionDays: 30 } });
   assert.equal(errorsOf(compileCoordinatorConfig({})), "database_url: is required; nats_url: is required");
 });
 

@@ -11,6 +11,8 @@ export interface CompiledCoordinatorConfig {
   readonly listen: string;
   readonly busPrefix: string;
   readonly hostTimeoutMs: number;
+  /** Events older than this many days are pruned by the retention job. */
+  readonly eventRetentionDays: number;
   /** Where to write a first operator token when that file does not exist yet; null: none. */
   readonly bootstrapTokenFile: string | null;
 }
@@ -40,7 +42,7 @@ export interface CompiledUpConfig {
   readonly homesDir: string | null;
 }
 
-export const COORDINATOR_SETTINGS = ["database_url", "nats_url", "listen", "bus_prefix", "host_timeout_ms", "bootstrap_token_file"] as const;
+export const COORDINATOR_SETTINGS = ["database_url", "nats_url", "listen", "bus_prefix", "host_timeout_ms", "bootstrap_token_file", "event_retention_days"] as const;
 export const AGENT_SETTINGS = ["coordinator", "nats_url", "host_name", "token", "state_dir", "host_config", "bus_prefix", "events"] as const;
 export const UP_SETTINGS = ["state_dir", "listen", "host_name", "host_config", "homes_dir"] as const;
 
@@ -110,6 +112,7 @@ export function compileCoordinatorConfig(input: unknown): Compiled<CompiledCoord
     listen: s.hostPort("listen", DEFAULT_COORDINATOR_LISTEN),
     busPrefix: s.busPrefix(),
     hostTimeoutMs: s.integer("host_timeout_ms", 30_000, 1_000, 3_600_000),
+    eventRetentionDays: s.integer("event_retention_days", 30, 1, 3_650),
     bootstrapTokenFile: s.absolute("bootstrap_token_file", null),
   }));
 }

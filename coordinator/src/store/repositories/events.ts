@@ -109,3 +109,13 @@ export async function pruneEvents(db: Db, policy: RetentionPolicy): Promise<numb
     .returning({ id: events.id });
   return deleted.length;
 }
+
+/**
+ * Deletes up to `limit` events older than `olderThan`, oldest first; returns how many. Called in a
+ * loop by the retention job, so one run never holds a long transaction over a big table.
+ */
+export async function pruneEventsBatch(db: Db, olderThan: Date, limit: number): Promise<number> {
+  const oldest = db.select({ id: events.id }).from(events).where(lt(events.at, olderThan)).orderBy(events.at).limit(limit);
+  const deleted = await db.delete(events).where(inArray(events.id, oldest)).returning({ id: events.id });
+  return deleted.length;
+}
