@@ -78,6 +78,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       stateDir: join(stateDir, "driver"),
       ...(hostConfig.cgroupRoot !== null && { cgroupRoot: hostConfig.cgroupRoot }),
       instance: options.cgroupInstance ?? "agent",
+      allowSetuid: hostConfig.allowSetuid,
+      minimumUid: hostConfig.minimumUid,
     });
   const logs =
     options.logs ??

@@ -2,7 +2,7 @@
 // launch records live and whom services may run as, decided once at construction.
 import { isAbsolute, join } from "node:path";
 import { mkdirSync } from "node:fs";
-import { type FieldError, InvalidInputError } from "@vigil/shared";
+import { DEFAULT_MINIMUM_UID, type FieldError, InvalidInputError, MAX_UID } from "@vigil/shared";
 import { findCgroup2Mount } from "../system/cgroup-mount.js";
 
 export interface LinuxProcessDriverOptions {
@@ -34,10 +34,6 @@ export interface CompiledDriverOptions {
   readonly allowSetuid: boolean;
   readonly minimumUid: number;
 }
-
-export const DEFAULT_MINIMUM_UID = 1000;
-/** The largest uid the kernel accepts ((uid_t)-1 means "unchanged"). */
-export const MAX_UID = 2 ** 32 - 2;
 
 function autoCgroupRoot(instance: string): string | null {
   const mount = findCgroup2Mount();
