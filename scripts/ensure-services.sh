@@ -14,6 +14,9 @@ command -v nft >/dev/null 2>&1 || missing+=(nftables)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
 command -v ps >/dev/null 2>&1 || missing+=(procps)
+# The launch attack tests compile their payloads (shared libraries) at test time.
+command -v cc >/dev/null 2>&1 || missing+=(gcc)
+command -v iconv >/dev/null 2>&1 || missing+=(libc-bin)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing ${missing[*]}"
   apt-get update -qq

@@ -60,7 +60,7 @@ export {
 export type { Compiled, FieldError } from "./errors.js";
 export { formatFieldError, formatFieldErrors, InvalidInputError } from "./errors.js";
 export type { CompiledHostConfig, CompiledLogRotation } from "./config/host-config.js";
-export { compileHostConfig, DEFAULT_BASE_ENVIRONMENT } from "./config/host-config.js";
+export { compileHostConfig, DEFAULT_BASE_ENVIRONMENT, DEFAULT_MINIMUM_UID, MAX_UID } from "./config/host-config.js";
 export type { CompiledRestartPolicy } from "./config/restart-policy-config.js";
 export { DEFAULT_RESTART_POLICY } from "./config/restart-policy-config.js";
 export type { LanguagePaths } from "./config/language-paths.js";

@@ -1,14 +1,15 @@
 // startAgent builds its driver and service logs from the host configuration: a small log_rotation
-// in the host config rotates a real service's log and keeps only keep_files old generations.
+// rotates a real service's log; minimum_uid and allow_setuid decide whom and how services run as.
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { busNames, compileHostConfig, type EventPublisher } from "@vigil/shared";
+import { type AccountRuntime, busNames, compileHostConfig, type EventPublisher } from "@vigil/shared";
+import type { SupervisionEvent } from "../events/service-event.js";
 import { freshAccount, servicesDir } from "../logs/log-test-kit.js";
 import { findCgroup2Mount } from "../system/cgroup-mount.js";
-import { createTestUser } from "../system/test-user.js";
+import { createTestUser, type TestUser } from "../system/test-user.js";
 import { testSpec } from "../testing/desired-fixtures.js";
 import { waitUntil } from "../testing/real-host.js";
 import { startAgent } from "./start-agent.js";
@@ -69,4 +70,41 @@ void test("a host config's log_rotation (4 KiB, keep 2) rotates a service's log 
   const numbers = [...text.matchAll(/^line (\d+) of a chatty service$/gm)].map((match) => Number(match[1]));
   assert.ok(numbers.length > 100);
   assert.deepEqual(numbers, Array.from({ length: numbers.length }, (_, i) => 400 - numbers.length + i));
+});
+
+void test("a host config's minimum_uid and allow_setuid reach the driver through startAgent", async (t) => {
+  const [low, high] = [createTestUser(), createTestUser()].sort((a, b) => a.uid - b.uid) as [TestUser, TestUser];
+  const stateDir = mkdtempSync(join(tmpdir(), "vigil-start-agent-"));
+  const compiled = compileHostConfig({ state_dir: stateDir, stop_timeout_ms: 1_000, minimum_uid: high.uid, allow_setuid: true });
+  assert.ok(compiled.ok);
+  const agent = await startAgent({
+    coordinator: "127.0.0.1:1",
+    hostName: "privileges-host",
+    token: "unused",
+    hostConfig: compiled.value,
+    publisher: acceptingPublisher,
+    busNames: busNames("privileges-test"),
+    cgroupInstance: `test-${process.pid}-privileges`,
+    reconnect: { baseMs: 1_000, maxMs: 5_000 },
+    log: () => undefined,
+  });
+  t.after(async () => {
+    await agent.close(0);
+    rmSync(stateDir, { recursive: true, force: true });
+    low.remove();
+    high.remove();
+  });
+  const events: SupervisionEvent[] = [];
+  agent.supervisor.onEvent((event) => events.push(event));
+  const desired = (account: AccountRuntime, name: string) => ({ account, spec: testSpec({ name, command: "exec sleep 1000", stopTimeoutMs: 1_000 }), ports: [8300], disabledReason: "", desiredState: "running" as const });
+  const [lowAccount, highAccount] = [freshAccount(low), freshAccount(high)];
+  await agent.supervisor.apply([desired(lowAccount, "below"), desired(highAccount, "allowed")]);
+
+  const refused = await waitUntil(() => events.find((event) => event.service === "below" && event.kind === "start-failed"), "the low uid's start to fail");
+  assert.equal(refused.reason, "user-refused");
+  assert.match(refused.message, new RegExp(`uid ${low.uid}\\) is refused: this host runs services only as uids from ${high.uid} up`));
+  const running = await waitUntil(async () => (await agent.supervisor.status()).find((status) => status.service === "allowed" && status.mainPid !== null), "the allowed service to run");
+  const status = readFileSync(`/proc/${running.mainPid}/status`, "utf8");
+  assert.match(status, /^NoNewPrivs:\s*0$/m, "allow_setuid: true leaves no_new_privs off");
+  assert.match(status, new RegExp(`^Uid:\\s+${high.uid}\\s`, "m"));
 });

@@ -98,6 +98,8 @@ async function startLocked(options: AgentOptions, stateDir: string, log: (line: 
       stateDir: join(stateDir, "driver"),
       ...(hostConfig.cgroupRoot !== null && { cgroupRoot: hostConfig.cgroupRoot }),
       instance: options.cgroupInstance ?? cgroupInstanceFor(stateDir),
+      allowSetuid: hostConfig.allowSetuid,
+      minimumUid: hostConfig.minimumUid,
     });
   const logs =
     options.logs ??

@@ -1,8 +1,8 @@
 // The LinuxProcessDriver's options and their compiled, fully defaulted form: where cgroups and
-// launch records live, decided once at construction.
+// launch records live and whom services may run as, decided once at construction.
 import { isAbsolute, join } from "node:path";
 import { mkdirSync } from "node:fs";
-import { type FieldError, InvalidInputError } from "@vigil/shared";
+import { DEFAULT_MINIMUM_UID, type FieldError, InvalidInputError, MAX_UID } from "@vigil/shared";
 import { findCgroup2Mount } from "../system/cgroup-mount.js";
 
 export interface LinuxProcessDriverOptions {
@@ -20,6 +20,10 @@ export interface LinuxProcessDriverOptions {
   readonly pollIntervalMs?: number;
   /** Default "/usr/bin/setpriv" (util-linux). */
   readonly setprivPath?: string;
+  /** Whether services may gain privileges through setuid programs. Default false: no_new_privs. */
+  readonly allowSetuid?: boolean;
+  /** Launches as a lower uid are refused. Default 1000. */
+  readonly minimumUid?: number;
 }
 
 export interface CompiledDriverOptions {
@@ -27,6 +31,8 @@ export interface CompiledDriverOptions {
   readonly cgroupRoot: string | null;
   readonly pollIntervalMs: number;
   readonly setprivPath: string;
+  readonly allowSetuid: boolean;
+  readonly minimumUid: number;
 }
 
 function autoCgroupRoot(instance: string): string | null {
@@ -47,10 +53,12 @@ export function compileDriverOptions(options: LinuxProcessDriverOptions): Compil
   const instance = options.instance ?? "agent";
   const pollIntervalMs = options.pollIntervalMs ?? 15;
   const setprivPath = options.setprivPath ?? "/usr/bin/setpriv";
+  const minimumUid = options.minimumUid ?? DEFAULT_MINIMUM_UID;
   if (!isAbsolute(options.stateDir)) errors.push({ field: "stateDir", rule: "must be an absolute path" });
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(instance)) errors.push({ field: "instance", rule: "must be 1-64 characters of A-Z, a-z, 0-9, _ or -" });
   if (!Number.isInteger(pollIntervalMs) || pollIntervalMs < 1 || pollIntervalMs > 1000) errors.push({ field: "pollIntervalMs", rule: "must be an integer from 1 to 1000" });
   if (!isAbsolute(setprivPath)) errors.push({ field: "setprivPath", rule: "must be an absolute path" });
+  if (!Number.isInteger(minimumUid) || minimumUid < 1 || minimumUid > MAX_UID) errors.push({ field: "minimumUid", rule: `must be an integer from 1 to ${MAX_UID}` });
   if (typeof options.cgroupRoot === "string" && !isAbsolute(options.cgroupRoot)) errors.push({ field: "cgroupRoot", rule: "must be an absolute path" });
   if (errors.length > 0) throw new InvalidInputError(errors);
   let cgroupRoot: string | null;
@@ -60,5 +68,5 @@ export function compileDriverOptions(options: LinuxProcessDriverOptions): Compil
     mkdirSync(options.cgroupRoot, { recursive: true });
     cgroupRoot = options.cgroupRoot;
   }
-  return { stateDir: options.stateDir, cgroupRoot, pollIntervalMs, setprivPath };
+  return { stateDir: options.stateDir, cgroupRoot, pollIntervalMs, setprivPath, allowSetuid: options.allowSetuid ?? false, minimumUid };
 }

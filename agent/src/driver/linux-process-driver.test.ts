@@ -2,7 +2,8 @@
 // environment, and refuses launches that cannot work with a message a user understands.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, chownSync, mkdirSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestUser, type TestUser } from "../system/test-user.js";
 import { createDriverKit, type DriverKit, readOutput } from "./driver-test-kit.js";
@@ -61,14 +62,25 @@ void test("the service runs as the account user with no supplementary groups, in
 void test("the service sees exactly the environment it was given, none of the agent's", async (t) => {
   process.env.VIGIL_AGENT_SENTINEL = "must-not-leak";
   t.after(() => delete process.env.VIGIL_AGENT_SENTINEL);
-  // OLDPWD and vigil_go are names the launch wrapper itself uses (cd, the hold): the service's values stay.
-  const env = { PATH: "/usr/bin:/bin", HOME: user.home, USER: user.name, LOGNAME: user.name, PWD: appDir, PORT: "8301", GREETING: "hello  world; $not-expanded", OLDPWD: "/srv/previous", vigil_go: "kept" };
-  const { output } = await runToEnd(request({ command: "env", env }));
+  // OLDPWD is set by the wrapper's own cd: the service's value stays. Values travel as shell text.
+  const env = {
+    PATH: "/usr/bin:/bin",
+    HOME: user.home,
+    USER: user.name,
+    LOGNAME: user.name,
+    PWD: appDir,
+    PORT: "8301",
+    GREETING: "hello  world; $not-expanded",
+    QUOTED: "it's \\'quoted\\' `not run` $(not run) é ✓\nsecond line\n",
+    OLDPWD: "/srv/previous",
+    vigil_go: "kept",
+  };
+  const { output } = await runToEnd(request({ command: "env -0", env }));
   const seen = Object.fromEntries(
     output
-      .trimEnd()
-      .split("\n")
-      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+      .split("\0")
+      .filter(Boolean)
+      .map((entry) => [entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)]),
   );
   assert.deepEqual(seen, env);
 });
@@ -104,26 +116,48 @@ void test("a user that does not exist is a missing-user start failure naming the
   });
 });
 
-void test("a working directory that does not exist is a missing-directory start failure naming it", async () => {
-  const missing = join(user.home, "no-such-app");
-  await assert.rejects(kit.driver.launch(request({ cwd: missing })), (error: unknown) => {
+/** What the user's own cd reports, for every kind of failure alike. */
+function unreachable(path: string): string {
+  return `working directory ${path} does not exist or is not reachable by user ${user.name} (uid ${user.uid})`;
+}
+
+async function assertUnreachable(cwd: string): Promise<void> {
+  await assert.rejects(kit.driver.launch(request({ cwd })), (error: unknown) => {
     assert.ok(error instanceof StartFailure);
     assert.equal(error.reason, "missing-directory");
-    assert.equal(error.message, `working directory ${missing} does not exist`);
+    assert.equal(error.message, unreachable(cwd));
     return true;
   });
+}
+
+void test("a working directory that does not exist is a missing-directory start failure naming it and the user", async () => {
+  await assertUnreachable(join(user.home, "no-such-app"));
 });
 
-void test("a directory the user may not enter is a missing-directory failure with the shell's reason", async () => {
+void test("a directory the user may not enter gets the same message, never 'missing' alone", async () => {
   const closed = join(user.home, "closed");
   mkdirSync(closed);
   chmodSync(closed, 0o700); // owned by root: the user cannot cd into it
-  await assert.rejects(kit.driver.launch(request({ cwd: closed })), (error: unknown) => {
-    assert.ok(error instanceof StartFailure);
-    assert.equal(error.reason, "missing-directory");
-    assert.match(error.message, new RegExp(`^working directory ${closed} is not accessible to user ${user.name}: .*can't cd`));
-    return true;
-  });
+  await assertUnreachable(closed);
+});
+
+void test("a working directory symlinked into a root-only directory reveals nothing about the target", async (t) => {
+  // Like /root/secret: a directory that exists, behind one only root may pass through.
+  const rootOnly = mkdtempSync(join(tmpdir(), "vigil-root-only-"));
+  t.after(() => rmSync(rootOnly, { recursive: true, force: true }));
+  mkdirSync(join(rootOnly, "secret"));
+  const existing = join(user.home, "to-existing");
+  const missing = join(user.home, "to-missing");
+  symlinkSync(join(rootOnly, "secret"), existing);
+  symlinkSync(join(rootOnly, "nothing-here"), missing);
+  await assertUnreachable(existing);
+  await assertUnreachable(missing);
+});
+
+void test("a working directory that is a file gets the same message", async () => {
+  const file = join(user.home, "a-file");
+  writeFileSync(file, "");
+  await assertUnreachable(file);
 });
 
 void test("a unit whose earlier launch still has processes is not launched a second time", async () => {

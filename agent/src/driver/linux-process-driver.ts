@@ -43,10 +43,10 @@ export class LinuxProcessDriver implements ProcessDriver {
   }
 
   async launch(request: LaunchRequest): Promise<LaunchedProcess> {
-    await checkLaunchable(request, this.passwd);
+    await checkLaunchable(request, this.passwd, this.options);
     const cgroupPath = this.options.cgroupRoot === null ? null : join(this.options.cgroupRoot, escapeUnit(request.unit));
     if (cgroupPath !== null) this.prepareCgroup(cgroupPath, request.unit);
-    const wrapper = await spawnWrapper(buildLaunchArgv(request, cgroupPath, this.options.setprivPath), request, this.options.stateDir);
+    const wrapper = await spawnWrapper(buildLaunchArgv(request, cgroupPath, this.options), request, this.options.stateDir);
     const pid = wrapper.child.pid;
     const startedAt = Date.now();
     const tracking: ProcessTracking = cgroupPath === null ? { kind: "process-group", pgid: pid } : { kind: "cgroup", path: cgroupPath };

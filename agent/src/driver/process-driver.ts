@@ -51,10 +51,10 @@ export interface LaunchedProcess {
   readonly exited: Promise<ExitStatus>;
 }
 
-/** A launch refused before the command could run: missing user, directory or shell. */
+/** A launch refused before the command could run: unknown or refused user, unreachable directory, no shell. */
 export class StartFailure extends Error {
   constructor(
-    readonly reason: "missing-user" | "missing-directory" | "spawn-failed",
+    readonly reason: "missing-user" | "user-refused" | "missing-directory" | "spawn-failed",
     message: string,
   ) {
     super(message);

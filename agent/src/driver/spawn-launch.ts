@@ -1,11 +1,12 @@
-// Spawns the launch wrapper and waits for its fd-3 report, turning an early failure (cgroup,
-// directory, setpriv) into a StartFailure that carries the shell's own message.
+// Spawns the launch wrapper, hands the user shell its script on fd 0 and waits for the fd-3 report,
+// turning an early failure (cgroup, directory, setpriv) into a StartFailure a user can act on.
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync } from "node:fs";
+import { userInfo } from "node:os";
 import type { Readable } from "node:stream";
-import { type LaunchStatus, parseLaunchStatus } from "./launch-command.js";
+import { buildUserScript, type LaunchStatus, parseLaunchStatus, ROOT_ENVIRONMENT, ROOT_SHELL } from "./launch-command.js";
 import { createOutputPipe, type OutputPipe } from "./output-pipe.js";
-import { type ExitStatus, type LaunchRequest, StartFailure } from "./process-driver.js";
+import { type ExitStatus, type LaunchRequest, type LaunchUser, StartFailure } from "./process-driver.js";
 
 export interface SpawnedWrapper {
   readonly child: ChildProcess & { readonly pid: number };
@@ -36,13 +37,14 @@ export async function spawnWrapper(argv: string[], request: LaunchRequest, priva
   } catch (error) {
     throw new StartFailure("spawn-failed", `could not start unit ${request.unit}: no output pipe (${(error as Error).message})`);
   }
-  const child = spawn("/bin/sh", argv, {
-    // A copy: spawn must see exactly these variables and nothing of the agent's own environment.
-    env: { ...request.env },
+  const child = spawn(ROOT_SHELL, argv, {
+    // Vigil's own, fixed: the service's variables reach only the user shell, through its script.
+    env: { ...ROOT_ENVIRONMENT },
     // setsid(): the service gets its own session and process group, apart from the agent's.
     detached: true,
-    // fd 2 becomes a dup of fd 1 inside the wrapper (one pipe for both); fd 3 is the status channel.
-    stdio: ["ignore", pipe.writeFd, "ignore", "pipe"],
+    // fd 0 carries the user script; fd 2 becomes a dup of fd 1 inside the wrapper (one pipe for
+    // both); fd 3 is the status channel.
+    stdio: ["pipe", pipe.writeFd, "ignore", "pipe"],
   });
   // Only the service may hold the write end, so the output ends when the service's last process does.
   closeSync(pipe.writeFd);
@@ -51,6 +53,9 @@ export async function spawnWrapper(argv: string[], request: LaunchRequest, priva
     const error = await new Promise<Error>((resolve) => child.once("error", resolve));
     throw new StartFailure("spawn-failed", `could not start unit ${request.unit}: ${error.message}`);
   }
+  // Read only by the user shell; a wrapper that died before reading it makes this write fail (EPIPE).
+  child.stdin?.on("error", () => undefined);
+  child.stdin?.end(buildUserScript(request));
   const exited = new Promise<ExitStatus>((resolve) => {
     child.once("exit", (code, signal) => resolve({ code, signal, at: Date.now() }));
   });
@@ -62,12 +67,19 @@ export async function spawnWrapper(argv: string[], request: LaunchRequest, priva
 /** The StartFailure for a wrapper that stopped before running the command; it has exited by now. */
 export async function describeEarlyExit(wrapper: SpawnedWrapper, status: LaunchStatus, request: LaunchRequest): Promise<StartFailure> {
   const [output, exit] = await Promise.all([readAll(wrapper.output, 4096), wrapper.exited]);
-  const said = output.trim().split("\n").filter(Boolean).join("; ") || "no message";
   if (status === "cwd") {
-    const who = request.user ? `user ${request.user.name}` : "the agent's user";
-    return new StartFailure("missing-directory", `working directory ${request.cwd} is not accessible to ${who}: ${said}`);
+    // Decided by the user's own cd: the same words for missing, forbidden or not a directory, so
+    // the message says nothing about paths the user could not look at.
+    return new StartFailure("missing-directory", `working directory ${request.cwd} does not exist or is not reachable by ${describeUser(request.user)}`);
   }
+  const said = output.trim().split("\n").filter(Boolean).join("; ") || "no message";
   const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
   const step = status === "cgroup" ? "could not join its cgroup" : request.user ? `could not switch to user ${request.user.name}` : "stopped before running its command";
   return new StartFailure("spawn-failed", `unit ${request.unit} ${step} (${how}): ${said}`);
+}
+
+function describeUser(user: LaunchUser | null): string {
+  if (user) return `user ${user.name} (uid ${user.uid})`;
+  const self = userInfo();
+  return `the agent's user ${self.username} (uid ${self.uid})`;
 }

@@ -7,6 +7,7 @@ import { buildServiceRuntime, type RunAs } from "../runtime/service-environment.
 
 export const START_FAILURE_REASONS = {
   missingUser: "missing-user",
+  userRefused: "user-refused",
   missingDirectory: "missing-directory",
   spawnFailed: "spawn-failed",
   logPathRefused: "log-path-refused",

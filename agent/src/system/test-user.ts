@@ -28,13 +28,20 @@ function runWithLockRetry(command: string, args: string[]): void {
   }
 }
 
-export function createTestUser(): TestUser {
+export interface TestUserOptions {
+  /** A system account (uid below 1000, which Vigil refuses to run services as). Default false. */
+  readonly system?: boolean;
+}
+
+export function createTestUser(options: TestUserOptions = {}): TestUser {
   const name = `vigil-t${randomBytes(5).toString("hex")}`;
   const base = mkdtempSync(join(tmpdir(), "vigil-user-"));
   // mkdtemp makes the directory 0700: the user must be able to pass through it to its home.
   chmodSync(base, 0o755);
   const home = join(base, name);
-  runWithLockRetry("useradd", ["--system", "--no-create-home", "--user-group", "--home-dir", home, "--shell", "/usr/sbin/nologin", name]);
+  // A regular account gets a uid from 1000 up, like a tenant's: the agent refuses lower ones.
+  const kind = options.system === true ? ["--system"] : [];
+  runWithLockRetry("useradd", [...kind, "--no-create-home", "--user-group", "--home-dir", home, "--shell", "/usr/sbin/nologin", name]);
   const uid = Number(execFileSync("id", ["-u", name], { encoding: "utf8" }).trim());
   const gid = Number(execFileSync("id", ["-g", name], { encoding: "utf8" }).trim());
   mkdirSync(home, { mode: 0o750 });

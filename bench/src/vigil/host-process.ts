@@ -9,7 +9,8 @@ const setup = JSON.parse(process.argv[2] ?? "{}") as HostSetup;
 const driver = new LinuxProcessDriver({ stateDir: setup.stateDir, instance: setup.instance });
 const compiled = compileHostConfig({ state_dir: setup.stateDir });
 if (!compiled.ok) throw new Error(JSON.stringify(compiled.errors));
-const host = new HostSupervisor({ driver, logs: new FileServiceLogFactory(), config: compiled.value, runAs: "account-user" });
+// "agent-user": services run as the bench's own user (root), which an account may never be (uid 0).
+const host = new HostSupervisor({ driver, logs: new FileServiceLogFactory(), config: compiled.value, runAs: "agent-user" });
 const account = { name: BENCH_ACCOUNT, unixUser: "root", uid: 0, gid: 0, home: setup.home, environment: {}, languageVersions: {} };
 
 /** Through the same compiler as the API's input, so the spec carries every production default. */

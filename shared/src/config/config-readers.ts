@@ -51,6 +51,13 @@ export class ConfigSection {
     return value;
   }
 
+  boolean(field: string, fallback: boolean): boolean {
+    const value = this.value(field);
+    if (value === undefined) return fallback;
+    if (typeof value !== "boolean") return this.fail(field, "must be true or false") ?? fallback;
+    return value;
+  }
+
   fraction(field: string, fallback: number, min: number, max: number): number {
     const value = this.value(field);
     if (value === undefined) return fallback;

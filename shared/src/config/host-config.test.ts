@@ -36,6 +36,14 @@ void describe("compileHostConfig", () => {
     assert.deepEqual(config.logRotation, { maxBytes: 10 * 1024 * 1024, keepFiles: 5 });
     assert.equal(config.cgroupRoot, null);
     assert.equal(config.stateDir, "/var/lib/vigil/agent");
+    assert.equal(config.allowSetuid, false, "services run with no_new_privs unless the operator allows setuid programs");
+    assert.equal(config.minimumUid, 1000);
+  });
+
+  void it("takes the operator's privilege settings", () => {
+    const config = compileOk({ allow_setuid: true, minimum_uid: 5000 });
+    assert.equal(config.allowSetuid, true);
+    assert.equal(config.minimumUid, 5000);
   });
 
   void it("takes the operator's values and maps language versions to PATH directories", () => {
@@ -73,6 +81,9 @@ void describe("compileHostConfig", () => {
     ["a relative language path", { language_paths: { NODEJS_VERSION: { "20": "opt/node" } } }, "language_paths.NODEJS_VERSION.20: must be an absolute directory without ':' or a non-empty list of them"],
     ["a tiny rotation size", { log_rotation: { max_bytes: 10 } }, "log_rotation.max_bytes: must be between 4096 and 1099511627776"],
     ["a relative state dir", { state_dir: "var/lib" }, "state_dir: must be an absolute path without NUL characters"],
+    ["allow_setuid as a string", { allow_setuid: "yes" }, "allow_setuid: must be true or false"],
+    ["a minimum uid of 0 (root)", { minimum_uid: 0 }, "minimum_uid: must be between 1 and 4294967294"],
+    ["a fractional minimum uid", { minimum_uid: 1000.5 }, "minimum_uid: must be an integer"],
     ["a restart policy that is a string", { restart_policy: "fast" }, "restart_policy: must be an object"],
   ];
   for (const [what, input, expected] of invalid) {

@@ -28,7 +28,19 @@ export interface CompiledHostConfig {
   readonly stateDir: string;
   /** Process lists (CPU %, RSS) in status are sampled at most this often per service. */
   readonly processSampleIntervalMs: number;
+  /**
+   * Whether services may gain privileges through setuid programs (sudo, su, ping on old hosts).
+   * false: every service runs with no_new_privs.
+   */
+  readonly allowSetuid: boolean;
+  /** The agent refuses to run a service as a lower uid: system accounts are never a tenant's. */
+  readonly minimumUid: number;
 }
+
+/** Where regular accounts start on Debian and most distributions (UID_MIN of login.defs). */
+export const DEFAULT_MINIMUM_UID = 1000;
+/** The largest uid the kernel accepts: (uid_t)-1 means "unchanged" to setresuid. */
+export const MAX_UID = 2 ** 32 - 2;
 
 export const DEFAULT_BASE_ENVIRONMENT: Readonly<Record<string, string>> = {
   PATH: "/usr/local/bin:/usr/bin:/bin",
@@ -47,6 +59,8 @@ const KNOWN = [
   "cgroup_root",
   "state_dir",
   "process_sample_interval_ms",
+  "allow_setuid",
+  "minimum_uid",
 ] as const;
 
 export function compileHostConfig(input: unknown = {}): Compiled<CompiledHostConfig> {
@@ -63,6 +77,9 @@ export function compileHostConfig(input: unknown = {}): Compiled<CompiledHostCon
     cgroupRoot: root.absolutePath("cgroup_root", null),
     stateDir: root.absolutePath("state_dir", "/var/lib/vigil/agent"),
     processSampleIntervalMs: root.integer("process_sample_interval_ms", 2_000, 0, HOUR_MS),
+    allowSetuid: root.boolean("allow_setuid", false),
+    // Never 0: root is not an account.
+    minimumUid: root.integer("minimum_uid", DEFAULT_MINIMUM_UID, 1, MAX_UID),
   };
   return errors.length === 0 ? { ok: true, value } : { ok: false, errors };
 }
