@@ -7,6 +7,7 @@ import { type Account, formatFieldErrors, type ListServicesResponse } from "@vig
 import { type AdminSession } from "../operator/admin-session.js";
 import { CliError, usageError } from "../operator/cli-error.js";
 import { configureGroup, operatorCommand, runOperator } from "../operator/command-kit.js";
+import { chooseApplyAccount } from "./apply-account.js";
 import { applyChange } from "./apply-changes.js";
 import { describeChange, planApply } from "./apply-plan.js";
 import { parseServicesFile } from "./services-file.js";
@@ -45,11 +46,10 @@ function registerApply(program: Command): void {
         const { options } = context;
         const parsed = parseServicesFile(await readInput(options.file));
         if (!parsed.ok) throw usageError(`${options.file}: ${formatFieldErrors(parsed.errors)}`);
-        if (parsed.value.account !== "" && context.account !== "" && parsed.value.account !== context.account) {
-          throw usageError(`account: the file is for ${parsed.value.account} but --account says ${context.account}`);
-        }
+        const chosen = chooseApplyAccount({ file: parsed.value.account, flag: options.account, fallback: context.account });
+        if ("conflict" in chosen) throw usageError(chosen.conflict);
         // An account token may leave the account out: the server answers with the token's own.
-        const account = context.account || parsed.value.account || (await ownAccount(context.session));
+        const account = chosen.account || (await ownAccount(context.session));
         const { services } = await context.session.call<ListServicesResponse>("listServices", { account });
         const plan = planApply(parsed.value.services, services, { prune: options.prune ?? false });
         const lines: string[] = [];
