@@ -1,9 +1,9 @@
 // Tests of the `service create` / `service update` flag conversion: port counts the API would
-// misread are refused with the flag and its limit named.
+// misread are refused with the flag and its limit named; an update without a field is recognised.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { CliError, EXIT_CODES } from "./cli-error.js";
-import { serviceInputFromFlags } from "./service-input-flags.js";
+import { isEmptyUpdate, serviceInputFromFlags, serviceUpdateFromFlags } from "./service-input-flags.js";
 
 function usageFailure(flags: { readonly ports: string }): string {
   try {
@@ -28,5 +28,18 @@ describe("service create --ports", () => {
   it("passes a count within the limit", () => {
     assert.equal(serviceInputFromFlags("web", "node server.js", { ports: "3" }).portCount, 3);
     assert.equal(serviceInputFromFlags("web", "node server.js", {}).portCount, 0);
+  });
+});
+
+describe("service update flags", () => {
+  it("without any field flag is an empty update, which the command refuses as nothing to change", () => {
+    assert.ok(isEmptyUpdate(serviceUpdateFromFlags("alice", "web", {})));
+  });
+
+  it("with any field flag, --env or --replace-env is not empty", () => {
+    assert.ok(!isEmptyUpdate(serviceUpdateFromFlags("alice", "web", { annotation: "" })));
+    assert.ok(!isEmptyUpdate(serviceUpdateFromFlags("alice", "web", { env: ["A=1"] })));
+    assert.ok(!isEmptyUpdate(serviceUpdateFromFlags("alice", "web", { replaceEnv: true })));
+    assert.ok(!isEmptyUpdate(serviceUpdateFromFlags("alice", "web", { stopTimeout: "5" })));
   });
 });

@@ -98,3 +98,9 @@ export function serviceUpdateFromFlags(account: string, name: string, flags: Ser
     ...(flags.annotation !== undefined && { annotation: flags.annotation }),
   };
 }
+
+/** True when the update carries no field to change: only account, name and the empty defaults. */
+export function isEmptyUpdate(request: Partial<UpdateServiceRequest>): boolean {
+  const { account: _account, name: _name, environment, replaceEnvironment, ...fields } = request;
+  return Object.keys(fields).length === 0 && Object.keys(environment ?? {}).length === 0 && replaceEnvironment !== true;
+}
