@@ -1,10 +1,6 @@
 // Entry point of the `vigil` command (`node --import tsx cli/src/main.ts` or `npm run vigil --`).
-// Builds the commander program and turns an uncaught failure into one line and a non-zero exit.
-import { buildProgram } from "./program.js";
+// Runs the program and exits with its code (a server command may also have set one on its own).
+import { runVigil } from "./run-vigil.js";
 
-try {
-  await buildProgram().parseAsync(process.argv);
-} catch (error) {
-  process.stderr.write(`vigil: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = process.exitCode || 1;
-}
+const code = await runVigil(process.argv.slice(2));
+process.exitCode = code || process.exitCode || 0;
