@@ -26,7 +26,8 @@ describe("vigil CLI against a running coordinator", () => {
   const listed = async () => JSON.parse((await vigil("service", "ls", "--json")).stdout) as ListedService[];
 
   before(async () => {
-    server = await startAdminTestServer();
+    // The real PostgreSQL starts in under 1 s at load 25, pglite in 23 s.
+    server = await startAdminTestServer({ backend: "postgres" });
     dir = await mkdtemp(join(tmpdir(), "vigil-cli-"));
     const { NO_COLOR: _ignored, ...rest } = process.env;
     env = { ...rest, VIGIL_ADDRESS: server.address, VIGIL_TOKEN: server.tokens.alpha, VIGIL_CLIENT_CONFIG: join(dir, "config.json") };
