@@ -1,5 +1,5 @@
-// Real processes: a service comes back after SIGKILL (latency printed), a crash loop is disabled,
-// a requested restart sends SIGHUP first, failed and timed-out health checks restart, daemonising is reported.
+// Real processes: a service comes back after SIGKILL (latency printed), a crash loop is disabled and enabling
+// starts a fresh window, a requested restart sends SIGHUP, failed health checks restart, daemonising is reported.
 import assert from "node:assert/strict";
 import { randomInt } from "node:crypto";
 import { performance } from "node:perf_hooks";
@@ -40,6 +40,19 @@ void describe("real processes: restarts", () => {
     assert.deepEqual(status.lastExit?.code, 3);
     const lines = await real.host.tailLog(keyOf("crasher"), 3);
     assert.match(lines.at(-1) ?? "", /\[vigil\] disabled: crash-loop \(3 failures within 20 s\)/);
+  });
+
+  void it("enabling after a crash loop gives the service the whole failure window again", async () => {
+    const crasher = real.desired({ name: "relooper", command: "echo crashing; exit 3" });
+    const startsOf = () => real.events.filter((event) => event.service === "relooper" && event.kind === "started").length;
+    await real.host.apply([crasher]);
+    await real.waitForStatus("relooper", (s) => s.state === "disabled", "disabled", 20_000);
+    const before = startsOf();
+    // As the coordinator sends it: the crash loop recorded as is_disabled, then `vigil service enable`.
+    await real.host.apply([{ ...crasher, spec: { ...crasher.spec, isDisabled: true }, disabledReason: "crash-loop" }]);
+    await real.host.apply([crasher]);
+    await real.waitForStatus("relooper", (s) => s.state === "disabled", "disabled again", 30_000);
+    assert.equal(startsOf() - before, QUICK_CONFIG.restart_policy.max_failures, "as many starts as the first time, not one");
   });
 
   void it("a requested restart sends SIGHUP first", async () => {

@@ -1,6 +1,7 @@
 // The `vigil` commander program: the server commands (up, coordinator, agent) and the operator
 // verbs. Each command registers itself from its own file so that adding one is a one-line edit here.
 import { Command } from "commander";
+import { cliIo } from "./io/cli-io.js";
 import { registerAgentCommand } from "./commands/agent.js";
 import { registerCoordinatorCommand } from "./commands/coordinator.js";
 import { registerUpCommand } from "./commands/up.js";
@@ -14,7 +15,10 @@ export function buildProgram(): Command {
     .description("Vigil: supervise the long-lived services of a hosting platform")
     .version(VIGIL_VERSION)
     .showHelpAfterError()
-    .configureOutput({ outputError: (text, write) => write(text) });
+    // Subcommands inherit these: every line goes to the run's own streams, and a usage error or
+    // --help ends the run with a CommanderError (see runVigil) instead of process.exit.
+    .configureOutput({ writeOut: (text) => void cliIo().stdout.write(text), writeErr: (text) => void cliIo().stderr.write(text), outputError: (text, write) => write(text) })
+    .exitOverride();
   registerUpCommand(program);
   registerCoordinatorCommand(program);
   registerAgentCommand(program);

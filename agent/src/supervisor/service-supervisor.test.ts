@@ -69,6 +69,24 @@ void describe("service supervisor", () => {
     assert.equal(fake.clock.pendingTimers, 0);
   });
 
+  void it("enabling after a crash loop starts a fresh failure window: the next single failure restarts it", async () => {
+    const fake = fakeHost({ restart_policy: { max_failures: 4, failure_window_ms: 60_000, jitter_fraction: 0 } });
+    fake.driver.behave(KEY, { exitAfterMs: 100, exitCode: 1 });
+    await fake.host.apply([testDesired()]);
+    await fake.clock.advance(10_000);
+    assert.equal((await fake.host.statusOf(KEY)).state, "disabled");
+    // The coordinator records the crash loop as is_disabled; `vigil service enable` clears it.
+    await fake.host.apply([testDesired({ isDisabled: true }, { disabledReason: "crash-loop" })]);
+    await fake.host.apply([testDesired()]);
+    assert.equal((await fake.host.statusOf(KEY)).state, "running");
+    const launches = fake.driver.launchCount(KEY);
+    await fake.clock.advance(150);
+    const status = await fake.host.statusOf(KEY);
+    assert.equal(status.state, "running", "one failure after enabling restarts the service");
+    assert.equal(fake.driver.launchCount(KEY), launches + 1);
+    assert.deepEqual(fake.events.slice(-3).map((event) => event.kind), ["exited", "restarting", "started"]);
+  });
+
   void it("does not count requested restarts as failures", async () => {
     const { host, driver, kinds } = await runningHost({ restart_policy: { max_failures: 2 } });
     for (let i = 0; i < 5; i += 1) await host.restart(KEY);

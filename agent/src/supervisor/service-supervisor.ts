@@ -180,7 +180,12 @@ export class ServiceSupervisor {
   private async converge(before: DesiredServiceSpec, fresh: boolean): Promise<void> {
     const { spec, disabledReason, desiredState } = this.desired;
     if (spec.isDisabled) return this.disable(disabledReason || "disabled by the user");
-    if (this.state === "disabled" && (fresh || before.spec.isDisabled)) this.move("enable", { message: "enabled" }); // DISABLED -> STOPPED
+    if (this.state === "disabled" && (fresh || before.spec.isDisabled)) {
+      // Enabling starts a fresh failure window: the failures that disabled it would otherwise
+      // disable it again at its next single failure.
+      this.history = EMPTY_FAILURE_HISTORY;
+      this.move("enable", { message: "enabled" }); // DISABLED -> STOPPED
+    }
     if (desiredState === "stopped") return this.holdStopped();
     if (this.state === "stopped") await this.startFromStopped();
   }

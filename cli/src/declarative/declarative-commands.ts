@@ -1,12 +1,14 @@
 // `vigil apply -f services.yaml [--prune] [--dry-run]` and `vigil import supervisord.conf`:
 // desired services from a file, applied idempotently; supervisord programs converted to one.
 import { readFile, writeFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { dirname } from "node:path";
 import { type Command } from "commander";
 import { type Account, formatFieldErrors, type ListServicesResponse } from "@vigil/shared";
+import { cliIo, userPath } from "../io/cli-io.js";
 import { type AdminSession } from "../operator/admin-session.js";
 import { CliError, usageError } from "../operator/cli-error.js";
 import { configureGroup, operatorCommand, runOperator } from "../operator/command-kit.js";
+import { chooseApplyAccount } from "./apply-account.js";
 import { applyChange } from "./apply-changes.js";
 import { describeChange, planApply } from "./apply-plan.js";
 import { parseServicesFile } from "./services-file.js";
@@ -14,7 +16,7 @@ import { importSupervisord } from "./supervisord-import.js";
 
 async function readInput(path: string): Promise<string> {
   try {
-    return path === "-" ? await readStdin() : await readFile(path, "utf8");
+    return path === "-" ? await readStdin() : await readFile(userPath(path), "utf8");
   } catch (error) {
     throw usageError(`${path}: cannot be read: ${(error as Error).message}`);
   }
@@ -45,11 +47,10 @@ function registerApply(program: Command): void {
         const { options } = context;
         const parsed = parseServicesFile(await readInput(options.file));
         if (!parsed.ok) throw usageError(`${options.file}: ${formatFieldErrors(parsed.errors)}`);
-        if (parsed.value.account !== "" && context.account !== "" && parsed.value.account !== context.account) {
-          throw usageError(`account: the file is for ${parsed.value.account} but --account says ${context.account}`);
-        }
+        const chosen = chooseApplyAccount({ file: parsed.value.account, flag: options.account, fallback: context.account });
+        if ("conflict" in chosen) throw usageError(chosen.conflict);
         // An account token may leave the account out: the server answers with the token's own.
-        const account = context.account || parsed.value.account || (await ownAccount(context.session));
+        const account = chosen.account || (await ownAccount(context.session));
         const { services } = await context.session.call<ListServicesResponse>("listServices", { account });
         const plan = planApply(parsed.value.services, services, { prune: options.prune ?? false });
         const lines: string[] = [];
@@ -77,21 +78,21 @@ function registerImport(program: Command): void {
     .option("-o, --output <path>", "write the YAML here instead of stdout")
     .option("--home <dir>", "the account's home, to turn absolute directories into relative ones")
     .option("--account <name>", "write this account into the file")
-    .action(async (path: string, options: { output?: string; home?: string; account?: string }) => {
-      try {
-        const result = importSupervisord(await readInput(path), { ...(options.home && { home: options.home }), here: path === "-" ? process.cwd() : dirname(resolve(path)) });
-        const yaml = options.account ? `account: ${options.account}\n${result.yaml}` : result.yaml;
-        for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
-        if (options.output) {
-          await writeFile(options.output, yaml);
-          process.stderr.write(`wrote ${result.programs} service(s) to ${options.output}\n`);
-        } else {
-          process.stdout.write(yaml);
-        }
-      } catch (error) {
-        if (error instanceof CliError) process.exitCode = error.exitCode;
-        throw error;
+    .option("--json", "print JSON ({ services, yaml, warnings, output }) instead of the YAML and warnings")
+    .action(async (path: string, options: { output?: string; home?: string; account?: string; json?: boolean }) => {
+      const io = cliIo();
+      const here = path === "-" ? userPath(".") : dirname(userPath(path));
+      const result = importSupervisord(await readInput(path), { ...(options.home && { home: options.home }), here });
+      const yaml = options.account ? `account: ${options.account}\n${result.yaml}` : result.yaml;
+      const output = options.output === undefined ? undefined : userPath(options.output);
+      if (output !== undefined) await writeFile(output, yaml);
+      if (options.json) {
+        io.stdout.write(`${JSON.stringify({ services: result.programs, warnings: result.warnings, ...(output === undefined ? { yaml } : { output }) })}\n`);
+        return;
       }
+      for (const warning of result.warnings) io.stderr.write(`warning: ${warning}\n`);
+      if (output !== undefined) io.stderr.write(`wrote ${result.programs} service(s) to ${output}\n`);
+      else io.stdout.write(yaml);
     });
 }
 

@@ -1,7 +1,8 @@
-// Converts a supervisord.conf into a `vigil apply` services file (pure): [program:x] sections
-// with command, directory, environment, autostart, stopsignal and stopwaitsecs; the rest becomes a warning.
+// Converts a supervisord.conf into a `vigil apply` services file (pure): [program:x] sections with
+// command, directory, environment (%(x)s expanded), autostart, stopsignal, stopwaitsecs; the rest, a warning.
 import { isStopSignal, SERVICE_NAME_PATTERN, STOP_SIGNALS, STOP_TIMEOUT_MS } from "@vigil/shared";
 import { stringify } from "yaml";
+import { expandExpressions } from "./supervisord-expressions.js";
 
 export interface ImportResult {
   readonly yaml: string;
@@ -21,7 +22,6 @@ const IGNORED_WITH_REASON: Readonly<Record<string, string>> = {
   stdout_logfile: "output goes to ~/admin/logs/services/<name>.log",
   stderr_logfile: "output goes to ~/admin/logs/services/<name>.log",
   redirect_stderr: "stderr always goes to the service log with stdout",
-  autorestart: "Vigil restarts every exit nobody asked for, with backoff",
   startretries: "the crash-loop policy is the host's (default 5 failures in 120 s)",
   priority: "services start independently",
 };
@@ -82,8 +82,20 @@ export function parseSupervisordEnvironment(text: string): Record<string, string
   return environment;
 }
 
-function expand(value: string, program: string, here: string): string {
-  return value.replace(/%\(program_name\)s/g, program).replace(/%\(here\)s/g, here).replace(/%\(process_num\)0?\d*d/g, "0");
+/** autorestart=true is what Vigil always does; the other values ask for something it does not do. */
+function convertAutorestart(value: string | undefined, warn: (warning: string) => void): void {
+  const setting = value?.toLowerCase();
+  if (setting === undefined || setting === "true") return;
+  warn(`autorestart=${value} not converted: Vigil restarts every exit nobody asked for, whatever its code, with backoff (use vigil service stop to keep it stopped)`);
+}
+
+/** supervisord's group_name: the [group:x] that lists the program, else the program itself. */
+function groupsOf(sections: readonly Section[]): Map<string, string> {
+  const groups = new Map<string, string>();
+  for (const section of sections.filter((candidate) => candidate.name.startsWith("group:"))) {
+    for (const program of (section.values.get("programs") ?? "").split(",")) groups.set(program.trim(), section.name.slice("group:".length).trim());
+  }
+  return groups;
 }
 
 function serviceName(program: string): string {
@@ -94,7 +106,9 @@ export function importSupervisord(text: string, options: { readonly home?: strin
   const warnings: string[] = [];
   const services: Record<string, Record<string, unknown>> = {};
   const here = options.here ?? ".";
-  for (const section of parseIni(text)) {
+  const sections = parseIni(text);
+  const groups = groupsOf(sections);
+  for (const section of sections) {
     if (section.name.startsWith("group:")) {
       warnings.push(`[${section.name}] (line ${section.line}): groups are not converted; each program becomes its own service`);
       continue;
@@ -114,25 +128,29 @@ export function importSupervisord(text: string, options: { readonly home?: strin
       warnings.push(`${where}: skipped: no command`);
       continue;
     }
-    const service: Record<string, unknown> = { command: expand(command, program, here) };
+    const warn = (warning: string) => warnings.push(`${where}: ${warning}`);
+    const numprocs = Number(values.get("numprocs") ?? "1");
+    const context = { program, group: groups.get(program) ?? program, here, numprocs, ...(options.home !== undefined && { home: options.home.replace(/\/$/, "") }) };
+    const service: Record<string, unknown> = { command: expandExpressions(command, "command", context, warn) };
     const directory = values.get("directory");
     if (directory !== undefined) {
-      const expanded = expand(directory, program, here);
-      if (!expanded.startsWith("/")) service["working_directory"] = expanded;
+      const expanded = expandExpressions(directory, "directory", context, warn);
+      if (expanded.includes("%(")) warn(`directory ${expanded} not converted: it holds an expression Vigil cannot expand`);
+      else if (!expanded.startsWith("/")) service["working_directory"] = expanded;
       else if (options.home && (expanded === options.home || expanded.startsWith(`${options.home.replace(/\/$/, "")}/`))) service["working_directory"] = expanded.slice(options.home.replace(/\/$/, "").length + 1);
-      else warnings.push(`${where}: directory ${expanded} is outside the account's home${options.home ? ` (${options.home})` : " (pass --home)"}; not converted`);
+      else warn(`directory ${expanded} is outside the account's home${options.home ? ` (${options.home})` : " (pass --home)"}; not converted`);
     }
     const environment = values.get("environment");
-    if (environment !== undefined) service["environment"] = parseSupervisordEnvironment(expand(environment, program, here));
+    if (environment !== undefined) service["environment"] = parseSupervisordEnvironment(expandExpressions(environment, "environment", context, warn));
     const autostart = values.get("autostart")?.toLowerCase();
     if (autostart === "false") service["is_disabled"] = true;
-    convertStop(values, service, (warning) => warnings.push(`${where}: ${warning}`));
-    const numprocs = Number(values.get("numprocs") ?? "1");
-    if (numprocs > 1) warnings.push(`${where}: numprocs=${numprocs} not converted: one service runs one process tree (create ${name}-2 ... yourself)`);
+    convertAutorestart(values.get("autorestart"), warn);
+    convertStop(values, service, warn);
+    if (numprocs > 1) warn(`numprocs=${numprocs} not converted: one service runs one process tree (create ${name}-2 ... yourself)`);
     for (const key of values.keys()) {
       const reason = IGNORED_WITH_REASON[key];
       if (reason !== undefined) warnings.push(`${where}: ${key} not converted: ${reason}`);
-      else if (!["command", "directory", "environment", "autostart", "numprocs", "stopsignal", "stopwaitsecs"].includes(key) && !SILENT_KEYS.has(key)) warnings.push(`${where}: ${key} not converted: no Vigil equivalent`);
+      else if (!["command", "directory", "environment", "autostart", "autorestart", "numprocs", "stopsignal", "stopwaitsecs"].includes(key) && !SILENT_KEYS.has(key)) warnings.push(`${where}: ${key} not converted: no Vigil equivalent`);
     }
     services[name] = service;
   }

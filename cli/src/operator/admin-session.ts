@@ -2,24 +2,18 @@
 // server streams with the bearer token, and gRPC failures turned into one-line CliErrors.
 import { type ClientReadableStream, credentials, Metadata, type ServiceError, status } from "@grpc/grpc-js";
 import { AdminClient, AdminService } from "@vigil/shared";
-import { CliError } from "./cli-error.js";
 import { type Connection } from "./connection.js";
+import { grpcFailure } from "./grpc-failure.js";
 
 export type AdminRpcName = keyof typeof AdminService;
-
-/** "vigil: command: must not be empty" — the server's details already name the field and rule. */
-export function grpcFailure(error: ServiceError): CliError {
-  if (error.code === status.UNAVAILABLE && /No connection established|connect|ECONNREFUSED/i.test(error.details)) {
-    return new CliError(`cannot reach the coordinator: ${error.details}`);
-  }
-  return new CliError(error.details || status[error.code] || "request failed");
-}
 
 export class AdminSession {
   readonly #client: AdminClient;
   readonly #metadata = new Metadata();
+  readonly #address: string;
 
   constructor(connection: Pick<Connection, "address" | "token">) {
+    this.#address = connection.address;
     this.#client = new AdminClient(connection.address, credentials.createInsecure());
     this.#metadata.set("authorization", `Bearer ${connection.token}`);
   }
@@ -32,7 +26,7 @@ export class AdminSession {
   call<T>(rpc: AdminRpcName, request: object = {}): Promise<T> {
     const method = (this.#client as unknown as Record<string, (request: object, metadata: Metadata, callback: (error: ServiceError | null, response: T) => void) => void>)[rpc]!;
     return new Promise<T>((resolve, reject) => {
-      method.call(this.#client, this.#request(rpc, request), this.#metadata, (error, response) => (error ? reject(grpcFailure(error)) : resolve(response)));
+      method.call(this.#client, this.#request(rpc, request), this.#metadata, (error, response) => (error ? reject(grpcFailure(error, this.#address)) : resolve(response)));
     });
   }
 
@@ -46,7 +40,7 @@ export class AdminSession {
     return new Promise<void>((resolve, reject) => {
       call.on("data", onMessage);
       call.on("end", resolve);
-      call.on("error", (error: ServiceError) => (error.code === status.CANCELLED ? resolve() : reject(grpcFailure(error))));
+      call.on("error", (error: ServiceError) => (error.code === status.CANCELLED ? resolve() : reject(grpcFailure(error, this.#address))));
     }).finally(() => {
       process.off("SIGINT", interrupt);
       process.off("SIGTERM", interrupt);

@@ -1,10 +1,11 @@
 // Building blocks of the operator verbs: a command group with one-line usage errors (exit 2),
-// leaf commands with --address/--token/--json (and --account), and an action runner that
-// opens the Admin session, runs, and turns failures into one line with the right exit code.
-import { type Command } from "commander";
+// leaf commands with --address/--token/--json (and --account), and an action runner that opens
+// the Admin session and runs; runVigil turns a failure into one line with the right exit code.
+import { type Command, CommanderError } from "commander";
+import { cliIo } from "../io/cli-io.js";
 import { paletteFor, type Palette } from "../output/colour.js";
 import { AdminSession } from "./admin-session.js";
-import { CliError, EXIT_CODES } from "./cli-error.js";
+import { EXIT_CODES } from "./cli-error.js";
 import { resolveConnection } from "./connection.js";
 
 export interface OperatorOptions {
@@ -29,7 +30,9 @@ export function configureGroup(command: Command): Command {
   return command
     .showHelpAfterError("(add --help for usage)")
     .configureOutput({ outputError: (text, write) => write(`vigil: ${text.replace(/^error: /, "")}`) })
-    .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_CODES.usage));
+    .exitOverride((error) => {
+      throw new CommanderError(error.exitCode === 0 ? 0 : EXIT_CODES.usage, error.code, error.message);
+    });
 }
 
 export function operatorCommand(parent: Command, spec: string, description: string, options: { readonly account?: boolean } = {}): Command {
@@ -49,25 +52,21 @@ export function runOperator<O extends object>(body: (context: ActionContext<O>, 
     const command = args.at(-1) as Command;
     const options = command.opts<O & OperatorOptions>();
     const positional = args.slice(0, -2) as string[];
+    const io = cliIo();
+    const connection = await resolveConnection(options, io.env);
+    const session = new AdminSession(connection);
+    const context: ActionContext<O> = {
+      session,
+      options,
+      palette: paletteFor(io.stdout, io.env),
+      account: connection.account,
+      print: (text) => void io.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
+      printJson: (value) => void io.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    };
     try {
-      const connection = await resolveConnection(options);
-      const session = new AdminSession(connection);
-      const context: ActionContext<O> = {
-        session,
-        options,
-        palette: paletteFor(process.stdout),
-        account: connection.account,
-        print: (text) => void process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
-        printJson: (value) => void process.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
-      };
-      try {
-        await body(context, ...positional);
-      } finally {
-        session.close();
-      }
-    } catch (error) {
-      if (error instanceof CliError) process.exitCode = error.exitCode;
-      throw error;
+      await body(context, ...positional);
+    } finally {
+      session.close();
     }
   };
 }

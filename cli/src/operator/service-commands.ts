@@ -4,7 +4,8 @@ import { type Command } from "commander";
 import { type ListServicesResponse, type Service } from "@vigil/shared";
 import { serviceDetails, serviceTable } from "../output/service-views.js";
 import { configureGroup, operatorCommand, runOperator, show } from "./command-kit.js";
-import { collect, type ServiceFlags, serviceInputFromFlags, serviceUpdateFromFlags } from "./service-input-flags.js";
+import { usageError } from "./cli-error.js";
+import { collect, isEmptyUpdate, type ServiceFlags, serviceInputFromFlags, serviceUpdateFromFlags } from "./service-input-flags.js";
 
 function describeService(service: Service): string {
   return `${service.account}/${service.name}`;
@@ -64,8 +65,12 @@ export function registerServiceCommands(program: Command): void {
     .option("--replace-env", "replace the environment with the --env/--env-string given instead of merging")
     .action(
       runOperator<ServiceFlags>(async (context, name = "") => {
-        const service = await context.session.call<Service>("updateService", serviceUpdateFromFlags(context.account, name, context.options));
-        show(context, service, (value) => `updated ${describeService(value)} (revision ${value.revision})`);
+        const update = serviceUpdateFromFlags(context.account, name, context.options);
+        if (isEmptyUpdate(update)) throw usageError("nothing to change: give at least one field to change (see vigil service update --help)");
+        const before = await context.session.call<Service>("getService", { account: context.account, name });
+        const service = await context.session.call<Service>("updateService", update);
+        const verb = service.revision === before.revision ? "no change to" : "updated";
+        show(context, service, (value) => `${verb} ${describeService(value)} (revision ${value.revision})`);
       }),
     );
 

@@ -1,6 +1,6 @@
 // Turns `service create` / `service update` flags into Admin messages: --env FOO=bar (repeatable),
 // --env-string 'A=1 B=2', --workdir, --health-cmd, --stop-signal, --port, --annotation, --disabled.
-import { ServiceInput, type UpdateServiceRequest } from "@vigil/shared";
+import { MAX_PORTS_PER_SERVICE, ServiceInput, type UpdateServiceRequest } from "@vigil/shared";
 import { usageError } from "./cli-error.js";
 
 export interface ServiceFlags {
@@ -41,6 +41,16 @@ function wholeNumber(value: string | undefined, flag: string): number | undefine
   return Number(value);
 }
 
+/** The API reads port_count 0 as "the default, one port": 0 here would silently become 1. */
+function portCount(value: string | undefined): number {
+  const count = wholeNumber(value, "--ports");
+  if (count === undefined) return 0;
+  if (count < 1 || count > MAX_PORTS_PER_SERVICE) {
+    throw usageError(`--ports: must be 1 to ${MAX_PORTS_PER_SERVICE} (got ${count}): a service has at least one port and at most ${MAX_PORTS_PER_SERVICE}`);
+  }
+  return count;
+}
+
 /** The optional timing and stop flags shared by create and update; absent flags stay absent. */
 function timingFlags(flags: ServiceFlags): Pick<ServiceInput, "healthCheckIntervalMs" | "healthCheckTimeoutMs" | "healthCheckGraceMs" | "stopSignal" | "stopTimeoutMs"> {
   const healthCheckIntervalMs = wholeNumber(flags.healthInterval, "--health-interval");
@@ -69,7 +79,7 @@ export function serviceInputFromFlags(name: string, command: string, flags: Serv
     isDisabled: flags.disabled ?? false,
     annotation: flags.annotation ?? "",
     ports: (flags.port ?? []).map((port) => wholeNumber(port, "--port") ?? 0),
-    portCount: wholeNumber(flags.ports, "--ports") ?? 0,
+    portCount: portCount(flags.ports),
   });
 }
 
@@ -87,4 +97,10 @@ export function serviceUpdateFromFlags(account: string, name: string, flags: Ser
     ...timingFlags(flags),
     ...(flags.annotation !== undefined && { annotation: flags.annotation }),
   };
+}
+
+/** True when the update carries no field to change: only account, name and the empty defaults. */
+export function isEmptyUpdate(request: Partial<UpdateServiceRequest>): boolean {
+  const { account: _account, name: _name, environment, replaceEnvironment, ...fields } = request;
+  return Object.keys(fields).length === 0 && Object.keys(environment ?? {}).length === 0 && replaceEnvironment !== true;
 }

@@ -14,6 +14,8 @@ export interface HarnessOptions {
   readonly restartPolicy?: Readonly<Record<string, number>>;
   /** The agents' host config log_rotation (max_bytes, keep_files); default the host config's. */
   readonly logRotation?: Readonly<Record<string, number>>;
+  /** The store: pglite (default) or the real PostgreSQL, which starts in about 1 s on a loaded machine, pglite in 20 s. */
+  readonly backend?: "pglite" | "postgres";
 }
 
 export class ControlPlaneHarness {
@@ -30,7 +32,7 @@ export class ControlPlaneHarness {
   ) {}
 
   static async start(options: HarnessOptions = {}): Promise<ControlPlaneHarness> {
-    const store = await testStoreBackends[0]!.open();
+    const store = await testStoreBackends.find((backend) => backend.name === (options.backend ?? "pglite"))!.open();
     const harness = new ControlPlaneHarness(store, new InProcessBus({ redeliveryDelayMs: 100, onHandlerError: () => undefined }), options);
     await harness.startCoordinator("127.0.0.1:0");
     return harness;

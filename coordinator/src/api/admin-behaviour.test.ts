@@ -64,6 +64,15 @@ describe("Admin API behaviour", () => {
     assert.deepEqual(await alpha().call("getService", { name: "api" }), before);
   });
 
+  test("an update that changes nothing keeps the revision; a real change bumps it", async () => {
+    const revision = async () => (await alpha().call<{ revision: number }>("getService", { name: "api" })).revision;
+    const before = await revision();
+    assert.equal((await alpha().call<{ revision: number }>("updateService", { name: "api" })).revision, before);
+    assert.equal((await alpha().call<{ revision: number }>("updateService", { name: "api", command: "exec node server.js", environment: { FOO: "bar" } })).revision, before);
+    assert.equal(await revision(), before);
+    assert.ok((await alpha().call<{ revision: number }>("updateService", { name: "api", annotation: "changed" })).revision > before);
+  });
+
   test("ports: allocate the lowest free, refuse one taken, release, and refuse releasing a service's port", async () => {
     const allocated = await alpha().call<{ port: number }>("allocatePort", {});
     assert.equal(allocated.port, 8301);

@@ -1,7 +1,7 @@
 // The application layer: every use case the Admin API and AgentLink share — create (compile,
 // place, allocate ports, insert in one transaction), update, delete, desired state, enable/disable,
 // imperative commands to the host's agent, and reads with live status. Errors are ControlErrors.
-import { type CommandResult, type CompiledServiceSpec, compileServiceSpec, type FieldError, compileServiceUpdate, type ProcessInfo, type ServiceSpecInput, type ServiceSpecPatch, type UntrustedInput } from "@vigil/shared";
+import { type CommandResult, type CompiledServiceSpec, compileServiceSpec, type FieldError, compileServiceUpdate, type ProcessInfo, type ServiceSpecInput, type ServiceSpecPatch, sameSpec, type UntrustedInput } from "@vigil/shared";
 import { type Store } from "../store/open-store.js";
 import { type PortRequest } from "../store/repositories/ports.js";
 import { type ServiceRef } from "../store/repositories/service-rows.js";
@@ -93,9 +93,12 @@ export class ControlPlane {
 
   /** Partial update: only the fields present change; the result is compiled like a create. */
   async updateService(ref: ServiceRef, patch: ServiceSpecPatch | UntrustedInput): Promise<ServiceView> {
-    const current = (await this.getService(ref)).service;
+    const view = await this.getService(ref);
+    const current = view.service;
     const compiled = compileServiceUpdate(current.spec, patch);
     if (!compiled.ok) throw new InvalidArgumentError(compiled.errors);
+    // Nothing changes: no new revision, so no agent is told to look again.
+    if (sameSpec(compiled.value, current.spec)) return view;
     const updated = await asControlErrors(() => applySpecUpdate(this.#store, current, compiled.value, USER_DISABLED_REASON));
     return this.#changed(updated.host, ref);
   }

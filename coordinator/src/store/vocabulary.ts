@@ -30,5 +30,5 @@ export type FirewallDirection = (typeof FIREWALL_DIRECTIONS)[number];
 export const IP_VERSIONS = ["ipv4", "ipv6", "both"] as const;
 export type IpVersion = (typeof IP_VERSIONS)[number];
 
-/** Every account owns this inclusive range of ports on the hosts its services run on. */
-export const PORT_RANGE = { first: 8300, last: 8499 } as const;
+/** Every account owns this inclusive range of ports (defined in shared, beside the other limits). */
+export { PORT_RANGE } from "@vigil/shared";

@@ -20,6 +20,9 @@
 // stop_signal                a catchable signal (STOP_SIGNALS), "TERM" or    SIGTERM
 //                            "SIGTERM", case-insensitive; SIGKILL/SIGSTOP refused
 // stop_timeout               0 .. 300 000 ms                                 10 000 ms
+// ports (Admin API)          requested ports in PORT_RANGE, plus port_count  one port, the lowest free
+//                            more; 1 .. MAX_PORTS_PER_SERVICE in all (a service
+//                            always has at least one: port_count 0 means the default)
 //
 // The timing fields of the health check are refused without a check_health_command: a value
 // that silently did nothing would be lost on the next update. The grace period defaults to a
@@ -63,3 +66,8 @@ export type StopSignal = (typeof STOP_SIGNALS)[number];
 export const DEFAULT_STOP_SIGNAL: StopSignal = "SIGTERM";
 /** Cannot be caught: a service stopped with them never gets to shut down cleanly. */
 export const UNCATCHABLE_SIGNALS: readonly string[] = ["SIGKILL", "SIGSTOP"];
+
+/** Every account owns this inclusive range of ports on the hosts its services run on. */
+export const PORT_RANGE = { first: 8300, last: 8499 } as const;
+/** A service may hold every port of its account's range, never more. */
+export const MAX_PORTS_PER_SERVICE = PORT_RANGE.last - PORT_RANGE.first + 1;

@@ -102,6 +102,24 @@ for (const backend of testStoreBackends) {
         assert.equal((await allocatePort(db, "bob")).port, 8300);
       }));
 
+    test("asking for more ports than a service may hold names the limit; more than are free says how many are free", () =>
+      withTestStore(backend, async ({ db }) => {
+        await createAccount(db, sampleAccount("alice"));
+        await allocatePorts(db, "alice", { count: 2 });
+        await assert.rejects(createService(db, { account: "alice", spec: sampleSpec("web"), ports: { count: 1000 } }), (error: unknown) => {
+          assert.ok(error instanceof InvalidInputError);
+          assert.equal(error.message, "ports: at most 200 per service (got 1000)");
+          return true;
+        });
+        await assert.rejects(createService(db, { account: "alice", spec: sampleSpec("web"), ports: { requested: [8498, 8499], count: 199 } }), /ports: at most 200 per service \(got 201\)/);
+        await assert.rejects(createService(db, { account: "alice", spec: sampleSpec("web"), ports: { count: 199 } }), (error: unknown) => {
+          assert.ok(error instanceof PortExhaustedError);
+          assert.equal(error.message, "port: account alice has 198 free ports in 8300-8499, 199 asked");
+          return true;
+        });
+        assert.equal((await createService(db, { account: "alice", spec: sampleSpec("web"), ports: { count: 198 } })).ports.length, 198);
+      }));
+
     test("50 concurrent allocating transactions in one account get 50 distinct ports and none fails", () =>
       withTestStore(
         backend,

@@ -1,6 +1,6 @@
 // Per-account port allocation in 8300-8499: requested ports or the lowest free ones. The
 // account row is locked for the transaction, so concurrent allocations take turns, never collide.
-import { InvalidInputError } from "@vigil/shared";
+import { InvalidInputError, MAX_PORTS_PER_SERVICE } from "@vigil/shared";
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { type Db } from "../db.js";
 import { AlreadyExistsError, ConflictError, NotFoundError, PortExhaustedError } from "../errors.js";
@@ -26,7 +26,7 @@ export interface PortAllocationRecord {
 
 /** Allocates ports in `account` for `serviceId` (or none); returns them in ascending order. */
 export async function allocatePorts(db: Db, account: string, request: PortRequest, serviceId: number | null = null): Promise<number[]> {
-  checkRequestedPorts(request.requested ?? []);
+  checkPortRequest(request);
   return db.transaction(async (tx) => {
     const accountId = await requireAccountId(tx, account, { lock: true });
     const taken = await takenPorts(tx, accountId);
@@ -49,7 +49,7 @@ export async function allocateServicePorts(
   const taken = await takenPorts(db, accountId);
   const rows = items.flatMap((item, index) => {
     try {
-      checkRequestedPorts(item.request.requested ?? []);
+      checkPortRequest(item.request);
       return choosePorts(taken, item.request, account).map((port) => ({ accountId, port, serviceId: item.serviceId }));
     } catch (error) {
       throw renameField(error, `services[${index}].port`);
@@ -113,7 +113,11 @@ export async function listPorts(db: Db, account: string): Promise<PortAllocation
     .orderBy(asc(portAllocations.port));
 }
 
-function checkRequestedPorts(requested: readonly number[]): void {
+function checkPortRequest(request: PortRequest): void {
+  const requested = request.requested ?? [];
+  if (requested.length + (request.count ?? 0) > MAX_PORTS_PER_SERVICE) {
+    throw new InvalidInputError([{ field: "ports", rule: `at most ${MAX_PORTS_PER_SERVICE} per service (got ${requested.length + (request.count ?? 0)})` }]);
+  }
   for (const port of requested) {
     if (!Number.isInteger(port) || port < PORT_RANGE.first || port > PORT_RANGE.last) {
       throw new InvalidInputError([{ field: "port", rule: `${port} is outside ${PORT_RANGE.first}-${PORT_RANGE.last}` }]);
@@ -127,6 +131,7 @@ function lowestFree(taken: ReadonlySet<number>, count: number, account: string):
   for (let port = PORT_RANGE.first; port <= PORT_RANGE.last && free.length < count; port++) {
     if (!taken.has(port)) free.push(port);
   }
-  if (free.length < count) throw new PortExhaustedError("port", `account ${account} has no free port in ${PORT_RANGE.first}-${PORT_RANGE.last}`);
+  if (free.length === 0 && count > 0) throw new PortExhaustedError("port", `account ${account} has no free port in ${PORT_RANGE.first}-${PORT_RANGE.last}`);
+  if (free.length < count) throw new PortExhaustedError("port", `account ${account} has ${free.length} free ports in ${PORT_RANGE.first}-${PORT_RANGE.last}, ${count} asked`);
   return free;
 }
