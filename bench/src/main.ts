@@ -19,10 +19,12 @@ import { runCrashLoop } from "./scenarios/crash-loop.js";
 import { runFleet } from "./scenarios/fleet.js";
 import { runFlood } from "./scenarios/flood.js";
 import { runRestartNode } from "./scenarios/restart-node.js";
+import { runVigilUp } from "./scenarios/vigil-up.js";
 import type { ScenarioContext } from "./scenarios/scenario-context.js";
 import { Pm2UnderTest } from "./sut/pm2-sut.js";
 import type { SupervisorUnderTest } from "./sut/supervisor-under-test.js";
 import { SupervisordUnderTest } from "./sut/supervisord-sut.js";
+import { VigilUpUnderTest } from "./sut/vigil-up-sut.js";
 import { VigilUnderTest } from "./sut/vigil-sut.js";
 import { bundleVigilHost } from "./vigil/bundle-host.js";
 
@@ -42,13 +44,16 @@ function agentSteps(options: BenchOptions): Step[] {
   return steps;
 }
 
+/** The stripped host process's figures go to their own section, never next to vigil up's. */
+const strippedSection = (n: number): string => `agent library alone in a stripped host process (not vigil up), N = ${n}`;
+
 /** The fleet runs every supervisor side by side in one bounded step; all are shut down after it. */
-async function runFleetStep(n: number, suts: SupervisorUnderTest[], options: BenchOptions, figures: FigureLog): Promise<string[]> {
+async function runFleetStep(n: number, suts: SupervisorUnderTest[], options: BenchOptions, figures: FigureLog, section?: (n: number) => string): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), "vigil-bench-fleet-"));
   return runGuarded(
-    `fleet N=${n} (${suts.map((sut) => sut.name).join(", ")})`,
+    `fleet N=${n} (${suts.map((sut) => sut.name).join(", ")})${section ? " stripped" : ""}`,
     900_000,
-    (ledger) => runFleet({ suts, kills: options.kills, idleMs: options.idleMs, ledger, figures, dir, log }, n),
+    (ledger) => runFleet({ suts, kills: options.kills, idleMs: options.idleMs, ledger, figures, dir, log, ...(section && { section }) }, n),
     async () => {
       for (const sut of suts) await sut.shutdown().catch((error: unknown) => log(`${sut.name} shutdown: ${String(error)}`));
       rmSync(dir, { recursive: true, force: true });
@@ -63,13 +68,22 @@ async function main(): Promise<void> {
   const peers = ensurePeers();
   const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root }).toString().trim();
   const versions: Record<SupervisorName, string> = { vigil: `(commit ${commit})`, supervisord: peers.supervisord, pm2: peers.pm2 };
-  const bundle = await bundleVigilHost();
+  // The `vigil` command users run is the bundle in cli/build: rebuilt from this checkout, as `npm run up` does.
+  execFileSync(process.execPath, ["scripts/build-cli.mjs"], { cwd: root, stdio: "inherit" });
   const make = (who: SupervisorName): SupervisorUnderTest =>
-    who === "vigil" ? new VigilUnderTest(bundle) : who === "supervisord" ? new SupervisordUnderTest() : new Pm2UnderTest();
+    who === "vigil" ? new VigilUpUnderTest() : who === "supervisord" ? new SupervisordUnderTest() : new Pm2UnderTest();
   const figures = new FigureLog();
   const incidents: string[] = [];
   if (options.scenarios.includes("fleet")) {
     for (const n of options.sizes) incidents.push(...(await runFleetStep(n, options.supervisors.map(make), options, figures)));
+    if (options.stripped) {
+      const bundle = await bundleVigilHost();
+      for (const n of options.sizes) incidents.push(...(await runFleetStep(n, [new VigilUnderTest(bundle)], options, figures, strippedSection)));
+    }
+  }
+  if (options.scenarios.includes("vigil-up") && options.supervisors.includes("vigil")) {
+    const services = Math.max(...options.sizes);
+    incidents.push(...(await runGuarded(`vigil up: ready and CLI start-up (N=${services})`, 900_000, (ledger) => runVigilUp({ services, cliRuns: options.cliRuns, ledger, figures, log }))));
   }
   for (const step of agentSteps(options)) {
     for (const who of options.supervisors) incidents.push(...(await runTurn(step.label, make(who), options, figures, step.boundMs, step.run)));

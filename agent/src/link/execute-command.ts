@@ -1,6 +1,6 @@
 // Executes one imperative command from the coordinator against the host's supervision and
 // answers with a CommandResult; supervision's typed errors become gRPC status names.
-import { type Command, type CommandResult, serviceKey, type ServiceRef } from "@vigil/shared";
+import { type ApplyError, type Command, type CommandResult, serviceKey, type ServiceRef } from "@vigil/shared";
 import { ServiceDisabled, ServiceNotFound, ServiceNotRunning, ServiceStopped, UnknownSignal } from "../supervisor/supervisor-errors.js";
 import { type LogChunk } from "../logs/service-log.js";
 import { type LinkSupervisor } from "./link-supervisor.js";
@@ -20,6 +20,8 @@ export async function executeCommand(supervisor: LinkSupervisor, command: Comman
       case "restart":
         await supervisor.restart(keyOf(action.value.service));
         return base;
+      case "restartServices":
+        return { ...base, result: { $case: "serviceErrors", value: { errors: await restartAll(supervisor, action.value.services) } } };
       case "signal":
         await supervisor.signal(keyOf(action.value.service), action.value.signal, action.value.wholeService);
         return base;
@@ -42,6 +44,14 @@ export async function executeCommand(supervisor: LinkSupervisor, command: Comman
   } catch (error) {
     return failed(command, statusName(error), error instanceof Error ? error.message : String(error));
   }
+}
+
+/** Restarts every service at once; those that could not be restarted come back with the reason. */
+async function restartAll(supervisor: LinkSupervisor, services: readonly ServiceRef[]): Promise<ApplyError[]> {
+  const outcomes = await Promise.allSettled(services.map((service) => supervisor.restart(keyOf(service))));
+  return outcomes.flatMap((outcome, index) =>
+    outcome.status === "fulfilled" ? [] : [{ service: services[index], message: `${statusName(outcome.reason)}: ${outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason)}` }],
+  );
 }
 
 function keyOf(ref: ServiceRef | undefined): string {

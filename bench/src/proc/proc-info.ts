@@ -50,6 +50,20 @@ export function rssKiB(pid: number): number {
   }
 }
 
+/** The process's argv, empty when it is gone. */
+export function commandLine(pid: number): string[] {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+/** The live children of `parent`. */
+export function childPids(parent: number): number[] {
+  return allPids().filter((pid) => readStat(pid)?.ppid === parent && isAlive(pid));
+}
+
 function allPids(): number[] {
   return readdirSync("/proc").filter((entry) => /^\d+$/.test(entry)).map(Number);
 }

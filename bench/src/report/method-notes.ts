@@ -8,9 +8,12 @@ export const METHOD_NOTES = `
   each: bulk starts and stop-alls one supervisor at a time (they are CPU-bound), the SIGKILLs
   interleaved (the k-th kill of each supervisor back to back, in rotating order) and one idle window
   shared, so that the shared machine's load swings hit all three alike. The other scenarios run one
-  supervisor after another. **Vigil** as the agent library (HostSupervisor on the
-  LinuxProcessDriver with FileServiceLogFactory, services as root, one cgroup per service) in its own
-  Node process, bundled with esbuild so that no TypeScript loader is measured; **supervisord** from
+  supervisor after another. **Vigil** as users run it: \`node cli/bin/vigil.mjs up\` (the built
+  bundle; the coordinator with PGlite in its process and the agent as a child process) with its own
+  --state-dir, --homes-dir and a loopback port in a temp dir, as root (services run as nobody); the
+  services are created with one CreateServices call and stopped with \`vigil service stop --all\`.
+  With \`--stripped\` the agent library alone in a bundled host process (the earlier method) is
+  measured too, in its own table; **supervisord** from
   Debian's package with its own supervisord.conf and unix socket, driven by \`supervisorctl -c\`;
   **PM2** from npm in bench/.peers with its own PM2_HOME, driven by its CLI and \`pm2 kill\`ed at the end.
 - "Running" is seen the same way for everyone: each workload writes its pid to a file when it starts
@@ -19,11 +22,15 @@ export const METHOD_NOTES = `
   the workload's own start, an \`exec\` and a \`mv\`, is in every figure); each kill hits a different
   service, from 1.5 s after the bulk start, so that no backoff for repeated failures, supervisord's
   startsecs or PM2's min_uptime is involved.
-- Bulk start: from the "start everything" call (Vigil: apply(); supervisord: \`supervisorctl start
+- Bulk start: from the "start everything" call (Vigil: CreateServices, the services being new; supervisord: \`supervisorctl start
   all\`; PM2: \`pm2 start apps.json\`) until every service's pid file names a live process. The daemons
   are already up. Every tenth service leaves a setsid grandchild.
-- Supervisor RSS and idle CPU: the daemon and its descendants minus the services' process trees,
-  VmRSS at the end and utime+stime over the idle window, with N services running.
+- Supervisor RSS and idle CPU: the daemon and its descendants minus the services' process trees
+  (Vigil: all of vigil up; the agent child is also shown alone), VmRSS at the end and utime+stime
+  over the idle window, with N services running.
+- vigil up: ready is from spawn to its "ready" line, on a new state directory and again after Ctrl-C
+  on one holding N services (the largest N); CLI start-up is the median wall time of 20 runs of
+  \`vigil --version\` and \`vigil service ls\` (against that instance), beside \`node -e 0\` in the same run.
 - Stop-all: from the stop call until every service process (mains and grandchildren) has exited;
   what still runs 2 s after the call returned is "left behind" (supervisord signals only the main
   process by default: its grandchildren survive).

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { FLEET_METRICS, fleetSection } from "../scenarios/fleet.js";
+import { UP_METRICS, UP_SECTION } from "../scenarios/vigil-up.js";
 import { FigureLog } from "./figures.js";
 import { evaluateTargets } from "./targets.js";
 
@@ -24,6 +25,24 @@ void describe("target verdicts", () => {
     const figures = fleet(500, FLEET_METRICS.idleCpu, 0.2, 0.3, 0.1);
     const idle = evaluateTargets(figures, [500], 3, 1000).find((t) => t.target.startsWith("idle CPU"))!;
     assert.equal(idle.verdict, "met");
+  });
+
+  void it("the agent's RSS is judged against PM2's daemon, and all of vigil up against 350 MB", () => {
+    const figures = new FigureLog();
+    figures.set(fleetSection(500), FLEET_METRICS.rss, "MiB", true, "vigil", 340, undefined);
+    figures.set(fleetSection(500), FLEET_METRICS.rss, "MiB", true, "pm2", 60, undefined);
+    figures.set(fleetSection(500), FLEET_METRICS.agentRss, "MiB", true, "vigil", 55, undefined);
+    const results = evaluateTargets(figures, [500], 3, 1000);
+    assert.equal(results.find((t) => t.target.startsWith("agent RSS"))?.verdict, "met");
+    assert.deepEqual(results.find((t) => t.target.startsWith("all of vigil up")), { target: "all of vigil up (coordinator + agent) with 500 services ≤ 350 MB", measured: "340.0 MiB", verdict: "not met" });
+  });
+
+  void it("the CLI's start-up is judged against 300 ms and shown with its ratio to node -e 0", () => {
+    const figures = new FigureLog();
+    figures.set(UP_SECTION, UP_METRICS.nodeBaseline, "ms", true, "vigil", 50);
+    figures.set(UP_SECTION, UP_METRICS.cliVersion, "ms", true, "vigil", 150);
+    const version = evaluateTargets(figures, [500], 3, 1000).find((t) => t.target.startsWith("`vigil --version`"))!;
+    assert.deepEqual([version.verdict, version.measured], ["met", "150 ms; node -e 0: 50 ms (3.0×)"]);
   });
 
   void it("a target whose figures are missing is not measured", () => {

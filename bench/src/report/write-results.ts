@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Machine } from "../machine.js";
-import type { BenchOptions } from "../options.js";
+import { type BenchOptions, SCENARIOS } from "../options.js";
 import type { Figure, SupervisorName } from "./figures.js";
 import { METHOD_NOTES } from "./method-notes.js";
 import { renderReport } from "./render-report.js";
@@ -44,6 +44,6 @@ export function writeResults(run: RunRecord): { report: string; raw: string } {
 
 export function rerenderLatest(): string {
   const run = JSON.parse(readFileSync(`${resultsDir}latest.json`, "utf8")) as Partial<RunRecord> & Omit<RunRecord, "command" | "full">;
-  const full = run.full ?? (!run.options.quick && run.options.scenarios.length === 5);
+  const full = run.full ?? (!run.options.quick && run.options.scenarios.length === SCENARIOS.length);
   return writeReport({ ...run, command: run.command ?? "npm run bench", full });
 }

@@ -18,8 +18,10 @@ export const FLEET_METRICS = {
   bulkStart: "bulk start (until all N run)",
   restartMedian: "restart after SIGKILL, median",
   restartP95: "restart after SIGKILL, p95",
-  rss: "supervisor RSS (daemon + helpers)",
-  idleCpu: "idle CPU over the window",
+  rss: "supervisor RSS (daemon + helpers; Vigil: all of vigil up)",
+  agentRss: "agent process RSS (Vigil: the agent child alone)",
+  idleCpu: "idle CPU over the window (Vigil: all of vigil up)",
+  agentIdleCpu: "agent process idle CPU over the window",
   stopAll: "stop-all (until every process exited)",
   leftBehind: "processes left behind by stop-all",
 } as const;
@@ -32,6 +34,8 @@ export interface FleetContext {
   readonly figures: FigureLog;
   readonly dir: string;
   readonly log: (message: string) => void;
+  /** The report section of size `n` (default fleetSection). */
+  readonly section?: (n: number) => string;
 }
 
 interface Fleet {
@@ -106,7 +110,7 @@ async function stopAll(fleet: Fleet, set: Setter): Promise<void> {
 type Setter = (sut: SupervisorUnderTest, metric: string, unit: Unit, value: number | null, note?: string) => void;
 
 export async function runFleet(ctx: FleetContext, n: number): Promise<void> {
-  const section = fleetSection(n);
+  const section = (ctx.section ?? fleetSection)(n);
   const set: Setter = (sut, metric, unit, value, note) => ctx.figures.set(section, metric, unit, true, sut.name, value, note);
   const fleets = ctx.suts.map((sut) => fleetOf(sut, n, ctx.dir));
   for (const fleet of fleets) await bulkStart(ctx, fleet, set);
@@ -133,15 +137,22 @@ export async function runFleet(ctx: FleetContext, n: number): Promise<void> {
 
   // One idle window for all: each daemon's own CPU over the same 30 s.
   await sleep(2_000);
-  const trees = fleets.map((fleet) => ({ fleet, services: servicePids(fleet) }));
+  const trees = fleets.map((fleet) => ({ fleet, services: servicePids(fleet), agent: fleet.sut.agentPid?.() ?? null }));
   const before = trees.map(({ fleet, services }) => supervisorTree(fleet.sut.daemonPids(), services).reduce((sum, pid) => sum + cpuTicks(pid), 0));
+  const agentBefore = trees.map(({ agent }) => (agent === null ? 0 : cpuTicks(agent)));
   await sleep(ctx.idleMs);
-  trees.forEach(({ fleet, services }, i) => {
+  const seconds = ctx.idleMs / 1000;
+  const percent = (ticks: number) => (ticks / CLOCK_TICKS_PER_SECOND / seconds) * 100;
+  const tickNote = `one tick = ${percent(1).toFixed(3)} %`;
+  trees.forEach(({ fleet, services, agent }, i) => {
     const tree = supervisorTree(fleet.sut.daemonPids(), services);
     const ticks = tree.reduce((sum, pid) => sum + cpuTicks(pid), 0) - before[i]!;
-    const seconds = ctx.idleMs / 1000;
-    set(fleet.sut, FLEET_METRICS.idleCpu, "% of a core", (ticks / CLOCK_TICKS_PER_SECOND / seconds) * 100, `${seconds} s, ${tree.length} process(es); one tick = ${(100 / CLOCK_TICKS_PER_SECOND / seconds).toFixed(3)} %`);
+    set(fleet.sut, FLEET_METRICS.idleCpu, "% of a core", percent(ticks), `${seconds} s, ${tree.length} process(es); ${tickNote}`);
     set(fleet.sut, FLEET_METRICS.rss, "MiB", tree.reduce((sum, pid) => sum + rssKiB(pid), 0) / 1024, `${tree.length} process(es)`);
+    if (agent !== null) {
+      set(fleet.sut, FLEET_METRICS.agentIdleCpu, "% of a core", percent(cpuTicks(agent) - agentBefore[i]!), `${seconds} s; ${tickNote}`);
+      set(fleet.sut, FLEET_METRICS.agentRss, "MiB", rssKiB(agent) / 1024);
+    }
   });
 
   for (const fleet of fleets) await stopAll(fleet, set);

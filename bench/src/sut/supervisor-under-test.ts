@@ -17,6 +17,8 @@ export interface SupervisorUnderTest {
   logFiles(name: string): string[];
   /** The supervisor's own long-lived processes (daemon, helpers it started itself). */
   daemonPids(): number[];
+  /** Vigil under `vigil up`: the agent child, measured on its own besides the whole tree. */
+  agentPid?(): number | null;
   /** Ends the daemon and removes its temp dir; processes it leaves are the caller's to find. */
   shutdown(): Promise<void>;
 }

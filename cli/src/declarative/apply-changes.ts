@@ -1,8 +1,12 @@
-// Carries out an apply plan through the Admin API, one change at a time in plan order, saying
-// what it did; the environment of an update is replaced so the service ends exactly as filed.
+// Carries out an apply plan through the Admin API: updates and deletes one at a time in plan order,
+// then every create in one CreateServices call (one transaction, one push to the host) per 500.
 import { type CompiledServiceSpec, ServiceInput } from "@vigil/shared";
 import { type AdminSession } from "../operator/admin-session.js";
-import { type PlannedChange } from "./apply-plan.js";
+import { CliError } from "../operator/cli-error.js";
+import { describeChange, type PlannedChange } from "./apply-plan.js";
+
+/** The most services one CreateServices call takes (the coordinator's MAX_BATCH_SERVICES). */
+export const CREATE_BATCH_SIZE = 500;
 
 /** Every field a file sets, fully defaulted, so the service ends exactly as filed. */
 function filedFields(spec: CompiledServiceSpec): Pick<ServiceInput, "command" | "workingDirectory" | "environment" | "checkHealthCommand" | "annotation" | "stopSignal" | "stopTimeoutMs"> &
@@ -24,12 +28,37 @@ function createInput(spec: CompiledServiceSpec): ServiceInput {
   return ServiceInput.fromPartial({ name: spec.name, ...filedFields(spec), isDisabled: spec.isDisabled });
 }
 
-export async function applyChange(session: AdminSession, account: string, change: PlannedChange): Promise<void> {
-  const ref = { account, name: change.name };
-  if (change.kind === "create") {
-    await session.call("createService", { account, service: createInput(change.spec) });
-    return;
+/** Every change of the plan; a failure names the change (or the created service) it came from. */
+export async function applyChanges(session: AdminSession, account: string, changes: readonly PlannedChange[]): Promise<void> {
+  for (const change of changes) {
+    if (change.kind === "create") continue;
+    try {
+      await applyOne(session, account, change);
+    } catch (error) {
+      throw new CliError(`${describeChange(change)}: ${(error as Error).message}`);
+    }
   }
+  const creates = changes.flatMap((change) => (change.kind === "create" ? [change] : []));
+  for (let start = 0; start < creates.length; start += CREATE_BATCH_SIZE) {
+    const batch = creates.slice(start, start + CREATE_BATCH_SIZE);
+    try {
+      await session.call("createServices", { account, services: batch.map((change) => createInput(change.spec)) });
+    } catch (error) {
+      throw new CliError(batchError(batch, (error as Error).message));
+    }
+  }
+}
+
+/** "services[3].command: ..." becomes "create <the fourth name>: command: ...". */
+function batchError(batch: readonly PlannedChange[], message: string): string {
+  const item = /^services\[(\d+)\]\.(.*)$/s.exec(message);
+  const change = item ? batch[Number(item[1])] : undefined;
+  if (item && change) return `${describeChange(change)}: ${item[2]}`;
+  return `${batch.map(describeChange).join(", ")}: ${message}`;
+}
+
+async function applyOne(session: AdminSession, account: string, change: Exclude<PlannedChange, { kind: "create" }>): Promise<void> {
+  const ref = { account, name: change.name };
   if (change.kind === "delete") {
     await session.call("deleteService", ref);
     return;

@@ -9,7 +9,7 @@ import { type AdminSession } from "../operator/admin-session.js";
 import { CliError, usageError } from "../operator/cli-error.js";
 import { configureGroup, operatorCommand, runOperator } from "../operator/command-kit.js";
 import { chooseApplyAccount } from "./apply-account.js";
-import { applyChange } from "./apply-changes.js";
+import { applyChanges } from "./apply-changes.js";
 import { describeChange, planApply } from "./apply-plan.js";
 import { parseServicesFile } from "./services-file.js";
 import { importSupervisord } from "./supervisord-import.js";
@@ -53,17 +53,8 @@ function registerApply(program: Command): void {
         const account = chosen.account || (await ownAccount(context.session));
         const { services } = await context.session.call<ListServicesResponse>("listServices", { account });
         const plan = planApply(parsed.value.services, services, { prune: options.prune ?? false });
-        const lines: string[] = [];
-        for (const change of plan.changes) {
-          if (!options.dryRun) {
-            try {
-              await applyChange(context.session, account, change);
-            } catch (error) {
-              throw new CliError(`${describeChange(change)}: ${(error as Error).message}`);
-            }
-          }
-          lines.push(`${options.dryRun ? "would " : ""}${describeChange(change)}`);
-        }
+        if (!options.dryRun) await applyChanges(context.session, account, plan.changes);
+        const lines = plan.changes.map((change) => `${options.dryRun ? "would " : ""}${describeChange(change)}`);
         if (options.json) return context.printJson({ dryRun: options.dryRun ?? false, changes: plan.changes.map(describeChange), unchanged: plan.unchanged, kept: plan.kept });
         if (plan.changes.length === 0) lines.push("no changes");
         if (plan.kept.length > 0) lines.push(`not in the file, kept (use --prune to delete): ${plan.kept.join(", ")}`);

@@ -3,7 +3,8 @@
 import { type Command } from "commander";
 import { type ListServicesResponse, type Service } from "@vigil/shared";
 import { serviceDetails, serviceTable } from "../output/service-views.js";
-import { configureGroup, operatorCommand, runOperator, show } from "./command-kit.js";
+import { type BulkFlags, bulkFlags, bulkSelection, isBulkVerb, runBulk } from "./bulk-service-commands.js";
+import { type ActionContext, configureGroup, operatorCommand, runOperator, show } from "./command-kit.js";
 import { usageError } from "./cli-error.js";
 import { collect, isEmptyUpdate, type ServiceFlags, serviceInputFromFlags, serviceUpdateFromFlags } from "./service-input-flags.js";
 
@@ -82,10 +83,18 @@ export function registerServiceCommands(program: Command): void {
   );
 
   for (const [verb, rpc, done, description] of SIMPLE_ACTIONS) {
-    operatorCommand(group, `${verb} <name>`, description, { account: true }).action(
-      runOperator(async (context, name = "") => {
-        const service = await context.session.call<Service>(rpc, { account: context.account, name });
-        show(context, service, (value) => `${done} ${describeService(value)}`);
+    const one = async (context: ActionContext<object>, name: string) => {
+      const service = await context.session.call<Service>(rpc, { account: context.account, name });
+      show(context, service, (value) => `${done} ${describeService(value)}`);
+    };
+    if (!isBulkVerb(verb)) {
+      operatorCommand(group, `${verb} <name>`, description, { account: true }).action(runOperator((context, name = "") => one(context, name)));
+      continue;
+    }
+    bulkFlags(operatorCommand(group, `${verb} [name]`, `${description}; --all or --match: many at once`, { account: true })).action(
+      runOperator<BulkFlags>(async (context, name = "") => {
+        const glob = bulkSelection(name, context.options);
+        return glob === null ? one(context, name) : runBulk(context, verb, glob);
       }),
     );
   }

@@ -54,6 +54,7 @@ const MATRIX: Readonly<Record<Rpc, MatrixRow>> = {
   signalService: { access: "account", permitted: status.UNAVAILABLE, request: () => Promise.resolve({ account: "alpha", name: "web", signal: "SIGUSR1" }) },
   enableService: { access: "account", permitted: OK, request: service() },
   disableService: { access: "account", permitted: OK, request: () => Promise.resolve({ account: "alpha", name: "web", reason: "maintenance" }) },
+  controlServices: { access: "account", permitted: OK, request: () => Promise.resolve({ account: "alpha", nameGlob: "web*", action: "stop" }) },
   tailLogs: { access: "account", permitted: status.UNAVAILABLE, request: () => Promise.resolve({ account: "alpha", name: "web", lines: 10 }) },
   followLogs: { access: "account", permitted: status.UNAVAILABLE, request: () => Promise.resolve({ account: "alpha", name: "web", lines: 10 }) },
   listProcesses: { access: "account", permitted: status.UNAVAILABLE, request: service() },

@@ -4,6 +4,7 @@ import {
   type AccountRequest,
   type AdminService,
   type AllocatePortRequest,
+  type ControlServicesRequest,
   type CreateFirewallRuleRequest,
   type CreateServiceRequest,
   type CreateServicesRequest,
@@ -65,6 +66,7 @@ export const ADMIN_RPC_ACCESS: Readonly<Record<AdminRpc, RpcAccess>> = {
   signalService: account("account", (request: SignalServiceRequest) => request.account),
   enableService: serviceAccount,
   disableService: account("account", (request: DisableServiceRequest) => request.account),
+  controlServices: accountList("account", (request: ControlServicesRequest) => request.account),
 
   tailLogs: account("account", (request: TailLogsRequest) => request.account),
   followLogs: account("account", (request: TailLogsRequest) => request.account),

@@ -6,11 +6,13 @@ import { type Store } from "../store/open-store.js";
 import { type PortRequest } from "../store/repositories/ports.js";
 import { type ServiceRef } from "../store/repositories/service-rows.js";
 import { getHost } from "../store/repositories/hosts.js";
+import { type BulkResult, controlSelection } from "./bulk-control.js";
 import { createServicePlaced, createServicesPlaced } from "./create-service.js";
 import { type AgentAction, type AgentCommands, type DesiredStateNotifier } from "./control-ports.js";
 import { asControlErrors, ControlError, controlCodeFromStatusName, HostUnavailableError, InvalidArgumentError } from "./control-errors.js";
 import { readServiceView, readServiceViews } from "./read-services.js";
 import { type ServiceView, toServiceView } from "./service-view.js";
+import { compileBulkAction, compileSelector, type ServiceSelectorInput } from "./service-selector.js";
 import { applyDesiredState, applyDisabled, applySpecUpdate, deleteServiceRow } from "./service-changes.js";
 
 export interface CreateServiceRequest {
@@ -156,6 +158,13 @@ export class ControlPlane {
   async listProcesses(ref: ServiceRef): Promise<ProcessInfo[]> {
     const result = await this.#command(ref, "list processes", (service) => ({ $case: "listProcesses", value: { service } }));
     return result.result?.$case === "processes" ? result.result.value.processes : [];
+  }
+
+  /** Start, stop or restart every service the selector matches (one push or one command per host). */
+  async controlServices(selector: ServiceSelectorInput, action: string): Promise<BulkResult> {
+    const compiled = compileSelector(selector);
+    const ports = { store: this.#store, agents: this.#agents, notifier: this.#notifier, commandTimeoutMs: this.#commandTimeoutMs };
+    return controlSelection(ports, compiled, compileBulkAction(action));
   }
 
   async getService(ref: ServiceRef): Promise<ServiceView> {

@@ -7,7 +7,7 @@ import { recordServiceEvent } from "../store/repositories/events.js";
 import { markHostSeen } from "../store/repositories/hosts.js";
 import { disableService } from "../store/repositories/service-changes.js";
 import { findService } from "../store/repositories/services.js";
-import { applyStatus } from "../store/repositories/status.js";
+import { applyHeartbeatStatuses, applyStatus, type HeartbeatStatus } from "../store/repositories/status.js";
 import { type DesiredStateNotifier } from "./control-ports.js";
 import { mapServiceEvent } from "./service-event-input.js";
 
@@ -80,27 +80,26 @@ export class AgentReportRecorder {
     for (const listener of this.#listeners) listener(event);
   }
 
+  /** A fixed number of statements per heartbeat, whatever the number of services it reports. */
   async #heartbeat(heartbeat: HostHeartbeat): Promise<void> {
     const at = new Date(Math.min(heartbeat.atMs, Date.now()));
     await markHostSeen(this.#store.db, heartbeat.host, at).catch(() => undefined);
     // Heartbeat statuses order after every event created before them (sequences are ms * 1000 + n).
-    const sequence = heartbeat.atMs * 1000;
-    for (const status of heartbeat.services) {
+    const services = heartbeat.services.flatMap((status): HeartbeatStatus[] => {
       const state = asServiceStatusState(status.state);
-      if (status.service === undefined || state === undefined) continue;
-      const service = await findService(this.#store.db, status.service);
-      if (service === null || service.host !== heartbeat.host) continue;
-      await applyStatus(this.#store.db, service.id, {
-        host: heartbeat.host,
-        state,
-        at,
-        sequence,
-        mainPid: status.mainPid || null,
-        startedAt: status.startedAtMs ? new Date(status.startedAtMs) : null,
-        restarts: status.restarts,
-        disabledReason: status.disabledReason,
-        processes: status.processes.map(({ pid, ppid, user, command, cpuPercent, rssBytes }) => ({ pid, ppid, user, command, cpuPercent, rssBytes })),
-      });
-    }
+      if (status.service === undefined || state === undefined) return [];
+      return [
+        {
+          ref: { account: status.service.account, name: status.service.name },
+          state,
+          mainPid: status.mainPid || null,
+          startedAt: status.startedAtMs ? new Date(status.startedAtMs) : null,
+          restarts: status.restarts,
+          disabledReason: status.disabledReason,
+          processes: status.processes.map(({ pid, ppid, user, command, cpuPercent, rssBytes }) => ({ pid, ppid, user, command, cpuPercent, rssBytes })),
+        },
+      ];
+    });
+    await applyHeartbeatStatuses(this.#store.db, { host: heartbeat.host, at, sequence: heartbeat.atMs * 1000, services });
   }
 }

@@ -2,6 +2,7 @@
 // directory or in memory for the embedded mode; runs the migrations before handing it out.
 import { PGlite } from "@electric-sql/pglite";
 import { InvalidInputError } from "@vigil/shared";
+import { type Logger } from "drizzle-orm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/node-postgres";
 import pg from "pg";
@@ -26,6 +27,8 @@ export interface StoreOptions {
   readonly poolSize?: number;
   /** Apply pending migrations on open (default true). */
   readonly migrate?: boolean;
+  /** Told every statement drizzle sends (tests count statements with it). */
+  readonly logger?: Logger;
 }
 
 export interface Store {
@@ -58,26 +61,26 @@ export async function migrated(store: Store, migrate = true): Promise<Store> {
   return store;
 }
 
-function openBackend({ url, poolSize }: StoreOptions): Store {
+function openBackend({ url, poolSize, logger }: StoreOptions): Store {
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
     const pool = new pg.Pool({ connectionString: url, max: poolSize ?? 10 });
     // An idle client whose server connection died is dropped by the pool; without a listener
     // the 'error' event would crash the process instead.
     pool.on("error", (error) => process.emitWarning(`vigil store: idle PostgreSQL connection failed: ${error.message}`));
-    const db: Db = drizzlePostgres(pool, { schema });
+    const db: Db = drizzlePostgres(pool, { schema, ...(logger && { logger }) });
     return makeStore("postgres", db, () => migratePostgres(pool), () => pool.end(), (key) => new AdvisoryLockLease(pool, key));
   }
   if (url.startsWith("pglite:")) {
     const location = url.slice("pglite:".length);
     if (location === "") throw new InvalidInputError([{ field: "url", rule: "pglite: needs a directory or `memory`" }]);
-    return storeOnPglite(location === "memory" ? new PGlite() : new PGlite(location, { postgresqlconf: PGLITE_SETTINGS }));
+    return storeOnPglite(location === "memory" ? new PGlite() : new PGlite(location, { postgresqlconf: PGLITE_SETTINGS }), logger);
   }
   throw new InvalidInputError([{ field: "url", rule: "must start with postgres://, postgresql:// or pglite:" }]);
 }
 
 /** A store over a PGlite instance the caller created (e.g. from a data-directory snapshot). */
-export function storeOnPglite(client: PGlite): Store {
-  const db: Db = drizzlePglite(client, { schema });
+export function storeOnPglite(client: PGlite, logger?: Logger): Store {
+  const db: Db = drizzlePglite(client, { schema, ...(logger && { logger }) });
   // One process owns a PGlite database: it holds every lease.
   return makeStore("pglite", db, () => migratePglite(client), () => client.close(), () => SOLE_OWNER_LEASE);
 }

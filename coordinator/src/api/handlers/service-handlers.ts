@@ -20,7 +20,8 @@ type ServiceRpc =
   | "restartService"
   | "signalService"
   | "enableService"
-  | "disableService";
+  | "disableService"
+  | "controlServices";
 
 /** The service a request names, in the account the call is authorised for. */
 export function serviceRef(authorised: Authorised, name: string): ServiceRef {
@@ -61,5 +62,6 @@ export function serviceHandlers(control: ControlPlane): Pick<UnaryHandlers, Serv
       serviceMessage(await control.signalService(serviceRef(authorised, request.name), request.signal, { mainProcessOnly: request.mainProcessOnly })),
     enableService: async (request, authorised) => serviceMessage(await control.enableService(serviceRef(authorised, request.name))),
     disableService: async (request, authorised) => serviceMessage(await control.disableService(serviceRef(authorised, request.name), request.reason)),
+    controlServices: async (request, authorised) => control.controlServices({ account: authorised.account, nameGlob: request.nameGlob }, request.action),
   };
 }

@@ -14,7 +14,12 @@ export class ScriptedAgents implements AgentCommands, DesiredStateNotifier {
     return this.connected.has(host);
   }
 
-  hostsChanged(): void {}
+  /** Every desired-state push asked for, as the hosts of one hostsChanged call. */
+  readonly pushes: (string | null)[][] = [];
+
+  hostsChanged(hosts: Iterable<string | null>): void {
+    this.pushes.push([...hosts]);
+  }
 
   appendLog(account: string, name: string, ...lines: string[]): void {
     const key = `${account}/${name}`;
@@ -25,6 +30,7 @@ export class ScriptedAgents implements AgentCommands, DesiredStateNotifier {
     if (!this.connected.has(host)) return Promise.reject(new HostUnavailableError(host, action.$case));
     this.sent.push(action);
     const ok: CommandResult = { requestId: String(this.sent.length), ok: true, errorCode: "", errorMessage: "", result: undefined };
+    if (action.$case === "restartServices") return Promise.resolve({ ...ok, result: { $case: "serviceErrors", value: { errors: [] } } });
     const service = action.value.service;
     // Offsets count lines here rather than bytes: callers only pass back what they were given.
     const log = this.logs.get(`${service?.account}/${service?.name}`) ?? [];

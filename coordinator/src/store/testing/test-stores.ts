@@ -1,6 +1,7 @@
 // Test helper: opens a store on each backend so one suite runs on PGlite and on PostgreSQL.
 // PostgreSQL gets a fresh database per test; PGlite a freshly emptied in-memory instance.
 import { PGlite } from "@electric-sql/pglite";
+import { type Logger } from "drizzle-orm";
 import { openStore, type Store, storeOnPglite, type StoreBackend } from "../open-store.js";
 import { createTestDatabase } from "./test-database.js";
 
@@ -8,6 +9,8 @@ export interface TestStoreOptions {
   readonly poolSize?: number;
   /** Open without applying the migrations (default: migrated). */
   readonly migrate?: boolean;
+  /** Told every statement the store sends. */
+  readonly logger?: Logger;
 }
 
 export interface TestStoreBackend {
@@ -33,7 +36,7 @@ async function openPglite(options: TestStoreOptions = {}): Promise<Store> {
     sharedPglite ??= PGlite.create();
     const client = await sharedPglite;
     await client.exec("drop schema if exists drizzle cascade; drop schema public cascade; create schema public;");
-    const store = storeOnPglite(client);
+    const store = storeOnPglite(client, options.logger);
     if (options.migrate !== false) await store.migrate();
     return { ...store, close: async () => release() };
   } catch (error) {

@@ -21,7 +21,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { ServiceEvent } from "./events.js";
-import { ProcessInfo, ServiceStatus } from "./service.js";
+import { ProcessInfo, ServiceRef, ServiceStatus } from "./service.js";
 
 export const protobufPackage = "vigil.v1";
 
@@ -228,6 +228,29 @@ export interface DisableServiceRequest {
   account: string;
   name: string;
   reason: string;
+}
+
+export interface ControlServicesRequest {
+  /** empty: every account the token may see */
+  account: string;
+  /** empty or "*": every service; `*` and `?` match any text / one character */
+  nameGlob: string;
+  /** "start" | "stop" | "restart" */
+  action: string;
+}
+
+export interface ServiceFailure {
+  service: ServiceRef | undefined;
+  error: string;
+}
+
+export interface ControlServicesResponse {
+  /** every service the selector matched, by account and name */
+  services: ServiceRef[];
+  /** start/stop: services whose desired state changed; restart: services restarted */
+  changed: number;
+  /** restart: services that could not be restarted, with the reason */
+  failures: ServiceFailure[];
 }
 
 export interface TailLogsRequest {
@@ -3766,6 +3789,303 @@ export const DisableServiceRequest: MessageFns<DisableServiceRequest> = {
   },
 };
 
+function createBaseControlServicesRequest(): ControlServicesRequest {
+  return { account: "", nameGlob: "", action: "" };
+}
+
+export const ControlServicesRequest: MessageFns<ControlServicesRequest> = {
+  encode(message: ControlServicesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.account !== "") {
+      writer.uint32(10).string(message.account);
+    }
+    if (message.nameGlob !== "") {
+      writer.uint32(18).string(message.nameGlob);
+    }
+    if (message.action !== "") {
+      writer.uint32(26).string(message.action);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ControlServicesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseControlServicesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.account = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nameGlob = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ControlServicesRequest {
+    return {
+      account: isSet(object.account) ? globalThis.String(object.account) : "",
+      nameGlob: isSet(object.nameGlob)
+        ? globalThis.String(object.nameGlob)
+        : isSet(object.name_glob)
+        ? globalThis.String(object.name_glob)
+        : "",
+      action: isSet(object.action) ? globalThis.String(object.action) : "",
+    };
+  },
+
+  toJSON(message: ControlServicesRequest): unknown {
+    const obj: any = {};
+    if (message.account !== "") {
+      obj.account = message.account;
+    }
+    if (message.nameGlob !== "") {
+      obj.nameGlob = message.nameGlob;
+    }
+    if (message.action !== "") {
+      obj.action = message.action;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ControlServicesRequest>, I>>(base?: I): ControlServicesRequest {
+    return ControlServicesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ControlServicesRequest>, I>>(object: I): ControlServicesRequest {
+    const message = createBaseControlServicesRequest();
+    message.account = object.account ?? "";
+    message.nameGlob = object.nameGlob ?? "";
+    message.action = object.action ?? "";
+    return message;
+  },
+};
+
+function createBaseServiceFailure(): ServiceFailure {
+  return { service: undefined, error: "" };
+}
+
+export const ServiceFailure: MessageFns<ServiceFailure> = {
+  encode(message: ServiceFailure, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.service !== undefined) {
+      ServiceRef.encode(message.service, writer.uint32(10).fork()).join();
+    }
+    if (message.error !== "") {
+      writer.uint32(18).string(message.error);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ServiceFailure {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseServiceFailure();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.service = ServiceRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.error = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ServiceFailure {
+    return {
+      service: isSet(object.service) ? ServiceRef.fromJSON(object.service) : undefined,
+      error: isSet(object.error) ? globalThis.String(object.error) : "",
+    };
+  },
+
+  toJSON(message: ServiceFailure): unknown {
+    const obj: any = {};
+    if (message.service !== undefined) {
+      obj.service = ServiceRef.toJSON(message.service);
+    }
+    if (message.error !== "") {
+      obj.error = message.error;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ServiceFailure>, I>>(base?: I): ServiceFailure {
+    return ServiceFailure.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ServiceFailure>, I>>(object: I): ServiceFailure {
+    const message = createBaseServiceFailure();
+    message.service = (object.service !== undefined && object.service !== null)
+      ? ServiceRef.fromPartial(object.service)
+      : undefined;
+    message.error = object.error ?? "";
+    return message;
+  },
+};
+
+function createBaseControlServicesResponse(): ControlServicesResponse {
+  return { services: [], changed: 0, failures: [] };
+}
+
+export const ControlServicesResponse: MessageFns<ControlServicesResponse> = {
+  encode(message: ControlServicesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.services) {
+      ServiceRef.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.changed !== 0) {
+      writer.uint32(16).uint32(message.changed);
+    }
+    for (const v of message.failures) {
+      ServiceFailure.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ControlServicesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseControlServicesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.services.push(ServiceRef.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.changed = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.failures.push(ServiceFailure.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ControlServicesResponse {
+    return {
+      services: globalThis.Array.isArray(object?.services)
+        ? object.services.map((e: any) => ServiceRef.fromJSON(e))
+        : [],
+      changed: isSet(object.changed) ? globalThis.Number(object.changed) : 0,
+      failures: globalThis.Array.isArray(object?.failures)
+        ? object.failures.map((e: any) => ServiceFailure.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ControlServicesResponse): unknown {
+    const obj: any = {};
+    if (message.services?.length) {
+      obj.services = message.services.map((e) => ServiceRef.toJSON(e));
+    }
+    if (message.changed !== 0) {
+      obj.changed = Math.round(message.changed);
+    }
+    if (message.failures?.length) {
+      obj.failures = message.failures.map((e) => ServiceFailure.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ControlServicesResponse>, I>>(base?: I): ControlServicesResponse {
+    return ControlServicesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ControlServicesResponse>, I>>(object: I): ControlServicesResponse {
+    const message = createBaseControlServicesResponse();
+    message.services = object.services?.map((e) => ServiceRef.fromPartial(e)) || [];
+    message.changed = object.changed ?? 0;
+    message.failures = object.failures?.map((e) => ServiceFailure.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 function createBaseTailLogsRequest(): TailLogsRequest {
   return { account: "", name: "", lines: 0 };
 }
@@ -5903,6 +6223,21 @@ export const AdminService = {
     responseSerialize: (value: Service): Buffer => Buffer.from(Service.encode(value).finish()),
     responseDeserialize: (value: Buffer): Service => Service.decode(value),
   },
+  /**
+   * Stop, start or restart every service a selector matches in one call: one desired-state
+   * change (one transaction, one push) per host for stop and start, one command per host for restart.
+   */
+  controlServices: {
+    path: "/vigil.v1.Admin/ControlServices" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ControlServicesRequest): Buffer =>
+      Buffer.from(ControlServicesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ControlServicesRequest => ControlServicesRequest.decode(value),
+    responseSerialize: (value: ControlServicesResponse): Buffer =>
+      Buffer.from(ControlServicesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ControlServicesResponse => ControlServicesResponse.decode(value),
+  },
   tailLogs: {
     path: "/vigil.v1.Admin/TailLogs" as const,
     requestStream: false as const,
@@ -6056,6 +6391,11 @@ export interface AdminServer extends UntypedServiceImplementation {
   signalService: handleUnaryCall<SignalServiceRequest, Service>;
   enableService: handleUnaryCall<ServiceRequest, Service>;
   disableService: handleUnaryCall<DisableServiceRequest, Service>;
+  /**
+   * Stop, start or restart every service a selector matches in one call: one desired-state
+   * change (one transaction, one push) per host for stop and start, one command per host for restart.
+   */
+  controlServices: handleUnaryCall<ControlServicesRequest, ControlServicesResponse>;
   tailLogs: handleUnaryCall<TailLogsRequest, LogLinesResponse>;
   followLogs: handleServerStreamingCall<TailLogsRequest, LogLinesResponse>;
   listProcesses: handleUnaryCall<ServiceRequest, ListProcessesResponse>;
@@ -6337,6 +6677,25 @@ export interface AdminClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Service) => void,
+  ): ClientUnaryCall;
+  /**
+   * Stop, start or restart every service a selector matches in one call: one desired-state
+   * change (one transaction, one push) per host for stop and start, one command per host for restart.
+   */
+  controlServices(
+    request: ControlServicesRequest,
+    callback: (error: ServiceError | null, response: ControlServicesResponse) => void,
+  ): ClientUnaryCall;
+  controlServices(
+    request: ControlServicesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ControlServicesResponse) => void,
+  ): ClientUnaryCall;
+  controlServices(
+    request: ControlServicesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ControlServicesResponse) => void,
   ): ClientUnaryCall;
   tailLogs(
     request: TailLogsRequest,

@@ -82,7 +82,10 @@ export interface CommandResult {
   /** a gRPC status name, e.g. NOT_FOUND */
   errorCode: string;
   errorMessage: string;
-  result: { $case: "logLines"; value: LogLines } | { $case: "processes"; value: ProcessList } | undefined;
+  result: { $case: "logLines"; value: LogLines } | { $case: "processes"; value: ProcessList } | {
+    $case: "serviceErrors";
+    value: ServiceErrors;
+  } | undefined;
 }
 
 /**
@@ -112,6 +115,16 @@ export interface DesiredState {
 
 export interface RestartCommand {
   service: ServiceRef | undefined;
+}
+
+/** Restarts several services of the host at once (`vigil service restart --all`). */
+export interface RestartServicesCommand {
+  services: ServiceRef[];
+}
+
+/** Services a command could not act on, with the reason. */
+export interface ServiceErrors {
+  errors: ApplyError[];
 }
 
 export interface SignalCommand {
@@ -154,6 +167,7 @@ export interface Command {
     | { $case: "tailLog"; value: TailLogCommand }
     | { $case: "listProcesses"; value: ListProcessesCommand }
     | { $case: "readLog"; value: ReadLogCommand }
+    | { $case: "restartServices"; value: RestartServicesCommand }
     | undefined;
 }
 
@@ -1032,6 +1046,9 @@ export const CommandResult: MessageFns<CommandResult> = {
       case "processes":
         ProcessList.encode(message.result.value, writer.uint32(50).fork()).join();
         break;
+      case "serviceErrors":
+        ServiceErrors.encode(message.result.value, writer.uint32(58).fork()).join();
+        break;
     }
     return writer;
   },
@@ -1097,6 +1114,14 @@ export const CommandResult: MessageFns<CommandResult> = {
             message.result = { $case: "processes", value: ProcessList.decode(reader, reader.uint32()) };
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.result = { $case: "serviceErrors", value: ServiceErrors.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1133,6 +1158,10 @@ export const CommandResult: MessageFns<CommandResult> = {
         ? { $case: "logLines", value: LogLines.fromJSON(object.log_lines) }
         : isSet(object.processes)
         ? { $case: "processes", value: ProcessList.fromJSON(object.processes) }
+        : isSet(object.serviceErrors)
+        ? { $case: "serviceErrors", value: ServiceErrors.fromJSON(object.serviceErrors) }
+        : isSet(object.service_errors)
+        ? { $case: "serviceErrors", value: ServiceErrors.fromJSON(object.service_errors) }
         : undefined,
     };
   },
@@ -1155,6 +1184,8 @@ export const CommandResult: MessageFns<CommandResult> = {
       obj.logLines = LogLines.toJSON(message.result.value);
     } else if (message.result?.$case === "processes") {
       obj.processes = ProcessList.toJSON(message.result.value);
+    } else if (message.result?.$case === "serviceErrors") {
+      obj.serviceErrors = ServiceErrors.toJSON(message.result.value);
     }
     return obj;
   },
@@ -1178,6 +1209,12 @@ export const CommandResult: MessageFns<CommandResult> = {
       case "processes": {
         if (object.result?.value !== undefined && object.result?.value !== null) {
           message.result = { $case: "processes", value: ProcessList.fromPartial(object.result.value) };
+        }
+        break;
+      }
+      case "serviceErrors": {
+        if (object.result?.value !== undefined && object.result?.value !== null) {
+          message.result = { $case: "serviceErrors", value: ServiceErrors.fromPartial(object.result.value) };
         }
         break;
       }
@@ -1617,6 +1654,146 @@ export const RestartCommand: MessageFns<RestartCommand> = {
   },
 };
 
+function createBaseRestartServicesCommand(): RestartServicesCommand {
+  return { services: [] };
+}
+
+export const RestartServicesCommand: MessageFns<RestartServicesCommand> = {
+  encode(message: RestartServicesCommand, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.services) {
+      ServiceRef.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RestartServicesCommand {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRestartServicesCommand();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.services.push(ServiceRef.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RestartServicesCommand {
+    return {
+      services: globalThis.Array.isArray(object?.services)
+        ? object.services.map((e: any) => ServiceRef.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: RestartServicesCommand): unknown {
+    const obj: any = {};
+    if (message.services?.length) {
+      obj.services = message.services.map((e) => ServiceRef.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RestartServicesCommand>, I>>(base?: I): RestartServicesCommand {
+    return RestartServicesCommand.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RestartServicesCommand>, I>>(object: I): RestartServicesCommand {
+    const message = createBaseRestartServicesCommand();
+    message.services = object.services?.map((e) => ServiceRef.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseServiceErrors(): ServiceErrors {
+  return { errors: [] };
+}
+
+export const ServiceErrors: MessageFns<ServiceErrors> = {
+  encode(message: ServiceErrors, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.errors) {
+      ApplyError.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ServiceErrors {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseServiceErrors();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.errors.push(ApplyError.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ServiceErrors {
+    return {
+      errors: globalThis.Array.isArray(object?.errors) ? object.errors.map((e: any) => ApplyError.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ServiceErrors): unknown {
+    const obj: any = {};
+    if (message.errors?.length) {
+      obj.errors = message.errors.map((e) => ApplyError.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ServiceErrors>, I>>(base?: I): ServiceErrors {
+    return ServiceErrors.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ServiceErrors>, I>>(object: I): ServiceErrors {
+    const message = createBaseServiceErrors();
+    message.errors = object.errors?.map((e) => ApplyError.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 function createBaseSignalCommand(): SignalCommand {
   return { service: undefined, signal: "", wholeService: false };
 }
@@ -2035,6 +2212,9 @@ export const Command: MessageFns<Command> = {
       case "readLog":
         ReadLogCommand.encode(message.action.value, writer.uint32(58).fork()).join();
         break;
+      case "restartServices":
+        RestartServicesCommand.encode(message.action.value, writer.uint32(66).fork()).join();
+        break;
     }
     return writer;
   },
@@ -2108,6 +2288,17 @@ export const Command: MessageFns<Command> = {
             message.action = { $case: "readLog", value: ReadLogCommand.decode(reader, reader.uint32()) };
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.action = {
+              $case: "restartServices",
+              value: RestartServicesCommand.decode(reader, reader.uint32()),
+            };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2148,6 +2339,10 @@ export const Command: MessageFns<Command> = {
         ? { $case: "readLog", value: ReadLogCommand.fromJSON(object.readLog) }
         : isSet(object.read_log)
         ? { $case: "readLog", value: ReadLogCommand.fromJSON(object.read_log) }
+        : isSet(object.restartServices)
+        ? { $case: "restartServices", value: RestartServicesCommand.fromJSON(object.restartServices) }
+        : isSet(object.restart_services)
+        ? { $case: "restartServices", value: RestartServicesCommand.fromJSON(object.restart_services) }
         : undefined,
     };
   },
@@ -2170,6 +2365,8 @@ export const Command: MessageFns<Command> = {
       obj.listProcesses = ListProcessesCommand.toJSON(message.action.value);
     } else if (message.action?.$case === "readLog") {
       obj.readLog = ReadLogCommand.toJSON(message.action.value);
+    } else if (message.action?.$case === "restartServices") {
+      obj.restartServices = RestartServicesCommand.toJSON(message.action.value);
     }
     return obj;
   },
@@ -2209,6 +2406,12 @@ export const Command: MessageFns<Command> = {
       case "readLog": {
         if (object.action?.value !== undefined && object.action?.value !== null) {
           message.action = { $case: "readLog", value: ReadLogCommand.fromPartial(object.action.value) };
+        }
+        break;
+      }
+      case "restartServices": {
+        if (object.action?.value !== undefined && object.action?.value !== null) {
+          message.action = { $case: "restartServices", value: RestartServicesCommand.fromPartial(object.action.value) };
         }
         break;
       }

@@ -1,0 +1,101 @@
+// Vigil under test as users run it: `vigil up` (coordinator with PGlite + agent child) from the built
+// bundle, services created with one CreateServices call, stop-all through `vigil service stop --all`.
+import { chmodSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { type ServiceStatus } from "@vigil/shared";
+import { BenchAdminClient } from "../control/admin-client.js";
+import { UpProcess, type UpReady, VIGIL_BIN } from "../vigil/up-process.js";
+import { rotatedLogFiles } from "./log-files.js";
+import { runCommand } from "./run-command.js";
+import type { SupervisorUnderTest } from "./supervisor-under-test.js";
+import { type ServiceDef, shellQuote, workloadArgv } from "./workloads.js";
+
+/**
+ * As root, `vigil up` runs services as nobody: the workloads' pid-file directories must let nobody
+ * write, and the bench's private temp directories above them let nobody in (never tmpdir itself).
+ */
+function openPidDirectories(services: readonly ServiceDef[]): void {
+  const top = tmpdir();
+  for (const dir of new Set(services.map((service) => dirname(service.pidFile)))) {
+    if (!dir.startsWith(`${top}/`)) throw new Error(`${dir}: the bench keeps pid files under ${top}`);
+    chmodSync(dir, 0o1777);
+    for (let above = dirname(dir); above.startsWith(`${top}/`); above = dirname(above)) chmodSync(above, statSync(above).mode | 0o011);
+  }
+}
+
+export class VigilUpUnderTest implements SupervisorUnderTest {
+  readonly name = "vigil" as const;
+  private up: UpProcess | null = null;
+  private ready: UpReady | null = null;
+  private client: BenchAdminClient | null = null;
+  private services: { name: string; command: string }[] = [];
+
+  async boot(services: readonly ServiceDef[]): Promise<void> {
+    const dir = mkdtempSync(join(tmpdir(), "vigil-bench-up-"));
+    chmodSync(dir, 0o755);
+    openPidDirectories(services);
+    // `exec`: the workload replaces the shell, so its pid is the main pid Vigil tracks.
+    this.services = services.map((service) => ({ name: service.name, command: `exec ${shellQuote(workloadArgv(service))}` }));
+    const { up, ready } = await UpProcess.start(dir);
+    this.up = up;
+    this.ready = ready;
+    this.client = new BenchAdminClient(ready.address, ready.token);
+  }
+
+  /** From spawn to `vigil up: ready` of the last boot. */
+  get readyMs(): number | null {
+    return this.ready?.readyMs ?? null;
+  }
+
+  async startAll(): Promise<void> {
+    await this.admin().createServices(this.account(), this.services);
+  }
+
+  async stopAll(): Promise<void> {
+    const result = await runCommand(process.execPath, [VIGIL_BIN, "service", "stop", "--all", "--account", this.account()], { env: this.instance().cliEnv(), timeoutMs: 120_000 });
+    if (result.code !== 0) throw new Error(`vigil service stop --all: exit ${result.code}: ${result.stderr.trim()}`);
+  }
+
+  async gaveUp(name: string): Promise<boolean> {
+    const service = (await this.admin().call("getService", { account: this.account(), name })) as { status?: ServiceStatus };
+    return service.status?.state === "disabled";
+  }
+
+  logFiles(name: string): string[] {
+    return rotatedLogFiles(join(this.instance().dir, "homes", this.account(), "admin", "logs", "services", `${name}.log`));
+  }
+
+  /** vigil up itself; its tree (measured without the services) holds the agent child. */
+  daemonPids(): number[] {
+    return this.up === null ? [] : [this.up.pid];
+  }
+
+  agentPid(): number | null {
+    return this.up?.agentPid() ?? null;
+  }
+
+  async shutdown(): Promise<void> {
+    this.client?.close();
+    this.client = null;
+    const up = this.up;
+    this.up = null;
+    if (up === null) return;
+    await up.stop();
+    rmSync(up.dir, { recursive: true, force: true });
+  }
+
+  private instance(): UpProcess {
+    if (this.up === null) throw new Error("vigil up is not running");
+    return this.up;
+  }
+
+  private admin(): BenchAdminClient {
+    if (this.client === null) throw new Error("vigil up is not running");
+    return this.client;
+  }
+
+  private account(): string {
+    return this.ready?.account ?? "";
+  }
+}

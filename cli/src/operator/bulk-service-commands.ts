@@ -1,0 +1,49 @@
+// `vigil service start|stop|restart --all` and `--match <glob>`: every selected service in one
+// ControlServices call (one desired-state change or one command per host), with what it did.
+import { type Command } from "commander";
+import { type ControlServicesResponse } from "@vigil/shared";
+import { CliError, usageError } from "./cli-error.js";
+import { type ActionContext } from "./command-kit.js";
+
+export interface BulkFlags {
+  readonly all?: boolean;
+  readonly match?: string;
+}
+
+export const BULK_VERBS = ["start", "stop", "restart"] as const;
+type BulkVerb = (typeof BULK_VERBS)[number];
+
+const DONE: Readonly<Record<BulkVerb, string>> = { start: "started", stop: "stopped", restart: "restarted" };
+const UNCHANGED: Readonly<Record<BulkVerb, string>> = { start: "already running", stop: "already stopped", restart: "stopped or disabled, left alone" };
+
+export function isBulkVerb(verb: string): verb is BulkVerb {
+  return (BULK_VERBS as readonly string[]).includes(verb);
+}
+
+export function bulkFlags(command: Command): Command {
+  return command
+    .option("--all", "every service of the account (operators without --account: of every account)")
+    .option("--match <glob>", "the services whose name matches, e.g. 'web-*' (* any text, ? one character)");
+}
+
+/** The name glob a bulk call selects, or null when the command names one service. */
+export function bulkSelection(name: string, flags: BulkFlags): string | null {
+  const bulk = flags.all === true || flags.match !== undefined;
+  if (bulk && name !== "") throw usageError("name: give a service name or --all/--match, not both");
+  if (flags.all === true && flags.match !== undefined) throw usageError("--all and --match select differently: give one");
+  if (!bulk && name === "") throw usageError("name: is required (or --all, or --match <glob>)");
+  if (!bulk) return null;
+  return flags.all === true ? "*" : flags.match!;
+}
+
+export async function runBulk(context: ActionContext<BulkFlags>, verb: BulkVerb, nameGlob: string): Promise<void> {
+  const result = await context.session.call<ControlServicesResponse>("controlServices", { account: context.account, nameGlob, action: verb });
+  if (context.options.json) context.printJson(result);
+  else {
+    const matched = result.services.length;
+    const lines = [`${DONE[verb]} ${result.changed} of ${matched} service(s)${matched > result.changed + result.failures.length ? ` (the others ${UNCHANGED[verb]})` : ""}`];
+    for (const failure of result.failures) lines.push(`${failure.service?.account}/${failure.service?.name}: ${failure.error}`);
+    context.print(lines.join("\n"));
+  }
+  if (result.failures.length > 0) throw new CliError(`${result.failures.length} service(s) could not be ${DONE[verb]}`);
+}
