@@ -9,12 +9,12 @@ import { untilSignal } from "./until-signal.js";
 export async function runCoordinator(flags: Record<string, unknown>): Promise<void> {
   await withConfigErrors("coordinator", async () => {
     const config = requireConfig(compileCoordinatorConfig(loadSettings(COORDINATOR_SETTINGS, flags)));
-    const store = await openStore({ url: config.databaseUrl });
+    const store = await openStore({ url: config.databaseUrl, connectTimeoutMs: config.databaseConnectTimeoutMs, statementTimeoutMs: config.databaseStatementTimeoutMs });
     if (config.bootstrapTokenFile !== null && (await writeBootstrapToken(store, config.bootstrapTokenFile)) === "written") {
       process.stdout.write(`vigil coordinator: wrote an operator token to ${config.bootstrapTokenFile}\n`);
     }
     const events = new NatsEventSource({ servers: config.natsUrl, names: busNames(config.busPrefix), name: "vigil-coordinator" });
-    const coordinator = await startCoordinator({ store, events, listen: config.listen, hostTimeoutMs: config.hostTimeoutMs });
+    const coordinator = await startCoordinator({ store, events, listen: config.listen, hostTimeoutMs: config.hostTimeoutMs, tokenLimits: { streams: config.maxStreamsPerToken, calls: config.maxCallsPerToken } });
     process.stdout.write(`vigil coordinator: listening on ${coordinator.address} (database ${store.backend}, events ${config.natsUrl}, prefix ${config.busPrefix})\n`);
     const signal = await untilSignal();
     process.stdout.write(`vigil coordinator: ${signal}: shutting down\n`);

@@ -8,6 +8,7 @@ import { AgentReportRecorder } from "../control/record-agent-reports.js";
 import { AgentLinkHub } from "../link/agent-link-hub.js";
 import { AGENT_LINK_SERVER_OPTIONS } from "../link/keepalive.js";
 import { LivenessMonitor } from "../liveness/liveness-monitor.js";
+import { TokenSessions, type TokenSessionLimits } from "../sessions/token-sessions.js";
 import { type Store } from "../store/open-store.js";
 
 export interface CoordinatorOptions {
@@ -21,6 +22,10 @@ export interface CoordinatorOptions {
   readonly hostTimeoutMs?: number;
   readonly livenessCheckIntervalMs?: number;
   readonly commandTimeoutMs?: number;
+  /** Concurrent Admin streams and calls one token may hold (defaults 16 and 64). */
+  readonly tokenLimits?: Partial<TokenSessionLimits>;
+  /** How often open sessions' tokens are checked for revocation; default 300 ms. */
+  readonly revocationCheckMs?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -40,7 +45,13 @@ export interface RunningCoordinator {
 export async function startCoordinator(options: CoordinatorOptions): Promise<RunningCoordinator> {
   const log = options.log ?? ((line: string) => console.error(line));
   const { store } = options;
-  const link = new AgentLinkHub({ store, log, ...(options.heartbeatIntervalMs !== undefined && { heartbeatIntervalMs: options.heartbeatIntervalMs }) });
+  const sessions = new TokenSessions({
+    store,
+    log,
+    ...(options.tokenLimits && { limits: options.tokenLimits }),
+    ...(options.revocationCheckMs !== undefined && { checkIntervalMs: options.revocationCheckMs }),
+  });
+  const link = new AgentLinkHub({ store, log, sessions, ...(options.heartbeatIntervalMs !== undefined && { heartbeatIntervalMs: options.heartbeatIntervalMs }) });
   const control = new ControlPlane({ store, agents: link, notifier: link, ...(options.commandTimeoutMs !== undefined && { commandTimeoutMs: options.commandTimeoutMs }) });
   const recorder = new AgentReportRecorder({ store, notifier: link, log });
   const liveness = new LivenessMonitor({
@@ -51,7 +62,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   });
   const server = new Server(AGENT_LINK_SERVER_OPTIONS);
   server.addService(AgentLinkService, link.implementation());
-  const admin = registerAdminService(server, { store, control });
+  const admin = registerAdminService(server, { store, control, sessions });
   let consumer: EventConsumer | undefined;
   try {
     const port = await bind(server, options.listen);
@@ -76,9 +87,11 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
           server.tryShutdown(() => (clearTimeout(force), resolve()));
         });
         await consumer?.close();
+        sessions.close();
       },
     };
   } catch (error) {
+    sessions.close();
     link.close();
     server.forceShutdown();
     await consumer?.close();

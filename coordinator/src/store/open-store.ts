@@ -19,7 +19,14 @@ export interface StoreOptions {
   readonly poolSize?: number;
   /** Apply pending migrations on open (default true). */
   readonly migrate?: boolean;
+  /** Giving up on a PostgreSQL connection (dialling, or waiting for a free one in the pool); default 5 s. */
+  readonly connectTimeoutMs?: number;
+  /** PostgreSQL's statement_timeout for every connection; default 30 s. */
+  readonly statementTimeoutMs?: number;
 }
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 
 export interface Store {
   readonly backend: StoreBackend;
@@ -49,9 +56,18 @@ export async function migrated(store: Store, migrate = true): Promise<Store> {
   return store;
 }
 
-function openBackend({ url, poolSize }: StoreOptions): Store {
+function openBackend({ url, poolSize, connectTimeoutMs, statementTimeoutMs }: StoreOptions): Store {
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
-    const pool = new pg.Pool({ connectionString: url, max: poolSize ?? 10 });
+    // Without these a dead server holds every caller forever: pg waits on connect without limit.
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: poolSize ?? 10,
+      connectionTimeoutMillis: connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      statement_timeout: statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+      // TCP keepalive notices a server that vanished (power loss, cut network) on an idle connection.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+    });
     // An idle client whose server connection died is dropped by the pool; without a listener
     // the 'error' event would crash the process instead.
     pool.on("error", (error) => process.emitWarning(`vigil store: idle PostgreSQL connection failed: ${error.message}`));

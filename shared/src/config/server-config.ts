@@ -13,6 +13,14 @@ export interface CompiledCoordinatorConfig {
   readonly hostTimeoutMs: number;
   /** Where to write a first operator token when that file does not exist yet; null: none. */
   readonly bootstrapTokenFile: string | null;
+  /** Giving up on a PostgreSQL connection; a call meeting that answers UNAVAILABLE. */
+  readonly databaseConnectTimeoutMs: number;
+  /** PostgreSQL statement_timeout of the coordinator's connections. */
+  readonly databaseStatementTimeoutMs: number;
+  /** Concurrent Admin streams (WatchEvents, FollowLogs) one token may hold; past it RESOURCE_EXHAUSTED. */
+  readonly maxStreamsPerToken: number;
+  /** Concurrent unary Admin calls one token may have in flight. */
+  readonly maxCallsPerToken: number;
 }
 
 export interface CompiledAgentConfig {
@@ -33,7 +41,18 @@ export interface CompiledUpConfig {
   readonly hostConfig: string | null;
 }
 
-export const COORDINATOR_SETTINGS = ["database_url", "nats_url", "listen", "bus_prefix", "host_timeout_ms", "bootstrap_token_file"] as const;
+export const COORDINATOR_SETTINGS = [
+  "database_url",
+  "nats_url",
+  "listen",
+  "bus_prefix",
+  "host_timeout_ms",
+  "bootstrap_token_file",
+  "database_connect_timeout_ms",
+  "database_statement_timeout_ms",
+  "max_streams_per_token",
+  "max_calls_per_token",
+] as const;
 export const AGENT_SETTINGS = ["coordinator", "nats_url", "host_name", "token", "state_dir", "host_config", "bus_prefix"] as const;
 export const UP_SETTINGS = ["state_dir", "listen", "host_name", "host_config"] as const;
 
@@ -104,6 +123,10 @@ export function compileCoordinatorConfig(input: unknown): Compiled<CompiledCoord
     busPrefix: s.busPrefix(),
     hostTimeoutMs: s.integer("host_timeout_ms", 30_000, 1_000, 3_600_000),
     bootstrapTokenFile: s.absolute("bootstrap_token_file", null),
+    databaseConnectTimeoutMs: s.integer("database_connect_timeout_ms", 5_000, 100, 600_000),
+    databaseStatementTimeoutMs: s.integer("database_statement_timeout_ms", 30_000, 100, 3_600_000),
+    maxStreamsPerToken: s.integer("max_streams_per_token", 16, 1, 10_000),
+    maxCallsPerToken: s.integer("max_calls_per_token", 64, 1, 100_000),
   }));
 }
 

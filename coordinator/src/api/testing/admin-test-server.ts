@@ -3,6 +3,7 @@
 import { credentials, Metadata, Server, ServerCredentials, type ServiceError, type status } from "@grpc/grpc-js";
 import { AdminClient, AdminService } from "@vigil/shared";
 import { ControlPlane } from "../../control/control-plane.js";
+import { type TokenSessions } from "../../sessions/token-sessions.js";
 import { type Store } from "../../store/open-store.js";
 import { createAccount } from "../../store/repositories/accounts.js";
 import { upsertHostOnHello } from "../../store/repositories/hosts.js";
@@ -59,9 +60,16 @@ export async function failure(promise: Promise<unknown>): Promise<{ code: status
   throw new Error("the call succeeded");
 }
 
-export async function startAdminTestServer(options: { readonly backend?: "pglite" | "postgres" } = {}): Promise<AdminTestServer> {
+export interface AdminTestServerOptions {
+  readonly backend?: "pglite" | "postgres";
+  /** A migrated, empty store to use instead (closed with the server). */
+  readonly store?: Store;
+  readonly sessions?: TokenSessions;
+}
+
+export async function startAdminTestServer(options: AdminTestServerOptions = {}): Promise<AdminTestServer> {
   const backend = testStoreBackends.find((candidate) => candidate.name === (options.backend ?? "pglite"))!;
-  const store = await backend.open();
+  const store = options.store ?? (await backend.open());
   const agents = new ScriptedAgents();
   const control = new ControlPlane({ store, agents, notifier: agents, commandTimeoutMs: 2_000 });
   await createAccount(store.db, sampleAccount("alpha", { uid: 10_001, gid: 10_001 }));
@@ -77,7 +85,7 @@ export async function startAdminTestServer(options: { readonly backend?: "pglite
     revoked: revoked.token,
   };
   const server = new Server();
-  const registration = registerAdminService(server, { store, control, eventPollMs: 50, logPollMs: 50 });
+  const registration = registerAdminService(server, { store, control, eventPollMs: 50, logPollMs: 50, ...(options.sessions && { sessions: options.sessions }) });
   const port = await new Promise<number>((resolve, reject) => server.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))));
   const address = `127.0.0.1:${port}`;
   const clients: AdminClient[] = [];
