@@ -6,7 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { busNames, compileHostConfig, type EventPublisher } from "@vigil/shared";
+import { FakeProcessDriver } from "../driver/fake-process-driver.js";
 import { freshAccount, servicesDir } from "../logs/log-test-kit.js";
+import { systemClock } from "../runtime/clock.js";
 import { findCgroup2Mount } from "../system/cgroup-mount.js";
 import { createTestUser } from "../system/test-user.js";
 import { testSpec } from "../testing/desired-fixtures.js";
@@ -69,4 +71,21 @@ void test("a host config's log_rotation (4 KiB, keep 2) rotates a service's log 
   const numbers = [...text.matchAll(/^line (\d+) of a chatty service$/gm)].map((match) => Number(match[1]));
   assert.ok(numbers.length > 100);
   assert.deepEqual(numbers, Array.from({ length: numbers.length }, (_, i) => 400 - numbers.length + i));
+});
+
+void test("an agent whose supervision cannot start rejects and leaves nothing reporting the host", async (t) => {
+  const stateDir = mkdtempSync(join(tmpdir(), "vigil-start-agent-fail-"));
+  t.after(() => rmSync(stateDir, { recursive: true, force: true }));
+  const compiled = compileHostConfig({ state_dir: stateDir });
+  assert.ok(compiled.ok);
+  const published: string[] = [];
+  const recording: EventPublisher = { publish: (subject) => (published.push(subject), Promise.resolve()), close: () => Promise.resolve() };
+  const driver = Object.assign(new FakeProcessDriver(systemClock), { findLeftovers: () => Promise.reject(new Error("leftover recovery failed: EIO")) });
+  await assert.rejects(
+    startAgent({ coordinator: "127.0.0.1:1", hostName: "failing-host", token: "unused", hostConfig: compiled.value, publisher: recording, busNames: busNames("fail-test"), driver, heartbeatIntervalMs: 50, metricsIntervalMs: 50 }),
+    /leftover recovery failed: EIO/,
+  );
+  // Heartbeats every 50 ms would have published by now had the reporter been left running.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  assert.deepEqual(published, []);
 });

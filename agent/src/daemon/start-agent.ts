@@ -39,6 +39,7 @@ export interface AgentOptions {
   readonly heartbeatIntervalMs?: number;
   readonly metricsIntervalMs?: number;
   readonly reconnect?: ReconnectPolicy;
+  readonly welcomeTimeoutMs?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -47,6 +48,8 @@ export interface RunningAgent {
   readonly link: CoordinatorLink;
   readonly reporter: StatusReporter;
   readonly outbox: DiskOutbox;
+  /** Resolves with the reason if the coordinator refuses this host's token: the agent should then close and exit non-zero. */
+  readonly refused: Promise<string>;
   /** Disconnects, stops every service (their final events still go out), flushes the outbox for up to `drainMs`. */
   close(drainMs?: number): Promise<void>;
 }
@@ -64,12 +67,17 @@ function reportLogErrors(log: (line: string) => void): (error: Error, path: stri
   };
 }
 
-export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
-  const log = options.log ?? ((line: string) => console.error(line));
-  const agentVersion = options.agentVersion ?? AGENT_VERSION;
+interface Supervision {
+  readonly driver: ProcessDriver;
+  readonly ownDriver: boolean;
+  readonly supervisor: HostSupervisor;
+  readonly reporter: StatusReporter;
+  readonly linkRef: { current?: CoordinatorLink };
+}
+
+/** Driver, logs, supervision (its leftover recovery done) and reporting; on failure nothing of it keeps running. */
+async function startSupervision(options: AgentOptions, outbox: DiskOutbox, stateDir: string, agentVersion: string, log: (line: string) => void): Promise<Supervision> {
   const { hostConfig } = options;
-  const stateDir = options.stateDir ?? hostConfig.stateDir;
-  const outbox = await DiskOutbox.open({ dir: join(stateDir, "outbox"), publisher: options.publisher });
   // A driver the caller passed in is the caller's to dispose of.
   const ownDriver = options.driver === undefined;
   const driver =
@@ -102,7 +110,29 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     log,
   });
   reporter.start();
-  await supervisor.start();
+  try {
+    await supervisor.start();
+  } catch (error) {
+    // A host the agent does not supervise must not go on being reported (heartbeats would say it is up).
+    // Whatever recovery adopted stays for the next start's leftover recovery, as after a crash.
+    await reporter.stop().catch(() => undefined);
+    if (ownDriver) await driver.dispose?.().catch(() => undefined);
+    throw error;
+  }
+  return { driver, ownDriver, supervisor, reporter, linkRef };
+}
+
+export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
+  const log = options.log ?? ((line: string) => console.error(line));
+  const agentVersion = options.agentVersion ?? AGENT_VERSION;
+  const stateDir = options.stateDir ?? options.hostConfig.stateDir;
+  const outbox = await DiskOutbox.open({ dir: join(stateDir, "outbox"), publisher: options.publisher });
+  const { driver, ownDriver, supervisor, reporter, linkRef } = await startSupervision(options, outbox, stateDir, agentVersion, log).catch(async (error: unknown) => {
+    await outbox.close().catch(() => undefined);
+    throw error;
+  });
+  let onRefused = (_message: string) => {};
+  const refused = new Promise<string>((resolve) => (onRefused = resolve));
   const link = new CoordinatorLink({
     address: options.coordinator,
     hostName: options.hostName,
@@ -111,6 +141,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     supervisor,
     log,
     ...(options.reconnect && { reconnect: options.reconnect }),
+    ...(options.welcomeTimeoutMs !== undefined && { welcomeTimeoutMs: options.welcomeTimeoutMs }),
+    onRefused: (message) => onRefused(message),
     onWelcome: (intervalMs) => {
       if (options.heartbeatIntervalMs === undefined && intervalMs > 0) reporter.setHeartbeatInterval(intervalMs);
       void reporter.heartbeatNow();
@@ -123,6 +155,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     link,
     reporter,
     outbox,
+    refused,
     async close(drainMs = 5_000) {
       await link.stop();
       // A service that failed to stop is reported after the others' final events went out.

@@ -4,9 +4,10 @@ import { NatsEventSource, openStore, startCoordinator } from "@vigil/coordinator
 import { busNames, compileCoordinatorConfig, COORDINATOR_SETTINGS } from "@vigil/shared";
 import { loadSettings, requireConfig, withConfigErrors } from "../config/load-settings.js";
 import { writeBootstrapToken } from "./bootstrap-token.js";
-import { untilSignal } from "./until-signal.js";
+import { ignoreHangups, untilSignal } from "./until-signal.js";
 
 export async function runCoordinator(flags: Record<string, unknown>): Promise<void> {
+  ignoreHangups("vigil coordinator");
   await withConfigErrors("coordinator", async () => {
     const config = requireConfig(compileCoordinatorConfig(loadSettings(COORDINATOR_SETTINGS, flags)));
     const store = await openStore({ url: config.databaseUrl, connectTimeoutMs: config.databaseConnectTimeoutMs, statementTimeoutMs: config.databaseStatementTimeoutMs });

@@ -19,7 +19,7 @@ export interface StoreOptions {
   readonly poolSize?: number;
   /** Apply pending migrations on open (default true). */
   readonly migrate?: boolean;
-  /** Giving up on a PostgreSQL connection (dialling, or waiting for a free one in the pool); default 5 s. */
+  /** Giving up on dialling PostgreSQL; default 5 s. A call waits for a busy pool up to this plus the statement timeout. */
   readonly connectTimeoutMs?: number;
   /** PostgreSQL's statement_timeout for every connection; default 30 s. */
   readonly statementTimeoutMs?: number;
@@ -58,12 +58,22 @@ export async function migrated(store: Store, migrate = true): Promise<Store> {
 
 function openBackend({ url, poolSize, connectTimeoutMs, statementTimeoutMs }: StoreOptions): Store {
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
-    // Without these a dead server holds every caller forever: pg waits on connect without limit.
+    const connectTimeout = connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const statementTimeout = statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+    // pg-pool uses one timeout for dialling and for waiting on a busy pool: a burst of calls would
+    // fail after 5 s of queueing. So the pool waits up to connect + statement timeout for a client,
+    // and each client gives up dialling after the connect timeout on its own.
+    class TimedClient extends pg.Client {
+      constructor(config?: pg.ClientConfig) {
+        super({ ...config, connectionTimeoutMillis: connectTimeout });
+      }
+    }
     const pool = new pg.Pool({
       connectionString: url,
       max: poolSize ?? 10,
-      connectionTimeoutMillis: connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-      statement_timeout: statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+      Client: TimedClient,
+      connectionTimeoutMillis: connectTimeout + statementTimeout,
+      statement_timeout: statementTimeout,
       // TCP keepalive notices a server that vanished (power loss, cut network) on an idle connection.
       keepAlive: true,
       keepAliveInitialDelayMillis: 10_000,

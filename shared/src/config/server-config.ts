@@ -27,7 +27,10 @@ export interface CompiledAgentConfig {
   readonly coordinator: string;
   readonly natsUrl: string;
   readonly hostName: string;
+  /** The host token from VIGIL_TOKEN or the config file; "" when it is read from `tokenFile`. */
   readonly token: string;
+  /** A file holding the host token (owned by the agent's user, mode 0600 or 0400); null: `token`. */
+  readonly tokenFile: string | null;
   readonly stateDir: string;
   /** Path of the host configuration file; null: defaults. */
   readonly hostConfig: string | null;
@@ -53,7 +56,7 @@ export const COORDINATOR_SETTINGS = [
   "max_streams_per_token",
   "max_calls_per_token",
 ] as const;
-export const AGENT_SETTINGS = ["coordinator", "nats_url", "host_name", "token", "state_dir", "host_config", "bus_prefix"] as const;
+export const AGENT_SETTINGS = ["coordinator", "nats_url", "host_name", "token", "token_file", "state_dir", "host_config", "bus_prefix"] as const;
 export const UP_SETTINGS = ["state_dir", "listen", "host_name", "host_config"] as const;
 
 export const DEFAULT_COORDINATOR_LISTEN = "0.0.0.0:7465";
@@ -136,11 +139,18 @@ export function compileAgentConfig(input: unknown, defaults: { readonly hostName
     coordinator: s.hostPort("coordinator", null),
     natsUrl: s.url("nats_url", ["nats://", "tls://"], null),
     hostName: s.pattern("host_name", HOST_NAME, defaults.hostName),
-    token: s.text("token", null) ?? "",
+    ...agentToken(s),
     stateDir: s.absolute("state_dir", "/var/lib/vigil") ?? "/var/lib/vigil",
     hostConfig: s.absolute("host_config", null),
     busPrefix: s.busPrefix(),
   }));
+}
+
+function agentToken(s: ServerSettings): { token: string; tokenFile: string | null } {
+  const tokenFile = s.absolute("token_file", null);
+  if (tokenFile === null) return { token: s.text("token", null) ?? "", tokenFile };
+  if (s.value("token") !== undefined && s.value("token") !== "") s.fail("token", "must not be set together with token_file");
+  return { token: "", tokenFile };
 }
 
 /** `defaults.stateDir` is $XDG_STATE_HOME/vigil or ~/.vigil, found by the caller. */
