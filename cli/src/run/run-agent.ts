@@ -5,7 +5,7 @@ import { NatsEventPublisher, startAgent } from "@vigil/agent";
 import { AGENT_SETTINGS, busNames, compileAgentConfig } from "@vigil/shared";
 import { loadHostConfig } from "../config/host-config-file.js";
 import { loadSettings, requireConfig, withConfigErrors } from "../config/load-settings.js";
-import { readTokenFile, refuseSecretFlags } from "./token-file.js";
+import { readTokenFile, refuseSecretFlags } from "./secret-flags.js";
 import { ignoreHangups, untilSignal } from "./until-signal.js";
 
 export async function runAgent(flags: Record<string, unknown>): Promise<void> {

@@ -4,11 +4,13 @@ import { NatsEventSource, openStore, startCoordinator } from "@vigil/coordinator
 import { busNames, compileCoordinatorConfig, COORDINATOR_SETTINGS } from "@vigil/shared";
 import { loadSettings, requireConfig, withConfigErrors } from "../config/load-settings.js";
 import { writeBootstrapToken } from "./bootstrap-token.js";
+import { refusePasswordInUrlFlag } from "./secret-flags.js";
 import { ignoreHangups, untilSignal } from "./until-signal.js";
 
 export async function runCoordinator(flags: Record<string, unknown>): Promise<void> {
   ignoreHangups("vigil coordinator");
   await withConfigErrors("coordinator", async () => {
+    refusePasswordInUrlFlag(flags, "databaseUrl");
     const config = requireConfig(compileCoordinatorConfig(loadSettings(COORDINATOR_SETTINGS, flags)));
     const store = await openStore({ url: config.databaseUrl, connectTimeoutMs: config.databaseConnectTimeoutMs, statementTimeoutMs: config.databaseStatementTimeoutMs });
     if (config.bootstrapTokenFile !== null && (await writeBootstrapToken(store, config.bootstrapTokenFile)) === "written") {

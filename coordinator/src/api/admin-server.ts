@@ -15,7 +15,7 @@ import { resourceHandlers } from "./handlers/resource-handlers.js";
 import { serviceHandlers } from "./handlers/service-handlers.js";
 import { TokenSessions } from "../sessions/token-sessions.js";
 import { ADMIN_RPC_ACCESS, type AdminRpc } from "./rpc-policy.js";
-import { findUnstorableString } from "./validate/storable-strings.js";
+import { findUnstorableString } from "../store/storable-strings.js";
 
 /** Admin requests are small; anything larger is refused with RESOURCE_EXHAUSTED. */
 export const ADMIN_MAX_REQUEST_BYTES = 1024 * 1024;

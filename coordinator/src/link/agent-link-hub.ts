@@ -2,7 +2,7 @@
 // full desired state (again whenever it changes), and carries imperative commands to agents.
 import { type ServerDuplexStream, status as GrpcStatus, type ServerErrorResponse } from "@grpc/grpc-js";
 import { type AgentLinkServer, type AgentMessage, type CommandResult, type CoordinatorMessage, formatFieldError, type Hello, type StateAck } from "@vigil/shared";
-import { findUnstorableString } from "../api/validate/storable-strings.js";
+import { findUnstorableString } from "../store/storable-strings.js";
 import { type AgentAction, type AgentCommands, type DesiredStateNotifier } from "../control/control-ports.js";
 import { HostUnavailableError } from "../control/control-errors.js";
 import { TokenSessions } from "../sessions/token-sessions.js";

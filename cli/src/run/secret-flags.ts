@@ -1,5 +1,5 @@
-// Reads a secret from a file only its owner can read: the agent's host token. A file others could
-// read (or swap) is refused naming the rule, as OpenSSH does with private keys.
+// Keeps secrets off the command line: reads the agent's host token from a file only its owner can
+// read (refused otherwise, naming the rule, as OpenSSH does with keys) and refuses secret flags.
 import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
 import { ConfigError } from "../config/load-settings.js";
 
@@ -36,5 +36,21 @@ export function refuseSecretFlags(flags: Readonly<Record<string, unknown>>, name
     if (flags[name] !== undefined) {
       throw new ConfigError(`--${flag}: a secret on the command line is readable by every user of this host (/proc/<pid>/cmdline); use --${flag}-file <path> or the VIGIL_${flag.toUpperCase().replace(/-/g, "_")} environment variable`);
     }
+  }
+}
+
+/** A password inside a URL flag (e.g. --database-url postgres://user:secret@db/vigil) is on the command line too. */
+export function refusePasswordInUrlFlag(flags: Readonly<Record<string, unknown>>, name: string): void {
+  const value = flags[name];
+  if (typeof value !== "string") return;
+  let password = "";
+  try {
+    password = new URL(value).password;
+  } catch {
+    return; // Not a URL: the setting's own check reports it.
+  }
+  const flag = name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+  if (password !== "") {
+    throw new ConfigError(`--${flag}: a password on the command line is readable by every user of this host (/proc/<pid>/cmdline); give the URL in VIGIL_${flag.toUpperCase().replace(/-/g, "_")} or the config file, or the password in PGPASSWORD or ~/.pgpass`);
   }
 }

@@ -80,3 +80,19 @@ function walkMap(map: Readonly<Record<string, unknown>>, path: string, skip: (pa
   }
   return null;
 }
+
+/**
+ * A copy of `value` in which every NUL and lone surrogate of every string (map keys too) is
+ * U+FFFD: for reports whose text a tenant may control (a health check's output), which must be
+ * stored rather than refused, and must not poison the event stream by failing on every delivery.
+ */
+export function storableCopy<T>(value: T): T {
+  return copy(value) as T;
+}
+
+function copy(value: unknown): unknown {
+  if (typeof value === "string") return unstorableRule(value) === undefined ? value : value.replace(/\0|\p{Cs}/gu, "\uFFFD");
+  if (Array.isArray(value)) return value.map(copy);
+  if (typeof value !== "object" || value === null || ArrayBuffer.isView(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, field]) => [copy(key) as string, copy(field)]));
+}
