@@ -26,7 +26,11 @@ export { queryRows } from "./store/db.js";
 export type { StoreErrorCode } from "./store/errors.js";
 export { AlreadyExistsError, ConflictError, NotFoundError, PortExhaustedError, STORE_ERROR_CODES, StoreError } from "./store/errors.js";
 export type { Store, StoreBackend, StoreOptions } from "./store/open-store.js";
-export { openStore, STORE_BACKENDS, storeOnPglite } from "./store/open-store.js";
+export { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS, openStore, STORE_BACKENDS, storeOnPglite } from "./store/open-store.js";
+export type { DatabaseUnavailableReason } from "./store/database-unavailable.js";
+export { DATABASE_UNAVAILABLE_REASONS, databaseUnavailableMessage, databaseUnavailableReason } from "./store/database-unavailable.js";
+export type { SessionKind, TokenSessionLimits, TokenSessionsOptions } from "./sessions/token-sessions.js";
+export { DEFAULT_TOKEN_SESSION_LIMITS, REVOKED_REASON, SESSION_KINDS, TokenSessions } from "./sessions/token-sessions.js";
 export type { Cloud, DesiredState, FirewallAction, FirewallDirection, FirewallProtocol, HostPool, HostState, IpVersion, TokenScope } from "./store/vocabulary.js";
 export { CLOUDS, DESIRED_STATES, FIREWALL_ACTIONS, FIREWALL_DIRECTIONS, FIREWALL_PROTOCOLS, HOST_POOLS, HOST_STATES, IP_VERSIONS, PORT_RANGE, TOKEN_SCOPES } from "./store/vocabulary.js";
 export type { AccountDefaults, AccountInput, AccountRecord } from "./store/repositories/accounts.js";
@@ -55,6 +59,7 @@ export { createTestDatabase, testPostgresAdminUrl } from "./store/testing/test-d
 export type { TestStoreBackend, TestStoreOptions } from "./store/testing/test-stores.js";
 export { testStoreBackends, withTestStore } from "./store/testing/test-stores.js";
 export { sampleAccount, sampleSpec } from "./store/testing/fixtures.js";
+export { PostgresOutageProxy } from "./store/testing/postgres-outage-proxy.js";
 // Status-event ingestion: the durable JetStream consumer (the handler that writes the store is the caller's).
 export type { NatsEventSourceOptions } from "./ingest/nats-event-consumer.js";
 export { NatsEventSource } from "./ingest/nats-event-consumer.js";

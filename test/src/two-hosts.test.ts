@@ -117,13 +117,13 @@ describe("two agents on two hosts", () => {
     }
   });
 
-  it("refuses an agent with a wrong host token: it is told UNAUTHENTICATED and its host never comes up", async () => {
+  it("refuses an agent with a wrong host token: it is told UNAUTHENTICATED, exits 1 saying so, and its host never comes up", async () => {
     // A lookalike of host A (its namespace, its own name and state) presenting a token nobody issued.
     const intruder = await cluster.addHost("intruder", { token: "vigil_not-a-token-of-this-coordinator", network: hostA.network });
     const agent = await cluster.startAgent(intruder);
-    await agent.waitForOutput(/refused by the coordinator: .*not a valid host token/, 30_000);
+    // Issue 12: a refused token is final; the agent stops instead of redialling every few seconds forever.
+    assert.equal((await agent.exited).code, 1, agent.output);
+    assert.match(agent.output, /refused this host's token \(UNAUTHENTICATED\): .*not a valid host token/);
     assert.equal(await cluster.api.host(intruder.name), undefined, "the host was never registered");
-    assert.ok(agent.running, "the refused agent keeps retrying rather than crashing");
-    await agent.stop();
   });
 });

@@ -7,7 +7,9 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { type AccountRuntime, busNames, compileHostConfig, type EventPublisher } from "@vigil/shared";
 import type { SupervisionEvent } from "../events/service-event.js";
+import { FakeProcessDriver } from "../driver/fake-process-driver.js";
 import { freshAccount, servicesDir } from "../logs/log-test-kit.js";
+import { systemClock } from "../runtime/clock.js";
 import { findCgroup2Mount } from "../system/cgroup-mount.js";
 import { createTestUser, type TestUser } from "../system/test-user.js";
 import { testSpec } from "../testing/desired-fixtures.js";
@@ -107,4 +109,21 @@ void test("a host config's minimum_uid and allow_setuid reach the driver through
   const status = readFileSync(`/proc/${running.mainPid}/status`, "utf8");
   assert.match(status, /^NoNewPrivs:\s*0$/m, "allow_setuid: true leaves no_new_privs off");
   assert.match(status, new RegExp(`^Uid:\\s+${high.uid}\\s`, "m"));
+});
+
+void test("an agent whose supervision cannot start rejects and leaves nothing reporting the host", async (t) => {
+  const stateDir = mkdtempSync(join(tmpdir(), "vigil-start-agent-fail-"));
+  t.after(() => rmSync(stateDir, { recursive: true, force: true }));
+  const compiled = compileHostConfig({ state_dir: stateDir });
+  assert.ok(compiled.ok);
+  const published: string[] = [];
+  const recording: EventPublisher = { publish: (subject) => (published.push(subject), Promise.resolve()), close: () => Promise.resolve() };
+  const driver = Object.assign(new FakeProcessDriver(systemClock), { findLeftovers: () => Promise.reject(new Error("leftover recovery failed: EIO")) });
+  await assert.rejects(
+    startAgent({ coordinator: "127.0.0.1:1", hostName: "failing-host", token: "unused", hostConfig: compiled.value, publisher: recording, busNames: busNames("fail-test"), driver, heartbeatIntervalMs: 50, metricsIntervalMs: 50 }),
+    /leftover recovery failed: EIO/,
+  );
+  // Heartbeats every 50 ms would have published by now had the reporter been left running.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  assert.deepEqual(published, []);
 });

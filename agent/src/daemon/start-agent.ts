@@ -45,6 +45,7 @@ export interface AgentOptions {
   readonly heartbeatIntervalMs?: number;
   readonly metricsIntervalMs?: number;
   readonly reconnect?: ReconnectPolicy;
+  readonly welcomeTimeoutMs?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -53,6 +54,8 @@ export interface RunningAgent {
   readonly link: CoordinatorLink;
   readonly reporter: StatusReporter;
   readonly outbox: DiskOutbox;
+  /** Resolves with the reason if the coordinator refuses this host's token: the agent should then close and exit non-zero. */
+  readonly refused: Promise<string>;
   /** Disconnects, stops every service (their final events still go out), flushes the outbox for up to `drainMs`. */
   close(drainMs?: number): Promise<void>;
 }
@@ -70,26 +73,17 @@ function reportLogErrors(log: (line: string) => void): (error: Error, path: stri
   };
 }
 
-export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
-  const log = options.log ?? ((line: string) => console.error(line));
-  const agentVersion = options.agentVersion ?? AGENT_VERSION;
-  const { hostConfig } = options;
-  const stateDir = options.stateDir ?? hostConfig.stateDir;
-  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-  chmodSync(stateDir, 0o700);
-  const lock = lockStateDir(stateDir, "vigil agent");
-  try {
-    return await startLocked(options, stateDir, log, agentVersion, lock);
-  } catch (error) {
-    lock.release();
-    throw error;
-  }
+interface Supervision {
+  readonly driver: ProcessDriver;
+  readonly ownDriver: boolean;
+  readonly supervisor: HostSupervisor;
+  readonly reporter: StatusReporter;
+  readonly linkRef: { current?: CoordinatorLink };
 }
 
-async function startLocked(options: AgentOptions, stateDir: string, log: (line: string) => void, agentVersion: string, lock: StateDirLock): Promise<RunningAgent> {
+/** Driver, logs, supervision (its leftover recovery done) and reporting; on failure nothing of it keeps running. */
+async function startSupervision(options: AgentOptions, outbox: DiskOutbox, stateDir: string, agentVersion: string, log: (line: string) => void): Promise<Supervision> {
   const { hostConfig } = options;
-  const linkPublisher = options.publisher === "link" ? new LinkEventPublisher() : undefined;
-  const outbox = await DiskOutbox.open({ dir: join(stateDir, "outbox"), publisher: linkPublisher ?? (options.publisher as EventPublisher) });
   // A driver the caller passed in is the caller's to dispose of.
   const ownDriver = options.driver === undefined;
   const driver =
@@ -124,9 +118,45 @@ async function startLocked(options: AgentOptions, stateDir: string, log: (line: 
     log,
   });
   reporter.start();
-  await supervisor.start();
+  try {
+    await supervisor.start();
+  } catch (error) {
+    // A host the agent does not supervise must not go on being reported (heartbeats would say it is up).
+    // Whatever recovery adopted stays for the next start's leftover recovery, as after a crash.
+    await reporter.stop().catch(() => undefined);
+    if (ownDriver) await driver.dispose?.().catch(() => undefined);
+    throw error;
+  }
+  return { driver, ownDriver, supervisor, reporter, linkRef };
+}
+
+export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
+  const log = options.log ?? ((line: string) => console.error(line));
+  const agentVersion = options.agentVersion ?? AGENT_VERSION;
+  const stateDir = options.stateDir ?? options.hostConfig.stateDir;
+  // The agent's files (outbox, launch records, cached desired state) are private to its user.
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  chmodSync(stateDir, 0o700);
+  const lock = lockStateDir(stateDir, "vigil agent");
+  try {
+    return await startLocked(options, stateDir, log, agentVersion, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function startLocked(options: AgentOptions, stateDir: string, log: (line: string) => void, agentVersion: string, lock: StateDirLock): Promise<RunningAgent> {
+  const linkPublisher = options.publisher === "link" ? new LinkEventPublisher() : undefined;
+  const outbox = await DiskOutbox.open({ dir: join(stateDir, "outbox"), publisher: linkPublisher ?? (options.publisher as EventPublisher) });
+  const { driver, ownDriver, supervisor, reporter, linkRef } = await startSupervision(options, outbox, stateDir, agentVersion, log).catch(async (error: unknown) => {
+    await outbox.close().catch(() => undefined);
+    throw error;
+  });
   const cache = new DesiredStateCache(stateDir);
   const initialRevision = await applyCachedState(cache, supervisor, log);
+  let onRefused = (_message: string) => {};
+  const refused = new Promise<string>((resolve) => (onRefused = resolve));
   const link = new CoordinatorLink({
     address: options.coordinator,
     hostName: options.hostName,
@@ -135,6 +165,8 @@ async function startLocked(options: AgentOptions, stateDir: string, log: (line: 
     supervisor,
     log,
     ...(options.reconnect && { reconnect: options.reconnect }),
+    ...(options.welcomeTimeoutMs !== undefined && { welcomeTimeoutMs: options.welcomeTimeoutMs }),
+    onRefused: (message) => onRefused(message),
     initialRevision,
     onApplied: (_revision, state) => {
       try {
@@ -157,6 +189,7 @@ async function startLocked(options: AgentOptions, stateDir: string, log: (line: 
     link,
     reporter,
     outbox,
+    refused,
     async close(drainMs = 5_000) {
       // Events that travel on the link need it until the outbox is drained; no new state is applied meanwhile.
       link.freezeDesiredState();
@@ -170,9 +203,12 @@ async function startLocked(options: AgentOptions, stateDir: string, log: (line: 
       await Promise.race([outbox.drained(), new Promise((resolve) => setTimeout(resolve, drainMs).unref())]);
       await outbox.close();
       if (linkPublisher !== undefined) await link.stop();
-      lock.release();
-      if (stopped !== null) throw stopped.error;
-      if (ownDriver) await driver.dispose?.();
+      try {
+        if (stopped !== null) throw stopped.error;
+        if (ownDriver) await driver.dispose?.();
+      } finally {
+        lock.release();
+      }
     },
   };
 }

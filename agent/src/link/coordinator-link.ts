@@ -1,17 +1,21 @@
 // The agent's side of AgentLink: dials the coordinator, says Hello (what it runs, the revision it
-// applied), applies each full desired state and acknowledges it, answers commands, and redials
-// forever with jittered backoff. While disconnected, supervision carries on untouched.
+// applied), applies each full desired state and acknowledges it, answers commands, and redials with
+// jittered backoff until its token is refused. While disconnected, supervision carries on untouched.
 import { type ClientDuplexStream, credentials, status as GrpcStatus, type ServiceError } from "@grpc/grpc-js";
 import { type AgentMessage, AgentLinkClient, type CoordinatorMessage, type DesiredState, type EventAck, type EventPublish, type HostCapacity } from "@vigil/shared";
 import { decodeDesiredState } from "./desired-services.js";
 import { executeCommand } from "./execute-command.js";
 import { AGENT_LINK_CLIENT_OPTIONS } from "./keepalive.js";
 import { type LinkSupervisor } from "./link-supervisor.js";
+import { isRefusal } from "./link-refusal.js";
 import { DEFAULT_RECONNECT_POLICY, reconnectDelayMs, type ReconnectPolicy } from "./reconnect-delay.js";
 
-export const LINK_STATES = ["connecting", "connected", "waiting", "stopped"] as const;
-/** connecting: dialled, no Welcome yet; waiting: between attempts; stopped: stop() was called. */
+export const LINK_STATES = ["connecting", "connected", "waiting", "refused", "stopped"] as const;
+/** connecting: dialled, no Welcome yet; waiting: between attempts; refused: the coordinator refused our token (no more dialling); stopped: stop() was called. */
 export type LinkState = (typeof LINK_STATES)[number];
+
+/** A Welcome normally follows the Hello within milliseconds; a coordinator silent this long is redialled. */
+export const DEFAULT_WELCOME_TIMEOUT_MS = 15_000;
 
 export interface CoordinatorLinkOptions {
   /** host:port of the coordinator's gRPC listener. */
@@ -34,6 +38,10 @@ export interface CoordinatorLinkOptions {
   readonly onEventAck?: (ack: EventAck) => void;
   /** Told when a stream ends, welcomed or not. */
   readonly onDisconnect?: () => void;
+  /** Told once when the coordinator refuses the token (UNAUTHENTICATED, PERMISSION_DENIED): the link stops dialling. */
+  readonly onRefused?: (message: string) => void;
+  /** Give up on a connection that has no Welcome after this long, and redial; default 15 s. */
+  readonly welcomeTimeoutMs?: number;
 }
 
 export class CoordinatorLink {
@@ -96,6 +104,7 @@ export class CoordinatorLink {
     while (!this.#stopped()) {
       const welcomed = await this.#connectOnce();
       if (this.#stopped()) break;
+      if (this.#state === "refused") return;
       failures = welcomed ? 1 : failures + 1;
       this.#state = "waiting";
       await new Promise<void>((resolve) => {
@@ -113,7 +122,14 @@ export class CoordinatorLink {
       let welcomed = false;
       const call = this.#client.connect();
       this.#call = call;
+      const welcomeTimeoutMs = this.#options.welcomeTimeoutMs ?? DEFAULT_WELCOME_TIMEOUT_MS;
+      // A coordinator that took the Hello and never answers (stuck on its database) must not hold us forever.
+      const welcomeTimer = setTimeout(() => {
+        this.#log(`no Welcome within ${welcomeTimeoutMs} ms; redialling`);
+        call.cancel();
+      }, welcomeTimeoutMs);
       const finish = () => {
+        clearTimeout(welcomeTimer);
         clearInterval(this.#heartbeat);
         if (this.#call === call) this.#call = undefined;
         this.#options.onDisconnect?.();
@@ -122,6 +138,7 @@ export class CoordinatorLink {
       call.on("data", (message: CoordinatorMessage) => {
         if (this.#stopped()) return;
         if (message.body?.$case === "welcome") {
+          clearTimeout(welcomeTimer);
           welcomed = true;
           this.#state = "connected";
           this.#startHeartbeat(call, message.body.value.heartbeatIntervalMs);
@@ -130,7 +147,13 @@ export class CoordinatorLink {
         this.#handle(call, message);
       });
       call.on("error", (error: ServiceError) => {
-        if (!this.#stopped()) this.#log(error.code === GrpcStatus.UNAUTHENTICATED ? `refused by the coordinator: ${error.details}` : `link lost: ${error.details || error.message}`);
+        if (this.#stopped() || error.code === GrpcStatus.CANCELLED) return finish();
+        if (isRefusal(error.code)) {
+          this.#state = "refused";
+          const message = `the coordinator refused this host's token (${GrpcStatus[error.code]}): ${error.details}`;
+          this.#log(message);
+          this.#options.onRefused?.(message);
+        } else this.#log(`link lost: ${error.details || error.message}`);
         finish();
       });
       call.on("end", finish);

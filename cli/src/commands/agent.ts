@@ -9,7 +9,9 @@ export function registerAgentCommand(program: Command): void {
     .option("--coordinator <host:port>", "the coordinator's gRPC address (env VIGIL_COORDINATOR)")
     .option("--nats-url <url>", "NATS server, e.g. nats://127.0.0.1:4222 (env VIGIL_NATS_URL)")
     .option("--host-name <name>", "this host's name (env VIGIL_HOST_NAME; default the machine's host name)")
-    .option("--token <token>", "this host's token (env VIGIL_TOKEN)")
+    .option("--token-file <path>", "file holding this host's token, owned by the agent's user, mode 0600 or 0400 (env VIGIL_TOKEN_FILE; or the token itself in env VIGIL_TOKEN)")
+    // Refused with an explanation: a token on the command line is visible in /proc/<pid>/cmdline.
+    .addOption(new Option("--token <token>").hideHelp())
     .option("--state-dir <dir>", "the agent's state: outbox, launch records (env VIGIL_STATE_DIR; default /var/lib/vigil)")
     .option("--host-config <file>", "host configuration file, JSON or YAML (env VIGIL_HOST_CONFIG)")
     .option("--bus-prefix <prefix>", "prefix of NATS subjects (env VIGIL_BUS_PREFIX; default vigil)")

@@ -11,7 +11,11 @@ export function registerCoordinatorCommand(program: Command): void {
     .option("--listen <host:port>", "gRPC listen address (env VIGIL_LISTEN; default 0.0.0.0:7465)")
     .option("--bus-prefix <prefix>", "prefix of NATS subjects, stream and consumer (env VIGIL_BUS_PREFIX; default vigil)")
     .option("--bootstrap-token-file <path>", "write a first operator token to this file (mode 0600) if it does not exist (env VIGIL_BOOTSTRAP_TOKEN_FILE)")
-    .option("--event-retention-days <days>", "events older than this are deleted by the retention job, in batches (env VIGIL_EVENT_RETENTION_DAYS; default 30)", (value) => Number(value))
+    .option("--event-retention-days <days>", "events older than this are deleted by the retention job, in batches (env VIGIL_EVENT_RETENTION_DAYS; default 30)", Number)
+    .option("--database-connect-timeout-ms <ms>", "give up connecting to PostgreSQL after this long; calls then answer UNAVAILABLE (env VIGIL_DATABASE_CONNECT_TIMEOUT_MS; default 5000)", Number)
+    .option("--database-statement-timeout-ms <ms>", "PostgreSQL statement_timeout (env VIGIL_DATABASE_STATEMENT_TIMEOUT_MS; default 30000)", Number)
+    .option("--max-streams-per-token <n>", "concurrent WatchEvents/FollowLogs streams one token may hold (env VIGIL_MAX_STREAMS_PER_TOKEN; default 16)", Number)
+    .option("--max-calls-per-token <n>", "concurrent Admin calls one token may have in flight (env VIGIL_MAX_CALLS_PER_TOKEN; default 64)", Number)
     .option("--config <file>", "configuration file, JSON or YAML (env VIGIL_CONFIG)")
     .action(async (options: Record<string, unknown>) => {
       const { runCoordinator } = await import("../run/run-coordinator.js");

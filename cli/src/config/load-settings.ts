@@ -33,9 +33,9 @@ function readConfigFile(path: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-/** Numbers from the environment arrive as text; settings ending in _ms or _days are read as numbers. */
+/** Numbers from the environment arrive as text; settings ending in _ms or _days, or starting with max_, are read as numbers. */
 function fromEnvironment(setting: string, text: string): unknown {
-  return (setting.endsWith("_ms") || setting.endsWith("_days")) && /^\d+$/.test(text) ? Number(text) : text;
+  return (setting.endsWith("_ms") || setting.endsWith("_days") || setting.startsWith("max_")) && /^\d+$/.test(text) ? Number(text) : text;
 }
 
 export function loadSettings(known: readonly string[], flags: Readonly<Record<string, unknown>>, env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {

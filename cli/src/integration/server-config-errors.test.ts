@@ -21,3 +21,10 @@ test("vigil coordinator names every missing or broken setting, flags winning ove
   assert.equal(result.status, 2);
   assert.match(result.stderr, /^vigil coordinator: database_url: is required; nats_url: must start with nats:\/\/ or tls:\/\/; bus_prefix: must match/);
 });
+
+test("vigil coordinator refuses a database password on its command line, naming the safe places for it", () => {
+  const result = vigil(["coordinator", "--database-url", "postgres://vigil:s3cret@127.0.0.1:1/vigil", "--nats-url", "nats://127.0.0.1:4222"]);
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /^vigil coordinator: --database-url: a password on the command line is readable by every user of this host .*VIGIL_DATABASE_URL/);
+  assert.doesNotMatch(result.stderr, /s3cret/);
+});

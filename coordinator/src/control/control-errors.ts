@@ -2,6 +2,7 @@
 // mapping from store and validation errors, so the Admin API and AgentLink map errors in one place.
 import { status as GrpcStatus } from "@grpc/grpc-js";
 import { type FieldError, formatFieldErrors, InvalidInputError } from "@vigil/shared";
+import { databaseUnavailableMessage, databaseUnavailableReason } from "../store/database-unavailable.js";
 import { StoreError, type StoreErrorCode } from "../store/errors.js";
 
 export const CONTROL_ERROR_CODES = [
@@ -61,11 +62,13 @@ const STORE_CODES: Readonly<Record<StoreErrorCode, ControlErrorCode>> = {
   "port-exhausted": "resource-exhausted",
 };
 
-/** Maps a store, validation or control failure to a ControlError; anything else is internal. */
+/** Maps a store, validation or control failure (or the database being down) to a ControlError; anything else is internal. */
 export function toControlError(error: unknown): ControlError {
   if (error instanceof ControlError) return error;
   if (error instanceof InvalidInputError) return new InvalidArgumentError(error.errors);
   if (error instanceof StoreError) return new ControlError(STORE_CODES[error.code], error.message, [{ field: error.field, rule: error.rule }]);
+  const unavailable = databaseUnavailableReason(error);
+  if (unavailable !== undefined) return new ControlError("unavailable", databaseUnavailableMessage(unavailable));
   return new ControlError("internal", error instanceof Error ? error.message : String(error));
 }
 

@@ -3,6 +3,7 @@
 // becomes is_disabled in the database so the desired state sent back keeps the service disabled.
 import { asServiceStatusState, type BusDelivery, BusMessage, type HostHeartbeat, type ServiceEvent } from "@vigil/shared";
 import { type Store } from "../store/open-store.js";
+import { storableCopy } from "../store/storable-strings.js";
 import { recordServiceEvent } from "../store/repositories/events.js";
 import { markHostSeen } from "../store/repositories/hosts.js";
 import { disableService } from "../store/repositories/service-changes.js";
@@ -44,7 +45,7 @@ export class AgentReportRecorder {
   readonly handle = async (delivery: BusDelivery): Promise<void> => {
     let message: BusMessage;
     try {
-      message = BusMessage.decode(delivery.data);
+      message = storableCopy(BusMessage.decode(delivery.data));
     } catch (error) {
       // A message that can never be decoded would be redelivered forever; drop it loudly.
       this.#log(`vigil coordinator: dropping undecodable bus message ${delivery.messageId}: ${String(error)}`);

@@ -1,9 +1,12 @@
 // The AgentLink server: authenticates each agent's Hello, registers its host, sends the host's
 // full desired state (again whenever it changes), and carries imperative commands to agents.
 import { type ServerDuplexStream, status as GrpcStatus, type ServerErrorResponse } from "@grpc/grpc-js";
-import { type AgentLinkServer, type AgentMessage, type CommandResult, type CoordinatorMessage, type Hello, type StateAck } from "@vigil/shared";
+import { type AgentLinkServer, type AgentMessage, type CommandResult, type CoordinatorMessage, formatFieldError, type Hello, type StateAck } from "@vigil/shared";
+import { findUnstorableString } from "../store/storable-strings.js";
 import { type AgentAction, type AgentCommands, type DesiredStateNotifier } from "../control/control-ports.js";
 import { HostUnavailableError } from "../control/control-errors.js";
+import { TokenSessions } from "../sessions/token-sessions.js";
+import { databaseUnavailableMessage, databaseUnavailableReason, innermostMessage } from "../store/database-unavailable.js";
 import { type Store } from "../store/open-store.js";
 import { getHostDesiredState, getHostRevision } from "../store/repositories/desired-state.js";
 import { markHostSeen, upsertHostOnHello } from "../store/repositories/hosts.js";
@@ -20,10 +23,15 @@ export interface AgentLinkHubOptions {
   readonly helloTimeoutMs?: number;
   /** Connected hosts' revisions are compared with what they were sent this often, catching changes made elsewhere; default 5 s. */
   readonly resyncIntervalMs?: number;
+  /** Ends an agent's stream when its token is revoked; default: the hub's own. */
+  readonly sessions?: TokenSessions;
   readonly log?: (line: string) => void;
   /** Takes status events sent on the link (embedded mode); without it such events are refused. */
   readonly events?: LinkEventSource;
 }
+
+/** Paths of agent messages that never reach the store: what a tenant's service wrote, on its way to a client. */
+const PASSED_THROUGH = /^command_result\.(log_lines|processes|error_message)\b/;
 
 export type AckListener = (host: string, ack: StateAck) => void;
 
@@ -36,9 +44,13 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
   readonly #sessions = new Map<string, AgentSession>();
   readonly #ackListeners = new Set<AckListener>();
   readonly #resync: NodeJS.Timeout;
+  readonly #tokenSessions: TokenSessions;
+  readonly #ownTokenSessions: boolean;
 
   constructor(options: AgentLinkHubOptions) {
     this.#store = options.store;
+    this.#ownTokenSessions = options.sessions === undefined;
+    this.#tokenSessions = options.sessions ?? new TokenSessions({ store: options.store, ...(options.log && { log: options.log }) });
     this.#heartbeatIntervalMs = options.heartbeatIntervalMs ?? 10_000;
     this.#helloTimeoutMs = options.helloTimeoutMs ?? 10_000;
     this.#log = options.log ?? ((line) => console.error(line));
@@ -86,15 +98,20 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
   /** Ends every agent's stream (they reconnect to the next coordinator). */
   close(): void {
     clearInterval(this.#resync);
+    if (this.#ownTokenSessions) this.#tokenSessions.close();
     for (const session of this.#sessions.values()) session.close();
     this.#sessions.clear();
   }
 
   #accept(call: ServerDuplexStream<AgentMessage, CoordinatorMessage>): void {
     let session: AgentSession | undefined;
+    let ended = false;
+    let release = () => {};
     const helloTimer = setTimeout(() => refuse(call, GrpcStatus.DEADLINE_EXCEEDED, "no Hello received in time"), this.#helloTimeoutMs);
     const gone = () => {
+      ended = true;
       clearTimeout(helloTimer);
+      release();
       if (session === undefined) return;
       session.close();
       if (this.#sessions.get(session.host) === session) this.#sessions.delete(session.host);
@@ -102,17 +119,29 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
     let chain = Promise.resolve();
     call.on("data", (message: AgentMessage) => {
       // Messages are handled in order: a Hello must be done before its acks and results count.
-      chain = chain.then(async () => {
-        const body = message.body;
-        if (session === undefined) {
+      chain = chain
+        .then(async () => {
+          if (ended || session?.closed) return;
+          const unstorable = findUnstorableString(message, (path) => PASSED_THROUGH.test(path));
+          if (unstorable !== null) return refuse(call, GrpcStatus.INVALID_ARGUMENT, formatFieldError(unstorable));
+          const body = message.body;
+          if (session !== undefined) return this.#handle(session, message);
           if (body?.$case !== "hello") return refuse(call, GrpcStatus.FAILED_PRECONDITION, "the first message must be a Hello");
           clearTimeout(helloTimer);
-          session = await this.#hello(call, body.value);
-          return;
-        }
-        if (session.closed) return;
-        await this.#handle(session, message);
-      }).catch((error: unknown) => this.#log(`vigil coordinator: agent link: ${error instanceof Error ? error.message : String(error)}`));
+          const opened = await this.#hello(call, body.value).catch((error: unknown) => {
+            // No session: the agent must not wait for a Welcome that never comes; it redials.
+            const unavailable = databaseUnavailableReason(error);
+            this.#log(`vigil coordinator: agent link: Hello of ${body.value.hostName}: ${innermostMessage(error)}`);
+            refuse(call, GrpcStatus.UNAVAILABLE, unavailable === undefined ? "hello: the coordinator could not register the host; try again" : databaseUnavailableMessage(unavailable));
+            return undefined;
+          });
+          if (opened === undefined) return;
+          if (ended) return this.#end(opened.session, opened.release);
+          session = opened.session;
+          release = opened.release;
+          await this.#push(session);
+        })
+        .catch((error: unknown) => this.#log(`vigil coordinator: agent link: ${innermostMessage(error)}`));
     });
     call.on("end", gone);
     call.on("error", gone);
@@ -120,21 +149,37 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
     call.on("close", gone);
   }
 
-  async #hello(call: ServerDuplexStream<AgentMessage, CoordinatorMessage>, hello: Hello): Promise<AgentSession | undefined> {
+  /** A session whose stream ended while its Hello was still being handled. */
+  #end(session: AgentSession, release: () => void): void {
+    release();
+    session.close();
+    if (this.#sessions.get(session.host) === session) this.#sessions.delete(session.host);
+  }
+
+  async #hello(call: ServerDuplexStream<AgentMessage, CoordinatorMessage>, hello: Hello): Promise<{ session: AgentSession; release: () => void } | undefined> {
     const check = await authenticateHello(this.#store.db, hello);
     if (!check.ok) {
       refuse(call, GrpcStatus.UNAUTHENTICATED, check.message);
       return undefined;
     }
+    // The host's live agent keeps its session: a second one (a copy of the token elsewhere, or a
+    // restarted agent whose old stream is not yet known dead: keepalive tells within ~6 s) waits.
+    const refuseSecond = () => {
+      const current = this.#sessions.get(check.host);
+      if (current === undefined || current.closed) return false;
+      this.#log(`vigil coordinator: host ${check.host}: refused a second agent connection while one is connected`);
+      refuse(call, GrpcStatus.ALREADY_EXISTS, `host_name: host ${check.host} already has a connected agent; a second connection is refused until that one ends`);
+      return true;
+    };
+    if (refuseSecond()) return undefined;
     await upsertHostOnHello(this.#store.db, { name: check.host, agentVersion: hello.agentVersion, capacity: hello.capacity?.maxServices ?? 0, now: new Date() });
+    if (refuseSecond()) return undefined;
     const session = new AgentSession(check.host, call);
-    // A second connection of the same host (the agent reconnected before the old stream died) replaces the first.
-    this.#sessions.get(check.host)?.close();
     this.#sessions.set(check.host, session);
+    const release = this.#tokenSessions.hold(check.tokenId, "agent", (reason) => refuse(call, GrpcStatus.UNAUTHENTICATED, reason));
     session.write({ body: { $case: "welcome", value: { hostName: check.host, heartbeatIntervalMs: this.#heartbeatIntervalMs } } });
     this.#log(`vigil coordinator: host ${check.host} connected (agent ${hello.agentVersion || "?"}, ${hello.running.length} running, applied revision ${hello.appliedRevision})`);
-    await this.#push(session);
-    return session;
+    return { session, release };
   }
 
   async #handle(session: AgentSession, message: AgentMessage): Promise<void> {

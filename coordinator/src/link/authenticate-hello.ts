@@ -4,7 +4,7 @@ import { type Hello } from "@vigil/shared";
 import { type Db } from "../store/db.js";
 import { verifyToken } from "../store/repositories/tokens.js";
 
-export type HelloCheck = { readonly ok: true; readonly host: string } | { readonly ok: false; readonly message: string };
+export type HelloCheck = { readonly ok: true; readonly host: string; readonly tokenId: string } | { readonly ok: false; readonly message: string };
 
 const HOST_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
 
@@ -14,5 +14,5 @@ export async function authenticateHello(db: Db, hello: Hello): Promise<HelloChec
   if (identity === null || identity.scope !== "host" || identity.subject !== hello.hostName) {
     return { ok: false, message: `token: not a valid host token for host ${hello.hostName}` };
   }
-  return { ok: true, host: hello.hostName };
+  return { ok: true, host: hello.hostName, tokenId: identity.id };
 }

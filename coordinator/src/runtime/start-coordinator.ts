@@ -11,6 +11,7 @@ import { LinkEventSource } from "../link/link-event-source.js";
 import { DEFAULT_HOST_TIMEOUT_MS, LivenessMonitor } from "../liveness/liveness-monitor.js";
 import { eventRetentionJob } from "../jobs/event-retention.js";
 import { SINGLETON_JOBS_LEASE_KEY, SingletonJobs } from "../jobs/singleton-jobs.js";
+import { TokenSessions, type TokenSessionLimits } from "../sessions/token-sessions.js";
 import { type Store } from "../store/open-store.js";
 
 export interface CoordinatorOptions {
@@ -26,6 +27,10 @@ export interface CoordinatorOptions {
   readonly commandTimeoutMs?: number;
   /** Events older than this are pruned by the retention job; default 30 days. */
   readonly eventRetentionMs?: number;
+  /** Concurrent Admin streams and calls one token may hold (defaults 16 and 64). */
+  readonly tokenLimits?: Partial<TokenSessionLimits>;
+  /** How often open sessions' tokens are checked for revocation; default 300 ms. */
+  readonly revocationCheckMs?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -47,8 +52,14 @@ export interface RunningCoordinator {
 export async function startCoordinator(options: CoordinatorOptions): Promise<RunningCoordinator> {
   const log = options.log ?? ((line: string) => console.error(line));
   const { store } = options;
+  const sessions = new TokenSessions({
+    store,
+    log,
+    ...(options.tokenLimits && { limits: options.tokenLimits }),
+    ...(options.revocationCheckMs !== undefined && { checkIntervalMs: options.revocationCheckMs }),
+  });
   const linkEvents = options.events instanceof LinkEventSource ? options.events : undefined;
-  const link = new AgentLinkHub({ store, log, ...(linkEvents && { events: linkEvents }), ...(options.heartbeatIntervalMs !== undefined && { heartbeatIntervalMs: options.heartbeatIntervalMs }) });
+  const link = new AgentLinkHub({ store, log, sessions, ...(linkEvents && { events: linkEvents }), ...(options.heartbeatIntervalMs !== undefined && { heartbeatIntervalMs: options.heartbeatIntervalMs }) });
   const control = new ControlPlane({ store, agents: link, notifier: link, ...(options.commandTimeoutMs !== undefined && { commandTimeoutMs: options.commandTimeoutMs }) });
   const recorder = new AgentReportRecorder({ store, notifier: link, log });
   const liveness = new LivenessMonitor({
@@ -68,7 +79,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   });
   const server = new Server(AGENT_LINK_SERVER_OPTIONS);
   server.addService(AgentLinkService, link.implementation());
-  const admin = registerAdminService(server, { store, control });
+  const admin = registerAdminService(server, { store, control, sessions });
   let consumer: EventConsumer | undefined;
   try {
     const port = await bind(server, options.listen);
@@ -95,9 +106,11 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
           server.tryShutdown(() => (clearTimeout(force), resolve()));
         });
         await consumer?.close();
+        sessions.close();
       },
     };
   } catch (error) {
+    sessions.close();
     link.close();
     server.forceShutdown();
     await consumer?.close();

@@ -29,7 +29,14 @@ export interface StoreOptions {
   readonly migrate?: boolean;
   /** Told every statement drizzle sends (tests count statements with it). */
   readonly logger?: Logger;
+  /** Giving up on dialling PostgreSQL; default 5 s. A call waits for a busy pool up to this plus the statement timeout. */
+  readonly connectTimeoutMs?: number;
+  /** PostgreSQL's statement_timeout for every connection; default 30 s. */
+  readonly statementTimeoutMs?: number;
 }
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 
 export interface Store {
   readonly backend: StoreBackend;
@@ -61,9 +68,28 @@ export async function migrated(store: Store, migrate = true): Promise<Store> {
   return store;
 }
 
-function openBackend({ url, poolSize, logger }: StoreOptions): Store {
+function openBackend({ url, poolSize, logger, connectTimeoutMs, statementTimeoutMs }: StoreOptions): Store {
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
-    const pool = new pg.Pool({ connectionString: url, max: poolSize ?? 10 });
+    const connectTimeout = connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const statementTimeout = statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+    // pg-pool uses one timeout for dialling and for waiting on a busy pool: a burst of calls would
+    // fail after 5 s of queueing. So the pool waits up to connect + statement timeout for a client,
+    // and each client gives up dialling after the connect timeout on its own.
+    class TimedClient extends pg.Client {
+      constructor(config?: pg.ClientConfig) {
+        super({ ...config, connectionTimeoutMillis: connectTimeout });
+      }
+    }
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: poolSize ?? 10,
+      Client: TimedClient,
+      connectionTimeoutMillis: connectTimeout + statementTimeout,
+      statement_timeout: statementTimeout,
+      // TCP keepalive notices a server that vanished (power loss, cut network) on an idle connection.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+    });
     // An idle client whose server connection died is dropped by the pool; without a listener
     // the 'error' event would crash the process instead.
     pool.on("error", (error) => process.emitWarning(`vigil store: idle PostgreSQL connection failed: ${error.message}`));

@@ -10,8 +10,15 @@ function errorsOf(result: { ok: boolean; errors?: readonly { field: string; rule
 
 test("coordinator config needs a database and NATS URL and defaults the rest", () => {
   const result = compileCoordinatorConfig({ database_url: "postgres://db/vigil", nats_url: "nats://127.0.0.1:4222" });
-  assert.deepEqual(result, { ok: true, value: { databaseUrl: "postgres://db/vigil", natsUrl: "nats://127.0.0.1:4222", listen: "0.0.0.0:7465", busPrefix: "vigil", hostTimeoutMs: 30_000, bootstrapTokenFile: null, eventRetentionDays: 30 } });
+  assert.deepEqual(result, { ok: true, value: { databaseUrl: "postgres://db/vigil", natsUrl: "nats://127.0.0.1:4222", listen: "0.0.0.0:7465", busPrefix: "vigil", hostTimeoutMs: 30_000, bootstrapTokenFile: null, eventRetentionDays: 30, databaseConnectTimeoutMs: 5_000, databaseStatementTimeoutMs: 30_000, maxStreamsPerToken: 16, maxCallsPerToken: 64 } });
   assert.equal(errorsOf(compileCoordinatorConfig({})), "database_url: is required; nats_url: is required");
+});
+
+test("the coordinator's database timeouts are settable within bounds", () => {
+  const settings = { database_url: "postgres://db/vigil", nats_url: "nats://127.0.0.1:4222" };
+  const ok = compileCoordinatorConfig({ ...settings, database_connect_timeout_ms: 2_000, database_statement_timeout_ms: 60_000 });
+  assert.ok(ok.ok && ok.value.databaseConnectTimeoutMs === 2_000 && ok.value.databaseStatementTimeoutMs === 60_000);
+  assert.equal(errorsOf(compileCoordinatorConfig({ ...settings, database_connect_timeout_ms: 0 })), "database_connect_timeout_ms: must be between 100 and 600000");
 });
 
 test("the coordinator's bootstrap token file must be an absolute path", () => {

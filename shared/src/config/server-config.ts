@@ -15,13 +15,24 @@ export interface CompiledCoordinatorConfig {
   readonly eventRetentionDays: number;
   /** Where to write a first operator token when that file does not exist yet; null: none. */
   readonly bootstrapTokenFile: string | null;
+  /** Giving up on a PostgreSQL connection; a call meeting that answers UNAVAILABLE. */
+  readonly databaseConnectTimeoutMs: number;
+  /** PostgreSQL statement_timeout of the coordinator's connections. */
+  readonly databaseStatementTimeoutMs: number;
+  /** Concurrent Admin streams (WatchEvents, FollowLogs) one token may hold; past it RESOURCE_EXHAUSTED. */
+  readonly maxStreamsPerToken: number;
+  /** Concurrent unary Admin calls one token may have in flight. */
+  readonly maxCallsPerToken: number;
 }
 
 export interface CompiledAgentConfig {
   readonly coordinator: string;
   readonly natsUrl: string;
   readonly hostName: string;
+  /** The host token from VIGIL_TOKEN or the config file; "" when it is read from `tokenFile`. */
   readonly token: string;
+  /** A file holding the host token (owned by the agent's user, mode 0600 or 0400); null: `token`. */
+  readonly tokenFile: string | null;
   readonly stateDir: string;
   /** Path of the host configuration file; null: defaults. */
   readonly hostConfig: string | null;
@@ -42,8 +53,20 @@ export interface CompiledUpConfig {
   readonly homesDir: string | null;
 }
 
-export const COORDINATOR_SETTINGS = ["database_url", "nats_url", "listen", "bus_prefix", "host_timeout_ms", "bootstrap_token_file", "event_retention_days"] as const;
-export const AGENT_SETTINGS = ["coordinator", "nats_url", "host_name", "token", "state_dir", "host_config", "bus_prefix", "events"] as const;
+export const COORDINATOR_SETTINGS = [
+  "database_url",
+  "nats_url",
+  "listen",
+  "bus_prefix",
+  "host_timeout_ms",
+  "bootstrap_token_file",
+  "event_retention_days",
+  "database_connect_timeout_ms",
+  "database_statement_timeout_ms",
+  "max_streams_per_token",
+  "max_calls_per_token",
+] as const;
+export const AGENT_SETTINGS = ["coordinator", "nats_url", "host_name", "token", "token_file", "state_dir", "host_config", "bus_prefix", "events"] as const;
 export const UP_SETTINGS = ["state_dir", "listen", "host_name", "host_config", "homes_dir"] as const;
 
 export const DEFAULT_COORDINATOR_LISTEN = "0.0.0.0:7465";
@@ -114,6 +137,10 @@ export function compileCoordinatorConfig(input: unknown): Compiled<CompiledCoord
     hostTimeoutMs: s.integer("host_timeout_ms", 30_000, 1_000, 3_600_000),
     eventRetentionDays: s.integer("event_retention_days", 30, 1, 3_650),
     bootstrapTokenFile: s.absolute("bootstrap_token_file", null),
+    databaseConnectTimeoutMs: s.integer("database_connect_timeout_ms", 5_000, 100, 600_000),
+    databaseStatementTimeoutMs: s.integer("database_statement_timeout_ms", 30_000, 100, 3_600_000),
+    maxStreamsPerToken: s.integer("max_streams_per_token", 16, 1, 10_000),
+    maxCallsPerToken: s.integer("max_calls_per_token", 64, 1, 100_000),
   }));
 }
 
@@ -125,13 +152,20 @@ export function compileAgentConfig(input: unknown, defaults: { readonly hostName
       coordinator: s.hostPort("coordinator", null),
       natsUrl: events === "link" && s.value("nats_url") === undefined ? "" : s.url("nats_url", ["nats://", "tls://"], null),
       hostName: s.pattern("host_name", HOST_NAME, defaults.hostName),
-      token: s.text("token", null) ?? "",
+      ...agentToken(s),
       stateDir: s.absolute("state_dir", "/var/lib/vigil") ?? "/var/lib/vigil",
       hostConfig: s.absolute("host_config", null),
       busPrefix: s.busPrefix(),
       events,
     };
   });
+}
+
+function agentToken(s: ServerSettings): { token: string; tokenFile: string | null } {
+  const tokenFile = s.absolute("token_file", null);
+  if (tokenFile === null) return { token: s.text("token", null) ?? "", tokenFile };
+  if (s.value("token") !== undefined && s.value("token") !== "") s.fail("token", "must not be set together with token_file");
+  return { token: "", tokenFile };
 }
 
 /** `defaults.stateDir` is $XDG_STATE_HOME/vigil or ~/.vigil, found by the caller. */

@@ -141,13 +141,23 @@ export class SystemCluster {
     return host;
   }
 
-  /** Starts `vigil agent` for the host inside its namespace; `token` overrides the host's own. */
-  async startAgent(host: AgentHost, token = host.token): Promise<TestProcess> {
-    const args = ["--import", "tsx", MAIN, "agent", "--coordinator", this.address, "--nats-url", this.nats.url, "--host-name", host.name, "--state-dir", host.stateDir, "--bus-prefix", this.busPrefix];
+  /**
+   * Starts `vigil agent` for the host inside its namespace; `token` overrides the host's own.
+   * `options.args` are added to the command line; `tokenInEnvironment` false leaves VIGIL_TOKEN unset
+   * (for --token-file); `started` false returns at once (for an agent expected to refuse to start).
+   */
+  async startAgent(
+    host: AgentHost,
+    token = host.token,
+    options: { readonly args?: readonly string[]; readonly tokenInEnvironment?: boolean; readonly started?: boolean } = {},
+  ): Promise<TestProcess> {
+    const args = ["--import", "tsx", MAIN, "agent", "--coordinator", this.address, "--nats-url", this.nats.url, "--host-name", host.name, "--state-dir", host.stateDir, "--bus-prefix", this.busPrefix, ...(options.args ?? [])];
     const entered = this.network.enter(host.network, process.execPath, args);
     // The token goes through the environment: command lines are readable by every user.
-    host.process = TestProcess.start(`agent ${host.name}`, entered.command, entered.args, { cwd: REPO, env: childEnv({ VIGIL_TOKEN: token }) });
-    await host.process.waitForOutput(/vigil agent: host /, START_TIMEOUT_MS);
+    const env = childEnv(options.tokenInEnvironment === false ? {} : { VIGIL_TOKEN: token });
+    if (options.tokenInEnvironment === false) delete env["VIGIL_TOKEN"];
+    host.process = TestProcess.start(`agent ${host.name}`, entered.command, entered.args, { cwd: REPO, env });
+    if (options.started !== false) await host.process.waitForOutput(/vigil agent: host /, START_TIMEOUT_MS);
     return host.process;
   }
 

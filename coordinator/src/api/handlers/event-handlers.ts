@@ -1,12 +1,12 @@
-// Admin handlers for the event history: list with filters (newest first) and watch, which
-// polls the store for events that arrived after the last one it sent, oldest first.
+// Admin handlers for the event history: list with filters (newest first) and watch, which sends
+// the events after the last one it sent, oldest first, reading again whenever new events arrive.
 import { InvalidInputError, type ListEventsRequest, SERVICE_EVENT_KINDS } from "@vigil/shared";
 import { type Store } from "../../store/open-store.js";
 import { type EventFilter, listEvents } from "../../store/repositories/events.js";
 import { type Authorised } from "../authorise.js";
 import { eventMessage } from "../messages/service-messages.js";
+import { EventArrivals } from "../queries/event-arrivals.js";
 import { eventsAfter, lastEventPosition } from "../queries/events-after.js";
-import { sleep } from "../sleep.js";
 import { type StreamHandlers, type UnaryHandlers } from "./handler-types.js";
 
 export const WATCH_POLL_MS = 200;
@@ -25,6 +25,7 @@ export function eventFilter(request: ListEventsRequest, authorised: Authorised):
 }
 
 export function eventHandlers(store: Store, pollMs = WATCH_POLL_MS): Pick<UnaryHandlers, "listEvents"> & Pick<StreamHandlers, "watchEvents"> {
+  const arrivals = new EventArrivals(() => lastEventPosition(store.db), pollMs);
   return {
     listEvents: async (request, authorised) => ({ events: (await listEvents(store.db, eventFilter(request, authorised))).map(eventMessage) }),
     /** since_ms > 0 replays stored events from then on first; otherwise only new events are sent. */
@@ -32,12 +33,14 @@ export function eventHandlers(store: Store, pollMs = WATCH_POLL_MS): Pick<UnaryH
       const filter = eventFilter(request, authorised);
       let position = filter.since === undefined ? await lastEventPosition(store.db) : 0;
       while (!sink.signal.aborted) {
+        // Taken before the query: an event stored while it runs moves the poller past it and wakes us.
+        const seen = arrivals.position;
         const batch = await eventsAfter(store.db, filter, position);
         for (const record of batch) {
           await sink.write(eventMessage(record));
           position = record.position;
         }
-        if (batch.length === 0) await sleep(pollMs, sink.signal);
+        if (batch.length === 0) await arrivals.after(Math.max(seen, position), sink.signal);
       }
     },
   };

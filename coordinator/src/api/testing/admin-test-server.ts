@@ -3,6 +3,7 @@
 import { credentials, Metadata, Server, ServerCredentials, type ServiceError, type status } from "@grpc/grpc-js";
 import { AdminClient, AdminService } from "@vigil/shared";
 import { ControlPlane } from "../../control/control-plane.js";
+import { type TokenSessionLimits, TokenSessions } from "../../sessions/token-sessions.js";
 import { type Store } from "../../store/open-store.js";
 import { createAccount } from "../../store/repositories/accounts.js";
 import { upsertHostOnHello } from "../../store/repositories/hosts.js";
@@ -28,6 +29,8 @@ export interface AdminTestServer {
   readonly control: ControlPlane;
   readonly agents: ScriptedAgents;
   readonly tokens: AdminTestTokens;
+  /** Every token's open streams and calls, as the server counts them. */
+  readonly sessions: TokenSessions;
   /** A client sending `authorization: Bearer <token>` (raw header value with `header`). */
   client(token?: string, options?: { readonly header?: string }): AdminTestClient;
   close(): Promise<void>;
@@ -59,9 +62,17 @@ export async function failure(promise: Promise<unknown>): Promise<{ code: status
   throw new Error("the call succeeded");
 }
 
-export async function startAdminTestServer(options: { readonly backend?: "pglite" | "postgres" } = {}): Promise<AdminTestServer> {
+export interface AdminTestServerOptions {
+  readonly backend?: "pglite" | "postgres";
+  /** A migrated, empty store to use instead (closed with the server). */
+  readonly store?: Store;
+  /** Limits of each token's streams and calls (default the coordinator's). */
+  readonly sessionLimits?: Partial<TokenSessionLimits>;
+}
+
+export async function startAdminTestServer(options: AdminTestServerOptions = {}): Promise<AdminTestServer> {
   const backend = testStoreBackends.find((candidate) => candidate.name === (options.backend ?? "pglite"))!;
-  const store = await backend.open();
+  const store = options.store ?? (await backend.open());
   const agents = new ScriptedAgents();
   const control = new ControlPlane({ store, agents, notifier: agents, commandTimeoutMs: 2_000 });
   await createAccount(store.db, sampleAccount("alpha", { uid: 10_001, gid: 10_001 }));
@@ -77,7 +88,8 @@ export async function startAdminTestServer(options: { readonly backend?: "pglite
     revoked: revoked.token,
   };
   const server = new Server();
-  const registration = registerAdminService(server, { store, control, eventPollMs: 50, logPollMs: 50 });
+  const sessions = new TokenSessions({ store, log: () => undefined, ...(options.sessionLimits && { limits: options.sessionLimits }) });
+  const registration = registerAdminService(server, { store, control, eventPollMs: 50, logPollMs: 50, sessions });
   const port = await new Promise<number>((resolve, reject) => server.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))));
   const address = `127.0.0.1:${port}`;
   const clients: AdminClient[] = [];
@@ -87,6 +99,7 @@ export async function startAdminTestServer(options: { readonly backend?: "pglite
     control,
     agents,
     tokens,
+    sessions,
     client(token, clientOptions = {}) {
       const raw = new AdminClient(address, credentials.createInsecure());
       clients.push(raw);
@@ -107,6 +120,7 @@ export async function startAdminTestServer(options: { readonly backend?: "pglite
     async close() {
       for (const client of clients) client.close();
       registration.closeStreams();
+      sessions.close();
       await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
       await store.close();
     },

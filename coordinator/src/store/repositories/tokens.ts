@@ -2,7 +2,7 @@
 // SHA-256 is stored), verify a presented token, revoke, and list without secrets.
 import { createHash, randomBytes } from "node:crypto";
 import { InvalidInputError } from "@vigil/shared";
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { type Db } from "../db.js";
 import { NotFoundError } from "../errors.js";
 import { apiTokens } from "../tables/api-tokens.js";
@@ -82,6 +82,17 @@ export async function revokeToken(db: Db, id: string, now: Date = new Date()): P
   const [record] = await db.select(recordColumns).from(apiTokens).where(eq(apiTokens.id, id));
   if (!record) throw new NotFoundError("id", `token ${id} does not exist`);
   return record;
+}
+
+/** Which of `ids` are revoked (or no longer exist); one query however many. */
+export async function revokedTokenIds(db: Db, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const live = await db
+    .select({ id: apiTokens.id })
+    .from(apiTokens)
+    .where(and(inArray(apiTokens.id, [...ids]), isNull(apiTokens.revokedAt)));
+  const liveIds = new Set(live.map((row) => row.id));
+  return ids.filter((id) => !liveIds.has(id));
 }
 
 export async function listTokens(db: Db, filter: { readonly scope?: TokenScope; readonly subject?: string } = {}): Promise<TokenRecord[]> {
