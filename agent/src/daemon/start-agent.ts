@@ -10,9 +10,11 @@ import { type ReconnectPolicy } from "../link/reconnect-delay.js";
 import { FileServiceLogFactory } from "../logs/file-service-log-factory.js";
 import { type ServiceLogFactory } from "../logs/service-log.js";
 import { DiskOutbox } from "../outbox/disk-outbox.js";
+import { noticeLine } from "../outbox/outbox-notices.js";
 import { HostSupervisor } from "../reconciler/host-supervisor.js";
 import { type RunAs } from "../runtime/service-environment.js";
 import { StatusReporter } from "../reporting/status-reporter.js";
+import { FileServiceHistoryStore } from "../supervisor/service-history.js";
 
 export const AGENT_VERSION = "0.1.0";
 
@@ -38,6 +40,8 @@ export interface AgentOptions {
   readonly cgroupInstance?: string;
   readonly heartbeatIntervalMs?: number;
   readonly metricsIntervalMs?: number;
+  /** Unacked events kept on disk at most; default: the host config's outbox_max_bytes. */
+  readonly outboxMaxBytes?: number;
   readonly reconnect?: ReconnectPolicy;
   readonly log?: (line: string) => void;
 }
@@ -69,7 +73,12 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const agentVersion = options.agentVersion ?? AGENT_VERSION;
   const { hostConfig } = options;
   const stateDir = options.stateDir ?? hostConfig.stateDir;
-  const outbox = await DiskOutbox.open({ dir: join(stateDir, "outbox"), publisher: options.publisher });
+  const outbox = await DiskOutbox.open({
+    dir: join(stateDir, "outbox"),
+    publisher: options.publisher,
+    maxBytes: options.outboxMaxBytes ?? hostConfig.outboxMaxBytes,
+    onNotice: (notice) => log(`vigil agent: ${noticeLine(notice)}`),
+  });
   // A driver the caller passed in is the caller's to dispose of.
   const ownDriver = options.driver === undefined;
   const driver =
@@ -86,7 +95,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       keepFiles: hostConfig.logRotation.keepFiles,
       onError: reportLogErrors(log),
     });
-  const supervisor = new HostSupervisor({ driver, logs, config: hostConfig, ...(options.runAs && { runAs: options.runAs }) });
+  const history = new FileServiceHistoryStore(join(stateDir, "services"), (error) => log(`vigil agent: service history: ${error instanceof Error ? error.message : String(error)}`));
+  const supervisor = new HostSupervisor({ driver, logs, config: hostConfig, history, ...(options.runAs && { runAs: options.runAs }) });
   // The reporter starts before the link exists (so no event of the recovery is missed) and reads its revision later.
   const linkRef: { current?: CoordinatorLink } = {};
   const reporter = new StatusReporter({
@@ -96,6 +106,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     names: options.busNames,
     supervisor,
     sink: outbox,
+    telemetry: options.publisher,
     heartbeatIntervalMs: options.heartbeatIntervalMs,
     metricsIntervalMs: options.metricsIntervalMs,
     appliedRevision: () => linkRef.current?.appliedRevision ?? 0,

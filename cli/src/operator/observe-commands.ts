@@ -15,7 +15,9 @@ function count(value: string, flag: string): number {
 export function eventLine(event: ServiceEvent): string {
   const exit = event.exit ? (event.exit.hasCode ? ` code=${event.exit.code}` : ` signal=${event.exit.signal}`) : "";
   const detail = [event.message, event.reason && `reason=${event.reason}`].filter(Boolean).join(" ");
-  return `${formatTime(event.atMs)}  ${event.service?.account}/${event.service?.name}  ${event.kind} -> ${event.state}${exit}${event.pid ? ` pid=${event.pid}` : ""}${detail ? `  ${detail}` : ""}`;
+  // "kind -> state" reads as a transition: an event whose kind names the state it left the service in is printed once.
+  const what = event.kind === event.state ? event.kind : `${event.kind} -> ${event.state}`;
+  return `${formatTime(event.atMs)}  ${event.service?.account}/${event.service?.name}  ${what}${exit}${event.pid ? ` pid=${event.pid}` : ""}${detail ? `  ${detail}` : ""}`;
 }
 
 export function registerObserveCommands(program: Command): void {

@@ -28,6 +28,8 @@ export interface CompiledHostConfig {
   readonly stateDir: string;
   /** Process lists (CPU %, RSS) in status are sampled at most this often per service. */
   readonly processSampleIntervalMs: number;
+  /** Unacked events the agent's outbox keeps on disk at most; past it new events are refused and counted. */
+  readonly outboxMaxBytes: number;
 }
 
 export const DEFAULT_BASE_ENVIRONMENT: Readonly<Record<string, string>> = {
@@ -36,6 +38,9 @@ export const DEFAULT_BASE_ENVIRONMENT: Readonly<Record<string, string>> = {
 };
 
 const HOUR_MS = 3_600_000;
+const MIB = 1024 * 1024;
+/** The agent outbox's default size cap on disk. */
+export const DEFAULT_OUTBOX_MAX_BYTES = 64 * MIB;
 
 const KNOWN = [
   "restart_policy",
@@ -47,6 +52,7 @@ const KNOWN = [
   "cgroup_root",
   "state_dir",
   "process_sample_interval_ms",
+  "outbox_max_bytes",
 ] as const;
 
 export function compileHostConfig(input: unknown = {}): Compiled<CompiledHostConfig> {
@@ -63,6 +69,7 @@ export function compileHostConfig(input: unknown = {}): Compiled<CompiledHostCon
     cgroupRoot: root.absolutePath("cgroup_root", null),
     stateDir: root.absolutePath("state_dir", "/var/lib/vigil/agent"),
     processSampleIntervalMs: root.integer("process_sample_interval_ms", 2_000, 0, HOUR_MS),
+    outboxMaxBytes: root.integer("outbox_max_bytes", DEFAULT_OUTBOX_MAX_BYTES, MIB, 64 * 1024 * MIB),
   };
   return errors.length === 0 ? { ok: true, value } : { ok: false, errors };
 }

@@ -25,6 +25,9 @@ export interface StatusDetails {
   readonly lastExit?: ExitRecord | null;
   readonly disabledReason?: string;
   readonly processes?: readonly ProcessSnapshot[];
+  readonly processesOmitted?: number;
+  readonly logDegraded?: boolean;
+  readonly logLinesDropped?: number;
 }
 
 export interface StatusReport extends StatusDetails {
@@ -48,6 +51,9 @@ export interface ServiceStatusRecord {
   readonly lastExit: ExitRecord | null;
   readonly disabledReason: string;
   readonly processes: ProcessSnapshot[];
+  readonly processesOmitted: number;
+  readonly logDegraded: boolean;
+  readonly logLinesDropped: number;
   readonly updatedAt: Date;
   readonly lastEventSequence: number;
 }
@@ -69,6 +75,9 @@ export async function applyStatus(db: Db, serviceId: number, report: StatusRepor
     ...(report.lastExit !== undefined && { lastExitCode: report.lastExit?.code ?? null, lastExitSignal: report.lastExit?.signal ?? null, lastExitAt: report.lastExit?.at ?? null }),
     ...(report.disabledReason !== undefined && { disabledReason: report.disabledReason }),
     ...(report.processes !== undefined && { processes: [...report.processes] }),
+    ...(report.processesOmitted !== undefined && { processesOmitted: report.processesOmitted }),
+    ...(report.logDegraded !== undefined && { logDegraded: report.logDegraded }),
+    ...(report.logLinesDropped !== undefined && { logLinesDropped: report.logLinesDropped }),
   };
   const applied = await db
     .insert(serviceStatus)
@@ -138,6 +147,9 @@ async function selectStatuses(db: Db, where: SQL | undefined): Promise<ServiceSt
     lastExit: status.lastExitAt ? { code: status.lastExitCode, signal: status.lastExitSignal, at: status.lastExitAt } : null,
     disabledReason: status.disabledReason,
     processes: status.processes,
+    processesOmitted: status.processesOmitted,
+    logDegraded: status.logDegraded,
+    logLinesDropped: status.logLinesDropped,
     updatedAt: status.updatedAt,
     lastEventSequence: status.lastEventSequence,
   }));
