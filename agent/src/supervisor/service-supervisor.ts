@@ -11,21 +11,8 @@ import { CommandQueue } from "./command-queue.js";
 import { classifyExit, classifyLeftovers, leftoversAfterExit } from "./exit-hook.js";
 import { outputLogged, startHealthChecks, type ServiceRun, settledExit, stopHealthChecks } from "./run-hooks.js";
 import { type LaunchContext, launchService, openLog, type StartRefusal } from "./launch-hook.js";
-import {
-  crashLoopLine,
-  daemonizedLine,
-  disabledLine,
-  escalatedLine,
-  exitLine,
-  healthFailedLine,
-  logRecoveredLine,
-  logWriteFailedLine,
-  remainingEndedLine,
-  restartingLine,
-  startedLine,
-  startFailedLine,
-  stoppingLine,
-} from "./log-lines.js";
+import { logHealthEvent } from "./log-health-hook.js";
+import { crashLoopLine, daemonizedLine, disabledLine, escalatedLine, exitLine, healthFailedLine, remainingEndedLine, restartingLine, startedLine, startFailedLine, stoppingLine } from "./log-lines.js";
 import { decideRestart, EMPTY_FAILURE_HISTORY, type FailureHistory, recordFailure } from "./restart-policy.js";
 import type { ServiceHistoryStore } from "./service-history.js";
 import { SIGNALLABLE_STATES, type ServiceTrigger, transition } from "./service-state.js";
@@ -400,21 +387,8 @@ export class ServiceSupervisor {
 
   /** Not a transition: the service runs on; the event makes a full disk visible (the log itself notes the recovery). */
   private onLogHealth(change: LogHealthChange): void {
-    const failed = change.kind === "failed";
-    this.context.emit({
-      account: this.desired.account.name,
-      service: this.desired.spec.name,
-      kind: failed ? "log-write-failed" : "log-write-recovered",
-      state: this.state,
-      at: this.context.clock.now(),
-      message: failed ? logWriteFailedLine(change.error.message) : logRecoveredLine(change.dropped),
-      pid: this.run?.launched.pid ?? null,
-      exit: null,
-      reason: failed ? "log-write-failed" : "",
-      restarts: this.restarts,
-      delayMs: 0,
-      output: "",
-    });
+    const context = { desired: this.desired, state: this.state, at: this.context.clock.now(), pid: this.run?.launched.pid ?? null, restarts: this.restarts };
+    this.context.emit(logHealthEvent(change, context));
   }
 
   private async closeLog(): Promise<void> {
