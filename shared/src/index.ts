@@ -62,11 +62,12 @@ export {
 export type { Compiled, FieldError } from "./errors.js";
 export { formatFieldError, formatFieldErrors, InvalidInputError } from "./errors.js";
 export type { CompiledHostConfig, CompiledLogRotation } from "./config/host-config.js";
-export { compileHostConfig, DEFAULT_BASE_ENVIRONMENT, DEFAULT_MINIMUM_UID, MAX_UID } from "./config/host-config.js";
+export { compileHostConfig, DEFAULT_BASE_ENVIRONMENT, DEFAULT_MINIMUM_UID, DEFAULT_OUTBOX_MAX_BYTES, MAX_UID } from "./config/host-config.js";
 export type { CompiledRestartPolicy } from "./config/restart-policy-config.js";
 export { DEFAULT_RESTART_POLICY } from "./config/restart-policy-config.js";
 export type { LanguagePaths } from "./config/language-paths.js";
 export type { BusDelivery, BusHandler, EventBus, EventConsumer, EventPublisher, EventSource } from "./bus/event-bus.js";
+export { PublishRefusedError } from "./bus/event-bus.js";
 export type { BusEnvelope, BusMessageKind, BusNames } from "./bus/subjects.js";
 export { BUS_MESSAGE_KINDS, busNames, compileBusNames, DEFAULT_BUS_PREFIX, escapeSubjectToken, eventSubject, toBusEnvelope } from "./bus/subjects.js";
 export type { EventConsumerOptions, EventStreamOptions } from "./bus/stream-config.js";

@@ -1,10 +1,10 @@
 // Publishes status events to NATS JetStream for the outbox: resolves on the PubAck, with the message id as
 // Nats-Msg-Id so the stream drops resends. The stream itself belongs to the coordinator (it creates it);
 // until it exists a publish fails and the outbox keeps the event.
-import { jetstream, type JetStreamClient } from "@nats-io/jetstream";
-import type { NatsConnection } from "@nats-io/nats-core";
+import { jetstream, JetStreamApiError, type JetStreamClient } from "@nats-io/jetstream";
+import { InvalidArgumentError, type NatsConnection } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
-import type { EventPublisher } from "@vigil/shared";
+import { type EventPublisher, PublishRefusedError } from "@vigil/shared";
 
 export interface NatsEventPublisherOptions {
   readonly servers: string | readonly string[];
@@ -25,13 +25,32 @@ interface Connected {
  */
 export class NatsEventPublisher implements EventPublisher {
   #connected: Promise<Connected> | undefined;
+  #up = false;
   #closed = false;
 
   constructor(private readonly options: NatsEventPublisherOptions) {}
 
+  /**
+   * False while an established connection is down (the client is reconnecting). Telemetry checks it: a
+   * publish made meanwhile would wait in the client's buffer and reach the stream after the outage. Before
+   * the first connection it is true: a publish then connects, or fails at once when NATS is down.
+   */
+  get connected(): boolean {
+    return this.#up || this.#connected === undefined;
+  }
+
   async publish(subject: string, messageId: string, data: Uint8Array): Promise<void> {
     const { client } = await this.#connect();
-    await client.publish(subject, data, { msgID: messageId, timeout: this.options.publishTimeoutMs ?? 5_000 });
+    try {
+      await client.publish(subject, data, { msgID: messageId, timeout: this.options.publishTimeoutMs ?? 5_000 });
+    } catch (error) {
+      // The client refuses a payload over the server's max_payload; the stream answers an API error for a
+      // message it will never store. Timeouts, no responders (no stream yet) and lost connections pass again.
+      if (error instanceof InvalidArgumentError || error instanceof JetStreamApiError) {
+        throw new PublishRefusedError(`${subject} ${messageId}: refused by the bus: ${error.message}`, { cause: error });
+      }
+      throw error;
+    }
   }
 
   async close(): Promise<void> {
@@ -48,12 +67,24 @@ export class NatsEventPublisher implements EventPublisher {
       maxReconnectAttempts: -1,
       reconnectTimeWait: 1_000,
     }).then(
-      (connection) => ({ connection, client: jetstream(connection) }),
+      (connection) => {
+        this.#up = true;
+        void this.#watch(connection);
+        return { connection, client: jetstream(connection) };
+      },
       (error: unknown) => {
         this.#connected = undefined;
         throw error;
       },
     );
     return this.#connected;
+  }
+
+  async #watch(connection: NatsConnection): Promise<void> {
+    for await (const status of connection.status()) {
+      if (status.type === "disconnect" || status.type === "close") this.#up = false;
+      else if (status.type === "reconnect") this.#up = true;
+    }
+    this.#up = false;
   }
 }

@@ -12,11 +12,14 @@ import { type ReconnectPolicy } from "../link/reconnect-delay.js";
 import { FileServiceLogFactory } from "../logs/file-service-log-factory.js";
 import { type ServiceLogFactory } from "../logs/service-log.js";
 import { DiskOutbox } from "../outbox/disk-outbox.js";
+import { noticeLine } from "../outbox/outbox-notices.js";
 import { DesiredStateCache } from "../reconciler/desired-state-cache.js";
 import { HostSupervisor } from "../reconciler/host-supervisor.js";
 import { decodeDesiredState } from "../link/desired-services.js";
 import { type RunAs } from "../runtime/service-environment.js";
 import { StatusReporter } from "../reporting/status-reporter.js";
+import { type TelemetryBus } from "../reporting/telemetry-sender.js";
+import { FileServiceHistoryStore } from "../supervisor/service-history.js";
 import { cgroupInstanceFor } from "../system/instance-name.js";
 import { lockStateDir, type StateDirLock } from "../system/state-dir-lock.js";
 
@@ -44,6 +47,8 @@ export interface AgentOptions {
   readonly cgroupInstance?: string;
   readonly heartbeatIntervalMs?: number;
   readonly metricsIntervalMs?: number;
+  /** Unacked events kept on disk at most; default: the host config's outbox_max_bytes. */
+  readonly outboxMaxBytes?: number;
   readonly reconnect?: ReconnectPolicy;
   readonly welcomeTimeoutMs?: number;
   readonly log?: (line: string) => void;
@@ -82,7 +87,7 @@ interface Supervision {
 }
 
 /** Driver, logs, supervision (its leftover recovery done) and reporting; on failure nothing of it keeps running. */
-async function startSupervision(options: AgentOptions, outbox: DiskOutbox, stateDir: string, agentVersion: string, log: (line: string) => void): Promise<Supervision> {
+async function startSupervision(options: AgentOptions, outbox: DiskOutbox, telemetry: TelemetryBus, stateDir: string, agentVersion: string, log: (line: string) => void): Promise<Supervision> {
   const { hostConfig } = options;
   // A driver the caller passed in is the caller's to dispose of.
   const ownDriver = options.driver === undefined;
@@ -102,7 +107,8 @@ async function startSupervision(options: AgentOptions, outbox: DiskOutbox, state
       keepFiles: hostConfig.logRotation.keepFiles,
       onError: reportLogErrors(log),
     });
-  const supervisor = new HostSupervisor({ driver, logs, config: hostConfig, ...(options.runAs && { runAs: options.runAs }) });
+  const history = new FileServiceHistoryStore(join(stateDir, "services"), (error) => log(`vigil agent: service history: ${error instanceof Error ? error.message : String(error)}`));
+  const supervisor = new HostSupervisor({ driver, logs, config: hostConfig, history, ...(options.runAs && { runAs: options.runAs }) });
   // The reporter starts before the link exists (so no event of the recovery is missed) and reads its revision later.
   const linkRef: { current?: CoordinatorLink } = {};
   const reporter = new StatusReporter({
@@ -112,6 +118,7 @@ async function startSupervision(options: AgentOptions, outbox: DiskOutbox, state
     names: options.busNames,
     supervisor,
     sink: outbox,
+    telemetry,
     heartbeatIntervalMs: options.heartbeatIntervalMs,
     metricsIntervalMs: options.metricsIntervalMs,
     appliedRevision: () => linkRef.current?.appliedRevision ?? 0,
@@ -148,8 +155,14 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
 
 async function startLocked(options: AgentOptions, stateDir: string, log: (line: string) => void, agentVersion: string, lock: StateDirLock): Promise<RunningAgent> {
   const linkPublisher = options.publisher === "link" ? new LinkEventPublisher() : undefined;
-  const outbox = await DiskOutbox.open({ dir: join(stateDir, "outbox"), publisher: linkPublisher ?? (options.publisher as EventPublisher) });
-  const { driver, ownDriver, supervisor, reporter, linkRef } = await startSupervision(options, outbox, stateDir, agentVersion, log).catch(async (error: unknown) => {
+  const publisher = linkPublisher ?? (options.publisher as EventPublisher);
+  const outbox = await DiskOutbox.open({
+    dir: join(stateDir, "outbox"),
+    publisher,
+    maxBytes: options.outboxMaxBytes ?? options.hostConfig.outboxMaxBytes,
+    onNotice: (notice) => log(`vigil agent: ${noticeLine(notice)}`),
+  });
+  const { driver, ownDriver, supervisor, reporter, linkRef } = await startSupervision(options, outbox, publisher, stateDir, agentVersion, log).catch(async (error: unknown) => {
     await outbox.close().catch(() => undefined);
     throw error;
   });

@@ -67,6 +67,10 @@ export class CoordinatorLink {
     return this.#state;
   }
 
+  get connected(): boolean {
+    return this.#state === "connected";
+  }
+
   /** The revision of the last desired state applied (0 before the first). */
   get appliedRevision(): number {
     return this.#appliedRevision;

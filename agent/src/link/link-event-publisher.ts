@@ -5,6 +5,8 @@ import { type EventAck, type EventPublish, type EventPublisher } from "@vigil/sh
 /** The part of the link the publisher writes to: false when no stream is open now. */
 export interface EventLinkPort {
   sendEvent(event: EventPublish): boolean;
+  /** A stream is open and welcomed. */
+  readonly connected: boolean;
 }
 
 interface Pending {
@@ -22,6 +24,11 @@ export class LinkEventPublisher implements EventPublisher {
 
   constructor(options: { readonly ackTimeoutMs?: number } = {}) {
     this.#ackTimeoutMs = options.ackTimeoutMs ?? LINK_EVENT_ACK_TIMEOUT_MS;
+  }
+
+  /** Telemetry (heartbeats, metrics) is dropped rather than sent while this is false. */
+  get connected(): boolean {
+    return this.#port?.connected ?? false;
   }
 
   /** The link is made after the outbox that publishes through it; until then publishing fails (and is retried). */

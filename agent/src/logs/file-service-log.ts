@@ -10,8 +10,8 @@ import { closeGenerations, openGenerations } from "./log-generations.js";
 import { readGenerations } from "./log-read.js";
 import { tailGenerations } from "./log-tail.js";
 import { closeQuietly, openAppendFile } from "./safe-open.js";
-import { LOG_START, type LogChunk, type LogRead, type ServiceLog } from "./service-log.js";
-import { formatVigilLine } from "./vigil-line.js";
+import { LOG_START, type LogChunk, type LogHealth, type LogHealthChange, type LogRead, type ServiceLog } from "./service-log.js";
+import { formatVigilLine, linesDroppedLine } from "./vigil-line.js";
 import type { CompiledFileServiceLogOptions } from "./file-service-log-options.js";
 
 const writeAsync = promisify(write);
@@ -32,6 +32,10 @@ export class FileServiceLog implements ServiceLog {
   private writtenTotal = 0;
   private flushWaiters: { readonly upTo: number; readonly resolve: () => void }[] = [];
   private closed = false;
+  private degraded = false;
+  private droppedLines = 0;
+  private droppedInSeries = 0;
+  private healthListener: ((change: LogHealthChange) => void) | undefined;
 
   constructor(
     private readonly directory: OpenLogDirectory,
@@ -83,6 +87,14 @@ export class FileServiceLog implements ServiceLog {
     }
   }
 
+  health(): LogHealth {
+    return { degraded: this.degraded, droppedLines: this.droppedLines };
+  }
+
+  onHealthChange(listener: (change: LogHealthChange) => void): void {
+    this.healthListener = listener;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     await this.idle();
@@ -117,16 +129,48 @@ export class FileServiceLog implements ServiceLog {
     while (this.queue.length > 0) {
       const batch = this.takeBatch();
       try {
+        if (this.degraded) {
+          // The first write after a failure says what was lost, before the lines that follow it.
+          await this.writeLines(Buffer.from(formatVigilLine(linesDroppedLine(this.droppedInSeries), this.options.now())));
+          this.recovered();
+        }
         await this.writeLines(batch);
       } catch (error) {
-        // The service must keep running with its pipe drained: report, drop this batch, go on.
-        this.options.onError(error as Error, this.path);
+        // The service must keep running with its pipe drained: report, drop this batch, count its lines, go on.
+        this.failed(error as Error, batch);
       }
       this.writtenTotal += batch.length;
       this.releaseFlushWaiters();
     }
     this.pumping = false;
     for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  private failed(error: Error, batch: Buffer): void {
+    let lines = 0;
+    for (let at = batch.indexOf(0x0a); at !== -1; at = batch.indexOf(0x0a, at + 1)) lines += 1;
+    this.droppedLines += lines;
+    this.droppedInSeries += lines;
+    this.options.onError(error, this.path);
+    if (this.degraded) return;
+    this.degraded = true;
+    this.tell({ kind: "failed", error });
+  }
+
+  private recovered(): void {
+    const dropped = this.droppedInSeries;
+    this.degraded = false;
+    this.droppedInSeries = 0;
+    this.tell({ kind: "recovered", dropped });
+  }
+
+  /** A throwing listener must not stop the writer. */
+  private tell(change: LogHealthChange): void {
+    try {
+      this.healthListener?.(change);
+    } catch {
+      // ignored on purpose
+    }
   }
 
   private releaseFlushWaiters(): void {

@@ -25,6 +25,16 @@ export type LogRead = { readonly tail: number } | { readonly from: LogPosition; 
 /** A log that does not exist (yet): reading on from here starts at the beginning of the current file. */
 export const LOG_START: LogPosition = { fileId: 0, offset: 0 };
 
+/** Whether the log can be written now (false after a failed write, e.g. a full disk, until one succeeds). */
+export interface LogHealth {
+  readonly degraded: boolean;
+  /** Lines dropped since the log was opened because they could not be written. */
+  readonly droppedLines: number;
+}
+
+/** "failed": the first failed write of a series; "recovered": a write succeeded again, after `dropped` lines were lost. */
+export type LogHealthChange = { readonly kind: "failed"; readonly error: Error } | { readonly kind: "recovered"; readonly dropped: number };
+
 export interface ServiceLog {
   /** Copies a launched process's output into the log, whole lines only; resolves when the output ends. */
   attach(output: Readable): Promise<void>;
@@ -36,6 +46,10 @@ export interface ServiceLog {
   read(request: LogRead): Promise<LogChunk>;
   /** Flushes and closes the file. */
   close(): Promise<void>;
+  /** Absent: a log that cannot fail (test doubles). */
+  health?(): LogHealth;
+  /** Tells `listener` when writing starts failing and when it works again. */
+  onHealthChange?(listener: (change: LogHealthChange) => void): void;
 }
 
 export interface ServiceLogOptions {

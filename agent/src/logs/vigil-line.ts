@@ -11,3 +11,8 @@ export const LINE_CONTINUES_MARKER = " [vigil: line continues]";
 export function formatVigilLine(message: string, at: Date): string {
   return `${at.toISOString()} ${VIGIL_LINE_MARKER} ${message.replace(/\r?\n|\r/g, " ")}\n`;
 }
+
+/** Written once the log can be written again after a failure such as a full disk. */
+export function linesDroppedLine(dropped: number): string {
+  return `${dropped} line${dropped === 1 ? " was" : "s were"} dropped because the log could not be written (e.g. a full disk); writing again`;
+}

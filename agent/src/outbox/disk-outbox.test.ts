@@ -2,28 +2,16 @@
 // order, and acked events are never resent after a clean close; disk use stays bounded.
 import { afterEach, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readdir } from "node:fs/promises";
 import { DiskOutbox, type DiskOutboxOptions } from "./disk-outbox.js";
 import { FakePublisher } from "./testing/fake-publisher.js";
-
-const SUBJECT = "t.events.h.service";
-const bytes = (text: string) => new TextEncoder().encode(text);
-const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => `id-${from + k}`);
-const fastRetry = { initialMs: 5, maxMs: 20 };
+import { bytes, enqueueAll, freshOutboxDir, ids, openTestOutbox, removeOutboxDir, SUBJECT } from "./testing/outbox-test-kit.js";
 
 let dir: string;
-beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), "vigil-outbox-"))));
-afterEach(async () => rm(dir, { recursive: true, force: true }));
+beforeEach(async () => (dir = await freshOutboxDir()));
+afterEach(async () => removeOutboxDir(dir));
 
-function open(publisher: FakePublisher, extra: Partial<DiskOutboxOptions> = {}): Promise<DiskOutbox> {
-  return DiskOutbox.open({ dir, publisher, retry: fastRetry, onError: () => undefined, ...extra });
-}
-
-async function enqueueAll(outbox: DiskOutbox, from: number, to: number): Promise<void> {
-  await Promise.all(ids(from, to).map((id) => outbox.enqueue(SUBJECT, id, bytes(id))));
-}
+const open = (publisher: FakePublisher, extra: Partial<DiskOutboxOptions> = {}): Promise<DiskOutbox> => openTestOutbox(dir, publisher, extra);
 
 void describe("DiskOutbox", () => {
   void it("publishes enqueued events in enqueue order", async () => {

@@ -7,43 +7,54 @@
 // that arrive together share one write and one sync). The cursor is saved atomically at most every
 // `cursorSyncMs`, so a crash resends at most that much already-accepted work. A segment is deleted once the
 // cursor has moved past it, which bounds the disk to the unacked records plus one segment.
-import { InvalidInputError, type EventPublisher, type FieldError } from "@vigil/shared";
+//
+// Bounds: unacked records take at most `maxBytes` on disk; past it enqueue() refuses the newest event
+// (OutboxFullError), counts it and says so once space returns, so the backlog stays in order and complete up
+// to the moment it filled. In memory only a window of `windowRecords` / `windowBytes` is held; the rest is
+// read back from the segments as the sender advances. A record the bus refuses `maxRefusals` times is set
+// aside in dead-letter.log so it cannot block every later event.
+import { InvalidInputError, type FieldError } from "@vigil/shared";
+import { appendDeadLetter, isRefusal } from "./dead-letter.js";
 import { ensureOutboxDir, readCursor, removeSegment, writeCursor, listSegments, type OutboxCursor } from "./outbox-files.js";
+import { OutboxFullError, type OutboxNotice } from "./outbox-notices.js";
+import { type CompiledOptions, compileOptions, type DiskOutboxOptions, type OutboxErrorKind } from "./outbox-options.js";
 import { recoverOutbox } from "./outbox-recovery.js";
-import { DEFAULT_RETRY_DELAY, retryDelayMs, type RetryDelayPolicy } from "./retry-delay.js";
+import { encodedLength } from "./record-codec.js";
+import { retryDelayMs } from "./retry-delay.js";
 import { SegmentAppender, type AppendedRecord } from "./segment-appender.js";
+import { consumed, readSpilled, spill, type SpilledRange } from "./spilled-ranges.js";
 
-export interface DiskOutboxOptions {
-  /** The outbox's own directory inside the agent's state directory. */
-  readonly dir: string;
-  readonly publisher: Pick<EventPublisher, "publish">;
-  /** Roll to a new segment file past this size (default 8 MiB). */
-  readonly segmentBytes?: number;
-  /** Publishes awaiting their acknowledgement at once (default 256). */
-  readonly maxInFlight?: number;
-  /** Largest payload accepted (default 1 MiB, NATS's default max_payload). */
-  readonly maxMessageBytes?: number;
-  readonly cursorSyncMs?: number;
-  readonly retry?: RetryDelayPolicy;
-  /** Told about each failed publish round or cursor save; by default the first failure of a series is logged. */
-  readonly onError?: (kind: OutboxErrorKind, error: unknown, consecutiveFailures: number) => void;
-  /** Told when startup found a damaged tail (a crash mid-write); the records before it are kept. */
-  readonly onDamagedTail?: (segment: number, offset: number) => void;
+export { OUTBOX_ERROR_KINDS, type DiskOutboxOptions, type OutboxErrorKind } from "./outbox-options.js";
+
+/** What the outbox could not carry since it was opened. */
+export interface OutboxCounters {
+  /** Events refused because the outbox was at its size cap. */
+  readonly refused: number;
+  /** Events set aside in dead-letter.log after the bus refused them `maxRefusals` times. */
+  readonly deadLettered: number;
 }
-
-/** "publish": the bus refused or did not answer (retried with backoff); "save-cursor": cursor.json could not be written. */
-export const OUTBOX_ERROR_KINDS = ["publish", "save-cursor"] as const;
-export type OutboxErrorKind = (typeof OUTBOX_ERROR_KINDS)[number];
 
 interface Queued extends AppendedRecord {
   acked: boolean;
+  refusals: number;
 }
 
 export class DiskOutbox {
-  readonly #queue: Queued[];
+  /** Records in memory, oldest first; those before #head are acked and wait to be spliced off. */
+  #window: Queued[] = [];
   #head = 0;
   /** Index of the next record the sender has not issued yet in this pass. */
   #next = 0;
+  /** Bytes of the records from #head on. */
+  #windowBytes = 0;
+  /** Durable records after the window, on disk only. */
+  readonly #spilled: SpilledRange[];
+  #spilledRecords: number;
+  /** Bytes of every unacked record, appended or being appended: what the cap limits. */
+  #backlogBytes: number;
+  #loading: Promise<void> | undefined;
+  #refusedInSeries = 0;
+  #counters: OutboxCounters = { refused: 0, deadLettered: 0 };
   #cursor: OutboxCursor;
   #cursorSaved: OutboxCursor;
   #cursorTimer: NodeJS.Timeout | undefined;
@@ -55,12 +66,14 @@ export class DiskOutbox {
   readonly #appender: SegmentAppender;
 
   private constructor(
-    private readonly options: Required<Omit<DiskOutboxOptions, "onDamagedTail">>,
-    queue: Queued[],
+    private readonly options: CompiledOptions,
+    spilled: SpilledRange[],
     cursor: OutboxCursor,
     firstNewSegment: number,
   ) {
-    this.#queue = queue;
+    this.#spilled = spilled;
+    this.#spilledRecords = spilled.reduce((sum, range) => sum + range.records, 0);
+    this.#backlogBytes = spilled.reduce((sum, range) => sum + range.end - range.start, 0);
     this.#cursor = cursor;
     this.#cursorSaved = cursor;
     this.#appender = new SegmentAppender(options.dir, firstNewSegment, options.segmentBytes, (records) => this.#onDurable(records));
@@ -71,11 +84,10 @@ export class DiskOutbox {
     const compiled = compileOptions(options);
     await ensureOutboxDir(compiled.dir);
     const recovered = await recoverOutbox(compiled.dir, await readCursor(compiled.dir), options.onDamagedTail);
-    const queue = recovered.records.map((record) => ({ ...record, acked: false }));
-    return new DiskOutbox(compiled, queue, recovered.cursor, recovered.nextSegment);
+    return new DiskOutbox(compiled, recovered.ranges, recovered.cursor, recovered.nextSegment);
   }
 
-  /** Resolves once the event is durably on disk; it is published afterwards, in enqueue order. */
+  /** Resolves once the event is durably on disk; it is published afterwards, in enqueue order. Rejects with OutboxFullError at the cap. */
   async enqueue(subject: string, messageId: string, data: Uint8Array): Promise<void> {
     if (this.#closed) throw new Error("outbox closed");
     const errors: FieldError[] = [];
@@ -83,9 +95,24 @@ export class DiskOutbox {
     if (messageId === "" || /[\r\n]/.test(messageId)) errors.push({ field: "messageId", rule: "must be non-empty on one line" });
     if (data.length > this.options.maxMessageBytes) errors.push({ field: "data", rule: `must be at most ${this.options.maxMessageBytes} bytes` });
     if (errors.length > 0) throw new InvalidInputError(errors);
+    const bytes = encodedLength({ subject, messageId, data });
+    if (this.#backlogBytes + bytes > this.options.maxBytes) {
+      this.#counters = { ...this.#counters, refused: this.#counters.refused + 1 };
+      this.#refusedInSeries += 1;
+      if (this.#refusedInSeries === 1) this.#notify({ kind: "full", maxBytes: this.options.maxBytes });
+      throw new OutboxFullError(this.options.maxBytes);
+    }
+    if (this.#refusedInSeries > 0) {
+      this.#notify({ kind: "space-again", refused: this.#refusedInSeries });
+      this.#refusedInSeries = 0;
+    }
+    this.#backlogBytes += bytes;
     this.#appending += 1;
     try {
       await this.#appender.append({ subject, messageId, data });
+    } catch (error) {
+      this.#backlogBytes -= bytes;
+      throw error;
     } finally {
       this.#appending -= 1;
     }
@@ -93,10 +120,19 @@ export class DiskOutbox {
 
   /** Events enqueued (or being enqueued) and not yet accepted by the bus. */
   pending(): number {
-    return this.#queue.length - this.#head + this.#appending;
+    return this.#window.length - this.#head + this.#spilledRecords + this.#appending;
   }
 
-  /** Resolves when every event enqueued so far has been accepted by the bus. */
+  /** Records held in memory now (bounded by windowRecords; for tests and the agent's own figures). */
+  inMemory(): number {
+    return this.#window.length - this.#head;
+  }
+
+  counters(): OutboxCounters {
+    return this.#counters;
+  }
+
+  /** Resolves when every event enqueued so far has been accepted by the bus (or set aside). */
   drained(): Promise<void> {
     if (this.pending() === 0) return Promise.resolve();
     return new Promise((resolve) => this.#drainWaiters.push(resolve));
@@ -119,12 +155,62 @@ export class DiskOutbox {
     this.#closed = true;
     await this.#appender.close();
     this.#wakeSender?.();
+    await this.#loading;
     await this.checkpoint();
   }
 
   #onDurable(records: readonly AppendedRecord[]): void {
-    for (const record of records) this.#queue.push({ ...record, acked: false });
+    for (const record of records) {
+      if (this.#spilled.length === 0 && this.#hasRoom()) {
+        this.#window.push({ ...record, acked: false, refusals: 0 });
+        this.#windowBytes += record.bytes;
+      } else {
+        spill(this.#spilled, record.segment, record.end, record.bytes);
+        this.#spilledRecords += 1;
+      }
+    }
     this.#wakeSender?.();
+  }
+
+  #hasRoom(): boolean {
+    return this.#window.length - this.#head < this.options.windowRecords && this.#windowBytes < this.options.windowBytes;
+  }
+
+  /** Below half of the window: reading back in large chunks, not one record per ack. */
+  #lowOnRecords(): boolean {
+    return this.#window.length - this.#head <= this.options.windowRecords / 2 && this.#windowBytes <= this.options.windowBytes / 2;
+  }
+
+  /** Reads the next spilled records into the window, in the background; the sender is woken when they are in. */
+  #fillWindow(): void {
+    if (this.#loading !== undefined || this.#closed || this.#spilled.length === 0 || !this.#lowOnRecords()) return;
+    this.#loading = this.#load()
+      .catch(async (error: unknown) => {
+        this.#report("read", error, 1);
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      })
+      .finally(() => {
+        this.#loading = undefined;
+        this.#wakeSender?.();
+      });
+  }
+
+  async #load(): Promise<void> {
+    const first = this.#spilled[0]!;
+    const decoded = await readSpilled(this.options.dir, first, this.options.windowBytes - this.#windowBytes);
+    const taken = decoded.slice(0, Math.max(1, this.options.windowRecords - (this.#window.length - this.#head)));
+    let start = first.start;
+    for (const record of taken) {
+      const bytes = record.end - start;
+      start = record.end;
+      this.#window.push({ subject: record.subject, messageId: record.messageId, data: record.data, segment: first.segment, end: record.end, bytes, acked: false, refusals: 0 });
+      this.#windowBytes += bytes;
+    }
+    // Appends made while reading only ever grow the last range, so the front range is re-read here.
+    const rest = consumed(this.#spilled[0]!, taken.length, start);
+    if (rest === undefined) this.#spilled.shift();
+    else this.#spilled[0] = rest;
+    this.#spilledRecords -= taken.length;
   }
 
   /**
@@ -137,26 +223,31 @@ export class DiskOutbox {
     let inFlight = 0;
     let failure: { readonly error: unknown } | undefined;
     while (!this.#closed) {
-      while (failure === undefined && inFlight < this.options.maxInFlight && this.#next < this.#queue.length) {
-        const record = this.#queue[this.#next++]!;
+      this.#fillWindow();
+      if (this.options.publisher.connected === false && this.#next < this.#window.length) failure ??= { error: new Error("the bus is disconnected") };
+      while (failure === undefined && inFlight < this.options.maxInFlight && this.#next < this.#window.length) {
+        const record = this.#window[this.#next++]!;
         if (record.acked) continue;
         inFlight += 1;
         // Wrapped so that a publisher throwing synchronously counts as a failed publish, not a dead sender.
         new Promise<void>((resolve) => resolve(this.options.publisher.publish(record.subject, record.messageId, record.data))).then(
-          () => {
-            record.acked = true;
-            if (!this.#closed) this.#advanceCursor();
+          () => this.#acked(record),
+          (error: unknown) => {
+            if (isRefusal(error)) record.refusals += 1;
+            failure ??= { error };
           },
-          (error: unknown) => (failure ??= { error }),
         ).finally(() => {
           inFlight -= 1;
           this.#wakeSender?.();
         });
       }
       if (failure !== undefined && inFlight === 0) {
-        failures += 1;
-        this.#report("publish", failure.error, failures);
-        await this.#pause(retryDelayMs(failures, this.options.retry));
+        const setAside = await this.#setAsideRefused();
+        if (!setAside) {
+          failures += 1;
+          this.#report("publish", failure.error, failures);
+          await this.#pause(retryDelayMs(failures, this.options.retry));
+        }
         failure = undefined;
         this.#next = this.#head;
         continue;
@@ -164,6 +255,33 @@ export class DiskOutbox {
       if (failure === undefined && inFlight === 0) failures = 0;
       await new Promise<void>((resolve) => (this.#wakeSender = resolve));
     }
+  }
+
+  #acked(record: Queued): void {
+    if (record.acked) return;
+    record.acked = true;
+    this.#backlogBytes -= record.bytes;
+    if (!this.#closed) this.#advanceCursor();
+  }
+
+  /** Moves records refused `maxRefusals` times to dead-letter.log; true when one was. */
+  async #setAsideRefused(): Promise<boolean> {
+    let any = false;
+    for (let index = this.#head; index < this.#next; index += 1) {
+      const record = this.#window[index]!;
+      if (record.acked || record.refusals < this.options.maxRefusals) continue;
+      try {
+        await appendDeadLetter(this.options.dir, record);
+      } catch (error) {
+        this.#report("publish", error, record.refusals);
+        continue;
+      }
+      this.#counters = { ...this.#counters, deadLettered: this.#counters.deadLettered + 1 };
+      this.#notify({ kind: "dead-lettered", subject: record.subject, messageId: record.messageId, refusals: record.refusals, error: "refused by the bus" });
+      this.#acked(record);
+      any = true;
+    }
+    return any;
   }
 
   /** Sleeps between retries; only close() cuts it short (new events must not hasten a retry). */
@@ -180,18 +298,20 @@ export class DiskOutbox {
 
   #advanceCursor(): void {
     const start = this.#head;
-    while (this.#queue[this.#head]?.acked === true) {
-      const record = this.#queue[this.#head]!;
+    while (this.#window[this.#head]?.acked === true) {
+      const record = this.#window[this.#head]!;
       this.#cursor = { segment: record.segment, offset: record.end };
+      this.#windowBytes -= record.bytes;
       this.#head += 1;
     }
     if (this.#head === start) return;
-    if (this.#head > 4096 && this.#head * 2 > this.#queue.length) {
-      const removed = this.#queue.splice(0, this.#head).length;
-      this.#head -= removed;
-      this.#next -= removed;
+    if (this.#head >= 1024 || this.#head === this.#window.length) {
+      this.#window.splice(0, this.#head);
+      this.#next -= this.#head;
+      this.#head = 0;
     }
     this.#cursorTimer ??= setTimeout(() => void this.checkpoint().catch((error) => this.#report("save-cursor", error, 1)), this.options.cursorSyncMs);
+    this.#fillWindow();
     if (this.pending() === 0) for (const resolve of this.#drainWaiters.splice(0)) resolve();
   }
 
@@ -199,6 +319,14 @@ export class DiskOutbox {
   #report(kind: OutboxErrorKind, error: unknown, failures: number): void {
     try {
       this.options.onError(kind, error, failures);
+    } catch {
+      // ignored on purpose
+    }
+  }
+
+  #notify(notice: OutboxNotice): void {
+    try {
+      this.options.onNotice(notice);
     } catch {
       // ignored on purpose
     }
@@ -213,30 +341,4 @@ export class DiskOutbox {
       if (segment < cursor.segment) await removeSegment(this.options.dir, segment);
     }
   }
-}
-
-function compileOptions(options: DiskOutboxOptions): Required<Omit<DiskOutboxOptions, "onDamagedTail">> {
-  const errors: FieldError[] = [];
-  const positive = (field: string, value: number | undefined, fallback: number): number => {
-    if (value === undefined) return fallback;
-    if (!Number.isSafeInteger(value) || value < 1) errors.push({ field, rule: "must be a positive integer" });
-    return value;
-  };
-  if (options.dir === "") errors.push({ field: "dir", rule: "must not be empty" });
-  const compiled = {
-    dir: options.dir,
-    publisher: options.publisher,
-    segmentBytes: positive("segmentBytes", options.segmentBytes, 8 * 1024 * 1024),
-    maxInFlight: positive("maxInFlight", options.maxInFlight, 256),
-    maxMessageBytes: positive("maxMessageBytes", options.maxMessageBytes, 1024 * 1024),
-    cursorSyncMs: positive("cursorSyncMs", options.cursorSyncMs, 200),
-    retry: options.retry ?? DEFAULT_RETRY_DELAY,
-    onError: options.onError ?? logFirstFailure,
-  };
-  if (errors.length > 0) throw new InvalidInputError(errors);
-  return compiled;
-}
-
-function logFirstFailure(kind: OutboxErrorKind, error: unknown, consecutiveFailures: number): void {
-  if (consecutiveFailures === 1) console.warn(`outbox: ${kind} failed, retrying:`, error);
 }

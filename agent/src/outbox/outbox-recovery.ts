@@ -1,11 +1,13 @@
-// Startup of the outbox: drop segments the cursor has passed, read back every record after the cursor,
-// and stop at a damaged tail (a crash mid-write) instead of failing; new appends go to a fresh segment.
+// Startup of the outbox: drop segments the cursor has passed, check every record after the cursor one segment
+// at a time, and stop at a damaged tail (a crash mid-write) instead of failing; new appends go to a fresh
+// segment. Only the ranges are kept: the records stay on disk and are read back as the sender needs them.
 import { listSegments, readSegment, removeSegment, type OutboxCursor } from "./outbox-files.js";
 import { decodeRecords } from "./record-codec.js";
-import type { AppendedRecord } from "./segment-appender.js";
+import type { SpilledRange } from "./spilled-ranges.js";
 
 export interface RecoveredOutbox {
-  readonly records: AppendedRecord[];
+  /** The unacked records on disk, oldest first. */
+  readonly ranges: SpilledRange[];
   readonly cursor: OutboxCursor;
   /** Above every segment on disk or named by the cursor, so a damaged segment is never appended to. */
   readonly nextSegment: number;
@@ -16,7 +18,7 @@ export async function recoverOutbox(
   cursor: OutboxCursor,
   onDamagedTail: ((segment: number, offset: number) => void) | undefined,
 ): Promise<RecoveredOutbox> {
-  const records: AppendedRecord[] = [];
+  const ranges: SpilledRange[] = [];
   let highest = Math.max(cursor.segment, 0);
   for (const segment of await listSegments(dir)) {
     highest = Math.max(highest, segment);
@@ -25,11 +27,13 @@ export async function recoverOutbox(
       continue;
     }
     const start = segment === cursor.segment ? cursor.offset : 0;
+    // One segment (at most segmentBytes plus one record) in memory at a time; its records are not kept.
     const decoded = decodeRecords(await readSegment(dir, segment), start);
-    for (const record of decoded.records) records.push({ ...record, segment });
+    const last = decoded.records.at(-1);
+    if (last !== undefined) ranges.push({ segment, start, end: last.end, records: decoded.records.length });
     if (decoded.damagedAt !== undefined) (onDamagedTail ?? warnDamagedTail)(segment, decoded.damagedAt);
   }
-  return { records, cursor, nextSegment: highest + 1 };
+  return { ranges, cursor, nextSegment: highest + 1 };
 }
 
 function warnDamagedTail(segment: number, offset: number): void {

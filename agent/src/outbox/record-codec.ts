@@ -16,6 +16,11 @@ export interface DecodedRecord extends OutboxEntry {
 const HEADER_BYTES = 8;
 const MAX_STRING_BYTES = 0xffff;
 
+/** Bytes the record of `entry` takes in a segment: what the outbox's size cap counts. */
+export function encodedLength(entry: OutboxEntry): number {
+  return HEADER_BYTES + 2 + Buffer.byteLength(entry.subject, "utf8") + 2 + Buffer.byteLength(entry.messageId, "utf8") + entry.data.length;
+}
+
 export function encodeRecord(entry: OutboxEntry): Buffer {
   const subject = Buffer.from(entry.subject, "utf8");
   const messageId = Buffer.from(entry.messageId, "utf8");

@@ -8,6 +8,8 @@ import { encodeRecord, type OutboxEntry } from "./record-codec.js";
 export interface AppendedRecord extends OutboxEntry {
   readonly segment: number;
   readonly end: number;
+  /** Its length in the segment (it starts at end - bytes). */
+  readonly bytes: number;
 }
 
 interface Waiting {
@@ -73,7 +75,7 @@ export class SegmentAppender {
     let end = this.#size;
     for (const waiting of batch) {
       end += waiting.encoded.length;
-      records.push({ ...waiting.entry, segment: this.#segment, end });
+      records.push({ ...waiting.entry, segment: this.#segment, end, bytes: waiting.encoded.length });
     }
     const buffer = batch.length === 1 ? batch[0]!.encoded : Buffer.concat(batch.map((waiting) => waiting.encoded));
     let written = 0;

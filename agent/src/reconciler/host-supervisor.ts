@@ -7,6 +7,7 @@ import type { SupervisionEventListener } from "../events/service-event.js";
 import type { LogChunk, LogRead, ServiceLogFactory } from "../logs/service-log.js";
 import { type Clock, systemClock } from "../runtime/clock.js";
 import type { RunAs } from "../runtime/service-environment.js";
+import { NO_HISTORY, type ServiceHistoryStore } from "../supervisor/service-history.js";
 import { type ServiceSnapshot, ServiceSupervisor, type SupervisorContext } from "../supervisor/service-supervisor.js";
 import { ServiceNotFound } from "../supervisor/supervisor-errors.js";
 import { endLeftovers, type RecoveryReport } from "./leftover-recovery.js";
@@ -24,6 +25,8 @@ export interface HostSupervisorOptions {
   readonly random?: () => number;
   /** Errors with no caller to return to (a driver failure while handling an exit, a throwing listener). Default console.error. */
   readonly onError?: (error: unknown) => void;
+  /** Keeps restart counts and crash-loop history across agent restarts. Default: remembers nothing. */
+  readonly history?: ServiceHistoryStore;
 }
 
 export interface ServiceStatus extends Omit<ServiceSnapshot, "tracking"> {
@@ -71,6 +74,7 @@ export class HostSupervisor {
       random: options.random ?? Math.random,
       onError,
       emit: (event) => this.events.emit(event),
+      history: options.history ?? NO_HISTORY,
     };
     this.samples = new ProcessSampleCache(options.driver, clock, options.config.processSampleIntervalMs);
   }
@@ -137,7 +141,7 @@ export class HostSupervisor {
     // An apply() called before this may still wait for start() (recovery can take a stop timeout):
     // its continuation runs first and adds its services, so they are stopped too, not started after.
     await this.started?.catch(() => undefined);
-    const removals = await Promise.allSettled([...this.services.keys()].map((key) => this.retire(key)));
+    const removals = await Promise.allSettled([...this.services.keys()].map((key) => this.retire(key, "shutdown")));
     await Promise.all(this.retiring.values());
     const failures = removals.flatMap((result) => (result.status === "rejected" ? [result.reason as unknown] : []));
     if (failures.length > 0) throw new AggregateError(failures, `${failures.length} service(s) did not stop cleanly`);
@@ -173,12 +177,12 @@ export class HostSupervisor {
     return op(entry.supervisor);
   }
 
-  private retire(key: string): Promise<void> {
+  private retire(key: string, why: "removed" | "shutdown" = "removed"): Promise<void> {
     const entry = this.entry(key);
     this.services.delete(key);
     this.samples.forget(key);
     const previous = this.retiring.get(key) ?? Promise.resolve();
-    const removal = entry.supervisor.remove();
+    const removal = entry.supervisor.remove(why);
     const gone = Promise.all([previous, removal.catch(() => undefined)]).then(() => {
       if (this.retiring.get(key) === gone) this.retiring.delete(key);
     });

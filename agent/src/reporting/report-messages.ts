@@ -1,8 +1,10 @@
 // Builds the BusMessages an agent publishes from what supervision says: one ServiceEvent per
-// transition, a HostHeartbeat with every service's status, and ProcessMetrics.
-import { type BusMessage, type ExitInfo, type ServiceStatus as ServiceStatusMessage } from "@vigil/shared";
+// transition, a HostHeartbeat with every service's status, and ProcessMetrics; the process lists of the
+// last two are bounded (boundProcesses) so that no account can push them past the bus's payload limit.
+import { type BusMessage, type ExitInfo, type OutboxCounters, type ServiceStatus as ServiceStatusMessage } from "@vigil/shared";
 import { type EventExit, type SupervisionEvent } from "../events/service-event.js";
 import { type ServiceStatus } from "../reconciler/host-supervisor.js";
+import { type BoundedProcesses, boundProcesses } from "./bound-statuses.js";
 
 export interface MessageStamp {
   readonly id: string;
@@ -40,7 +42,7 @@ export function serviceEventMessage(event: SupervisionEvent, stamp: MessageStamp
   };
 }
 
-export function statusMessage(status: ServiceStatus, host: string, now: number): ServiceStatusMessage {
+export function statusMessage(status: ServiceStatus, host: string, now: number, bounded: BoundedProcesses = { processes: status.processes, omitted: 0 }): ServiceStatusMessage {
   return {
     service: { account: status.account, name: status.service },
     host,
@@ -50,13 +52,24 @@ export function statusMessage(status: ServiceStatus, host: string, now: number):
     restarts: status.restarts,
     lastExit: exitInfo(status.lastExit),
     disabledReason: status.disabledReason,
-    processes: status.processes.map((process) => ({ ...process })),
+    processes: bounded.processes.map((process) => ({ ...process })),
     updatedAtMs: now,
+    processesOmitted: bounded.omitted,
+    logDegraded: status.logDegraded,
+    logLinesDropped: status.logLinesDropped,
   };
 }
 
-export function heartbeatMessage(statuses: readonly ServiceStatus[], stamp: MessageStamp, now: number, agentVersion: string, appliedRevision: number): BusMessage {
-  return { body: { $case: "heartbeat", value: { id: stamp.id, host: stamp.host, atMs: now, agentVersion, appliedRevision, services: statuses.map((status) => statusMessage(status, stamp.host, now)) } } };
+export interface HeartbeatFacts {
+  readonly agentVersion: string;
+  readonly appliedRevision: number;
+  readonly outbox: OutboxCounters;
+}
+
+export function heartbeatMessage(statuses: readonly ServiceStatus[], stamp: MessageStamp, now: number, facts: HeartbeatFacts): BusMessage {
+  const bounded = boundProcesses(statuses.map((status) => status.processes));
+  const services = statuses.map((status, i) => statusMessage(status, stamp.host, now, bounded[i]));
+  return { body: { $case: "heartbeat", value: { id: stamp.id, host: stamp.host, atMs: now, agentVersion: facts.agentVersion, appliedRevision: facts.appliedRevision, services, outbox: facts.outbox } } };
 }
 
 export function metricsMessage(statuses: readonly ServiceStatus[], stamp: MessageStamp, now: number): BusMessage {
@@ -67,7 +80,10 @@ export function metricsMessage(statuses: readonly ServiceStatus[], stamp: Messag
         id: stamp.id,
         host: stamp.host,
         atMs: now,
-        services: statuses.map((status) => ({ service: { account: status.account, name: status.service }, processes: status.processes.map((process) => ({ ...process })) })),
+        services: boundProcesses(statuses.map((status) => status.processes)).map((bounded, i) => ({
+          service: { account: statuses[i]!.account, name: statuses[i]!.service },
+          processes: bounded.processes.map((process) => ({ ...process })),
+        })),
       },
     },
   };

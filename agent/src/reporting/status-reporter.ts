@@ -1,12 +1,17 @@
-// The agent's reporting: every supervision event goes into the disk outbox as a ServiceEvent,
-// with a heartbeat every 10 s and process metrics every 30 s; the outbox publishes them to the bus.
-import { type BusMessage, type BusNames, MessageIdSequence, toBusEnvelope } from "@vigil/shared";
+// The agent's reporting: every supervision event goes into the disk outbox as a ServiceEvent, which
+// publishes it to the bus; a heartbeat every 10 s and process metrics every 30 s go straight to the bus as
+// latest-value telemetry (TelemetrySender), dropped and counted while it is unreachable, never replayed.
+import { type BusMessage, type BusNames, MessageIdSequence, type OutboxCounters, toBusEnvelope } from "@vigil/shared";
+import { OutboxFullError } from "../outbox/outbox-notices.js";
 import { type HostSupervisor } from "../reconciler/host-supervisor.js";
 import { heartbeatMessage, type MessageStamp, metricsMessage, serviceEventMessage } from "./report-messages.js";
+import { type TelemetryBus, type TelemetryKind, TelemetrySender } from "./telemetry-sender.js";
 
-/** Where reports go: the DiskOutbox, which keeps them on disk until the bus accepted them. */
+/** Where events go: the DiskOutbox, which keeps them on disk until the bus accepted them. */
 export interface ReportSink {
   enqueue(subject: string, messageId: string, data: Uint8Array): Promise<void>;
+  /** What the sink could not carry since it opened, reported in each heartbeat. */
+  counters?(): { readonly refused: number; readonly deadLettered: number };
 }
 
 export interface StatusReporterOptions {
@@ -17,6 +22,8 @@ export interface StatusReporterOptions {
   readonly names: BusNames;
   readonly supervisor: Pick<HostSupervisor, "onEvent" | "status">;
   readonly sink: ReportSink;
+  /** Where heartbeats and metrics go directly: the same publisher the outbox uses. */
+  readonly telemetry: TelemetryBus;
   readonly heartbeatIntervalMs?: number;
   readonly metricsIntervalMs?: number;
   readonly appliedRevision?: () => number;
@@ -31,6 +38,7 @@ export class StatusReporter {
   readonly #options: StatusReporterOptions;
   readonly #ids: MessageIdSequence;
   readonly #now: () => number;
+  readonly #telemetry: TelemetrySender;
   #lastSequence = 0;
   #unsubscribe: (() => void) | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
@@ -42,6 +50,13 @@ export class StatusReporter {
     this.#options = options;
     this.#ids = new MessageIdSequence(options.hostName, options.bootId);
     this.#now = options.now ?? Date.now;
+    this.#telemetry = new TelemetrySender(options.telemetry, (line) => this.#log(line));
+  }
+
+  /** What could not be reported since the agent started: telemetry dropped, events refused or set aside. */
+  counters(): OutboxCounters {
+    const sink = this.#options.sink.counters?.() ?? { refused: 0, deadLettered: 0 };
+    return { telemetryDropped: this.#telemetry.dropped, eventsRefused: sink.refused, eventsDeadLettered: sink.deadLettered };
   }
 
   start(): void {
@@ -62,7 +77,7 @@ export class StatusReporter {
     return this.#report("heartbeat");
   }
 
-  /** Stops reporting; resolves once every event reported so far is in the outbox. */
+  /** Stops reporting; resolves once every event reported so far is in the outbox (telemetry in flight is not waited for). */
   async stop(): Promise<void> {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
@@ -76,23 +91,30 @@ export class StatusReporter {
     return { id: this.#ids.next(), host: this.#options.hostName, sequence: this.#lastSequence };
   }
 
-  async #report(kind: "heartbeat" | "metrics"): Promise<void> {
+  async #report(kind: TelemetryKind): Promise<void> {
+    let envelope;
     try {
       const statuses = await this.#options.supervisor.status();
       const now = this.#now();
       const stamp = this.#stamp();
       const message =
-        kind === "heartbeat" ? heartbeatMessage(statuses, stamp, now, this.#options.agentVersion, this.#options.appliedRevision?.() ?? 0) : metricsMessage(statuses, stamp, now);
-      await this.#enqueue(message);
+        kind === "heartbeat"
+          ? heartbeatMessage(statuses, stamp, now, { agentVersion: this.#options.agentVersion, appliedRevision: this.#options.appliedRevision?.() ?? 0, outbox: this.counters() })
+          : metricsMessage(statuses, stamp, now);
+      envelope = toBusEnvelope(this.#options.names, message);
     } catch (error) {
       this.#log(`${kind} not reported: ${error instanceof Error ? error.message : String(error)}`);
+      return;
     }
+    await this.#telemetry.send(kind, envelope.subject, envelope.messageId, envelope.data);
   }
 
   #enqueue(message: BusMessage): Promise<void> {
     const envelope = toBusEnvelope(this.#options.names, message);
     const pending = this.#options.sink.enqueue(envelope.subject, envelope.messageId, envelope.data).catch((error: unknown) => {
-      this.#log(`report ${envelope.messageId} could not be written to the outbox: ${error instanceof Error ? error.message : String(error)}`);
+      // A full outbox says so itself, once per series, and counts what it refused.
+      if (error instanceof OutboxFullError) return;
+      this.#log(`event ${envelope.messageId} could not be written to the outbox: ${error instanceof Error ? error.message : String(error)}`);
     });
     this.#pending.add(pending);
     void pending.finally(() => this.#pending.delete(pending));

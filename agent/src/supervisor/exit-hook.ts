@@ -21,6 +21,18 @@ export function classifyExit(exit: ExitStatus, startedAt: number, command: strin
   return { trigger: "main-exited", message: exitLine(exit), reason: "" };
 }
 
+/**
+ * What processes left behind by the main process mean. "daemonized": it exited by itself (a code) while
+ * others kept running, the classic fork-and-exit; "orphaned": it was killed by a signal (from outside, an
+ * OOM kill), so the rest is simply ended, as after any failure; "none": nothing was left.
+ */
+export type LeftoverVerdict = "none" | "daemonized" | "orphaned";
+
+export function classifyLeftovers(exit: Pick<ExitStatus, "signal">, leftovers: number): LeftoverVerdict {
+  if (leftovers === 0) return "none";
+  return exit.signal === null ? "daemonized" : "orphaned";
+}
+
 /** How many processes of the service are still there once the main process has gone. */
 export async function leftoversAfterExit(driver: ProcessDriver, tracking: ProcessTracking): Promise<number> {
   if (await driver.waitEmpty(tracking, DAEMON_GRACE_MS)) return 0;

@@ -37,6 +37,16 @@ export function daemonizedLine(leftovers: number): string {
   );
 }
 
+export function remainingEndedLine(remaining: number): string {
+  return `ending the ${remaining} remaining process${remaining === 1 ? "" : "es"} of the service`;
+}
+
+export function logWriteFailedLine(error: string): string {
+  return `the service log cannot be written (${error}): the service keeps running, its output is dropped and counted until writing works again`;
+}
+
+export { linesDroppedLine as logRecoveredLine } from "../logs/vigil-line.js";
+
 export function stoppingLine(signal: string, why: string): string {
   return `stopping (${why}): sending ${signal} to every process`;
 }

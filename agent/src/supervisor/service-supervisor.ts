@@ -5,14 +5,16 @@ import { type DesiredServiceSpec, launchFingerprint, serviceKey, type ServiceSta
 import type { ExitStatus, ProcessTracking } from "../driver/process-driver.js";
 import type { SupervisionEvent } from "../events/service-event.js";
 import type { HealthFailure } from "../health/health-checker.js";
-import { LOG_START, type LogChunk, type LogRead, type ServiceLog } from "../logs/service-log.js";
+import { LOG_START, type LogChunk, type LogHealthChange, type LogRead, type ServiceLog } from "../logs/service-log.js";
 import type { Clock, TimerHandle } from "../runtime/clock.js";
 import { CommandQueue } from "./command-queue.js";
-import { classifyExit, leftoversAfterExit } from "./exit-hook.js";
+import { classifyExit, classifyLeftovers, leftoversAfterExit } from "./exit-hook.js";
 import { outputLogged, startHealthChecks, type ServiceRun, settledExit, stopHealthChecks } from "./run-hooks.js";
 import { type LaunchContext, launchService, openLog, type StartRefusal } from "./launch-hook.js";
-import { crashLoopLine, daemonizedLine, disabledLine, escalatedLine, exitLine, healthFailedLine, restartingLine, startedLine, startFailedLine, stoppingLine } from "./log-lines.js";
+import { logHealthEvent } from "./log-health-hook.js";
+import { crashLoopLine, daemonizedLine, disabledLine, escalatedLine, exitLine, healthFailedLine, remainingEndedLine, restartingLine, startedLine, startFailedLine, stoppingLine } from "./log-lines.js";
 import { decideRestart, EMPTY_FAILURE_HISTORY, type FailureHistory, recordFailure } from "./restart-policy.js";
+import type { ServiceHistoryStore } from "./service-history.js";
 import { SIGNALLABLE_STATES, type ServiceTrigger, transition } from "./service-state.js";
 import { ServiceDisabled, ServiceNotRunning, ServiceStopped, UnknownSignal } from "./supervisor-errors.js";
 import { terminateUnit } from "./terminate-hook.js";
@@ -22,6 +24,8 @@ export interface SupervisorContext extends LaunchContext {
   /** Returns [0, 1); jitters backoff delays. */
   readonly random: () => number;
   readonly emit: (event: SupervisionEvent) => void;
+  /** Restart count and failure history, kept across agent restarts. */
+  readonly history: ServiceHistoryStore;
 }
 
 /** What status reports of one service, apart from its sampled processes. */
@@ -39,6 +43,10 @@ export interface ServiceSnapshot {
   /** Fingerprint of what the current process was started with (shared launchFingerprint). */
   readonly launchFingerprint: string;
   readonly tracking: ProcessTracking | null;
+  /** Writing the log fails (e.g. a full disk): the service runs on, its output is dropped. */
+  readonly logDegraded: boolean;
+  /** Log lines dropped since the log was opened. */
+  readonly logLinesDropped: number;
 }
 
 type EventDetails = Partial<Pick<SupervisionEvent, "pid" | "exit" | "reason" | "delayMs" | "output">> & { readonly message: string };
@@ -65,6 +73,11 @@ export class ServiceSupervisor {
     after: Promise<void> = Promise.resolve(),
   ) {
     this.key = serviceKey(desired.account.name, desired.spec.name);
+    const remembered = context.history.load(this.key);
+    if (remembered !== undefined) {
+      this.restarts = remembered.restarts;
+      if (remembered.fingerprint === launchFingerprint(desired)) this.history = remembered.failures;
+    }
     void this.queue.push(() => after.catch(() => undefined));
   }
 
@@ -94,6 +107,7 @@ export class ServiceSupervisor {
       await this.closeLog();
       this.desired = desired;
       this.history = EMPTY_FAILURE_HISTORY;
+      this.remember();
       await this.converge(desired, true);
     });
   }
@@ -113,12 +127,16 @@ export class ServiceSupervisor {
     });
   }
 
-  /** Stops the service for good and releases its log; later commands do nothing. */
-  remove(): Promise<void> {
+  /**
+   * Stops the service and releases its log; later commands do nothing. "removed": it left this host's
+   * desired state (its history is forgotten); "shutdown": the agent is shutting down (its history is kept).
+   */
+  remove(why: "removed" | "shutdown" = "removed"): Promise<void> {
     return this.command(async () => {
-      await this.stopNow("removed from this host");
+      await this.stopNow(why === "removed" ? "removed from this host" : "the agent is shutting down");
       this.removed = true;
       await this.closeLog();
+      if (why === "removed") this.context.history.forget(this.key);
     });
   }
 
@@ -145,6 +163,8 @@ export class ServiceSupervisor {
       disabledReason: this.state === "disabled" ? this.disabledReason : "",
       launchFingerprint: launchFingerprint(this.desired),
       tracking: run?.launched.tracking ?? null,
+      logDegraded: this.log?.health?.().degraded ?? false,
+      logLinesDropped: this.log?.health?.().droppedLines ?? 0,
     };
   }
 
@@ -196,7 +216,7 @@ export class ServiceSupervisor {
     if (this.log) return;
     const opened = await openLog(this.context.logs, this.desired);
     // A refused log path is reported when the service is started; a stopped service has nothing to write.
-    if (opened.ok) this.log = opened.log;
+    if (opened.ok) this.useLog(opened.log);
   }
 
   private async startFromStopped(): Promise<void> {
@@ -206,17 +226,19 @@ export class ServiceSupervisor {
 
   private async relaunch(message: string): Promise<void> {
     this.restarts += 1;
+    this.remember();
     this.move("relaunch", { message }); // EXITED | BACKOFF | STOPPING -> STARTING
     await this.launch();
   }
 
   private async launch(): Promise<void> {
-    if (!this.log) {
+    let log = this.log;
+    if (!log) {
       const opened = await openLog(this.context.logs, this.desired);
       if (!opened.ok) return this.startFailed(opened);
-      this.log = opened.log;
+      log = this.useLog(opened.log);
     }
-    const outcome = await launchService(this.context, this.desired, this.key, this.log);
+    const outcome = await launchService(this.context, this.desired, this.key, log);
     if (!outcome.ok) return this.startFailed(outcome);
     const run: ServiceRun = { launched: outcome.launched, logged: outcome.logged, health: null };
     this.lastRun = run;
@@ -239,10 +261,10 @@ export class ServiceSupervisor {
     const classified = classifyExit(exit, run.launched.startedAt, this.desired.spec.command, restartPolicy.startFailureWindowMs);
     this.move(classified.trigger, { pid: run.launched.pid, exit, reason: classified.reason, message: classified.message }); // RUNNING -> EXITED
     const leftovers = await leftoversAfterExit(this.context.driver, run.launched.tracking);
-    if (leftovers > 0) {
-      this.move("daemonized", { pid: run.launched.pid, reason: "daemonized", message: daemonizedLine(leftovers) }); // EXITED -> EXITED
-      await this.terminate(run, this.desired.spec.stopSignal);
-    }
+    const verdict = classifyLeftovers(exit, leftovers);
+    if (verdict === "daemonized") this.move("daemonized", { pid: run.launched.pid, reason: "daemonized", message: daemonizedLine(leftovers) }); // EXITED -> EXITED
+    if (verdict === "orphaned") this.note(remainingEndedLine(leftovers));
+    if (verdict !== "none") await this.terminate(run, this.desired.spec.stopSignal);
     await this.releaseRun(run);
     await this.afterFailure(run.launched.startedAt, exit.at);
   }
@@ -266,6 +288,7 @@ export class ServiceSupervisor {
     const { clock, random, config } = this.context;
     const policy = config.restartPolicy;
     this.history = recordFailure(policy, this.history, { startedAt, failedAt });
+    this.remember();
     const decision = decideRestart(policy, this.history, clock.now(), random);
     if (decision.action === "disable") {
       this.disabledReason = decision.reason;
@@ -355,6 +378,22 @@ export class ServiceSupervisor {
       delayMs: details.delayMs ?? 0,
       output: details.output ?? "",
     });
+  }
+
+  private remember(): void {
+    this.context.history.save(this.key, { restarts: this.restarts, failures: this.history, fingerprint: launchFingerprint(this.desired) });
+  }
+
+  private useLog(log: ServiceLog): ServiceLog {
+    this.log = log;
+    log.onHealthChange?.((change) => this.onLogHealth(change));
+    return log;
+  }
+
+  /** Not a transition: the service runs on; the event makes a full disk visible (the log itself notes the recovery). */
+  private onLogHealth(change: LogHealthChange): void {
+    const context = { desired: this.desired, state: this.state, at: this.context.clock.now(), pid: this.run?.launched.pid ?? null, restarts: this.restarts };
+    this.context.emit(logHealthEvent(change, context));
   }
 
   private async closeLog(): Promise<void> {

@@ -4,6 +4,7 @@ import { compileHostConfig, type CompiledHostConfig, type DesiredServiceSpec } f
 import { FakeProcessDriver } from "../driver/fake-process-driver.js";
 import type { SupervisionEvent } from "../events/service-event.js";
 import { HostSupervisor } from "../reconciler/host-supervisor.js";
+import type { ServiceHistoryStore } from "../supervisor/service-history.js";
 import { FakeClock, settle } from "../runtime/fake-clock.js";
 import { MemoryServiceLogFactory } from "./memory-service-log.js";
 
@@ -22,7 +23,8 @@ export interface FakeHost {
 }
 
 /** beforeStart arranges the driver before HostSupervisor.start(), e.g. to seed a previous run's leftovers. */
-export function fakeHost(configInput: Record<string, unknown> = {}, beforeStart: (driver: FakeProcessDriver) => void = () => {}): FakeHost {
+/** `history`: where restart counts and failure histories are kept across "agent restarts" (default: nowhere). */
+export function fakeHost(configInput: Record<string, unknown> = {}, beforeStart: (driver: FakeProcessDriver) => void = () => {}, history?: ServiceHistoryStore): FakeHost {
   const compiled = compileHostConfig({ restart_policy: { jitter_fraction: 0 }, ...configInput });
   if (!compiled.ok) throw new Error(JSON.stringify(compiled.errors));
   const config = compiled.value;
@@ -31,7 +33,7 @@ export function fakeHost(configInput: Record<string, unknown> = {}, beforeStart:
   const logs = new MemoryServiceLogFactory();
   const events: SupervisionEvent[] = [];
   const errors: unknown[] = [];
-  const host = new HostSupervisor({ driver, logs, config, clock, random: () => 0.5, runAs: "account-user", onError: (error) => errors.push(error) });
+  const host = new HostSupervisor({ driver, logs, config, clock, random: () => 0.5, runAs: "account-user", onError: (error) => errors.push(error), ...(history && { history }) });
   host.onEvent((event) => events.push(event));
   beforeStart(driver);
   void host.start();

@@ -26,8 +26,10 @@ export function logJsonLine(service: { readonly account: string | undefined; rea
 export function eventLine(event: ServiceEvent): string {
   const exit = event.exit ? (event.exit.hasCode ? ` code=${event.exit.code}` : ` signal=${event.exit.signal}`) : "";
   const detail = [event.message, event.reason && `reason=${event.reason}`].filter(Boolean).join(" ");
+  // "kind -> state" reads as a transition: an event whose kind names the state it left the service in is printed once.
+  const what = event.kind === event.state ? event.kind : `${event.kind} -> ${event.state}`;
   // The message can hold a health check's output, which the account controls.
-  return `${formatTime(event.atMs)}  ${event.service?.account}/${event.service?.name}  ${event.kind} -> ${event.state}${exit}${event.pid ? ` pid=${event.pid}` : ""}${detail ? `  ${terminalSafe(detail)}` : ""}`;
+  return `${formatTime(event.atMs)}  ${event.service?.account}/${event.service?.name}  ${what}${exit}${event.pid ? ` pid=${event.pid}` : ""}${detail ? `  ${terminalSafe(detail)}` : ""}`;
 }
 
 export function registerObserveCommands(program: Command): void {

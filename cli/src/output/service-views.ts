@@ -5,7 +5,15 @@ import { type Palette } from "./colour.js";
 import { formatBytes, formatDuration, formatPercent, formatTime, orDash } from "./formats.js";
 import { type Column, renderTable } from "./table.js";
 
+/** The log flag reads "log-write-failed" beside the state: the service runs, but its output is being dropped. */
+export const LOG_WRITE_FAILED_FLAG = "log-write-failed";
+
 function stateCell(service: Service, palette: Palette): string {
+  const flag = service.status?.logDegraded ? ` ${palette.red(`(${LOG_WRITE_FAILED_FLAG})`)}` : "";
+  return liveStateCell(service, palette) + flag;
+}
+
+function liveStateCell(service: Service, palette: Palette): string {
   const state = service.status?.state || "unknown";
   const text = service.desiredState === "stopped" && state === "stopped" ? "stopped" : state;
   if (state === "running") return palette.green(text);
@@ -46,6 +54,8 @@ export function serviceDetails(service: Service, palette: Palette): string {
     ["pid", orDash(status?.mainPid)],
     ["started", formatTime(status?.startedAtMs ?? 0)],
     ["restarts", String(status?.restarts ?? 0)],
+    ["log", status?.logDegraded ? `${palette.red(LOG_WRITE_FAILED_FLAG)}: output is dropped (${status.logLinesDropped} lines so far)` : status?.logLinesDropped ? `ok (${status.logLinesDropped} lines dropped earlier)` : "ok"],
+    ["processes", status ? `${status.processes.length}${status.processesOmitted > 0 ? ` listed, ${status.processesOmitted} more not listed` : ""}` : "-"],
     ["last exit", exit ? `${exit.hasCode ? `code ${exit.code}` : `signal ${exit.signal}`} at ${formatTime(exit.atMs)}` : "-"],
     ["disabled", service.isDisabled ? `yes (${service.disabledReason || "user"})` : "no"],
     ["command", service.command],

@@ -98,6 +98,9 @@ export class AgentReportRecorder {
           restarts: status.restarts,
           disabledReason: status.disabledReason,
           processes: status.processes.map(({ pid, ppid, user, command, cpuPercent, rssBytes }) => ({ pid, ppid, user, command, cpuPercent, rssBytes })),
+          processesOmitted: status.processesOmitted,
+          logDegraded: status.logDegraded,
+          logLinesDropped: status.logLinesDropped,
         },
       ];
     });

@@ -40,5 +40,7 @@ function statusDetails(event: ServiceEvent, state: ServiceStatusState, at: Date)
     ...(state !== "running" && state !== "stopping" && { mainPid: null }),
     ...(exit && { lastExit: exit }),
     disabledReason: state === "disabled" ? event.reason : "",
+    ...(event.kind === "log-write-failed" && { logDegraded: true }),
+    ...(event.kind === "log-write-recovered" && { logDegraded: false }),
   };
 }

@@ -21,11 +21,24 @@ export interface BusDelivery {
  */
 export type BusHandler = (delivery: BusDelivery) => Promise<void>;
 
+/**
+ * The bus answered and refused this one message (too large for the server, rejected by the stream): sending
+ * the same bytes again will not help, unlike an unreachable bus. The outbox sets such a record aside after a
+ * few refusals instead of letting it block every later event.
+ */
+export class PublishRefusedError extends Error {
+  constructor(message: string, options?: { readonly cause?: unknown }) {
+    super(message, options);
+    this.name = "PublishRefusedError";
+  }
+}
+
 export interface EventPublisher {
   /**
    * Resolves once the bus durably accepted the message: a JetStream PubAck, or in embedded mode the
    * consumer's commit. A message id seen within the duplicate window is accepted again but stored once.
    * Rejects when the bus is unreachable; the caller (the agent's outbox) retries with the same id.
+   * Rejects with PublishRefusedError when the bus refused this message itself.
    */
   publish(subject: string, messageId: string, data: Uint8Array): Promise<void>;
   close(): Promise<void>;

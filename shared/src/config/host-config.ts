@@ -35,6 +35,8 @@ export interface CompiledHostConfig {
   readonly allowSetuid: boolean;
   /** The agent refuses to run a service as a lower uid: system accounts are never a tenant's. */
   readonly minimumUid: number;
+  /** Unacked events the agent's outbox keeps on disk at most; past it new events are refused and counted. */
+  readonly outboxMaxBytes: number;
 }
 
 /** Where regular accounts start on Debian and most distributions (UID_MIN of login.defs). */
@@ -48,6 +50,9 @@ export const DEFAULT_BASE_ENVIRONMENT: Readonly<Record<string, string>> = {
 };
 
 const HOUR_MS = 3_600_000;
+const MIB = 1024 * 1024;
+/** The agent outbox's default size cap on disk. */
+export const DEFAULT_OUTBOX_MAX_BYTES = 64 * MIB;
 
 const KNOWN = [
   "restart_policy",
@@ -61,6 +66,7 @@ const KNOWN = [
   "process_sample_interval_ms",
   "allow_setuid",
   "minimum_uid",
+  "outbox_max_bytes",
 ] as const;
 
 export function compileHostConfig(input: unknown = {}): Compiled<CompiledHostConfig> {
@@ -80,6 +86,7 @@ export function compileHostConfig(input: unknown = {}): Compiled<CompiledHostCon
     allowSetuid: root.boolean("allow_setuid", false),
     // Never 0: root is not an account.
     minimumUid: root.integer("minimum_uid", DEFAULT_MINIMUM_UID, 1, MAX_UID),
+    outboxMaxBytes: root.integer("outbox_max_bytes", DEFAULT_OUTBOX_MAX_BYTES, MIB, 64 * 1024 * MIB),
   };
   return errors.length === 0 ? { ok: true, value } : { ok: false, errors };
 }

@@ -5,5 +5,5 @@ export { Account, AccountRequest, Account_EnvironmentEntry, Account_LanguageVers
 export type { AdminServer } from "./vigil/v1/admin.js";
 export { AgentLinkClient, AgentLinkService, AgentMessage, ApplyError, Command, CommandResult, CoordinatorMessage, DesiredState, EventAck, EventPublish, Hello, HostCapacity, LinkHeartbeat, ListProcessesCommand, LogLines, ProcessList, ReadLogCommand, RestartCommand, RestartServicesCommand, RunningService, ServiceErrors, SignalCommand, StateAck, TailLogCommand, Welcome } from "./vigil/v1/agent_link.js";
 export type { AgentLinkServer } from "./vigil/v1/agent_link.js";
-export { BusMessage, HostHeartbeat, ProcessMetrics, ServiceEvent, ServiceMetrics } from "./vigil/v1/events.js";
+export { BusMessage, HostHeartbeat, OutboxCounters, ProcessMetrics, ServiceEvent, ServiceMetrics } from "./vigil/v1/events.js";
 export { AccountIdentity, AccountIdentity_EnvironmentEntry, AccountIdentity_LanguageVersionsEntry, DesiredService, ExitInfo, HealthCheck, ProcessInfo, ServiceRef, ServiceSpec, ServiceSpec_EnvironmentEntry, ServiceStatus } from "./vigil/v1/service.js";

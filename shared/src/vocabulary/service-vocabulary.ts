@@ -51,6 +51,10 @@ export const SERVICE_EVENT_KINDS = [
   "daemonized",
   /** The service's processes were sent the stop (or restart) signal. */
   "stopping",
+  /** Writing the service's log failed (e.g. a full disk): the service keeps running, its output is dropped. No state change. */
+  "log-write-failed",
+  /** The log can be written again; message says how many lines were dropped meanwhile. No state change. */
+  "log-write-recovered",
 ] as const;
 export type ServiceEventKind = (typeof SERVICE_EVENT_KINDS)[number];
 

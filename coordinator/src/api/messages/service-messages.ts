@@ -29,6 +29,9 @@ function statusMessage(view: ServiceView): ServiceStatus {
     disabledReason: status?.disabledReason ?? "",
     processes: (status?.processes ?? []).map(processMessage),
     updatedAtMs: epochMs(status?.updatedAt),
+    processesOmitted: status?.processesOmitted ?? 0,
+    logDegraded: status?.logDegraded ?? false,
+    logLinesDropped: status?.logLinesDropped ?? 0,
   };
 }
 

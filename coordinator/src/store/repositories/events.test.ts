@@ -30,6 +30,10 @@ async function setUp(db: Db): Promise<void> {
   await createService(db, { account: "bob", spec: sampleSpec("db"), host: "svc2" });
 }
 
+function pick(status: { logDegraded: boolean; logLinesDropped: number; processesOmitted: number } | null) {
+  return status && { logDegraded: status.logDegraded, logLinesDropped: status.logLinesDropped, processesOmitted: status.processesOmitted };
+}
+
 for (const backend of testStoreBackends) {
   describe(`store on ${backend.name}`, () => {
     test("an event is stored with the status it implies, in one step", () =>
@@ -112,6 +116,18 @@ for (const backend of testStoreBackends) {
         assert.equal(await reportServiceStatus(db, web, { host: "svc1", state: "stopped", at: at(11), sequence: 3 }), false);
         assert.equal((await getServiceStatus(db, web))?.state, "running");
         await assert.rejects(reportServiceStatus(db, { account: "alice", name: "nope" }, { host: "svc1", state: "running", at: at(1) }), NotFoundError);
+      }));
+
+    test("a log that cannot be written is flagged in status from a heartbeat or a log-write event, and cleared again", () =>
+      withTestStore(backend, async ({ db }) => {
+        await setUp(db);
+        await reportServiceStatus(db, web, { host: "svc1", state: "running", at: at(10), sequence: 4, logDegraded: true, logLinesDropped: 12, processesOmitted: 3 });
+        assert.deepEqual(pick(await getServiceStatus(db, web)), { logDegraded: true, logLinesDropped: 12, processesOmitted: 3 });
+        await recordServiceEvent(db, event("m5", 5, { kind: "log-write-recovered", state: "running", status: { logDegraded: false } }));
+        assert.equal((await getServiceStatus(db, web))?.logDegraded, false);
+        await recordServiceEvent(db, event("m6", 6, { kind: "log-write-failed", state: "running", status: { logDegraded: true } }));
+        assert.equal((await getServiceStatus(db, web))?.logDegraded, true);
+        assert.deepEqual((await listEvents(db)).map((e) => e.kind).sort(), ["log-write-failed", "log-write-recovered"], "both kinds are kept in the history");
       }));
 
     test("the services of a host that went down become unknown until it reports again", () =>

@@ -25,6 +25,9 @@ export interface StatusDetails {
   readonly lastExit?: ExitRecord | null;
   readonly disabledReason?: string;
   readonly processes?: readonly ProcessSnapshot[];
+  readonly processesOmitted?: number;
+  readonly logDegraded?: boolean;
+  readonly logLinesDropped?: number;
 }
 
 export interface StatusReport extends StatusDetails {
@@ -48,6 +51,9 @@ export interface ServiceStatusRecord {
   readonly lastExit: ExitRecord | null;
   readonly disabledReason: string;
   readonly processes: ProcessSnapshot[];
+  readonly processesOmitted: number;
+  readonly logDegraded: boolean;
+  readonly logLinesDropped: number;
   readonly updatedAt: Date;
   readonly lastEventSequence: number;
 }
@@ -69,6 +75,9 @@ export async function applyStatus(db: Db, serviceId: number, report: StatusRepor
     ...(report.lastExit !== undefined && { lastExitCode: report.lastExit?.code ?? null, lastExitSignal: report.lastExit?.signal ?? null, lastExitAt: report.lastExit?.at ?? null }),
     ...(report.disabledReason !== undefined && { disabledReason: report.disabledReason }),
     ...(report.processes !== undefined && { processes: [...report.processes] }),
+    ...(report.processesOmitted !== undefined && { processesOmitted: report.processesOmitted }),
+    ...(report.logDegraded !== undefined && { logDegraded: report.logDegraded }),
+    ...(report.logLinesDropped !== undefined && { logLinesDropped: report.logLinesDropped }),
   };
   const applied = await db
     .insert(serviceStatus)
@@ -91,6 +100,9 @@ export interface HeartbeatStatus {
   readonly restarts: number;
   readonly disabledReason: string;
   readonly processes: readonly ProcessSnapshot[];
+  readonly processesOmitted: number;
+  readonly logDegraded: boolean;
+  readonly logLinesDropped: number;
 }
 
 export interface HeartbeatReport {
@@ -118,19 +130,23 @@ export async function applyHeartbeatStatuses(db: Db, report: HeartbeatReport): P
     restarts: status.restarts,
     disabled_reason: status.disabledReason,
     processes: status.processes,
+    processes_omitted: status.processesOmitted,
+    log_degraded: status.logDegraded,
+    log_lines_dropped: status.logLinesDropped,
   }));
   const written = await queryRows<{ id: number }>(
     db,
-    sql`insert into ${serviceStatus} (service_id, state, main_pid, started_at, restarts, disabled_reason, processes, updated_at, source_host, last_event_sequence)
-      select s.id, r.state, r.main_pid, r.started_at, r.restarts, r.disabled_reason, r.processes, ${report.at.toISOString()}::timestamptz, ${report.host}::text, ${report.sequence}::bigint
+    sql`insert into ${serviceStatus} (service_id, state, main_pid, started_at, restarts, disabled_reason, processes, processes_omitted, log_degraded, log_lines_dropped, updated_at, source_host, last_event_sequence)
+      select s.id, r.state, r.main_pid, r.started_at, r.restarts, r.disabled_reason, r.processes, r.processes_omitted, r.log_degraded, r.log_lines_dropped, ${report.at.toISOString()}::timestamptz, ${report.host}::text, ${report.sequence}::bigint
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        as r(account text, name text, state text, main_pid integer, started_at timestamptz, restarts integer, disabled_reason text, processes jsonb)
+        as r(account text, name text, state text, main_pid integer, started_at timestamptz, restarts integer, disabled_reason text, processes jsonb, processes_omitted integer, log_degraded boolean, log_lines_dropped bigint)
       join ${accounts} a on a.name = r.account
       join ${services} s on s.account_id = a.id and s.name = r.name
       join ${hosts} h on h.id = s.host_id and h.name = ${report.host}::text
     on conflict (service_id) do update set
       state = excluded.state, main_pid = excluded.main_pid, started_at = excluded.started_at, restarts = excluded.restarts,
-      disabled_reason = excluded.disabled_reason, processes = excluded.processes, updated_at = excluded.updated_at,
+      disabled_reason = excluded.disabled_reason, processes = excluded.processes, processes_omitted = excluded.processes_omitted,
+      log_degraded = excluded.log_degraded, log_lines_dropped = excluded.log_lines_dropped, updated_at = excluded.updated_at,
       source_host = excluded.source_host, last_event_sequence = excluded.last_event_sequence
       where ${serviceStatus}.source_host <> excluded.source_host or ${serviceStatus}.last_event_sequence <= excluded.last_event_sequence
     returning service_id as id`,
@@ -194,6 +210,9 @@ async function selectStatuses(db: Db, where: SQL | undefined): Promise<ServiceSt
     lastExit: status.lastExitAt ? { code: status.lastExitCode, signal: status.lastExitSignal, at: status.lastExitAt } : null,
     disabledReason: status.disabledReason,
     processes: status.processes,
+    processesOmitted: status.processesOmitted,
+    logDegraded: status.logDegraded,
+    logLinesDropped: status.logLinesDropped,
     updatedAt: status.updatedAt,
     lastEventSequence: status.lastEventSequence,
   }));

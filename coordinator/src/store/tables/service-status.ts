@@ -1,6 +1,6 @@
 // The service_status table: the last observed state of each service, one row per service,
 // written from agent events and heartbeats and set to "unknown" when the host goes down.
-import { bigint, check, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { type ProcessSnapshot, SERVICE_STATUS_STATES } from "@vigil/shared";
 import { oneOf } from "./check-helpers.js";
 import { services } from "./services.js";
@@ -20,6 +20,12 @@ export const serviceStatus = pgTable(
     lastExitAt: timestamp("last_exit_at", { withTimezone: true }),
     disabledReason: text("disabled_reason").notNull().default(""),
     processes: jsonb("processes").$type<ProcessSnapshot[]>().notNull().default([]),
+    /** Processes the agent left out of `processes` (its heartbeat lists a bounded number). */
+    processesOmitted: integer("processes_omitted").notNull().default(0),
+    /** Writing the service's log fails on its host (e.g. a full disk); the service keeps running. */
+    logDegraded: boolean("log_degraded").notNull().default(false),
+    /** Log lines the agent dropped since it opened the log, because they could not be written. */
+    logLinesDropped: bigint("log_lines_dropped", { mode: "number" }).notNull().default(0),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
     sourceHost: text("source_host").notNull(),
     /** The reporting agent's sequence number: an older event redelivered late never wins. */

@@ -19,7 +19,8 @@ export const protobufFileName = "vigil/v1/events.proto";
 
 /**
  * One state change of a service. kind is one of: started, exited, restarting, backoff,
- * disabled, enabled, health-check-failed, stopped, start-failed, daemonized, stopping.
+ * disabled, enabled, health-check-failed, stopped, start-failed, daemonized, stopping,
+ * log-write-failed, log-write-recovered.
  */
 export interface ServiceEvent {
   id: string;
@@ -48,6 +49,17 @@ export interface HostHeartbeat {
   agentVersion: string;
   appliedRevision: number;
   services: ServiceStatus[];
+  outbox: OutboxCounters | undefined;
+}
+
+/** What the agent could not report, counted since it started (never silent, DESIGN.md "Lifetimes"). */
+export interface OutboxCounters {
+  /** heartbeats and metrics dropped while the bus was unreachable */
+  telemetryDropped: number;
+  /** events refused because the outbox was at its size cap */
+  eventsRefused: number;
+  /** events set aside after the bus refused them repeatedly */
+  eventsDeadLettered: number;
 }
 
 export interface ServiceMetrics {
@@ -372,7 +384,7 @@ export const ServiceEvent: MessageFns<ServiceEvent> = {
 };
 
 function createBaseHostHeartbeat(): HostHeartbeat {
-  return { id: "", host: "", atMs: 0, agentVersion: "", appliedRevision: 0, services: [] };
+  return { id: "", host: "", atMs: 0, agentVersion: "", appliedRevision: 0, services: [], outbox: undefined };
 }
 
 export const HostHeartbeat: MessageFns<HostHeartbeat> = {
@@ -394,6 +406,9 @@ export const HostHeartbeat: MessageFns<HostHeartbeat> = {
     }
     for (const v of message.services) {
       ServiceStatus.encode(v!, writer.uint32(50).fork()).join();
+    }
+    if (message.outbox !== undefined) {
+      OutboxCounters.encode(message.outbox, writer.uint32(58).fork()).join();
     }
     return writer;
   },
@@ -459,6 +474,14 @@ export const HostHeartbeat: MessageFns<HostHeartbeat> = {
             message.services.push(ServiceStatus.decode(reader, reader.uint32()));
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.outbox = OutboxCounters.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -493,6 +516,7 @@ export const HostHeartbeat: MessageFns<HostHeartbeat> = {
       services: globalThis.Array.isArray(object?.services)
         ? object.services.map((e: any) => ServiceStatus.fromJSON(e))
         : [],
+      outbox: isSet(object.outbox) ? OutboxCounters.fromJSON(object.outbox) : undefined,
     };
   },
 
@@ -516,6 +540,9 @@ export const HostHeartbeat: MessageFns<HostHeartbeat> = {
     if (message.services?.length) {
       obj.services = message.services.map((e) => ServiceStatus.toJSON(e));
     }
+    if (message.outbox !== undefined) {
+      obj.outbox = OutboxCounters.toJSON(message.outbox);
+    }
     return obj;
   },
 
@@ -530,6 +557,122 @@ export const HostHeartbeat: MessageFns<HostHeartbeat> = {
     message.agentVersion = object.agentVersion ?? "";
     message.appliedRevision = object.appliedRevision ?? 0;
     message.services = object.services?.map((e) => ServiceStatus.fromPartial(e)) || [];
+    message.outbox = (object.outbox !== undefined && object.outbox !== null)
+      ? OutboxCounters.fromPartial(object.outbox)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseOutboxCounters(): OutboxCounters {
+  return { telemetryDropped: 0, eventsRefused: 0, eventsDeadLettered: 0 };
+}
+
+export const OutboxCounters: MessageFns<OutboxCounters> = {
+  encode(message: OutboxCounters, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.telemetryDropped !== 0) {
+      writer.uint32(8).uint64(message.telemetryDropped);
+    }
+    if (message.eventsRefused !== 0) {
+      writer.uint32(16).uint64(message.eventsRefused);
+    }
+    if (message.eventsDeadLettered !== 0) {
+      writer.uint32(24).uint64(message.eventsDeadLettered);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OutboxCounters {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOutboxCounters();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.telemetryDropped = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.eventsRefused = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.eventsDeadLettered = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OutboxCounters {
+    return {
+      telemetryDropped: isSet(object.telemetryDropped)
+        ? globalThis.Number(object.telemetryDropped)
+        : isSet(object.telemetry_dropped)
+        ? globalThis.Number(object.telemetry_dropped)
+        : 0,
+      eventsRefused: isSet(object.eventsRefused)
+        ? globalThis.Number(object.eventsRefused)
+        : isSet(object.events_refused)
+        ? globalThis.Number(object.events_refused)
+        : 0,
+      eventsDeadLettered: isSet(object.eventsDeadLettered)
+        ? globalThis.Number(object.eventsDeadLettered)
+        : isSet(object.events_dead_lettered)
+        ? globalThis.Number(object.events_dead_lettered)
+        : 0,
+    };
+  },
+
+  toJSON(message: OutboxCounters): unknown {
+    const obj: any = {};
+    if (message.telemetryDropped !== 0) {
+      obj.telemetryDropped = Math.round(message.telemetryDropped);
+    }
+    if (message.eventsRefused !== 0) {
+      obj.eventsRefused = Math.round(message.eventsRefused);
+    }
+    if (message.eventsDeadLettered !== 0) {
+      obj.eventsDeadLettered = Math.round(message.eventsDeadLettered);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<OutboxCounters>, I>>(base?: I): OutboxCounters {
+    return OutboxCounters.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<OutboxCounters>, I>>(object: I): OutboxCounters {
+    const message = createBaseOutboxCounters();
+    message.telemetryDropped = object.telemetryDropped ?? 0;
+    message.eventsRefused = object.eventsRefused ?? 0;
+    message.eventsDeadLettered = object.eventsDeadLettered ?? 0;
     return message;
   },
 };

@@ -121,6 +121,12 @@ export interface ServiceStatus {
   disabledReason: string;
   processes: ProcessInfo[];
   updatedAtMs: number;
+  /** Processes of the service not listed in processes (the list is capped so a heartbeat stays small). */
+  processesOmitted: number;
+  /** True while writing the service's log fails (e.g. a full disk): the service runs, its output is dropped. */
+  logDegraded: boolean;
+  /** Log lines dropped since the agent started because the log could not be written. */
+  logLinesDropped: number;
 }
 
 function createBaseAccountIdentity(): AccountIdentity {
@@ -1587,6 +1593,9 @@ function createBaseServiceStatus(): ServiceStatus {
     disabledReason: "",
     processes: [],
     updatedAtMs: 0,
+    processesOmitted: 0,
+    logDegraded: false,
+    logLinesDropped: 0,
   };
 }
 
@@ -1621,6 +1630,15 @@ export const ServiceStatus: MessageFns<ServiceStatus> = {
     }
     if (message.updatedAtMs !== 0) {
       writer.uint32(80).int64(message.updatedAtMs);
+    }
+    if (message.processesOmitted !== 0) {
+      writer.uint32(88).uint32(message.processesOmitted);
+    }
+    if (message.logDegraded !== false) {
+      writer.uint32(96).bool(message.logDegraded);
+    }
+    if (message.logLinesDropped !== 0) {
+      writer.uint32(104).uint64(message.logLinesDropped);
     }
     return writer;
   },
@@ -1718,6 +1736,30 @@ export const ServiceStatus: MessageFns<ServiceStatus> = {
             message.updatedAtMs = longToNumber(reader.int64());
             continue;
           }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.processesOmitted = reader.uint32();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.logDegraded = reader.bool();
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.logLinesDropped = longToNumber(reader.uint64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1764,6 +1806,21 @@ export const ServiceStatus: MessageFns<ServiceStatus> = {
         : isSet(object.updated_at_ms)
         ? globalThis.Number(object.updated_at_ms)
         : 0,
+      processesOmitted: isSet(object.processesOmitted)
+        ? globalThis.Number(object.processesOmitted)
+        : isSet(object.processes_omitted)
+        ? globalThis.Number(object.processes_omitted)
+        : 0,
+      logDegraded: isSet(object.logDegraded)
+        ? globalThis.Boolean(object.logDegraded)
+        : isSet(object.log_degraded)
+        ? globalThis.Boolean(object.log_degraded)
+        : false,
+      logLinesDropped: isSet(object.logLinesDropped)
+        ? globalThis.Number(object.logLinesDropped)
+        : isSet(object.log_lines_dropped)
+        ? globalThis.Number(object.log_lines_dropped)
+        : 0,
     };
   },
 
@@ -1799,6 +1856,15 @@ export const ServiceStatus: MessageFns<ServiceStatus> = {
     if (message.updatedAtMs !== 0) {
       obj.updatedAtMs = Math.round(message.updatedAtMs);
     }
+    if (message.processesOmitted !== 0) {
+      obj.processesOmitted = Math.round(message.processesOmitted);
+    }
+    if (message.logDegraded !== false) {
+      obj.logDegraded = message.logDegraded;
+    }
+    if (message.logLinesDropped !== 0) {
+      obj.logLinesDropped = Math.round(message.logLinesDropped);
+    }
     return obj;
   },
 
@@ -1821,6 +1887,9 @@ export const ServiceStatus: MessageFns<ServiceStatus> = {
     message.disabledReason = object.disabledReason ?? "";
     message.processes = object.processes?.map((e) => ProcessInfo.fromPartial(e)) || [];
     message.updatedAtMs = object.updatedAtMs ?? 0;
+    message.processesOmitted = object.processesOmitted ?? 0;
+    message.logDegraded = object.logDegraded ?? false;
+    message.logLinesDropped = object.logLinesDropped ?? 0;
     return message;
   },
 };

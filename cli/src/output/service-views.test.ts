@@ -1,0 +1,36 @@
+// What operators read (issue 12): an event is never shown as a self-transition such as
+// "stopping -> stopping", and a service whose log cannot be written says so in `service ls/show`.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { Service, ServiceEvent } from "@vigil/shared";
+import { eventLine } from "../operator/observe-commands.js";
+import { PLAIN } from "./colour.js";
+import { serviceDetails, serviceTable } from "./service-views.js";
+
+
+function event(kind: string, state: string): ServiceEvent {
+  return ServiceEvent.fromPartial({ service: { account: "acme", name: "web" }, kind, state, atMs: Date.UTC(2026, 0, 1), message: "m" });
+}
+
+function service(logDegraded: boolean): Service {
+  return Service.fromPartial({
+    account: "acme",
+    name: "web",
+    status: { state: "running", mainPid: 42, logDegraded, logLinesDropped: 17, processes: [{ pid: 42 }], processesOmitted: 3 },
+  });
+}
+
+void describe("what the CLI prints", () => {
+  void it("prints an event whose kind names its state once, and kind -> state otherwise", () => {
+    assert.equal(eventLine(event("stopping", "stopping")), "2026-01-01T00:00:00Z  acme/web  stopping  m");
+    assert.equal(eventLine(event("started", "running")), "2026-01-01T00:00:00Z  acme/web  started -> running  m");
+  });
+
+  void it("flags a service whose log cannot be written in service ls and service show", () => {
+    assert.match(serviceTable([service(true)], PLAIN), /running \(log-write-failed\)/);
+    assert.doesNotMatch(serviceTable([service(false)], PLAIN), /log-write-failed/);
+    const details = serviceDetails(service(true), PLAIN);
+    assert.match(details, /^log: +log-write-failed: output is dropped \(17 lines so far\)$/m);
+    assert.match(details, /^processes: +1 listed, 3 more not listed$/m);
+  });
+});
