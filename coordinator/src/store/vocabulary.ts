@@ -21,14 +21,9 @@ export const TOKEN_SCOPES = ["operator", "account", "host"] as const;
 /** operator: everything; account: one account's resources; host: AgentLink as that host only. */
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
-export const FIREWALL_PROTOCOLS = ["tcp", "udp"] as const;
-export type FirewallProtocol = (typeof FIREWALL_PROTOCOLS)[number];
-export const FIREWALL_ACTIONS = ["accept", "drop"] as const;
-export type FirewallAction = (typeof FIREWALL_ACTIONS)[number];
-export const FIREWALL_DIRECTIONS = ["in", "out"] as const;
-export type FirewallDirection = (typeof FIREWALL_DIRECTIONS)[number];
-export const IP_VERSIONS = ["ipv4", "ipv6", "both"] as const;
-export type IpVersion = (typeof IP_VERSIONS)[number];
+// The firewall's words are the agent's too: they live in @vigil/shared.
+export { FIREWALL_ACTIONS, FIREWALL_DIRECTIONS, FIREWALL_PROTOCOLS, IP_VERSIONS } from "@vigil/shared";
+export type { FirewallAction, FirewallDirection, FirewallProtocol, IpVersion } from "@vigil/shared";
 
 /** Every account owns this inclusive range of ports on the hosts its services run on. */
 export const PORT_RANGE = { first: 8300, last: 8499 } as const;

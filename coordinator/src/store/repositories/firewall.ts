@@ -1,25 +1,16 @@
 // Repository functions for an account's firewall rules. The rules reach the agents of the
 // account's hosts, so every change bumps those hosts' desired-state revisions.
+import { type CompiledFirewallRule } from "@vigil/shared";
 import { and, asc, eq } from "drizzle-orm";
 import { type Db } from "../db.js";
 import { NotFoundError } from "../errors.js";
 import { accounts } from "../tables/accounts.js";
 import { firewallRules } from "../tables/firewall-rules.js";
-import { type FirewallAction, type FirewallDirection, type FirewallProtocol, type IpVersion } from "../vocabulary.js";
 import { requireAccountId } from "./accounts.js";
 import { bumpAccountHostRevisions } from "./revisions.js";
 
-export interface FirewallRuleInput {
-  readonly protocol: FirewallProtocol;
-  readonly action: FirewallAction;
-  readonly direction: FirewallDirection;
-  /** Addresses or CIDRs; empty means any. */
-  readonly hosts: readonly string[];
-  /** "8300" or "8300-8310"; empty means any. */
-  readonly ports: readonly string[];
-  readonly ipVersion: IpVersion;
-  readonly annotation?: string;
-}
+/** A rule as the API compiled it; hosts and ports as written (empty means any). */
+export type FirewallRuleInput = Pick<CompiledFirewallRule, "protocol" | "action" | "direction" | "hosts" | "ports" | "ipVersion"> & { readonly annotation?: string };
 
 export interface FirewallRuleRecord extends Required<FirewallRuleInput> {
   readonly id: string;
