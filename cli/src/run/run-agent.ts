@@ -1,7 +1,7 @@
 // Runs `vigil agent`: supervision of this host's services, AgentLink to the coordinator, status
 // events to NATS through the disk outbox; SIGINT/SIGTERM stop every service, then it exits.
 import { hostname } from "node:os";
-import { NatsEventPublisher, startAgent } from "@vigil/agent";
+import { NatsEventPublisher, NftCli, startAgent } from "@vigil/agent";
 import { AGENT_SETTINGS, busNames, compileAgentConfig } from "@vigil/shared";
 import { loadHostConfig } from "../config/host-config-file.js";
 import { loadSettings, requireConfig, withConfigErrors } from "../config/load-settings.js";
@@ -20,6 +20,7 @@ export async function runAgent(flags: Record<string, unknown>): Promise<void> {
       hostConfig,
       publisher: publisher ?? "link",
       busNames: busNames(config.busPrefix),
+      nftables: new NftCli(),
     });
     process.stdout.write(`vigil agent: host ${config.hostName}, coordinator ${config.coordinator}, events ${publisher === null ? "on the link" : config.natsUrl}\n`);
     const reason = await (flags["exitWithStdin"] === true ? Promise.race([untilSignal(), untilStdinCloses()]) : untilSignal());
