@@ -1,4 +1,5 @@
-// The closed vocabularies the store persists (clouds, pools, host states, scopes) and the port range.
+// The closed vocabularies the store persists (clouds, pools, host states, scopes); the port range
+// and the firewall words come from @vigil/shared.
 // Each is a constant tuple plus its string-literal union; the tables turn them into CHECK constraints.
 // Service states and event kinds are the agent's words too: they live in @vigil/shared.
 
@@ -22,8 +23,6 @@ export const TOKEN_SCOPES = ["operator", "account", "host"] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 // The firewall's words are the agent's too: they live in @vigil/shared.
-export { FIREWALL_ACTIONS, FIREWALL_DIRECTIONS, FIREWALL_PROTOCOLS, IP_VERSIONS } from "@vigil/shared";
+export { FIREWALL_ACTIONS, FIREWALL_DIRECTIONS, FIREWALL_PROTOCOLS, IP_VERSIONS, PORT_RANGE } from "@vigil/shared";
 export type { FirewallAction, FirewallDirection, FirewallProtocol, IpVersion } from "@vigil/shared";
 
-/** Every account owns this inclusive range of ports on the hosts its services run on. */
-export const PORT_RANGE = { first: 8300, last: 8499 } as const;

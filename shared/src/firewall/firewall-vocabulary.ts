@@ -15,3 +15,6 @@ export type IpVersion = (typeof IP_VERSIONS)[number];
 export const FIREWALL_MAX_ENTRIES = 64;
 /** An account's rules all land in one ruleset on each of its hosts; more than this is refused. */
 export const FIREWALL_MAX_RULES = 256;
+
+/** Every account owns this inclusive range of ports; on private hosts it is closed from outside unless a rule opens it. */
+export const PORT_RANGE = { first: 8300, last: 8499 } as const;

@@ -1,9 +1,9 @@
 // Repository functions for an account's firewall rules. The rules reach the agents of the
 // account's hosts, so every change bumps those hosts' desired-state revisions.
-import { type CompiledFirewallRule } from "@vigil/shared";
-import { and, asc, eq } from "drizzle-orm";
+import { type CompiledFirewallRule, FIREWALL_MAX_RULES } from "@vigil/shared";
+import { and, asc, count, eq } from "drizzle-orm";
 import { type Db } from "../db.js";
-import { NotFoundError } from "../errors.js";
+import { ConflictError, NotFoundError } from "../errors.js";
 import { accounts } from "../tables/accounts.js";
 import { firewallRules } from "../tables/firewall-rules.js";
 import { requireAccountId } from "./accounts.js";
@@ -35,7 +35,10 @@ const ruleColumns = {
 
 export async function createFirewallRule(db: Db, account: string, rule: FirewallRuleInput): Promise<FirewallRuleRecord> {
   return db.transaction(async (tx) => {
-    const accountId = await requireAccountId(tx, account);
+    // Locked, so that concurrent creations take turns and the limit holds.
+    const accountId = await requireAccountId(tx, account, { lock: true });
+    const [counted] = await tx.select({ rules: count() }).from(firewallRules).where(eq(firewallRules.accountId, accountId));
+    if ((counted?.rules ?? 0) >= FIREWALL_MAX_RULES) throw new ConflictError("rule", `account ${account} already has ${FIREWALL_MAX_RULES} firewall rules, the most one account may have (they all go into each of its hosts' rulesets); delete one first`);
     const [row] = await tx
       .insert(firewallRules)
       .values({ ...rule, hosts: [...rule.hosts], ports: [...rule.ports], accountId })
