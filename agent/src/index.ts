@@ -70,3 +70,4 @@ export { NftCli } from "./firewall/nft-cli.js";
 export type { DesiredFirewall, FirewallEnforcerOptions } from "./firewall/firewall-enforcer.js";
 export { FirewallEnforcer } from "./firewall/firewall-enforcer.js";
 export { NFT_TABLE } from "./firewall/ruleset-model.js";
+export { NetnsProbe, PROBE_TIMEOUT_MS } from "./firewall/testing/netns-probe.js";
