@@ -53,13 +53,17 @@ async function until(what: string, probe: () => Promise<string>, want: string, s
   throw new Error(`${what}: still "${last}" after ${timeoutMs} ms`);
 }
 
-const fromOutside = (source: string, target = network.hostV4, port = SERVICE_PORT) => outside.connect(target, port, source);
-const fromHost = (target: string, port = OPEN_PORT) => inHost.connect(target, port, target.includes(":") ? network.hostV6 : network.hostV4);
+/** Polling attempts wait less than single checks: a late answer only delays the poll, it cannot fail the test. */
+const POLL_TIMEOUT_MS = 150;
+const fromOutside = (source: string, target = network.hostV4, port = SERVICE_PORT, timeoutMs?: number) => outside.connect(target, port, source, timeoutMs);
+const fromHost = (target: string, port = OPEN_PORT, timeoutMs?: number) => inHost.connect(target, port, target.includes(":") ? network.hostV6 : network.hostV4, timeoutMs);
+const polling = { fromOutside: (source: string, target = network.hostV4) => fromOutside(source, target, SERVICE_PORT, POLL_TIMEOUT_MS), fromHost: (target: string) => fromHost(target, OPEN_PORT, POLL_TIMEOUT_MS) };
 
-async function enforce(t: TestContext, what: string, firewall: DesiredFirewall, probe: () => Promise<string>, want: string): Promise<void> {
+async function enforce(t: TestContext, what: string, firewall: DesiredFirewall, probe: () => Promise<string>, want: string, confirm: () => Promise<string>): Promise<void> {
   const since = performance.now();
   assert.equal(enforcer.setDesired(firewall), null);
   const took = await until(what, probe, want, since);
+  assert.equal(await confirm(), want, `${what}: confirmed with the longer timeout`);
   t.diagnostic(`${what}: enforced ${Math.round(took)} ms after the rule change`);
   assert.ok(took < 1_000, `${what} took ${Math.round(took)} ms`);
 }
@@ -83,7 +87,7 @@ after(async () => {
 });
 
 test("without rules, inbound 8300 is dropped while other ports and loopback stay open", async (t) => {
-  await enforce(t, "8300 closed from outside", desired([]), () => fromOutside(network.outsideV4[0]), "timeout");
+  await enforce(t, "8300 closed from outside", desired([]), () => polling.fromOutside(network.outsideV4[0]), "timeout", () => fromOutside(network.outsideV4[0]));
   assert.equal(await fromOutside(network.outsideV4[0], network.hostV4, OPEN_PORT), "connected");
   assert.equal(await fromOutside(network.outsideV6[0], network.hostV6), "timeout");
   assert.equal(await inHost.connect("127.0.0.1", SERVICE_PORT, "127.0.0.1"), "connected");
@@ -92,21 +96,21 @@ test("without rules, inbound 8300 is dropped while other ports and loopback stay
 });
 
 test("an accept rule for a source CIDR opens 8300 to it alone, and deleting it closes 8300 again", async (t) => {
-  await enforce(t, "ipv4 accept rule", desired([{ hosts: [`${network.outsideV4[0]}/32`] }]), () => fromOutside(network.outsideV4[0]), "connected");
+  await enforce(t, "ipv4 accept rule", desired([{ hosts: [`${network.outsideV4[0]}/32`] }]), () => polling.fromOutside(network.outsideV4[0]), "connected", () => fromOutside(network.outsideV4[0]));
   assert.equal(await fromOutside(network.outsideV4[1]), "timeout", "another source is still dropped");
   assert.equal(await fromOutside(network.outsideV6[0], network.hostV6), "timeout", "an ipv4 rule opens nothing over IPv6");
-  await enforce(t, "ipv4 rule deleted", desired([]), () => fromOutside(network.outsideV4[0]), "timeout");
+  await enforce(t, "ipv4 rule deleted", desired([]), () => polling.fromOutside(network.outsideV4[0]), "timeout", () => fromOutside(network.outsideV4[0]));
 });
 
 test("an ipv6 rule opens 8300 over IPv6 to its source only", async (t) => {
-  await enforce(t, "ipv6 accept rule", desired([{ hosts: [`${network.outsideV6[0]}/128`], ipVersion: "ipv6" }]), () => fromOutside(network.outsideV6[0], network.hostV6), "connected");
+  await enforce(t, "ipv6 accept rule", desired([{ hosts: [`${network.outsideV6[0]}/128`], ipVersion: "ipv6" }]), () => polling.fromOutside(network.outsideV6[0], network.hostV6), "connected", () => fromOutside(network.outsideV6[0], network.hostV6));
   assert.equal(await fromOutside(network.outsideV6[1], network.hostV6), "timeout");
   assert.equal(await fromOutside(network.outsideV4[0]), "timeout", "an ipv6 rule opens nothing over IPv4");
-  await enforce(t, "ipv6 rule deleted", desired([]), () => fromOutside(network.outsideV6[0], network.hostV6), "timeout");
+  await enforce(t, "ipv6 rule deleted", desired([]), () => polling.fromOutside(network.outsideV6[0], network.hostV6), "timeout", () => fromOutside(network.outsideV6[0], network.hostV6));
 });
 
 test("a rule for both versions opens 8300 over IPv4 and IPv6 to its sources", async (t) => {
-  await enforce(t, "both-versions rule", desired([{ hosts: [network.outsideV4[0], network.outsideV6[0]], ipVersion: "both" }]), () => fromOutside(network.outsideV6[0], network.hostV6), "connected");
+  await enforce(t, "both-versions rule", desired([{ hosts: [network.outsideV4[0], network.outsideV6[0]], ipVersion: "both" }]), () => polling.fromOutside(network.outsideV6[0], network.hostV6), "connected", () => fromOutside(network.outsideV6[0], network.hostV6));
   assert.equal(await fromOutside(network.outsideV4[0]), "connected");
   assert.equal(await fromOutside(network.outsideV4[1]), "timeout");
   assert.equal(await fromOutside(network.outsideV6[1], network.hostV6), "timeout");
@@ -115,19 +119,19 @@ test("a rule for both versions opens 8300 over IPv4 and IPv6 to its sources", as
 test("an outbound drop rule blocks egress to its destination only, over IPv4 and IPv6", async (t) => {
   assert.equal(await fromHost(network.outsideV4[0]), "connected");
   const rule = { direction: "out", action: "drop", hosts: [network.outsideV4[0], network.outsideV6[0]], ports: [String(OPEN_PORT)], ipVersion: "both" };
-  await enforce(t, "outbound drop rule", desired([rule]), () => fromHost(network.outsideV4[0]), "timeout");
+  await enforce(t, "outbound drop rule", desired([rule]), () => polling.fromHost(network.outsideV4[0]), "timeout", () => fromHost(network.outsideV4[0]));
   assert.equal(await fromHost(network.outsideV6[0]), "timeout");
   assert.equal(await fromHost(network.outsideV4[1]), "connected", "another destination is reachable");
   assert.equal(await fromHost(network.outsideV6[1]), "connected");
 });
 
 test("a table flushed by hand is repaired within 5 s, with a log line saying so", async (t) => {
-  await enforce(t, "accept rule before the flush", desired([{ hosts: [network.outsideV4[0]] }]), () => fromOutside(network.outsideV4[0]), "connected");
+  await enforce(t, "accept rule before the flush", desired([{ hosts: [network.outsideV4[0]] }]), () => polling.fromOutside(network.outsideV4[0]), "connected", () => fromOutside(network.outsideV4[0]));
   logLines.length = 0;
   execFileSync("ip", ["netns", "exec", network.host, "nft", "flush", "table", "inet", "vigil"]);
   const flushed = performance.now();
   assert.equal(await fromOutside(network.outsideV4[1]), "connected", "the flushed table lets everything in");
-  const repaired = await until("flushed table repaired", () => fromOutside(network.outsideV4[1]), "timeout", flushed);
+  const repaired = await until("flushed table repaired", () => polling.fromOutside(network.outsideV4[1]), "timeout", flushed);
   t.diagnostic(`flushed table repaired ${Math.round(repaired)} ms after the flush`);
   assert.ok(repaired < 5_000, `repair took ${Math.round(repaired)} ms`);
   assert.equal(await fromOutside(network.outsideV4[0]), "connected", "the account's rule is back too");
