@@ -61,3 +61,13 @@ export type { ReportSink, StatusReporterOptions } from "./reporting/status-repor
 export { DEFAULT_HEARTBEAT_INTERVAL_MS, DEFAULT_METRICS_INTERVAL_MS, StatusReporter } from "./reporting/status-reporter.js";
 export type { AgentOptions, RunningAgent } from "./daemon/start-agent.js";
 export { AGENT_VERSION, startAgent } from "./daemon/start-agent.js";
+// The private host's firewall: nftables rendering (pure), the nft adapter, the enforcer.
+export type { FirewallDefaults, RenderedRuleset } from "./firewall/render-ruleset.js";
+export { renderRuleset } from "./firewall/render-ruleset.js";
+export type { Nftables, NftablesSupport } from "./firewall/nftables.js";
+export type { NftCliOptions } from "./firewall/nft-cli.js";
+export { NftCli } from "./firewall/nft-cli.js";
+export type { DesiredFirewall, FirewallEnforcerOptions } from "./firewall/firewall-enforcer.js";
+export { FirewallEnforcer } from "./firewall/firewall-enforcer.js";
+export { NFT_TABLE } from "./firewall/ruleset-model.js";
+export { NetnsProbe, PROBE_TIMEOUT_MS } from "./firewall/testing/netns-probe.js";

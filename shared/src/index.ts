@@ -87,3 +87,9 @@ export {
   DEFAULT_UP_LISTEN,
   UP_SETTINGS,
 } from "./config/server-config.js";
+export type { FirewallAction, FirewallDirection, FirewallProtocol, IpVersion } from "./firewall/firewall-vocabulary.js";
+export { FIREWALL_ACTIONS, FIREWALL_DIRECTIONS, FIREWALL_MAX_ENTRIES, FIREWALL_MAX_RULES, FIREWALL_PROTOCOLS, IP_VERSIONS } from "./firewall/firewall-vocabulary.js";
+export type { CompiledFirewallRule, FirewallRuleFields, PortRange } from "./firewall/compile-firewall-rule.js";
+export { addressVersion, compileFirewallRule } from "./firewall/compile-firewall-rule.js";
+export type { IpFamily, IpInterval } from "./firewall/ip-interval.js";
+export { formatInterval, formatIp, mergeIntervals, parseIpInterval } from "./firewall/ip-interval.js";

@@ -4,6 +4,8 @@ import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type BusNames, type CompiledHostConfig, type EventPublisher } from "@vigil/shared";
 import { newBootId } from "../bus/boot-id.js";
+import { startHostFirewall } from "../firewall/host-firewall.js";
+import { type Nftables } from "../firewall/nftables.js";
 import { LinuxProcessDriver } from "../driver/linux-process-driver.js";
 import { type ProcessDriver } from "../driver/process-driver.js";
 import { CoordinatorLink } from "../link/coordinator-link.js";
@@ -52,6 +54,12 @@ export interface AgentOptions {
   readonly reconnect?: ReconnectPolicy;
   readonly welcomeTimeoutMs?: number;
   readonly log?: (line: string) => void;
+  /**
+   * nftables of this host's network namespace (`vigil agent` passes NftCli): with it, a private
+   * host's firewall is enforced in table inet vigil. Without it, none is (in-process test agents
+   * share the test runner's namespace and must not touch it).
+   */
+  readonly nftables?: Nftables;
 }
 
 export interface RunningAgent {
@@ -166,6 +174,7 @@ async function startLocked(options: AgentOptions, stateDir: string, log: (line: 
     await outbox.close().catch(() => undefined);
     throw error;
   });
+  const firewall = await startHostFirewall(options.nftables, log);
   const cache = new DesiredStateCache(stateDir);
   const initialRevision = await applyCachedState(cache, supervisor, log);
   let onRefused = (_message: string) => {};
@@ -188,6 +197,8 @@ async function startLocked(options: AgentOptions, stateDir: string, log: (line: 
         log(`vigil agent: could not cache the desired state in ${cache.path}: ${(error as Error).message}`);
       }
     },
+    firewallSupport: firewall.support,
+    onFirewall: (desired, revision) => firewall.onFirewall(desired, revision),
     onWelcome: (intervalMs) => {
       if (options.heartbeatIntervalMs === undefined && intervalMs > 0) reporter.setHeartbeatInterval(intervalMs);
       void reporter.heartbeatNow();
@@ -207,6 +218,8 @@ async function startLocked(options: AgentOptions, stateDir: string, log: (line: 
       // Events that travel on the link need it until the outbox is drained; no new state is applied meanwhile.
       link.freezeDesiredState();
       if (linkPublisher === undefined) await link.stop();
+      // The table stays: the host keeps its protection while no agent runs.
+      await firewall.stop();
       // A service that failed to stop is reported after the others' final events went out.
       const stopped = await supervisor.stopAll().then(
         () => null,

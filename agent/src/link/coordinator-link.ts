@@ -2,7 +2,7 @@
 // applied), applies each full desired state and acknowledges it, answers commands, and redials with
 // jittered backoff until its token is refused. While disconnected, supervision carries on untouched.
 import { type ClientDuplexStream, credentials, status as GrpcStatus, type ServiceError } from "@grpc/grpc-js";
-import { type AgentMessage, AgentLinkClient, type CoordinatorMessage, type DesiredState, type EventAck, type EventPublish, type HostCapacity } from "@vigil/shared";
+import { type AgentMessage, AgentLinkClient, type CoordinatorMessage, type DesiredState, type EventAck, type EventPublish, type FirewallSupport, type HostCapacity, type HostFirewall } from "@vigil/shared";
 import { decodeDesiredState } from "./desired-services.js";
 import { executeCommand } from "./execute-command.js";
 import { AGENT_LINK_CLIENT_OPTIONS } from "./keepalive.js";
@@ -42,6 +42,13 @@ export interface CoordinatorLinkOptions {
   readonly onRefused?: (message: string) => void;
   /** Give up on a connection that has no Welcome after this long, and redial; default 15 s. */
   readonly welcomeTimeoutMs?: number;
+  /** What the agent found out about nftables at start, told in every Hello. */
+  readonly firewallSupport?: FirewallSupport;
+  /**
+   * Told each desired state's firewall (undefined: the host is not filtered) as soon as it arrives,
+   * not after the services were applied, so a rule change takes effect even while services start.
+   */
+  readonly onFirewall?: (firewall: HostFirewall | undefined, revision: number) => void;
 }
 
 export class CoordinatorLink {
@@ -171,6 +178,7 @@ export class CoordinatorLink {
             capacity: this.#options.capacity ?? { maxServices: 0, cpus: 0, memoryBytes: 0 },
             running: running.map((service) => ({ service: { account: service.account, name: service.service }, state: service.state, mainPid: service.mainPid ?? 0, specHash: service.launchFingerprint })),
             appliedRevision: this.#appliedRevision,
+            firewall: this.#options.firewallSupport,
           },
         },
       });
@@ -180,7 +188,9 @@ export class CoordinatorLink {
   #handle(call: ClientDuplexStream<AgentMessage, CoordinatorMessage>, message: CoordinatorMessage): void {
     const body = message.body;
     if (body?.$case === "desiredState") {
-      if (!this.#ignoreDesiredStates) this.#queueApply(call, body.value);
+      if (this.#ignoreDesiredStates) return;
+      this.#options.onFirewall?.(body.value.firewall, body.value.revision);
+      this.#queueApply(call, body.value);
     } else if (body?.$case === "eventAck") this.#options.onEventAck?.(body.value);
     else if (body?.$case === "command") {
       void executeCommand(this.#options.supervisor, body.value, Date.now()).then((result) => write(call, { body: { $case: "commandResult", value: result } }));

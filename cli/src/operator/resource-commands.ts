@@ -1,7 +1,7 @@
 // `vigil host|account|port|firewall|token ...`: the platform's inventory. Hosts, accounts and
 // tokens need an operator token; ports and firewall rules belong to an account.
 import { type Command } from "commander";
-import { Account, FirewallRule, type IssuedToken, type ListAccountsResponse, type ListFirewallRulesResponse, type ListHostsResponse, type ListPortsResponse, type ListTokensResponse, type PortAllocation } from "@vigil/shared";
+import { Account, FIREWALL_MAX_ENTRIES, FIREWALL_MAX_RULES, FirewallRule, type IssuedToken, type ListAccountsResponse, type ListFirewallRulesResponse, type ListHostsResponse, type ListPortsResponse, type ListTokensResponse, type PortAllocation, PORT_RANGE } from "@vigil/shared";
 import { formatTime, orDash } from "../output/formats.js";
 import { renderTable } from "../output/table.js";
 import { usageError } from "./cli-error.js";
@@ -113,8 +113,23 @@ function registerPortCommands(program: Command): void {
   );
 }
 
+const FIREWALL_HELP = `
+What is enforced where:
+  private-cloud account  on every host it owns, the agent keeps nftables table "inet vigil":
+                         inbound TCP and UDP to ports ${PORT_RANGE.first}-${PORT_RANGE.last} are dropped unless a rule
+                         accepts them; other ports stay open; loopback is never filtered;
+                         replies to established connections pass. A change reaches a
+                         connected host within about a second.
+  public-cloud account   nothing: its services run on shared public hosts, which are not
+                         filtered by design, so rules are refused.
+Rules apply in the order "vigil firewall ls" lists them (oldest first); the first match decides.
+"in": --host are sources, --port this host's ports; "out": --host are destinations, --port theirs.
+At most ${FIREWALL_MAX_RULES} rules per account and ${FIREWALL_MAX_ENTRIES} hosts and ${FIREWALL_MAX_ENTRIES} ports per rule.
+`;
+
 function registerFirewallCommands(program: Command): void {
-  const group = configureGroup(program.command("firewall").description("an account's firewall rules (enforced on private-cloud hosts)"));
+  const group = configureGroup(program.command("firewall").description("a private-cloud account's firewall rules, enforced on the hosts it owns"));
+  group.addHelpText("after", FIREWALL_HELP);
   operatorCommand(group, "ls", "list the account's rules", { account: true }).action(
     runOperator(async (context) => {
       const { rules } = await context.session.call<ListFirewallRulesResponse>("listFirewallRules", { account: context.account });

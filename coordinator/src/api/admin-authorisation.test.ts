@@ -65,7 +65,8 @@ const MATRIX: Readonly<Record<Rpc, MatrixRow>> = {
   releasePort: { access: "account", permitted: OK, request: async (s) => ({ account: "alpha", port: (await allocatePort(s.store.db, "alpha")).port }) },
   createFirewallRule: {
     access: "account",
-    permitted: OK,
+    // Authorised, then refused: alpha is a public-cloud account, whose hosts are unfiltered by design.
+    permitted: status.FAILED_PRECONDITION,
     request: () => Promise.resolve({ rule: FirewallRule.fromPartial({ account: "alpha", protocol: "tcp", action: "accept", direction: "in", hosts: ["2001:db8::/32"], ports: ["8300"], ipVersion: "ipv6" }) }),
   },
   listFirewallRules: { access: "account", permitted: OK, request: alpha },

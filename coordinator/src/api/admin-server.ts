@@ -44,7 +44,7 @@ interface Admitted {
 export function adminHandlers(deps: AdminDeps): AdminHandlers {
   return {
     ...accountHandlers(deps.store),
-    ...resourceHandlers(deps.store),
+    ...resourceHandlers(deps.store, deps.control),
     ...serviceHandlers(deps.control),
     ...logHandlers(deps.control, deps.logPollMs),
     ...eventHandlers(deps.store, deps.eventPollMs),

@@ -3,6 +3,7 @@
 // imperative commands to the host's agent, and reads with live status. Errors are ControlErrors.
 import { type CommandResult, type CompiledServiceSpec, compileServiceSpec, type FieldError, compileServiceUpdate, type ProcessInfo, type ServiceSpecInput, type ServiceSpecPatch, sameSpec, type UntrustedInput } from "@vigil/shared";
 import { type Store } from "../store/open-store.js";
+import { type FirewallRuleInput, type FirewallRuleRecord } from "../store/repositories/firewall.js";
 import { type PortRequest } from "../store/repositories/ports.js";
 import { type ServiceRef } from "../store/repositories/service-rows.js";
 import { getHost } from "../store/repositories/hosts.js";
@@ -10,6 +11,7 @@ import { type BulkResult, controlSelection } from "./bulk-control.js";
 import { createServicePlaced, createServicesPlaced } from "./create-service.js";
 import { type AgentAction, type AgentCommands, type DesiredStateNotifier } from "./control-ports.js";
 import { asControlErrors, ControlError, controlCodeFromStatusName, HostUnavailableError, InvalidArgumentError } from "./control-errors.js";
+import { createFirewallRuleFor, deleteFirewallRuleFor } from "./firewall-rules.js";
 import { readServiceView, readServiceViews } from "./read-services.js";
 import { type ServiceView, toServiceView } from "./service-view.js";
 import { compileBulkAction, compileSelector, type ServiceSelectorInput } from "./service-selector.js";
@@ -173,6 +175,15 @@ export class ControlPlane {
 
   async listServices(filter: ServiceListFilter = {}): Promise<ServiceView[]> {
     return asControlErrors(() => readServiceViews(this.#store.db, filter));
+  }
+
+  /** Refused for public-cloud accounts (their hosts are unfiltered by design); pushed to the account's own hosts at once. */
+  async createFirewallRule(account: string, rule: FirewallRuleInput): Promise<FirewallRuleRecord> {
+    return createFirewallRuleFor(this.#store, this.#notifier, account, rule);
+  }
+
+  async deleteFirewallRule(account: string, id: string): Promise<void> {
+    await deleteFirewallRuleFor(this.#store, this.#notifier, account, id);
   }
 
   async #changed(host: string | null, ref: ServiceRef): Promise<ServiceView> {

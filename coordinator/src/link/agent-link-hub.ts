@@ -178,7 +178,8 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
     this.#sessions.set(check.host, session);
     const release = this.#tokenSessions.hold(check.tokenId, "agent", (reason) => refuse(call, GrpcStatus.UNAUTHENTICATED, reason));
     session.write({ body: { $case: "welcome", value: { hostName: check.host, heartbeatIntervalMs: this.#heartbeatIntervalMs } } });
-    this.#log(`vigil coordinator: host ${check.host} connected (agent ${hello.agentVersion || "?"}, ${hello.running.length} running, applied revision ${hello.appliedRevision})`);
+    const nftables = hello.firewall === undefined ? "not reported" : hello.firewall.nftables ? `nftables ${hello.firewall.version}` : `no usable nftables: ${hello.firewall.detail}`;
+    this.#log(`vigil coordinator: host ${check.host} connected (agent ${hello.agentVersion || "?"}, ${hello.running.length} running, applied revision ${hello.appliedRevision}, firewall: ${nftables})`);
     return { session, release };
   }
 

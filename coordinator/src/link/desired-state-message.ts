@@ -1,8 +1,10 @@
 // Turns a host's desired state as stored into the DesiredState message its agent receives: every
 // placed service with its revision and desired state, so a stopped one stays known to the agent.
-import { type AccountRuntime, type DesiredState, desiredServiceToProto } from "@vigil/shared";
+import { type AccountRuntime, type DesiredState, desiredServiceToProto, type HostFirewall } from "@vigil/shared";
+import { firewallRuleMessage } from "../api/messages/resource-messages.js";
 import { type AccountRecord } from "../store/repositories/accounts.js";
 import { type HostDesiredState } from "../store/repositories/desired-state.js";
+import { PORT_RANGE } from "../store/vocabulary.js";
 
 export function accountRuntime(account: AccountRecord): AccountRuntime {
   const { name, unixUser, uid, gid, home, environment, languageVersions } = account;
@@ -17,5 +19,13 @@ export function desiredStateMessage(state: HostDesiredState): DesiredState {
       account.cloud,
     ),
   );
-  return { revision: state.revision, services };
+  return { revision: state.revision, services, firewall: hostFirewallMessage(state.firewall) };
+}
+
+/** A private host's firewall: its owner's rules in the order the API lists them, the account port range closed by default. */
+export function hostFirewallMessage(firewall: HostDesiredState["firewall"]): HostFirewall | undefined {
+  if (firewall === null) return undefined;
+  // Annotations are for people; the agent gets only what decides matching.
+  const rules = firewall.rules.map((rule) => ({ ...firewallRuleMessage(rule), annotation: "" }));
+  return { account: firewall.account, rules, closedPortsFirst: PORT_RANGE.first, closedPortsLast: PORT_RANGE.last };
 }

@@ -1,4 +1,5 @@
-// The closed vocabularies the store persists (clouds, pools, host states, scopes) and the port range.
+// The closed vocabularies the store persists (clouds, pools, host states, scopes); the port range
+// and the firewall words come from @vigil/shared.
 // Each is a constant tuple plus its string-literal union; the tables turn them into CHECK constraints.
 // Service states and event kinds are the agent's words too: they live in @vigil/shared.
 
@@ -21,14 +22,7 @@ export const TOKEN_SCOPES = ["operator", "account", "host"] as const;
 /** operator: everything; account: one account's resources; host: AgentLink as that host only. */
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
-export const FIREWALL_PROTOCOLS = ["tcp", "udp"] as const;
-export type FirewallProtocol = (typeof FIREWALL_PROTOCOLS)[number];
-export const FIREWALL_ACTIONS = ["accept", "drop"] as const;
-export type FirewallAction = (typeof FIREWALL_ACTIONS)[number];
-export const FIREWALL_DIRECTIONS = ["in", "out"] as const;
-export type FirewallDirection = (typeof FIREWALL_DIRECTIONS)[number];
-export const IP_VERSIONS = ["ipv4", "ipv6", "both"] as const;
-export type IpVersion = (typeof IP_VERSIONS)[number];
+// The firewall's words are the agent's too: they live in @vigil/shared.
+export { FIREWALL_ACTIONS, FIREWALL_DIRECTIONS, FIREWALL_PROTOCOLS, IP_VERSIONS, PORT_RANGE } from "@vigil/shared";
+export type { FirewallAction, FirewallDirection, FirewallProtocol, IpVersion } from "@vigil/shared";
 
-/** Every account owns this inclusive range of ports (defined in shared, beside the other limits). */
-export { PORT_RANGE } from "@vigil/shared";

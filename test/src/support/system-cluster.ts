@@ -165,11 +165,11 @@ export class SystemCluster {
     await waitFor(`${host.name} ${state}`, async () => ((await this.api.host(host.name))?.state === state ? true : undefined), { timeoutMs, intervalMs: 200 });
   }
 
-  /** A public-cloud account whose services run as a fresh Unix user. */
-  async addAccount(name: string): Promise<Account> {
+  /** An account (public-cloud unless told) whose services run as a fresh Unix user. */
+  async addAccount(name: string, cloud: "public" | "private" = "public"): Promise<Account> {
     const user = createTestUser();
     this.#resources.defer(`remove user ${user.name}`, () => user.remove());
-    return this.api.call<Account>("createAccount", { account: Account.fromPartial({ name, cloud: "public", unixUser: user.name, uid: user.uid, gid: user.gid, home: user.home }) });
+    return this.api.call<Account>("createAccount", { account: Account.fromPartial({ name, cloud, unixUser: user.name, uid: user.uid, gid: user.gid, home: user.home }) });
   }
 
   /** The coordinator's and agents' output, for failure messages. */

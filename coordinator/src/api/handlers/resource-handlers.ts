@@ -1,8 +1,9 @@
 // Admin handlers for an account's ports and firewall rules, and for tokens (operators only).
-// Each goes straight to the store; the store bumps the revisions of the hosts involved.
+// Firewall rules go through the control plane (which pushes them to the hosts); the rest straight to the store.
 import { InvalidInputError } from "@vigil/shared";
 import { type Store } from "../../store/open-store.js";
-import { createFirewallRule, deleteFirewallRule, listFirewallRules } from "../../store/repositories/firewall.js";
+import { type ControlPlane } from "../../control/control-plane.js";
+import { listFirewallRules } from "../../store/repositories/firewall.js";
 import { allocatePorts, listPorts, releasePort } from "../../store/repositories/ports.js";
 import { getService } from "../../store/repositories/services.js";
 import { createToken, listTokens, revokeToken } from "../../store/repositories/tokens.js";
@@ -24,7 +25,7 @@ function requiredPort(port: number): number {
   return port;
 }
 
-export function resourceHandlers(store: Store): Pick<UnaryHandlers, ResourceRpc> {
+export function resourceHandlers(store: Store, control: ControlPlane): Pick<UnaryHandlers, ResourceRpc> {
   return {
     listPorts: async (_request, authorised) => ({ ports: (await listPorts(store.db, requireAccount(authorised))).map(portMessage) }),
     allocatePort: async (request, authorised) => {
@@ -46,11 +47,11 @@ export function resourceHandlers(store: Store): Pick<UnaryHandlers, ResourceRpc>
       if (request.rule === undefined) throw new InvalidInputError([{ field: "rule", rule: "is required" }]);
       const compiled = compileFirewallRuleInput(request.rule);
       if (!compiled.ok) throw new InvalidInputError(compiled.errors);
-      return firewallRuleMessage(await createFirewallRule(store.db, account, compiled.value));
+      return firewallRuleMessage(await control.createFirewallRule(account, compiled.value));
     },
     listFirewallRules: async (_request, authorised) => ({ rules: (await listFirewallRules(store.db, requireAccount(authorised))).map(firewallRuleMessage) }),
     deleteFirewallRule: async (request, authorised) => {
-      await deleteFirewallRule(store.db, requireAccount(authorised), required(request.id, "id"));
+      await control.deleteFirewallRule(requireAccount(authorised), required(request.id, "id"));
       return {};
     },
     issueToken: async (request) => {

@@ -5,6 +5,7 @@ import { type Db } from "../db.js";
 import { accounts } from "../tables/accounts.js";
 import { hosts } from "../tables/hosts.js";
 import { type AccountRecord } from "./accounts.js";
+import { type FirewallRuleRecord, listFirewallRules } from "./firewall.js";
 import { getHost } from "./hosts.js";
 import { type ServiceRecord } from "./service-rows.js";
 import { listServices } from "./services.js";
@@ -13,16 +14,19 @@ export interface HostDesiredState {
   readonly host: string;
   readonly revision: number;
   readonly services: readonly { readonly account: AccountRecord; readonly service: ServiceRecord }[];
+  /** A private host's owner and its firewall rules (oldest first); null on public hosts, which are not filtered. */
+  readonly firewall: { readonly account: string; readonly rules: readonly FirewallRuleRecord[] } | null;
 }
 
 /** Call inside a transaction so that the revision and the services are one snapshot. */
 export async function getHostDesiredState(db: Db, host: string): Promise<HostDesiredState> {
-  const { revision } = await getHost(db, host);
+  const { revision, ownerAccount } = await getHost(db, host);
   const placed = await listServices(db, { host });
   const names = [...new Set(placed.map((service) => service.account))];
   const owners = names.length === 0 ? [] : await db.select().from(accounts).where(inArray(accounts.name, names));
   const byName = new Map(owners.map((account) => [account.name, account]));
-  return { host, revision, services: placed.map((service) => ({ account: byName.get(service.account)!, service })) };
+  const firewall = ownerAccount === null ? null : { account: ownerAccount, rules: await listFirewallRules(db, ownerAccount) };
+  return { host, revision, services: placed.map((service) => ({ account: byName.get(service.account)!, service })), firewall };
 }
 
 /** The current revision alone, for comparing with what an agent acknowledged. */

@@ -1,25 +1,16 @@
 // Repository functions for an account's firewall rules. The rules reach the agents of the
 // account's hosts, so every change bumps those hosts' desired-state revisions.
-import { and, asc, eq } from "drizzle-orm";
+import { type CompiledFirewallRule, FIREWALL_MAX_RULES } from "@vigil/shared";
+import { and, asc, count, eq } from "drizzle-orm";
 import { type Db } from "../db.js";
-import { NotFoundError } from "../errors.js";
+import { ConflictError, NotFoundError } from "../errors.js";
 import { accounts } from "../tables/accounts.js";
 import { firewallRules } from "../tables/firewall-rules.js";
-import { type FirewallAction, type FirewallDirection, type FirewallProtocol, type IpVersion } from "../vocabulary.js";
 import { requireAccountId } from "./accounts.js";
 import { bumpAccountHostRevisions } from "./revisions.js";
 
-export interface FirewallRuleInput {
-  readonly protocol: FirewallProtocol;
-  readonly action: FirewallAction;
-  readonly direction: FirewallDirection;
-  /** Addresses or CIDRs; empty means any. */
-  readonly hosts: readonly string[];
-  /** "8300" or "8300-8310"; empty means any. */
-  readonly ports: readonly string[];
-  readonly ipVersion: IpVersion;
-  readonly annotation?: string;
-}
+/** A rule as the API compiled it; hosts and ports as written (empty means any). */
+export type FirewallRuleInput = Pick<CompiledFirewallRule, "protocol" | "action" | "direction" | "hosts" | "ports" | "ipVersion"> & { readonly annotation?: string };
 
 export interface FirewallRuleRecord extends Required<FirewallRuleInput> {
   readonly id: string;
@@ -44,7 +35,10 @@ const ruleColumns = {
 
 export async function createFirewallRule(db: Db, account: string, rule: FirewallRuleInput): Promise<FirewallRuleRecord> {
   return db.transaction(async (tx) => {
-    const accountId = await requireAccountId(tx, account);
+    // Locked, so that concurrent creations take turns and the limit holds.
+    const accountId = await requireAccountId(tx, account, { lock: true });
+    const [counted] = await tx.select({ rules: count() }).from(firewallRules).where(eq(firewallRules.accountId, accountId));
+    if ((counted?.rules ?? 0) >= FIREWALL_MAX_RULES) throw new ConflictError("rule", `account ${account} already has ${FIREWALL_MAX_RULES} firewall rules, the most one account may have (they all go into each of its hosts' rulesets); delete one first`);
     const [row] = await tx
       .insert(firewallRules)
       .values({ ...rule, hosts: [...rule.hosts], ports: [...rule.ports], accountId })

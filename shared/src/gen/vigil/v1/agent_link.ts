@@ -17,6 +17,7 @@ import {
   type Metadata,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { FirewallRule } from "./admin.js";
 import { DesiredService, ProcessInfo, ServiceRef } from "./service.js";
 
 export const protobufPackage = "vigil.v1";
@@ -48,6 +49,17 @@ export interface Hello {
   capacity: HostCapacity | undefined;
   running: RunningService[];
   appliedRevision: number;
+  firewall: FirewallSupport | undefined;
+}
+
+/** Whether the agent can enforce a private host's firewall, detected at agent start. */
+export interface FirewallSupport {
+  /** nft runs and the kernel takes Vigil's table (nft --check) */
+  nftables: boolean;
+  /** e.g. "1.0.6" */
+  version: string;
+  /** why not, when nftables is false */
+  detail: string;
 }
 
 export interface ApplyError {
@@ -111,6 +123,25 @@ export interface AgentMessage {
 export interface DesiredState {
   revision: number;
   services: DesiredService[];
+  /**
+   * Set on private-cloud hosts only: the agent then owns nftables table `inet vigil`. Unset: the
+   * host is not filtered (public-cloud hosts, by design) and the agent removes that table.
+   */
+  firewall: HostFirewall | undefined;
+}
+
+/**
+ * A private-cloud host's firewall: its owner account's rules, rendered by the agent into one
+ * nftables table. Inbound TCP and UDP to the closed ports is dropped unless a rule accepts it.
+ */
+export interface HostFirewall {
+  account: string;
+  /** evaluated in this order (oldest first); the first match decides */
+  rules: FirewallRule[];
+  /** the account port range, 8300 */
+  closedPortsFirst: number;
+  /** 8499 */
+  closedPortsLast: number;
 }
 
 export interface RestartCommand {
@@ -432,7 +463,15 @@ export const RunningService: MessageFns<RunningService> = {
 };
 
 function createBaseHello(): Hello {
-  return { hostName: "", token: "", agentVersion: "", capacity: undefined, running: [], appliedRevision: 0 };
+  return {
+    hostName: "",
+    token: "",
+    agentVersion: "",
+    capacity: undefined,
+    running: [],
+    appliedRevision: 0,
+    firewall: undefined,
+  };
 }
 
 export const Hello: MessageFns<Hello> = {
@@ -454,6 +493,9 @@ export const Hello: MessageFns<Hello> = {
     }
     if (message.appliedRevision !== 0) {
       writer.uint32(48).uint64(message.appliedRevision);
+    }
+    if (message.firewall !== undefined) {
+      FirewallSupport.encode(message.firewall, writer.uint32(58).fork()).join();
     }
     return writer;
   },
@@ -519,6 +561,14 @@ export const Hello: MessageFns<Hello> = {
             message.appliedRevision = longToNumber(reader.uint64());
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.firewall = FirewallSupport.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -553,6 +603,7 @@ export const Hello: MessageFns<Hello> = {
         : isSet(object.applied_revision)
         ? globalThis.Number(object.applied_revision)
         : 0,
+      firewall: isSet(object.firewall) ? FirewallSupport.fromJSON(object.firewall) : undefined,
     };
   },
 
@@ -576,6 +627,9 @@ export const Hello: MessageFns<Hello> = {
     if (message.appliedRevision !== 0) {
       obj.appliedRevision = Math.round(message.appliedRevision);
     }
+    if (message.firewall !== undefined) {
+      obj.firewall = FirewallSupport.toJSON(message.firewall);
+    }
     return obj;
   },
 
@@ -592,6 +646,110 @@ export const Hello: MessageFns<Hello> = {
       : undefined;
     message.running = object.running?.map((e) => RunningService.fromPartial(e)) || [];
     message.appliedRevision = object.appliedRevision ?? 0;
+    message.firewall = (object.firewall !== undefined && object.firewall !== null)
+      ? FirewallSupport.fromPartial(object.firewall)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseFirewallSupport(): FirewallSupport {
+  return { nftables: false, version: "", detail: "" };
+}
+
+export const FirewallSupport: MessageFns<FirewallSupport> = {
+  encode(message: FirewallSupport, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.nftables !== false) {
+      writer.uint32(8).bool(message.nftables);
+    }
+    if (message.version !== "") {
+      writer.uint32(18).string(message.version);
+    }
+    if (message.detail !== "") {
+      writer.uint32(26).string(message.detail);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FirewallSupport {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFirewallSupport();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.nftables = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.version = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.detail = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FirewallSupport {
+    return {
+      nftables: isSet(object.nftables) ? globalThis.Boolean(object.nftables) : false,
+      version: isSet(object.version) ? globalThis.String(object.version) : "",
+      detail: isSet(object.detail) ? globalThis.String(object.detail) : "",
+    };
+  },
+
+  toJSON(message: FirewallSupport): unknown {
+    const obj: any = {};
+    if (message.nftables !== false) {
+      obj.nftables = message.nftables;
+    }
+    if (message.version !== "") {
+      obj.version = message.version;
+    }
+    if (message.detail !== "") {
+      obj.detail = message.detail;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FirewallSupport>, I>>(base?: I): FirewallSupport {
+    return FirewallSupport.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FirewallSupport>, I>>(object: I): FirewallSupport {
+    const message = createBaseFirewallSupport();
+    message.nftables = object.nftables ?? false;
+    message.version = object.version ?? "";
+    message.detail = object.detail ?? "";
     return message;
   },
 };
@@ -1499,7 +1657,7 @@ export const AgentMessage: MessageFns<AgentMessage> = {
 };
 
 function createBaseDesiredState(): DesiredState {
-  return { revision: 0, services: [] };
+  return { revision: 0, services: [], firewall: undefined };
 }
 
 export const DesiredState: MessageFns<DesiredState> = {
@@ -1509,6 +1667,9 @@ export const DesiredState: MessageFns<DesiredState> = {
     }
     for (const v of message.services) {
       DesiredService.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.firewall !== undefined) {
+      HostFirewall.encode(message.firewall, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -1542,6 +1703,14 @@ export const DesiredState: MessageFns<DesiredState> = {
             message.services.push(DesiredService.decode(reader, reader.uint32()));
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.firewall = HostFirewall.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1560,6 +1729,7 @@ export const DesiredState: MessageFns<DesiredState> = {
       services: globalThis.Array.isArray(object?.services)
         ? object.services.map((e: any) => DesiredService.fromJSON(e))
         : [],
+      firewall: isSet(object.firewall) ? HostFirewall.fromJSON(object.firewall) : undefined,
     };
   },
 
@@ -1571,6 +1741,9 @@ export const DesiredState: MessageFns<DesiredState> = {
     if (message.services?.length) {
       obj.services = message.services.map((e) => DesiredService.toJSON(e));
     }
+    if (message.firewall !== undefined) {
+      obj.firewall = HostFirewall.toJSON(message.firewall);
+    }
     return obj;
   },
 
@@ -1581,6 +1754,134 @@ export const DesiredState: MessageFns<DesiredState> = {
     const message = createBaseDesiredState();
     message.revision = object.revision ?? 0;
     message.services = object.services?.map((e) => DesiredService.fromPartial(e)) || [];
+    message.firewall = (object.firewall !== undefined && object.firewall !== null)
+      ? HostFirewall.fromPartial(object.firewall)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseHostFirewall(): HostFirewall {
+  return { account: "", rules: [], closedPortsFirst: 0, closedPortsLast: 0 };
+}
+
+export const HostFirewall: MessageFns<HostFirewall> = {
+  encode(message: HostFirewall, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.account !== "") {
+      writer.uint32(10).string(message.account);
+    }
+    for (const v of message.rules) {
+      FirewallRule.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.closedPortsFirst !== 0) {
+      writer.uint32(24).uint32(message.closedPortsFirst);
+    }
+    if (message.closedPortsLast !== 0) {
+      writer.uint32(32).uint32(message.closedPortsLast);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HostFirewall {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHostFirewall();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.account = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.rules.push(FirewallRule.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.closedPortsFirst = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.closedPortsLast = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HostFirewall {
+    return {
+      account: isSet(object.account) ? globalThis.String(object.account) : "",
+      rules: globalThis.Array.isArray(object?.rules) ? object.rules.map((e: any) => FirewallRule.fromJSON(e)) : [],
+      closedPortsFirst: isSet(object.closedPortsFirst)
+        ? globalThis.Number(object.closedPortsFirst)
+        : isSet(object.closed_ports_first)
+        ? globalThis.Number(object.closed_ports_first)
+        : 0,
+      closedPortsLast: isSet(object.closedPortsLast)
+        ? globalThis.Number(object.closedPortsLast)
+        : isSet(object.closed_ports_last)
+        ? globalThis.Number(object.closed_ports_last)
+        : 0,
+    };
+  },
+
+  toJSON(message: HostFirewall): unknown {
+    const obj: any = {};
+    if (message.account !== "") {
+      obj.account = message.account;
+    }
+    if (message.rules?.length) {
+      obj.rules = message.rules.map((e) => FirewallRule.toJSON(e));
+    }
+    if (message.closedPortsFirst !== 0) {
+      obj.closedPortsFirst = Math.round(message.closedPortsFirst);
+    }
+    if (message.closedPortsLast !== 0) {
+      obj.closedPortsLast = Math.round(message.closedPortsLast);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<HostFirewall>, I>>(base?: I): HostFirewall {
+    return HostFirewall.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<HostFirewall>, I>>(object: I): HostFirewall {
+    const message = createBaseHostFirewall();
+    message.account = object.account ?? "";
+    message.rules = object.rules?.map((e) => FirewallRule.fromPartial(e)) || [];
+    message.closedPortsFirst = object.closedPortsFirst ?? 0;
+    message.closedPortsLast = object.closedPortsLast ?? 0;
     return message;
   },
 };
