@@ -2,13 +2,22 @@
 // of each service's cgroup under the agent's subtree, and a process's network namespace.
 import { readdirSync, readFileSync, readlinkSync, rmdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { findCgroup2Mount } from "@vigil/agent";
+import { cgroupInstanceFor, findCgroup2Mount } from "@vigil/agent";
 
-/** The agent's cgroup subtree: `vigil agent` names it after its host (see run-agent). */
+/** The state directory of each host's agent, told by the cluster that starts it. */
+const agentStateDirs = new Map<string, string>();
+
+export function registerAgentStateDir(host: string, stateDir: string): void {
+  agentStateDirs.set(host, stateDir);
+}
+
+/** The agent's cgroup subtree: `vigil agent` names it after its state directory (cgroupInstanceFor). */
 export function agentCgroupRoot(host: string): string {
   const mount = findCgroup2Mount();
   if (mount === null) throw new Error("the system tests need a cgroup v2 mount");
-  return join(mount, "vigil", host.replace(/[^A-Za-z0-9_-]/g, "_"));
+  const stateDir = agentStateDirs.get(host);
+  if (stateDir === undefined) throw new Error(`no agent state directory is known for host ${host}`);
+  return join(mount, "vigil", cgroupInstanceFor(stateDir));
 }
 
 /** The unit directory of account/name: the driver escapes "/" as %2F (names carry nothing else to escape). */

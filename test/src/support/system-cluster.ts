@@ -11,7 +11,7 @@ import { Account, type IssuedToken } from "@vigil/shared";
 import { AdminApi } from "./admin-api.js";
 import { Cleanup } from "./cleanup.js";
 import { createTestNetwork, type HostNetwork, type TestNetwork } from "./network-namespaces.js";
-import { removeAgentCgroups } from "./service-processes.js";
+import { registerAgentStateDir, removeAgentCgroups } from "./service-processes.js";
 import { TestProcess } from "./test-process.js";
 import { waitFor } from "./wait-for.js";
 
@@ -135,6 +135,7 @@ export class SystemCluster {
     const name = `sys-${this.id}-${suffix}`;
     const token = options.token ?? (await this.api.call<IssuedToken>("issueToken", { scope: "host", subject: name, description: "system test" })).token;
     const host: AgentHost = { name, network, stateDir: mkdtempSync(join(this.dir, `agent-${suffix}-`)), token };
+    registerAgentStateDir(name, host.stateDir);
     this.hosts.push(host);
     this.#processes.defer(`remove ${name}'s cgroups`, () => removeAgentCgroups(name));
     this.#processes.defer(`stop ${name}'s agent`, () => host.process?.stop(20_000));
