@@ -1,6 +1,6 @@
 // Vigil under test as users run it: `vigil up` (coordinator with PGlite + agent child) from the built
 // bundle, services created with one CreateServices call, stop-all through `vigil service stop --all`.
-import { chmodSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { type ServiceStatus } from "@vigil/shared";
@@ -24,12 +24,21 @@ function openPidDirectories(services: readonly ServiceDef[]): void {
   }
 }
 
+/** An account owns 200 ports (8300-8499): the bench puts at most this many services in each. */
+const SERVICES_PER_ACCOUNT = 100;
+
+/** nobody, as `vigil up` runs its default account as root. */
+const NOBODY = { unixUser: "nobody", uid: 65_534, gid: 65_534 } as const;
+
 export class VigilUpUnderTest implements SupervisorUnderTest {
   readonly name = "vigil" as const;
   private up: UpProcess | null = null;
   private ready: UpReady | null = null;
   private client: BenchAdminClient | null = null;
   private services: { name: string; command: string }[] = [];
+  /** Which account each service is in: the default one, then bench-2, bench-3... (SERVICES_PER_ACCOUNT each). */
+  private readonly accountOf = new Map<string, string>();
+  private accounts: string[] = [];
 
   async boot(services: readonly ServiceDef[]): Promise<void> {
     const dir = mkdtempSync(join(tmpdir(), "vigil-bench-up-"));
@@ -41,6 +50,19 @@ export class VigilUpUnderTest implements SupervisorUnderTest {
     this.up = up;
     this.ready = ready;
     this.client = new BenchAdminClient(ready.address, ready.token);
+    this.accounts = [ready.account];
+    for (let first = SERVICES_PER_ACCOUNT; first < this.services.length; first += SERVICES_PER_ACCOUNT) {
+      const name = `bench-${this.accounts.length + 1}`;
+      const home = join(dir, "homes", name);
+      mkdirSync(home, { recursive: true });
+      chownSync(home, NOBODY.uid, NOBODY.gid);
+      chmodSync(home, 0o700);
+      await this.admin().call("createAccount", { account: { name, cloud: "public", ...NOBODY, home, environment: {}, languageVersions: {} } });
+      this.accounts.push(name);
+    }
+    this.services.forEach((service, index) => this.accountOf.set(service.name, this.accounts[Math.floor(index / SERVICES_PER_ACCOUNT)]!));
+    // The stop-all command runs as an operator reaching every account: a CLI config without a default account.
+    writeFileSync(join(dir, "operator.json"), JSON.stringify({ address: ready.address, token: ready.token }), { mode: 0o600 });
   }
 
   /** From spawn to `vigil up: ready` of the last boot. */
@@ -48,22 +70,25 @@ export class VigilUpUnderTest implements SupervisorUnderTest {
     return this.ready?.readyMs ?? null;
   }
 
+  /** One CreateServices call per account, all at once (one transaction each). */
   async startAll(): Promise<void> {
-    await this.admin().createServices(this.account(), this.services);
+    await Promise.all(this.accounts.map((account) => this.admin().createServices(account, this.services.filter((service) => this.accountOf.get(service.name) === account))));
   }
 
+  /** `vigil service stop --all` as an operator: one ControlServices call covering every account. */
   async stopAll(): Promise<void> {
-    const result = await runCommand(process.execPath, [VIGIL_BIN, "service", "stop", "--all", "--account", this.account()], { env: this.instance().cliEnv(), timeoutMs: 120_000 });
+    const env = { ...process.env, VIGIL_CLIENT_CONFIG: join(this.instance().dir, "operator.json") };
+    const result = await runCommand(process.execPath, [VIGIL_BIN, "service", "stop", "--all"], { env, timeoutMs: 120_000 });
     if (result.code !== 0) throw new Error(`vigil service stop --all: exit ${result.code}: ${result.stderr.trim()}`);
   }
 
   async gaveUp(name: string): Promise<boolean> {
-    const service = (await this.admin().call("getService", { account: this.account(), name })) as { status?: ServiceStatus };
+    const service = (await this.admin().call("getService", { account: this.accountFor(name), name })) as { status?: ServiceStatus };
     return service.status?.state === "disabled";
   }
 
   logFiles(name: string): string[] {
-    return rotatedLogFiles(join(this.instance().dir, "homes", this.account(), "admin", "logs", "services", `${name}.log`));
+    return rotatedLogFiles(join(this.instance().dir, "homes", this.accountFor(name), "admin", "logs", "services", `${name}.log`));
   }
 
   /** vigil up itself; its tree (measured without the services) holds the agent child. */
@@ -95,7 +120,7 @@ export class VigilUpUnderTest implements SupervisorUnderTest {
     return this.client;
   }
 
-  private account(): string {
-    return this.ready?.account ?? "";
+  private accountFor(name: string): string {
+    return this.accountOf.get(name) ?? this.ready?.account ?? "";
   }
 }
