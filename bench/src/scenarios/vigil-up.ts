@@ -11,6 +11,7 @@ import { waitFor } from "../proc/wait.js";
 import type { FigureLog } from "../report/figures.js";
 import { median } from "../stats.js";
 import { runCommand } from "../sut/run-command.js";
+import { benchAccounts, byAccount } from "../vigil/bench-accounts.js";
 import { UpProcess, type UpReady, VIGIL_BIN } from "../vigil/up-process.js";
 
 export const UP_SECTION = "vigil up";
@@ -44,14 +45,18 @@ async function medianMs(runs: number, file: string, args: readonly string[], env
   return median(samples)!;
 }
 
-async function createAndRun(ready: UpReady, count: number, ledger: PidLedger): Promise<void> {
+async function createAndRun(ready: UpReady, homesDir: string, count: number, ledger: PidLedger): Promise<void> {
   const client = new BenchAdminClient(ready.address, ready.token);
   try {
     const services = Array.from({ length: count }, (_, i) => ({ name: `idle-${i}`, command: "exec sleep 1000000" }));
-    for (let start = 0; start < count; start += BATCH) await client.createServices(ready.account, services.slice(start, start + BATCH));
+    const accounts = await benchAccounts(client, homesDir, ready.account, count);
+    for (const [account, group] of byAccount(accounts, services)) {
+      for (let start = 0; start < group.length; start += BATCH) await client.createServices(account, group.slice(start, start + BATCH));
+    }
     const pids = await waitFor(
       async () => {
-        const listed = ((await client.call("listServices", { account: ready.account })) as ListServicesResponse).services;
+        const lists = await Promise.all(accounts.map(async (account) => ((await client.call("listServices", { account })) as ListServicesResponse).services));
+        const listed = lists.flat();
         const running = listed.filter((service) => service.status?.state === "running" && service.status.mainPid > 0);
         return running.length === count ? running.map((service) => service.status!.mainPid) : undefined;
       },
@@ -74,7 +79,7 @@ export async function runVigilUp(ctx: VigilUpContext): Promise<void> {
     ctx.ledger.record(first.up.pid, "vigil up");
     set(UP_METRICS.readyNew, "ms", first.ready.readyMs);
     try {
-      await createAndRun(first.ready, ctx.services, ctx.ledger);
+      await createAndRun(first.ready, join(dir, "homes"), ctx.services, ctx.ledger);
       ctx.log(`vigil up: ${ctx.services} services running; CLI start-up, ${ctx.cliRuns} runs each`);
       const env = first.up.cliEnv();
       const baseline = await medianMs(ctx.cliRuns, process.execPath, ["-e", "0"], env);

@@ -1,10 +1,11 @@
 // Vigil under test as users run it: `vigil up` (coordinator with PGlite + agent child) from the built
 // bundle, services created with one CreateServices call, stop-all through `vigil service stop --all`.
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { type ServiceStatus } from "@vigil/shared";
 import { BenchAdminClient } from "../control/admin-client.js";
+import { benchAccounts, byAccount } from "../vigil/bench-accounts.js";
 import { UpProcess, type UpReady, VIGIL_BIN } from "../vigil/up-process.js";
 import { rotatedLogFiles } from "./log-files.js";
 import { runCommand } from "./run-command.js";
@@ -24,19 +25,13 @@ function openPidDirectories(services: readonly ServiceDef[]): void {
   }
 }
 
-/** An account owns 200 ports (8300-8499): the bench puts at most this many services in each. */
-const SERVICES_PER_ACCOUNT = 100;
-
-/** nobody, as `vigil up` runs its default account as root. */
-const NOBODY = { unixUser: "nobody", uid: 65_534, gid: 65_534 } as const;
-
 export class VigilUpUnderTest implements SupervisorUnderTest {
   readonly name = "vigil" as const;
   private up: UpProcess | null = null;
   private ready: UpReady | null = null;
   private client: BenchAdminClient | null = null;
   private services: { name: string; command: string }[] = [];
-  /** Which account each service is in: the default one, then bench-2, bench-3... (SERVICES_PER_ACCOUNT each). */
+  /** Which account each service is in (benchAccounts). */
   private readonly accountOf = new Map<string, string>();
   private accounts: string[] = [];
 
@@ -50,17 +45,8 @@ export class VigilUpUnderTest implements SupervisorUnderTest {
     this.up = up;
     this.ready = ready;
     this.client = new BenchAdminClient(ready.address, ready.token);
-    this.accounts = [ready.account];
-    for (let first = SERVICES_PER_ACCOUNT; first < this.services.length; first += SERVICES_PER_ACCOUNT) {
-      const name = `bench-${this.accounts.length + 1}`;
-      const home = join(dir, "homes", name);
-      mkdirSync(home, { recursive: true });
-      chownSync(home, NOBODY.uid, NOBODY.gid);
-      chmodSync(home, 0o700);
-      await this.admin().call("createAccount", { account: { name, cloud: "public", ...NOBODY, home, environment: {}, languageVersions: {} } });
-      this.accounts.push(name);
-    }
-    this.services.forEach((service, index) => this.accountOf.set(service.name, this.accounts[Math.floor(index / SERVICES_PER_ACCOUNT)]!));
+    this.accounts = await benchAccounts(this.admin(), join(dir, "homes"), ready.account, this.services.length);
+    for (const [account, services] of byAccount(this.accounts, this.services)) for (const service of services) this.accountOf.set(service.name, account);
     // The stop-all command runs as an operator reaching every account: a CLI config without a default account.
     writeFileSync(join(dir, "operator.json"), JSON.stringify({ address: ready.address, token: ready.token }), { mode: 0o600 });
   }
@@ -72,7 +58,7 @@ export class VigilUpUnderTest implements SupervisorUnderTest {
 
   /** One CreateServices call per account, all at once (one transaction each). */
   async startAll(): Promise<void> {
-    await Promise.all(this.accounts.map((account) => this.admin().createServices(account, this.services.filter((service) => this.accountOf.get(service.name) === account))));
+    await Promise.all([...byAccount(this.accounts, this.services)].map(([account, services]) => this.admin().createServices(account, services)));
   }
 
   /** `vigil service stop --all` as an operator: one ControlServices call covering every account. */
