@@ -13,7 +13,7 @@ import { AgentChild } from "./agent-child.js";
 import { claimClientConfig } from "./cli-config-claim.js";
 import { makePrivate, pgliteTemplateDir, seedDatabaseDir } from "./embedded-database.js";
 import { ensureDefaultAccount, ensureLocalHost, ensureOperatorToken } from "./embedded-setup.js";
-import { untilSignal } from "./until-signal.js";
+import { ignoreHangups, untilSignal } from "./until-signal.js";
 
 export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
   return env["XDG_STATE_HOME"] ? join(env["XDG_STATE_HOME"], "vigil") : join(homedir(), ".vigil");
@@ -27,6 +27,8 @@ export function defaultHomesDir(stateDir: string): string {
 const say = (line: string) => process.stdout.write(`vigil up: ${line}\n`);
 
 export async function runUp(flags: Record<string, unknown>): Promise<void> {
+  // A terminal closing must not kill vigil up halfway through its start and orphan its agent.
+  ignoreHangups("vigil up");
   await withConfigErrors("up", async () => {
     const config = requireConfig(compileUpConfig(loadSettings(UP_SETTINGS, flags), { stateDir: defaultStateDir() }));
     const startedAt = Date.now();
