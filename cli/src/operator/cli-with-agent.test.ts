@@ -21,9 +21,9 @@ describe("vigil CLI with a running agent (vigil up)", () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "vigil-cli-up-"));
-    // As root, services run as nobody, whose home is inside this directory.
+    // As root, services run as nobody, whose home is inside this directory (the test removes it).
     chmodSync(dir, 0o755);
-    up = spawn(process.execPath, ["--import", "tsx", CLI_MAIN, "up", "--state-dir", join(dir, "state"), "--listen", "127.0.0.1:0"], {
+    up = spawn(process.execPath, ["--import", "tsx", CLI_MAIN, "up", "--state-dir", join(dir, "state"), "--homes-dir", join(dir, "homes"), "--listen", "127.0.0.1:0"], {
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, VIGIL_CLIENT_CONFIG: join(dir, "client.json") },
