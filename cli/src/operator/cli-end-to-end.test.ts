@@ -177,6 +177,20 @@ describe("vigil CLI against a running coordinator", () => {
     assert.ok((await revision()) > before);
   });
 
+  test("service update --if-revision applies at the revision shown and refuses a stale one, changing nothing", async () => {
+    await vigil("service", "create", "guarded", "node guarded.js");
+    const shown = async () => JSON.parse((await vigil("service", "show", "guarded", "--json")).stdout) as { revision: number; annotation: string };
+    const read = await shown();
+    const applied = await vigil("service", "update", "guarded", "--annotation", "mine", "--if-revision", String(read.revision));
+    assert.equal(applied.code, 0);
+    const stale = await vigil("service", "update", "guarded", "--annotation", "theirs", "--if-revision", String(read.revision));
+    assert.equal(stale.code, 1);
+    assert.match(stale.stderr, /expected_revision: service alpha\/guarded is at revision \d+, not \d+: read it again and retry/);
+    assert.equal((await shown()).annotation, "mine");
+    const bad = await vigil("service", "update", "guarded", "--annotation", "x", "--if-revision", "latest");
+    assert.deepEqual([bad.code, bad.stderr], [2, 'vigil: --if-revision: must be a revision number such as 42 (got "latest")\n']);
+  });
+
   test("logs escape a service's control characters unless --raw, and --json prints one object per line", async () => {
     server.agents.connected.add(TEST_HOST);
     try {

@@ -64,10 +64,12 @@ export function registerServiceCommands(program: Command): void {
   serviceFlags(operatorCommand(group, "update <name>", "change some fields of a service (the others stay)", { account: true }))
     .option("--command <command>", "the new command")
     .option("--replace-env", "replace the environment with the --env/--env-string given instead of merging")
+    .option("--if-revision <revision>", "change it only if it is still at this revision (as `service show` printed it); otherwise nothing changes")
     .action(
-      runOperator<ServiceFlags>(async (context, name = "") => {
-        const update = serviceUpdateFromFlags(context.account, name, context.options);
-        if (isEmptyUpdate(update)) throw usageError("nothing to change: give at least one field to change (see vigil service update --help)");
+      runOperator<ServiceFlags & { ifRevision?: string }>(async (context, name = "") => {
+        const fields = serviceUpdateFromFlags(context.account, name, context.options);
+        if (isEmptyUpdate(fields)) throw usageError("nothing to change: give at least one field to change (see vigil service update --help)");
+        const update = { ...fields, ...(context.options.ifRevision !== undefined && { expectedRevision: parseRevision(context.options.ifRevision) }) };
         const before = await context.session.call<Service>("getService", { account: context.account, name });
         const service = await context.session.call<Service>("updateService", update);
         const verb = service.revision === before.revision ? "no change to" : "updated";
@@ -117,4 +119,9 @@ export function registerServiceCommands(program: Command): void {
         show(context, service, (value) => `sent ${normalised} to ${describeService(value)}`);
       }),
     );
+}
+
+function parseRevision(text: string): number {
+  if (!/^[1-9][0-9]{0,15}$/.test(text)) throw usageError(`--if-revision: must be a revision number such as 42 (got ${JSON.stringify(text)})`);
+  return Number(text);
 }

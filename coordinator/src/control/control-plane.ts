@@ -1,7 +1,7 @@
 // The application layer: every use case the Admin API and AgentLink share — create (compile,
 // place, allocate ports, insert in one transaction), update, delete, desired state, enable/disable,
 // imperative commands to the host's agent, and reads with live status. Errors are ControlErrors.
-import { type CommandResult, type CompiledServiceSpec, compileServiceSpec, type FieldError, compileServiceUpdate, type ProcessInfo, type ServiceSpecInput, type ServiceSpecPatch, sameSpec, type UntrustedInput } from "@vigil/shared";
+import { type CommandResult, type CompiledServiceSpec, compileServiceSpec, type FieldError, type ProcessInfo, type ServiceSpecInput, type ServiceSpecPatch, type UntrustedInput } from "@vigil/shared";
 import { type Store } from "../store/open-store.js";
 import { type FirewallRuleInput, type FirewallRuleRecord } from "../store/repositories/firewall.js";
 import { type PortRequest } from "../store/repositories/ports.js";
@@ -15,7 +15,7 @@ import { createFirewallRuleFor, deleteFirewallRuleFor } from "./firewall-rules.j
 import { readServiceView, readServiceViews } from "./read-services.js";
 import { type ServiceView, toServiceView } from "./service-view.js";
 import { compileBulkAction, compileSelector, type ServiceSelectorInput } from "./service-selector.js";
-import { applyDesiredState, applyDisabled, applySpecUpdate, deleteServiceRow } from "./service-changes.js";
+import { applyDesiredState, applyDisabled, applySpecPatch, deleteServiceRow } from "./service-changes.js";
 
 export interface CreateServiceRequest {
   readonly account: string;
@@ -95,16 +95,14 @@ export class ControlPlane {
     return created.map((service) => toServiceView(service, null, hostState));
   }
 
-  /** Partial update: only the fields present change; the result is compiled like a create. */
-  async updateService(ref: ServiceRef, patch: ServiceSpecPatch | UntrustedInput): Promise<ServiceView> {
-    const view = await this.getService(ref);
-    const current = view.service;
-    const compiled = compileServiceUpdate(current.spec, patch);
-    if (!compiled.ok) throw new InvalidArgumentError(compiled.errors);
-    // Nothing changes: no new revision, so no agent is told to look again.
-    if (sameSpec(compiled.value, current.spec)) return view;
-    const updated = await asControlErrors(() => applySpecUpdate(this.#store, current, compiled.value, USER_DISABLED_REASON));
-    return this.#changed(updated.host, ref);
+  /**
+   * Partial update: only the fields present change; the result is compiled like a create. With
+   * `expectedRevision`, FAILED_PRECONDITION if the service changed since the caller read it.
+   */
+  async updateService(ref: ServiceRef, patch: ServiceSpecPatch | UntrustedInput, expectedRevision?: number): Promise<ServiceView> {
+    const outcome = await asControlErrors(() => applySpecPatch(this.#store, ref, patch, expectedRevision, USER_DISABLED_REASON));
+    if (!outcome.changed) return this.getService(ref);
+    return this.#changed(outcome.service.host, ref);
   }
 
   async deleteService(ref: ServiceRef): Promise<void> {

@@ -50,7 +50,7 @@ export function serviceHandlers(control: ControlPlane): Pick<UnaryHandlers, Serv
       const views = await control.listServices(authorised.account === undefined ? {} : { account: authorised.account });
       return { services: views.map(serviceMessage) };
     },
-    updateService: async (request, authorised) => serviceMessage(await control.updateService(serviceRef(authorised, request.name), servicePatch(request))),
+    updateService: async (request, authorised) => serviceMessage(await control.updateService(serviceRef(authorised, request.name), servicePatch(request), request.expectedRevision)),
     deleteService: async (request, authorised) => {
       await control.deleteService(serviceRef(authorised, request.name));
       return {};

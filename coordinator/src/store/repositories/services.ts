@@ -65,6 +65,12 @@ export async function listServices(db: Db, filter: ServiceFilter = {}): Promise<
   );
 }
 
+/** Locks the service's row until the transaction ends (SELECT ... FOR UPDATE); NOT_FOUND if there is none. */
+export async function lockService(db: Db, ref: ServiceRef): Promise<void> {
+  const [row] = await db.select({ id: services.id }).from(services).where(matchRef(db, ref)).for("update");
+  if (!row) throw serviceNotFound(ref);
+}
+
 /** Replaces the spec (the name cannot change); bumps the service's and its host's revision. */
 export async function updateService(db: Db, ref: ServiceRef, spec: CompiledServiceSpec): Promise<ServiceRecord> {
   if (spec.name !== ref.name) throw new ConflictError("name", `a service cannot be renamed (${ref.name} -> ${spec.name}); create a new one`);

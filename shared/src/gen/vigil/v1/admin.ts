@@ -206,7 +206,14 @@ export interface UpdateServiceRequest {
   annotation?: string | undefined;
   healthCheckGraceMs?: number | undefined;
   stopSignal?: string | undefined;
-  stopTimeoutMs?: number | undefined;
+  stopTimeoutMs?:
+    | number
+    | undefined;
+  /**
+   * When set, the update applies only if the service is still at this revision (as read from
+   * GetService); otherwise FAILED_PRECONDITION and nothing changes.
+   */
+  expectedRevision?: number | undefined;
 }
 
 export interface UpdateServiceRequest_EnvironmentEntry {
@@ -3084,6 +3091,7 @@ function createBaseUpdateServiceRequest(): UpdateServiceRequest {
     healthCheckGraceMs: undefined,
     stopSignal: undefined,
     stopTimeoutMs: undefined,
+    expectedRevision: undefined,
   };
 }
 
@@ -3130,6 +3138,9 @@ export const UpdateServiceRequest: MessageFns<UpdateServiceRequest> = {
     }
     if (message.stopTimeoutMs !== undefined) {
       writer.uint32(112).uint32(message.stopTimeoutMs);
+    }
+    if (message.expectedRevision !== undefined) {
+      writer.uint32(240).uint64(message.expectedRevision);
     }
     return writer;
   },
@@ -3262,6 +3273,14 @@ export const UpdateServiceRequest: MessageFns<UpdateServiceRequest> = {
             message.stopTimeoutMs = reader.uint32();
             continue;
           }
+          case 30: {
+            if (tag !== 240) {
+              break;
+            }
+
+            message.expectedRevision = longToNumber(reader.uint64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3339,6 +3358,11 @@ export const UpdateServiceRequest: MessageFns<UpdateServiceRequest> = {
         : isSet(object.stop_timeout_ms)
         ? globalThis.Number(object.stop_timeout_ms)
         : undefined,
+      expectedRevision: isSet(object.expectedRevision)
+        ? globalThis.Number(object.expectedRevision)
+        : isSet(object.expected_revision)
+        ? globalThis.Number(object.expected_revision)
+        : undefined,
     };
   },
 
@@ -3392,6 +3416,9 @@ export const UpdateServiceRequest: MessageFns<UpdateServiceRequest> = {
     if (message.stopTimeoutMs !== undefined) {
       obj.stopTimeoutMs = Math.round(message.stopTimeoutMs);
     }
+    if (message.expectedRevision !== undefined) {
+      obj.expectedRevision = Math.round(message.expectedRevision);
+    }
     return obj;
   },
 
@@ -3422,6 +3449,7 @@ export const UpdateServiceRequest: MessageFns<UpdateServiceRequest> = {
     message.healthCheckGraceMs = object.healthCheckGraceMs ?? undefined;
     message.stopSignal = object.stopSignal ?? undefined;
     message.stopTimeoutMs = object.stopTimeoutMs ?? undefined;
+    message.expectedRevision = object.expectedRevision ?? undefined;
     return message;
   },
 };
