@@ -35,7 +35,7 @@ function registerHostCommands(program: Command): void {
     }),
   );
   for (const [verb, rpc] of [["cordon", "cordonHost"], ["uncordon", "uncordonHost"]] as const) {
-    operatorCommand(group, `${verb} <name>`, verb === "cordon" ? "stop placing new services on a host" : "let a host receive new services again").action(
+    operatorCommand(group, `${verb} <name>`, verb === "cordon" ? "place no new account on a host (accounts already on it keep their services together there)" : "let a host receive new accounts again").action(
       runOperator(async (context, name = "") => {
         const host = await context.session.call(rpc, { name });
         show(context, host, () => `${verb}ed ${name}`);

@@ -4,6 +4,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { status } from "@grpc/grpc-js";
 import { type CreateServicesResponse, type ListServicesResponse, ServiceInput } from "@vigil/shared";
+import { eq } from "drizzle-orm";
+import { getHost } from "../store/repositories/hosts.js";
+import { hosts } from "../store/schema.js";
 import { type AdminTestServer, failure, startAdminTestServer, TEST_HOST } from "./testing/admin-test-server.js";
 
 const input = (name: string, command = "exec sleep 1000", ports: number[] = []) => ServiceInput.fromPartial({ name, command, ports });
@@ -63,5 +66,19 @@ describe("Admin API CreateServices", () => {
     const error = await failure(alpha().call("createServices", { account: "beta", services: [input("intruder")] }));
     assert.equal(error.code, status.NOT_FOUND);
     assert.deepEqual(await names("beta"), before);
+  });
+
+  test("a batch that would take the host past its capacity is RESOURCE_EXHAUSTED naming the host; nothing is created", async () => {
+    const placed = (await getHost(server.store.db, TEST_HOST)).serviceCount;
+    await server.store.db.update(hosts).set({ capacity: placed + 2 }).where(eq(hosts.name, TEST_HOST));
+    const before = await names("alpha");
+    const error = await failure(alpha().call("createServices", { services: [input("cap-1"), input("cap-2"), input("cap-3")] }));
+    assert.equal(error.code, status.RESOURCE_EXHAUSTED);
+    assert.equal(error.details, `placement: host ${TEST_HOST} is full: capacity ${placed + 2}, ${placed} services placed, 3 more asked`);
+    assert.deepEqual(await names("alpha"), before);
+    await alpha().call("createServices", { services: [input("cap-1"), input("cap-2")] });
+    const full = await failure(alpha().call("createService", { service: input("cap-3") }));
+    assert.equal(full.code, status.RESOURCE_EXHAUSTED);
+    await server.store.db.update(hosts).set({ capacity: 0 }).where(eq(hosts.name, TEST_HOST));
   });
 });

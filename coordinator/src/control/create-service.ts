@@ -24,18 +24,21 @@ export interface PlacedBatchInput {
 }
 
 /** Locks the account and decides its host; call inside the creating transaction. */
-async function placeLocked(tx: Db, accountName: string): Promise<{ accountId: number; host: string }> {
+async function placeLocked(tx: Db, accountName: string, newServices: number): Promise<{ accountId: number; host: string }> {
   const accountId = await requireAccountId(tx, accountName, { lock: true });
   const account = await getAccount(tx, accountName);
-  const { currentHosts, hosts } = await listPlacementCandidates(tx, accountId);
-  const decision = placeAccountService({ account: account.name, cloud: account.cloud, currentHosts, hosts });
-  if (!decision.ok) throw new ControlError("failed-precondition", `placement: ${decision.message}`, [{ field: "host", rule: decision.message }]);
+  const { currentHosts, hosts } = await listPlacementCandidates(tx, accountId, newServices);
+  const decision = placeAccountService({ account: account.name, cloud: account.cloud, currentHosts, hosts, newServices });
+  if (!decision.ok) {
+    const code = decision.reason === "host-full" || decision.reason === "pool-full" ? "resource-exhausted" : "failed-precondition";
+    throw new ControlError(code, `placement: ${decision.message}`, [{ field: "host", rule: decision.message }]);
+  }
   return { accountId, host: decision.host };
 }
 
 export async function createServicePlaced(store: Store, input: PlacedServiceInput): Promise<ServiceRecord> {
   return store.transaction(async (tx) => {
-    const { host } = await placeLocked(tx, input.account);
+    const { host } = await placeLocked(tx, input.account, 1);
     return createService(tx, {
       account: input.account,
       spec: input.spec,
@@ -49,7 +52,7 @@ export async function createServicePlaced(store: Store, input: PlacedServiceInpu
 /** All of the account's new services on its one host, or none of them. */
 export async function createServicesPlaced(store: Store, input: PlacedBatchInput): Promise<ServiceRecord[]> {
   return store.transaction(async (tx) => {
-    const { accountId, host } = await placeLocked(tx, input.account);
+    const { accountId, host } = await placeLocked(tx, input.account, input.items.length);
     const items = input.items.map((item) => ({ spec: item.spec, ports: item.ports, disabledReason: item.spec.isDisabled ? "user" : "" }));
     return insertServiceBatch(tx, { account: input.account, accountId, host, items });
   });

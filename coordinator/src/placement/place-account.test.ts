@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { type PlacementHost, type PlacementRequest, placeAccountService } from "./place-account.js";
 
 function host(name: string, overrides: Partial<PlacementHost> = {}): PlacementHost {
-  return { name, pool: "public", ownerAccount: null, state: "up", cordoned: false, serviceCount: 0, ...overrides };
+  return { name, pool: "public", ownerAccount: null, state: "up", cordoned: false, serviceCount: 0, capacity: 0, ...overrides };
 }
 
 const cases: { name: string; request: PlacementRequest; expected: string | { reason: string } }[] = [
@@ -68,6 +68,36 @@ const cases: { name: string; request: PlacementRequest; expected: string | { rea
       hosts: [host("bank-1", { pool: "private", ownerAccount: "bank", serviceCount: 2 }), host("bank-2", { pool: "private", ownerAccount: "bank", state: "down", serviceCount: 1 }), host("bank-3", { pool: "private", ownerAccount: "bank", serviceCount: 1 })],
     },
     expected: "bank-3",
+  },
+  {
+    name: "a public host at its capacity receives no new account; the next one with room does",
+    request: { account: "acme", cloud: "public", currentHosts: [], hosts: [host("a", { capacity: 2, serviceCount: 2 }), host("b", { capacity: 10, serviceCount: 5 })] },
+    expected: "b",
+  },
+  {
+    name: "a batch goes only where all of it fits",
+    request: { account: "acme", cloud: "public", currentHosts: [], newServices: 4, hosts: [host("a", { capacity: 5, serviceCount: 2 }), host("b", { capacity: 10, serviceCount: 6 })] },
+    expected: "b",
+  },
+  {
+    name: "capacity 0 sets no limit",
+    request: { account: "acme", cloud: "public", currentHosts: [], newServices: 500, hosts: [host("a", { serviceCount: 10_000 })] },
+    expected: "a",
+  },
+  {
+    name: "when every public host that accepts services is full, the pool is full",
+    request: { account: "acme", cloud: "public", currentHosts: [], hosts: [host("a", { capacity: 1, serviceCount: 1 }), host("b", { cordoned: true })] },
+    expected: { reason: "pool-full" },
+  },
+  {
+    name: "an account's own full host refuses more of its services rather than splitting the account",
+    request: { account: "acme", cloud: "public", currentHosts: ["a"], hosts: [host("a", { capacity: 3, serviceCount: 3 }), host("b")] },
+    expected: { reason: "host-full" },
+  },
+  {
+    name: "a private account whose hosts are all full is refused",
+    request: { account: "bank", cloud: "private", currentHosts: [], hosts: [host("bank-1", { pool: "private", ownerAccount: "bank", capacity: 4, serviceCount: 4 })] },
+    expected: { reason: "pool-full" },
   },
   {
     name: "a current host that no longer exists is ignored",

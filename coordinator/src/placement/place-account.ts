@@ -1,6 +1,6 @@
-// Placement, first version (pure): all services of an account share one host; a public-cloud
-// account without one gets the least-loaded public host that is up and not cordoned; a
-// private-cloud account uses its own hosts.
+// Placement (pure): all services of an account share one host; a public-cloud account without one
+// gets the least-loaded public host that is up, not cordoned and has room; a private-cloud account
+// uses its own hosts. A host's capacity (0: none) caps its services, whoever asks.
 import { type Cloud, type HostPool, type HostState } from "../store/vocabulary.js";
 
 export interface PlacementHost {
@@ -10,6 +10,8 @@ export interface PlacementHost {
   readonly state: HostState;
   readonly cordoned: boolean;
   readonly serviceCount: number;
+  /** The most services the host takes; 0 sets no limit. */
+  readonly capacity: number;
 }
 
 export interface PlacementRequest {
@@ -18,14 +20,25 @@ export interface PlacementRequest {
   /** Hosts the account's existing services are placed on (normally zero or one). */
   readonly currentHosts: readonly string[];
   readonly hosts: readonly PlacementHost[];
+  /** How many services are being placed together (default 1). */
+  readonly newServices?: number;
 }
 
-export const PLACEMENT_REASONS = ["account-host", "least-loaded-public", "least-loaded-own", "no-public-host", "no-own-host"] as const;
+export const PLACEMENT_REASONS = ["account-host", "least-loaded-public", "least-loaded-own", "no-public-host", "no-own-host", "host-full", "pool-full"] as const;
 export type PlacementReason = (typeof PLACEMENT_REASONS)[number];
 
 export type PlacementDecision =
   | { readonly ok: true; readonly host: string; readonly reason: Extract<PlacementReason, "account-host" | "least-loaded-public" | "least-loaded-own"> }
-  | { readonly ok: false; readonly reason: Extract<PlacementReason, "no-public-host" | "no-own-host">; readonly message: string };
+  | { readonly ok: false; readonly reason: Extract<PlacementReason, "no-public-host" | "no-own-host" | "host-full" | "pool-full">; readonly message: string };
+
+/** True when `count` more services fit under the host's capacity. */
+export function hasRoom(host: Pick<PlacementHost, "capacity" | "serviceCount">, count: number): boolean {
+  return host.capacity === 0 || host.serviceCount + count <= host.capacity;
+}
+
+function fullMessage(host: PlacementHost, count: number): string {
+  return `host ${host.name} is full: capacity ${host.capacity}, ${host.serviceCount} services placed, ${count} more asked`;
+}
 
 /**
  * Fewest services first, then up before down, then by name so the choice is deterministic; names
@@ -36,17 +49,25 @@ function byLoad(a: PlacementHost, b: PlacementHost): number {
 }
 
 export function placeAccountService(request: PlacementRequest): PlacementDecision {
-  const known = new Set(request.hosts.map((host) => host.name));
-  // Keeping the account together wins over load and cordons: moving services is a separate act.
-  const current = [...request.currentHosts].sort().find((name) => known.has(name));
-  if (current !== undefined) return { ok: true, host: current, reason: "account-host" };
+  const count = request.newServices ?? 1;
+  const byName = new Map(request.hosts.map((host) => [host.name, host]));
+  // Keeping the account together wins over load and cordons (a cordon stops new accounts; moving an
+  // account is `host drain`), but never over capacity.
+  const current = [...request.currentHosts].sort().map((name) => byName.get(name)).find((host) => host !== undefined);
+  if (current !== undefined) {
+    return hasRoom(current, count) ? { ok: true, host: current.name, reason: "account-host" } : { ok: false, reason: "host-full", message: fullMessage(current, count) };
+  }
   if (request.cloud === "public") {
-    const [best] = request.hosts.filter((host) => host.pool === "public" && host.state === "up" && !host.cordoned).sort(byLoad);
-    if (best === undefined) return { ok: false, reason: "no-public-host", message: "no public-pool host is up and accepting services (all down or cordoned)" };
-    return { ok: true, host: best.name, reason: "least-loaded-public" };
+    const open = request.hosts.filter((host) => host.pool === "public" && host.state === "up" && !host.cordoned);
+    const [best] = open.filter((host) => hasRoom(host, count)).sort(byLoad);
+    if (best !== undefined) return { ok: true, host: best.name, reason: "least-loaded-public" };
+    if (open.length > 0) return { ok: false, reason: "pool-full", message: `every public-pool host that accepts services is full (${count} more asked)` };
+    return { ok: false, reason: "no-public-host", message: "no public-pool host is up and accepting services (all down or cordoned)" };
   }
   // A private host that is down still takes the service: it starts when the host is back.
-  const [own] = request.hosts.filter((host) => host.ownerAccount === request.account && !host.cordoned).sort(byLoad);
-  if (own === undefined) return { ok: false, reason: "no-own-host", message: `private-cloud account ${request.account} has no host of its own that accepts services` };
-  return { ok: true, host: own.name, reason: "least-loaded-own" };
+  const owned = request.hosts.filter((host) => host.ownerAccount === request.account && !host.cordoned);
+  const [own] = owned.filter((host) => hasRoom(host, count)).sort(byLoad);
+  if (own !== undefined) return { ok: true, host: own.name, reason: "least-loaded-own" };
+  if (owned.length > 0) return { ok: false, reason: "pool-full", message: `every host of private-cloud account ${request.account} is full (${count} more asked)` };
+  return { ok: false, reason: "no-own-host", message: `private-cloud account ${request.account} has no host of its own that accepts services` };
 }

@@ -66,10 +66,10 @@ export async function listHosts(db: Db): Promise<HostRecord[]> {
 /**
  * The hosts placement may choose for a service of `accountId`: those its services are on, else
  * its own hosts and the public host the policy would pick (up, not cordoned, fewest services,
- * then first by name in code-point order, as placeAccountService orders them), so the policy
+ * with room for `newServices`, then first by name in code-point order, as placeAccountService orders them), so the policy
  * decides among a few rows instead of every host.
  */
-export async function listPlacementCandidates(db: Db, accountId: number): Promise<{ currentHosts: string[]; hosts: HostRecord[] }> {
+export async function listPlacementCandidates(db: Db, accountId: number, newServices = 1): Promise<{ currentHosts: string[]; hosts: HostRecord[] }> {
   const current = db.selectDistinct({ id: services.hostId }).from(services).where(eq(services.accountId, accountId));
   const placed = await selectHosts(db).where(inArray(hosts.id, current));
   if (placed.length > 0) return { currentHosts: placed.map((host) => host.name), hosts: placed };
@@ -77,7 +77,7 @@ export async function listPlacementCandidates(db: Db, accountId: number): Promis
   const best = db
     .select({ id: hosts.id })
     .from(hosts)
-    .where(and(eq(hosts.pool, "public"), eq(hosts.state, "up"), eq(hosts.cordoned, false)))
+    .where(and(eq(hosts.pool, "public"), eq(hosts.state, "up"), eq(hosts.cordoned, false), sql`(${hosts.capacity} = 0 or ${load} + ${newServices} <= ${hosts.capacity})`))
     .orderBy(load, sql`${hosts.name} collate "C"`)
     .limit(1);
   return { currentHosts: [], hosts: await selectHosts(db).where(or(eq(hosts.ownerAccountId, accountId), inArray(hosts.id, best))) };
@@ -103,13 +103,16 @@ export async function registerHost(db: Db, registration: HostRegistration): Prom
   return getHost(db, row.name);
 }
 
-/** An agent said hello: create the host if it is new (public pool), mark it up and seen. */
+/**
+ * An agent said hello: create the host if it is new (public pool), mark it up and seen. An agent
+ * that states no capacity (0) keeps the one the operator set.
+ */
 export async function upsertHostOnHello(db: Db, hello: AgentHello): Promise<HostRecord> {
-  const seen = { state: "up" as const, lastSeen: hello.now, agentVersion: hello.agentVersion, capacity: hello.capacity };
+  const seen = { state: "up" as const, lastSeen: hello.now, agentVersion: hello.agentVersion };
   await db
     .insert(hosts)
-    .values({ name: hello.name, pool: "public", ...seen })
-    .onConflictDoUpdate({ target: hosts.name, set: seen });
+    .values({ name: hello.name, pool: "public", ...seen, capacity: hello.capacity })
+    .onConflictDoUpdate({ target: hosts.name, set: { ...seen, capacity: hello.capacity > 0 ? hello.capacity : sql`${hosts.capacity}` } });
   return getHost(db, hello.name);
 }
 
