@@ -3,6 +3,7 @@
 import { type CompiledServiceSpec, ServiceInput } from "@vigil/shared";
 import { type AdminSession } from "../operator/admin-session.js";
 import { CliError } from "../operator/cli-error.js";
+import { type Progress } from "../output/progress.js";
 import { describeChange, type PlannedChange } from "./apply-plan.js";
 
 /** The most services one CreateServices call takes (the coordinator's MAX_BATCH_SERVICES). */
@@ -28,8 +29,13 @@ function createInput(spec: CompiledServiceSpec): ServiceInput {
   return ServiceInput.fromPartial({ name: spec.name, ...filedFields(spec), isDisabled: spec.isDisabled });
 }
 
-/** Every change of the plan; a failure names the change (or the created service) it came from. */
-export async function applyChanges(session: AdminSession, account: string, changes: readonly PlannedChange[]): Promise<void> {
+/**
+ * Every change of the plan; a failure names the change (or the created service) it came from.
+ * `progress` is told how many changes are done after each call.
+ */
+export async function applyChanges(session: AdminSession, account: string, changes: readonly PlannedChange[], progress?: Progress): Promise<void> {
+  let done = 0;
+  const report = (count: number) => progress?.update(`apply: ${(done += count)} of ${changes.length} changes`);
   for (const change of changes) {
     if (change.kind === "create") continue;
     try {
@@ -37,6 +43,7 @@ export async function applyChanges(session: AdminSession, account: string, chang
     } catch (error) {
       throw new CliError(`${describeChange(change)}: ${(error as Error).message}`);
     }
+    report(1);
   }
   const creates = changes.flatMap((change) => (change.kind === "create" ? [change] : []));
   for (let start = 0; start < creates.length; start += CREATE_BATCH_SIZE) {
@@ -46,7 +53,9 @@ export async function applyChanges(session: AdminSession, account: string, chang
     } catch (error) {
       throw new CliError(batchError(batch, (error as Error).message));
     }
+    report(batch.length);
   }
+  progress?.done(`apply: ${done} of ${changes.length} changes`);
 }
 
 /** "services[3].command: ..." becomes "create <the fourth name>: command: ...". */

@@ -8,6 +8,7 @@ import { cliIo, userPath } from "../io/cli-io.js";
 import { type AdminSession } from "../operator/admin-session.js";
 import { CliError, usageError } from "../operator/cli-error.js";
 import { configureGroup, operatorCommand, runOperator } from "../operator/command-kit.js";
+import { progressOn } from "../output/progress.js";
 import { chooseApplyAccount } from "./apply-account.js";
 import { applyChanges } from "./apply-changes.js";
 import { describeChange, planApply } from "./apply-plan.js";
@@ -53,7 +54,9 @@ function registerApply(program: Command): void {
         const account = chosen.account || (await ownAccount(context.session));
         const { services } = await context.session.call<ListServicesResponse>("listServices", { account });
         const plan = planApply(parsed.value.services, services, { prune: options.prune ?? false });
-        if (!options.dryRun) await applyChanges(context.session, account, plan.changes);
+        // Progress on a terminal only: a script reads the plan's lines on stdout.
+        const stderr = cliIo().stderr;
+        if (!options.dryRun) await applyChanges(context.session, account, plan.changes, stderr.isTTY === true ? progressOn(stderr) : undefined);
         const lines = plan.changes.map((change) => `${options.dryRun ? "would " : ""}${describeChange(change)}`);
         if (options.json) return context.printJson({ dryRun: options.dryRun ?? false, changes: plan.changes.map(describeChange), unchanged: plan.unchanged, kept: plan.kept });
         if (plan.changes.length === 0) lines.push("no changes");

@@ -69,18 +69,32 @@ describe("vigil service stop|start|restart --all (vigil up)", () => {
     const second = await allRunning("every service running with a new pid", first);
     for (const pid of first.values()) assert.equal(alive(pid), false, `the old process ${pid} is gone`);
 
-    const stopped = await vigil("service", "stop", "--all");
+    const stopped = await vigil("service", "stop", "--all", "--wait");
     assert.deepEqual([stopped.code, stopped.stdout], [0, `stopped ${COUNT} of ${COUNT} service(s)\n`], stopped.stderr);
-    await eventually(
-      "every process exited and every service stopped",
-      async () => ([...second.values()].every((pid) => !alive(pid)) && (await services()).every((service) => service.status?.state === "stopped") ? true : undefined),
-      60_000,
-    );
+    // --wait returned: every process has exited and every service reads stopped, at once.
+    assert.match(stopped.stderr, new RegExp(`stopping: ${COUNT} of ${COUNT} stopped\\n$`));
+    assert.deepEqual([...second.values()].filter(alive), []);
+    assert.deepEqual((await services()).filter((service) => service.status?.state !== "stopped").map((service) => service.name), []);
 
     const started = await vigil("service", "start", "--match", "worker-1*");
     assert.deepEqual([started.code, started.stdout], [0, "started 3 of 3 service(s)\n"], started.stderr);
-    await vigil("service", "start", "--all");
-    await allRunning("every service running again");
+    const all = await vigil("service", "start", "--all", "--wait");
+    assert.equal(all.code, 0, all.stderr);
+    assert.match(all.stderr, new RegExp(`starting: ${COUNT} of ${COUNT} running\\n$`));
+    assert.equal((await services()).filter((service) => service.status?.state === "running").length, COUNT);
+  });
+
+  test("--wait gives up after --timeout, naming what has not settled, and exits 1", async () => {
+    const file = join(dir, "stubborn.yaml");
+    // A service that ignores SIGTERM keeps stopping until the stop timeout (8 s) escalates to SIGKILL.
+    writeFileSync(file, `services:\n  stubborn:\n    command: trap '' TERM; while :; do sleep 1; done\n    stop_timeout: 8000\n`);
+    assert.equal((await vigil("apply", "-f", file)).code, 0);
+    await eventually("stubborn running", async () => ((await services()).find((service) => service.name === "stubborn")?.status?.state === "running" ? true : undefined), 90_000);
+    const waited = await vigil("service", "stop", "--match", "stubborn", "--wait", "--timeout", "2");
+    assert.equal(waited.code, 1);
+    assert.match(waited.stderr, /1 service\(s\) not stopped after 2 s: \S+\/stubborn \(stopping\)/);
+    const usage = await vigil("service", "stop", "stubborn", "--wait");
+    assert.deepEqual([usage.code, usage.stderr], [2, "vigil: --wait and --timeout go with --all or --match\n"]);
   });
 
   test("a name together with --all, or neither, is a usage error (exit 2)", async () => {
