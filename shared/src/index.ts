@@ -50,12 +50,14 @@ export {
   serviceSpecFromProto,
   serviceSpecToProto,
 } from "./spec/protocol-mapping.js";
-export type { ProcessSnapshot, ServiceEventKind, ServiceState, ServiceStatusState } from "./vocabulary/service-vocabulary.js";
+export type { HostEventKind, ProcessSnapshot, ServiceEventKind, ServiceState, ServiceStatusState, StoredEventKind } from "./vocabulary/service-vocabulary.js";
 export {
   asServiceEventKind,
   asServiceState,
   asServiceStatusState,
+  HOST_EVENT_KINDS,
   SERVICE_EVENT_KINDS,
+  STORED_EVENT_KINDS,
   SERVICE_STATES,
   SERVICE_STATUS_STATES,
 } from "./vocabulary/service-vocabulary.js";

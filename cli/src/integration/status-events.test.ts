@@ -90,5 +90,20 @@ describe("status events and liveness", () => {
       const current = await harness.coordinator.control.getService(ref);
       return current.hostState === "up" && current.status?.state === "running" ? true : undefined;
     });
+    // Operators read both passages in the event history, newest first; accounts never see them.
+    const hostEvents = (await listEvents(harness.store.db, { host: "host-a" })).filter((event) => event.kind.startsWith("host-"));
+    assert.deepEqual(
+      hostEvents.map((event) => [event.kind, event.account, event.service]),
+      [
+        ["host-up", "", ""],
+        ["host-down", "", ""],
+        ["host-up", "", ""],
+      ],
+    );
+    const messages = hostEvents.map((event) => String(event.payload["message"]));
+    assert.match(messages[2]!, /^first contact: agent \S+ connected$/);
+    assert.match(messages[1]!, /^missed its heartbeats for 4 s: marked down, \d+ service\(s\) now unknown$/);
+    assert.match(messages[0]!, /^back up: /);
+    assert.deepEqual((await listEvents(harness.store.db, { account: "acme" })).filter((event) => event.kind.startsWith("host-")), []);
   });
 });

@@ -24,6 +24,8 @@ export function logJsonLine(service: { readonly account: string | undefined; rea
 }
 
 export function eventLine(event: ServiceEvent): string {
+  // A host's own event (host-down, host-up) names no service.
+  if (event.kind.startsWith("host-")) return `${formatTime(event.atMs)}  host ${event.host}  ${event.kind.slice("host-".length)}  ${terminalSafe(event.message)}`;
   const exit = event.exit ? (event.exit.hasCode ? ` code=${event.exit.code}` : ` signal=${event.exit.signal}`) : "";
   const detail = [event.message, event.reason && `reason=${event.reason}`].filter(Boolean).join(" ");
   // "kind -> state" reads as a transition: an event whose kind names the state it left the service in is printed once.

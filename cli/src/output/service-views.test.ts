@@ -26,6 +26,11 @@ void describe("what the CLI prints", () => {
     assert.equal(eventLine(event("started", "running")), "2026-01-01T00:00:00Z  acme/web  started -> running  m");
   });
 
+  void it("prints a host's own event with the host and no service", () => {
+    const down = ServiceEvent.fromPartial({ host: "h1", service: { account: "", name: "" }, kind: "host-down", state: "unknown", atMs: Date.UTC(2026, 0, 1), message: "missed its heartbeats for 30 s" });
+    assert.equal(eventLine(down), "2026-01-01T00:00:00Z  host h1  down  missed its heartbeats for 30 s");
+  });
+
   void it("flags a service whose log cannot be written in service ls and service show", () => {
     assert.match(serviceTable([service(true)], PLAIN), /running \(log-write-failed\)/);
     assert.doesNotMatch(serviceTable([service(false)], PLAIN), /log-write-failed/);

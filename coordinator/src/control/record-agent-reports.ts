@@ -5,7 +5,7 @@ import { asServiceStatusState, type BusDelivery, BusMessage, type HostHeartbeat,
 import { type Store } from "../store/open-store.js";
 import { storableCopy } from "../store/storable-strings.js";
 import { recordServiceEvent } from "../store/repositories/events.js";
-import { markHostSeen } from "../store/repositories/hosts.js";
+import { hostHeardFrom } from "../liveness/host-transitions.js";
 import { disableService } from "../store/repositories/service-changes.js";
 import { findService } from "../store/repositories/services.js";
 import { applyHeartbeatStatuses, applyStatus, type HeartbeatStatus } from "../store/repositories/status.js";
@@ -84,7 +84,7 @@ export class AgentReportRecorder {
   /** A fixed number of statements per heartbeat, whatever the number of services it reports. */
   async #heartbeat(heartbeat: HostHeartbeat): Promise<void> {
     const at = new Date(Math.min(heartbeat.atMs, Date.now()));
-    await markHostSeen(this.#store.db, heartbeat.host, at).catch(() => undefined);
+    await hostHeardFrom(this.#store.db, heartbeat.host, at, "heartbeat on the bus").catch(() => undefined);
     // Heartbeat statuses order after every event created before them (sequences are ms * 1000 + n).
     const services = heartbeat.services.flatMap((status): HeartbeatStatus[] => {
       const state = asServiceStatusState(status.state);

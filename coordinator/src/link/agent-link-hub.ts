@@ -9,7 +9,8 @@ import { TokenSessions } from "../sessions/token-sessions.js";
 import { databaseUnavailableMessage, databaseUnavailableReason, innermostMessage } from "../store/database-unavailable.js";
 import { type Store } from "../store/open-store.js";
 import { getHostDesiredState, getHostRevision } from "../store/repositories/desired-state.js";
-import { markHostSeen, upsertHostOnHello } from "../store/repositories/hosts.js";
+import { findHostState, upsertHostOnHello } from "../store/repositories/hosts.js";
+import { hostHeardFrom, recordHostUp } from "../liveness/host-transitions.js";
 import { authenticateHello } from "./authenticate-hello.js";
 import { AgentSession } from "./agent-session.js";
 import { desiredStateMessage } from "./desired-state-message.js";
@@ -172,7 +173,10 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
       return true;
     };
     if (refuseSecond()) return undefined;
-    await upsertHostOnHello(this.#store.db, { name: check.host, agentVersion: hello.agentVersion, capacity: hello.capacity?.maxServices ?? 0, now: new Date() });
+    const before = await findHostState(this.#store.db, check.host);
+    const now = new Date();
+    await upsertHostOnHello(this.#store.db, { name: check.host, agentVersion: hello.agentVersion, capacity: hello.capacity?.maxServices ?? 0, now });
+    if (before?.state !== "up") await recordHostUp(this.#store.db, check.host, now, `${before?.lastSeen ? "back up" : "first contact"}: agent ${hello.agentVersion || "?"} connected`);
     if (refuseSecond()) return undefined;
     const session = new AgentSession(check.host, call);
     this.#sessions.set(check.host, session);
@@ -195,7 +199,7 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
         session.resolveCommand(body.value);
         return;
       case "heartbeat":
-        await markHostSeen(this.#store.db, session.host, new Date());
+        await hostHeardFrom(this.#store.db, session.host, new Date(), "heartbeat on the link");
         return;
       case "eventPublish": {
         const event = body.value;

@@ -1,6 +1,8 @@
 // Liveness: a host whose agent has not been heard from (bus heartbeat or link heartbeat) for the
-// timeout is marked down and its services read "unknown"; its next hello or heartbeat brings it back up.
+// timeout is marked down (a `host-down` event) and its services read "unknown"; its next hello or
+// heartbeat brings it back up (`host-up`, host-transitions.ts).
 import { type Store } from "../store/open-store.js";
+import { recordHostEvent } from "../store/repositories/events.js";
 import { markHostsDown } from "../store/repositories/hosts.js";
 import { markHostServicesUnknown } from "../store/repositories/status.js";
 
@@ -53,7 +55,9 @@ export class LivenessMonitor {
       const down = await markHostsDown(this.#options.store.db, new Date(now - this.#timeoutMs));
       for (const host of down) {
         const count = await markHostServicesUnknown(this.#options.store.db, host, new Date(now));
-        log(`vigil coordinator: host ${host} missed its heartbeats for ${this.#timeoutMs / 1000} s: marked down, ${count} service(s) now unknown`);
+        const message = `missed its heartbeats for ${this.#timeoutMs / 1000} s: marked down, ${count} service(s) now unknown`;
+        await recordHostEvent(this.#options.store.db, { host, kind: "host-down", at: new Date(now), message });
+        log(`vigil coordinator: host ${host} ${message}`);
       }
       if (down.length > 0) this.#options.onDown?.(down);
       return down;

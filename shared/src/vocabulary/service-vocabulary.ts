@@ -58,6 +58,17 @@ export const SERVICE_EVENT_KINDS = [
 ] as const;
 export type ServiceEventKind = (typeof SERVICE_EVENT_KINDS)[number];
 
+/**
+ * The coordinator's own events about a host (no account or service; state "unknown"): its agent
+ * went silent past the liveness timeout, or was heard from again. Operators see them in `vigil events`.
+ */
+export const HOST_EVENT_KINDS = ["host-down", "host-up"] as const;
+export type HostEventKind = (typeof HOST_EVENT_KINDS)[number];
+
+/** Every kind the event history stores. */
+export const STORED_EVENT_KINDS = [...SERVICE_EVENT_KINDS, ...HOST_EVENT_KINDS] as const;
+export type StoredEventKind = (typeof STORED_EVENT_KINDS)[number];
+
 /** One process of a service's tree as the agent sampled it (the ProcessInfo message, read-only). */
 export interface ProcessSnapshot {
   readonly pid: number;

@@ -1,6 +1,6 @@
 // Admin handlers for the event history: list with filters (newest first) and watch, which sends
 // the events after the last one it sent, oldest first, reading again whenever new events arrive.
-import { InvalidInputError, type ListEventsRequest, SERVICE_EVENT_KINDS } from "@vigil/shared";
+import { InvalidInputError, type ListEventsRequest, STORED_EVENT_KINDS } from "@vigil/shared";
 import { type Store } from "../../store/open-store.js";
 import { type EventFilter, listEvents } from "../../store/repositories/events.js";
 import { type Authorised } from "../authorise.js";
@@ -12,8 +12,8 @@ import { type StreamHandlers, type UnaryHandlers } from "./handler-types.js";
 export const WATCH_POLL_MS = 200;
 
 export function eventFilter(request: ListEventsRequest, authorised: Authorised): EventFilter {
-  const kind = SERVICE_EVENT_KINDS.find((candidate) => candidate === request.kind);
-  if (request.kind !== "" && kind === undefined) throw new InvalidInputError([{ field: "kind", rule: `must be one of ${SERVICE_EVENT_KINDS.join(", ")}` }]);
+  const kind = STORED_EVENT_KINDS.find((candidate) => candidate === request.kind);
+  if (request.kind !== "" && kind === undefined) throw new InvalidInputError([{ field: "kind", rule: `must be one of ${STORED_EVENT_KINDS.join(", ")}` }]);
   return {
     ...(authorised.account !== undefined && { account: authorised.account }),
     ...(request.service !== "" && { service: request.service }),

@@ -1,6 +1,7 @@
 // Repository functions for the event history: record an agent's event together with the status
 // it implies (idempotent under redelivery), list with filters newest first, and prune.
-import { type ServiceEventKind, type ServiceStatusState } from "@vigil/shared";
+import { randomUUID } from "node:crypto";
+import { type HostEventKind, type ServiceEventKind, type ServiceStatusState, type StoredEventKind } from "@vigil/shared";
 import { and, desc, eq, gt, gte, inArray, lt, or, sql } from "drizzle-orm";
 import { type Db } from "../db.js";
 import { accounts } from "../tables/accounts.js";
@@ -30,7 +31,7 @@ export interface EventFilter {
   readonly account?: string;
   readonly service?: string;
   readonly host?: string;
-  readonly kind?: ServiceEventKind;
+  readonly kind?: StoredEventKind;
   /** Only events at or after this instant. */
   readonly since?: Date;
   /** At most this many (default 100, capped at 1000). */
@@ -72,6 +73,11 @@ export async function recordServiceEvent(db: Db, event: ServiceEventInput): Prom
     const statusApplied = await applyStatus(tx, service.id, { ...event.status, host: event.host, state: event.state, at: event.at, sequence: event.sequence ?? 0 });
     return { inserted: true, statusApplied };
   });
+}
+
+/** Records a host's own event: no account or service, state "unknown". */
+export async function recordHostEvent(db: Db, event: { readonly host: string; readonly kind: HostEventKind; readonly at: Date; readonly message: string }): Promise<void> {
+  await db.insert(events).values({ id: `${event.kind}-${randomUUID()}`, host: event.host, account: "", service: "", kind: event.kind, state: "unknown", at: event.at, payload: { message: event.message } });
 }
 
 /** Events matching every given filter, newest first. */

@@ -116,10 +116,20 @@ export async function upsertHostOnHello(db: Db, hello: AgentHello): Promise<Host
   return getHost(db, hello.name);
 }
 
-/** A heartbeat arrived: the host is up as of `now`. */
-export async function markHostSeen(db: Db, name: string, now: Date): Promise<void> {
-  const updated = await db.update(hosts).set({ state: "up", lastSeen: now }).where(eq(hosts.name, name)).returning({ name: hosts.name });
-  if (updated.length === 0) throw hostNotFound(name);
+/** The host's state and when it was last heard from, or null if there is no such host. */
+export async function findHostState(db: Db, name: string): Promise<{ readonly state: HostState; readonly lastSeen: Date | null } | null> {
+  const [row] = await db.select({ state: hosts.state, lastSeen: hosts.lastSeen }).from(hosts).where(eq(hosts.name, name));
+  return row ?? null;
+}
+
+/** A heartbeat arrived: the host is up as of `now`. True when it was down until now. */
+export async function markHostSeen(db: Db, name: string, now: Date): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [before] = await tx.select({ state: hosts.state }).from(hosts).where(eq(hosts.name, name)).for("update");
+    if (!before) throw hostNotFound(name);
+    await tx.update(hosts).set({ state: "up", lastSeen: now }).where(eq(hosts.name, name));
+    return before.state === "down";
+  });
 }
 
 /** Marks down every up host not seen since `cutoff`; returns their names. */

@@ -1,7 +1,8 @@
-// The events table: append-only history of service state changes. The primary key is the
+// The events table: append-only history of service state changes, and of hosts going down and
+// coming back (account and service empty). The primary key is the
 // agent's message id, so a redelivered message inserts nothing the second time.
 import { bigint, check, index, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
-import { SERVICE_EVENT_KINDS, SERVICE_STATUS_STATES } from "@vigil/shared";
+import { SERVICE_STATUS_STATES, STORED_EVENT_KINDS } from "@vigil/shared";
 import { oneOf } from "./check-helpers.js";
 
 export const events = pgTable(
@@ -13,7 +14,7 @@ export const events = pgTable(
     host: text("host").notNull(),
     account: text("account").notNull(),
     service: text("service").notNull(),
-    kind: text("kind", { enum: SERVICE_EVENT_KINDS }).notNull(),
+    kind: text("kind", { enum: STORED_EVENT_KINDS }).notNull(),
     state: text("state").notNull(),
     at: timestamp("at", { withTimezone: true }).notNull(),
     sequence: bigint("sequence", { mode: "number" }).notNull().default(0),
@@ -24,7 +25,7 @@ export const events = pgTable(
     index("events_account_at_idx").on(table.account, table.at),
     index("events_service_at_idx").on(table.account, table.service, table.at),
     index("events_host_at_idx").on(table.host, table.at),
-    check("events_kind_check", oneOf(table.kind, SERVICE_EVENT_KINDS)),
+    check("events_kind_check", oneOf(table.kind, STORED_EVENT_KINDS)),
     check("events_state_check", oneOf(table.state, SERVICE_STATUS_STATES)),
   ],
 );
