@@ -1,5 +1,6 @@
 // Liveness: a host whose agent has not been heard from (bus heartbeat or link heartbeat) for the
 // timeout is marked down and its services read "unknown"; its next hello or heartbeat brings it back up.
+import { defaultLogger, type Logger } from "@vigil/shared/logging";
 import { type Store } from "../store/open-store.js";
 import { markHostsDown } from "../store/repositories/hosts.js";
 import { markHostServicesUnknown } from "../store/repositories/status.js";
@@ -11,7 +12,7 @@ export interface LivenessOptions {
   /** How often hosts are checked; default a sixth of the timeout. */
   readonly checkIntervalMs?: number;
   readonly now?: () => number;
-  readonly log?: (line: string) => void;
+  readonly logger?: Logger;
   /** Told the hosts each check marked down. */
   readonly onDown?: (hosts: readonly string[]) => void;
 }
@@ -48,17 +49,17 @@ export class LivenessMonitor {
 
   async #check(): Promise<readonly string[]> {
     const now = (this.#options.now ?? Date.now)();
-    const log = this.#options.log ?? ((line: string) => console.error(line));
+    const logger = this.#options.logger ?? defaultLogger();
     try {
       const down = await markHostsDown(this.#options.store.db, new Date(now - this.#timeoutMs));
       for (const host of down) {
         const count = await markHostServicesUnknown(this.#options.store.db, host, new Date(now));
-        log(`vigil coordinator: host ${host} missed its heartbeats for ${this.#timeoutMs / 1000} s: marked down, ${count} service(s) now unknown`);
+        logger.warn({ host, services: count }, `host missed its heartbeats for ${this.#timeoutMs / 1000} s: marked down, its services now unknown`);
       }
       if (down.length > 0) this.#options.onDown?.(down);
       return down;
     } catch (error) {
-      log(`vigil coordinator: liveness check failed: ${error instanceof Error ? error.message : String(error)}`);
+      logger.error({ err: error }, "liveness check failed");
       return [];
     }
   }
