@@ -1,5 +1,5 @@
 // Public surface of @vigil/shared: protocol types, the spec compiler, config, errors.
-// Pure: nothing here performs I/O.
+// Pure: nothing here performs I/O (the daemons' logger is apart, in @vigil/shared/logging).
 export * from "./gen/index.js";
 export type { AccountRuntime, CompiledHealthCheck, CompiledServiceSpec, DesiredServiceSpec, ServiceDesiredState } from "./spec/compiled-service-spec.js";
 export { SERVICE_DESIRED_STATES, serviceKey } from "./spec/compiled-service-spec.js";

@@ -109,7 +109,7 @@ describe("vigil agent at its edges", () => {
     const agent = await cluster.startAgent(host, host.token, { started: false });
     const exit = await agent.exited;
     assert.equal(exit.code, 1, agent.output);
-    assert.match(agent.output, /vigil agent: cannot start: .*driver\/launches/);
+    assert.match(agent.output, /"msg":"cannot start: .*driver\/launches/);
     assert.notEqual((await cluster.api.host(host.name))?.state, "up");
   });
 });

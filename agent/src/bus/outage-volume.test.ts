@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { BusMessage, type BusNames } from "@vigil/shared";
+import { recordingLogger } from "@vigil/shared/logging";
 import { DEAD_LETTER_FILE } from "../outbox/dead-letter.js";
 import { DiskOutbox } from "../outbox/disk-outbox.js";
 import { decodeRecords } from "../outbox/record-codec.js";
@@ -75,7 +76,7 @@ void describe("a long NATS outage (private nats-server)", () => {
       telemetry: nats,
       heartbeatIntervalMs: 250,
       metricsIntervalMs: 1_000,
-      log: (line) => logLines.push(line),
+      logger: recordingLogger(logLines).logger,
     });
     reporter.start();
     const heartbeatsIn = async () => (await readEventStream(server.url, names)).filter((event) => event.subject.endsWith(".heartbeat"));

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { type AccountRuntime, busNames, compileHostConfig, type EventPublisher } from "@vigil/shared";
+import { recordingLogger } from "@vigil/shared/logging";
 import type { SupervisionEvent } from "../events/service-event.js";
 import { FakeProcessDriver } from "../driver/fake-process-driver.js";
 import { freshAccount, servicesDir } from "../logs/log-test-kit.js";
@@ -36,7 +37,7 @@ void test("a host config's log_rotation (4 KiB, keep 2) rotates a service's log 
     busNames: busNames("rotation-test"),
     cgroupInstance: instance,
     reconnect: { baseMs: 1_000, maxMs: 5_000 },
-    log: (line) => logLines.push(line),
+    logger: recordingLogger(logLines).logger,
   });
   // after hooks run in the order they were added: stop the services before removing their user.
   t.after(async () => {
@@ -88,7 +89,7 @@ void test("a host config's minimum_uid and allow_setuid reach the driver through
     busNames: busNames("privileges-test"),
     cgroupInstance: `test-${process.pid}-privileges`,
     reconnect: { baseMs: 1_000, maxMs: 5_000 },
-    log: () => undefined,
+    logger: recordingLogger().logger,
   });
   t.after(async () => {
     await agent.close(0);

@@ -3,6 +3,7 @@
 import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type BusNames, type CompiledHostConfig, type EventPublisher } from "@vigil/shared";
+import { defaultLogger, type Logger } from "@vigil/shared/logging";
 import { newBootId } from "../bus/boot-id.js";
 import { startHostFirewall } from "../firewall/host-firewall.js";
 import { type Nftables } from "../firewall/nftables.js";
@@ -14,7 +15,6 @@ import { type ReconnectPolicy } from "../link/reconnect-delay.js";
 import { FileServiceLogFactory } from "../logs/file-service-log-factory.js";
 import { type ServiceLogFactory } from "../logs/service-log.js";
 import { DiskOutbox } from "../outbox/disk-outbox.js";
-import { noticeLine } from "../outbox/outbox-notices.js";
 import { DesiredStateCache } from "../reconciler/desired-state-cache.js";
 import { HostSupervisor } from "../reconciler/host-supervisor.js";
 import { decodeDesiredState } from "../link/desired-services.js";
@@ -53,7 +53,8 @@ export interface AgentOptions {
   readonly outboxMaxBytes?: number;
   readonly reconnect?: ReconnectPolicy;
   readonly welcomeTimeoutMs?: number;
-  readonly log?: (line: string) => void;
+  /** The agent's log (JSON lines on stderr under `vigil agent`); default: the process's stderr logger. */
+  readonly logger?: Logger;
   /**
    * nftables of this host's network namespace (`vigil agent` passes NftCli): with it, a private
    * host's firewall is enforced in table inet vigil. Without it, none is (in-process test agents
@@ -76,13 +77,13 @@ export interface RunningAgent {
 /** A full disk fails every batch of every service: one line per log file and minute is enough. */
 const LOG_ERROR_REPORT_INTERVAL_MS = 60_000;
 
-function reportLogErrors(log: (line: string) => void): (error: Error, path: string) => void {
+function reportLogErrors(logger: Logger): (error: Error, path: string) => void {
   const lastReported = new Map<string, number>();
   return (error, path) => {
     const now = Date.now();
     if (now - (lastReported.get(path) ?? -Infinity) < LOG_ERROR_REPORT_INTERVAL_MS) return;
     lastReported.set(path, now);
-    log(`service log ${path}: ${error.message} (lines of that write were dropped; repeats within a minute are not reported)`);
+    logger.error({ path, err: error }, "service log not written (lines of that write were dropped; repeats within a minute are not reported)");
   };
 }
 
@@ -95,7 +96,7 @@ interface Supervision {
 }
 
 /** Driver, logs, supervision (its leftover recovery done) and reporting; on failure nothing of it keeps running. */
-async function startSupervision(options: AgentOptions, outbox: DiskOutbox, telemetry: TelemetryBus, stateDir: string, agentVersion: string, log: (line: string) => void): Promise<Supervision> {
+async function startSupervision(options: AgentOptions, outbox: DiskOutbox, telemetry: TelemetryBus, stateDir: string, agentVersion: string, logger: Logger): Promise<Supervision> {
   const { hostConfig } = options;
   // A driver the caller passed in is the caller's to dispose of.
   const ownDriver = options.driver === undefined;
@@ -113,10 +114,11 @@ async function startSupervision(options: AgentOptions, outbox: DiskOutbox, telem
     new FileServiceLogFactory({
       rotateBytes: hostConfig.logRotation.maxBytes,
       keepFiles: hostConfig.logRotation.keepFiles,
-      onError: reportLogErrors(log),
+      onError: reportLogErrors(logger),
     });
-  const history = new FileServiceHistoryStore(join(stateDir, "services"), (error) => log(`vigil agent: service history: ${error instanceof Error ? error.message : String(error)}`));
-  const supervisor = new HostSupervisor({ driver, logs, config: hostConfig, history, ...(options.runAs && { runAs: options.runAs }) });
+  const history = new FileServiceHistoryStore(join(stateDir, "services"), (error) => logger.error({ err: error }, "service history"));
+  const onError = (error: unknown) => logger.error({ err: error }, "supervision");
+  const supervisor = new HostSupervisor({ driver, logs, config: hostConfig, history, onError, ...(options.runAs && { runAs: options.runAs }) });
   // The reporter starts before the link exists (so no event of the recovery is missed) and reads its revision later.
   const linkRef: { current?: CoordinatorLink } = {};
   const reporter = new StatusReporter({
@@ -130,7 +132,7 @@ async function startSupervision(options: AgentOptions, outbox: DiskOutbox, telem
     heartbeatIntervalMs: options.heartbeatIntervalMs,
     metricsIntervalMs: options.metricsIntervalMs,
     appliedRevision: () => linkRef.current?.appliedRevision ?? 0,
-    log,
+    logger,
   });
   reporter.start();
   try {
@@ -146,7 +148,7 @@ async function startSupervision(options: AgentOptions, outbox: DiskOutbox, telem
 }
 
 export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
-  const log = options.log ?? ((line: string) => console.error(line));
+  const logger = options.logger ?? defaultLogger();
   const agentVersion = options.agentVersion ?? AGENT_VERSION;
   const stateDir = options.stateDir ?? options.hostConfig.stateDir;
   // The agent's files (outbox, launch records, cached desired state) are private to its user.
@@ -154,29 +156,29 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   chmodSync(stateDir, 0o700);
   const lock = lockStateDir(stateDir, "vigil agent");
   try {
-    return await startLocked(options, stateDir, log, agentVersion, lock);
+    return await startLocked(options, stateDir, logger, agentVersion, lock);
   } catch (error) {
     lock.release();
     throw error;
   }
 }
 
-async function startLocked(options: AgentOptions, stateDir: string, log: (line: string) => void, agentVersion: string, lock: StateDirLock): Promise<RunningAgent> {
+async function startLocked(options: AgentOptions, stateDir: string, logger: Logger, agentVersion: string, lock: StateDirLock): Promise<RunningAgent> {
   const linkPublisher = options.publisher === "link" ? new LinkEventPublisher() : undefined;
   const publisher = linkPublisher ?? (options.publisher as EventPublisher);
   const outbox = await DiskOutbox.open({
     dir: join(stateDir, "outbox"),
     publisher,
     maxBytes: options.outboxMaxBytes ?? options.hostConfig.outboxMaxBytes,
-    onNotice: (notice) => log(`vigil agent: ${noticeLine(notice)}`),
+    logger,
   });
-  const { driver, ownDriver, supervisor, reporter, linkRef } = await startSupervision(options, outbox, publisher, stateDir, agentVersion, log).catch(async (error: unknown) => {
+  const { driver, ownDriver, supervisor, reporter, linkRef } = await startSupervision(options, outbox, publisher, stateDir, agentVersion, logger).catch(async (error: unknown) => {
     await outbox.close().catch(() => undefined);
     throw error;
   });
-  const firewall = await startHostFirewall(options.nftables, log);
+  const firewall = await startHostFirewall(options.nftables, logger);
   const cache = new DesiredStateCache(stateDir);
-  const initialRevision = await applyCachedState(cache, supervisor, log);
+  const initialRevision = await applyCachedState(cache, supervisor, logger);
   let onRefused = (_message: string) => {};
   const refused = new Promise<string>((resolve) => (onRefused = resolve));
   const link = new CoordinatorLink({
@@ -185,7 +187,7 @@ async function startLocked(options: AgentOptions, stateDir: string, log: (line: 
     token: options.token,
     agentVersion,
     supervisor,
-    log,
+    logger,
     ...(options.reconnect && { reconnect: options.reconnect }),
     ...(options.welcomeTimeoutMs !== undefined && { welcomeTimeoutMs: options.welcomeTimeoutMs }),
     onRefused: (message) => onRefused(message),
@@ -194,7 +196,7 @@ async function startLocked(options: AgentOptions, stateDir: string, log: (line: 
       try {
         cache.save(state);
       } catch (error) {
-        log(`vigil agent: could not cache the desired state in ${cache.path}: ${(error as Error).message}`);
+        logger.error({ path: cache.path, err: error }, "could not cache the desired state");
       }
     },
     firewallSupport: firewall.support,
@@ -244,12 +246,13 @@ async function startLocked(options: AgentOptions, stateDir: string, log: (line: 
  * boots while the coordinator is down runs what it last knew, then converges when the link is up.
  * Returns the revision applied (0: no cache).
  */
-async function applyCachedState(cache: DesiredStateCache, supervisor: HostSupervisor, log: (line: string) => void): Promise<number> {
+async function applyCachedState(cache: DesiredStateCache, supervisor: HostSupervisor, logger: Logger): Promise<number> {
   const cached = cache.load();
   if (cached === null) return 0;
   const decoded = decodeDesiredState(cached);
   const result = await supervisor.apply(decoded.services);
-  for (const error of [...decoded.errors.map((e) => e.message), ...result.errors.map((e) => `${e.key}: ${e.message}`)]) log(`vigil agent: cached desired state: ${error}`);
-  log(`vigil agent: running the cached desired state (revision ${decoded.revision}, ${decoded.services.length} services) until the coordinator answers`);
+  for (const error of decoded.errors) logger.error({ error: error.message }, "cached desired state");
+  for (const error of result.errors) logger.error({ service: error.key, error: error.message }, "cached desired state");
+  logger.info({ revision: decoded.revision, services: decoded.services.length }, "running the cached desired state until the coordinator answers");
   return decoded.revision;
 }

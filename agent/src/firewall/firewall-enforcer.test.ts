@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { type DesiredFirewall, FirewallEnforcer } from "./firewall-enforcer.js";
 import { type Nftables } from "./nftables.js";
+import { recordingLogger } from "@vigil/shared/logging";
 
 class FakeNftables implements Nftables {
   readonly calls: string[] = [];
@@ -48,7 +49,7 @@ function until(condition: () => boolean): Promise<void> {
 
 test("until a desired firewall arrives, the table is neither read nor written", async () => {
   const nft = new FakeNftables();
-  const enforcer = new FirewallEnforcer({ nft, log: () => {}, driftCheckMs: 10 });
+  const enforcer = new FirewallEnforcer({ nft, logger: recordingLogger().logger, driftCheckMs: 10 });
   enforcer.start();
   await new Promise((resolve) => setTimeout(resolve, 50));
   await enforcer.stop();
@@ -60,19 +61,19 @@ test("a failed nft run is logged and tried again at the next check", async () =>
   nft.failApplies = 1;
   nft.table = "present";
   const lines: string[] = [];
-  const enforcer = new FirewallEnforcer({ nft, log: (line) => lines.push(line), driftCheckMs: 20 });
+  const enforcer = new FirewallEnforcer({ nft, logger: recordingLogger(lines).logger, driftCheckMs: 20 });
   enforcer.start();
   enforcer.setDesired(firewall(1));
   await until(() => nft.calls.filter((call) => call === "apply").length >= 2);
   await enforcer.stop();
-  assert.match(lines[0] ?? "", /^vigil agent: firewall: nft -f -: .*Operation not permitted \(tried again in 20 ms\)$/);
+  assert.match(lines[0] ?? "", /^firewall: nft -f -: .*Operation not permitted \(tried again in 20 ms\)$/);
 });
 
 test("a host without a firewall gets Vigil's table removed, and only if it exists", async () => {
   const nft = new FakeNftables();
   nft.table = "present";
   const lines: string[] = [];
-  const enforcer = new FirewallEnforcer({ nft, log: (line) => lines.push(line), driftCheckMs: 1_000 });
+  const enforcer = new FirewallEnforcer({ nft, logger: recordingLogger(lines).logger, driftCheckMs: 1_000 });
   enforcer.setDesired(null);
   await enforcer.idle();
   enforcer.setDesired(null);
@@ -83,7 +84,7 @@ test("a host without a firewall gets Vigil's table removed, and only if it exist
 
 test("a firewall that does not render is refused and the table keeps the previous one", async () => {
   const nft = new FakeNftables();
-  const enforcer = new FirewallEnforcer({ nft, log: () => {}, driftCheckMs: 1_000 });
+  const enforcer = new FirewallEnforcer({ nft, logger: recordingLogger().logger, driftCheckMs: 1_000 });
   enforcer.setDesired(firewall(1, ["192.0.2.1"]));
   await enforcer.idle();
   const calls = nft.calls.length;

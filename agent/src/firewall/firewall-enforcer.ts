@@ -3,6 +3,7 @@
 // changed or the table flushed by hand) and applies again. Until the first desired firewall
 // arrives, whatever the table holds stays: an agent restart never opens a window.
 import { type FirewallRuleFields, formatFieldErrors } from "@vigil/shared";
+import { type Logger } from "@vigil/shared/logging";
 import { type Nftables } from "./nftables.js";
 import { tableDifference } from "./nft-listing.js";
 import { type FirewallDefaults, type RenderedRuleset, renderRuleset } from "./render-ruleset.js";
@@ -17,7 +18,7 @@ export interface DesiredFirewall {
 
 export interface FirewallEnforcerOptions {
   readonly nft: Nftables;
-  readonly log: (line: string) => void;
+  readonly logger: Logger;
   /** How often the table is compared with what was applied; default 2 s. */
   readonly driftCheckMs?: number;
 }
@@ -30,7 +31,7 @@ const DELETE_TABLE = `table ${NFT_TABLE} {}\ndelete table ${NFT_TABLE}\n`;
 
 export class FirewallEnforcer {
   readonly #nft: Nftables;
-  readonly #log: (line: string) => void;
+  readonly #log: (line: string, level?: "info" | "warn" | "error") => void;
   readonly #driftCheckMs: number;
   #target: Target;
   /** The ruleset last applied (or found in place) by this agent. */
@@ -42,7 +43,7 @@ export class FirewallEnforcer {
 
   constructor(options: FirewallEnforcerOptions) {
     this.#nft = options.nft;
-    this.#log = (line) => options.log(`vigil agent: firewall: ${line}`);
+    this.#log = (line, level = "info") => options.logger[level](`firewall: ${line}`);
     this.#driftCheckMs = options.driftCheckMs ?? DEFAULT_DRIFT_CHECK_MS;
   }
 
@@ -69,7 +70,7 @@ export class FirewallEnforcer {
       const rendered = renderRuleset(firewall.rules, firewall.defaults);
       if (!rendered.ok) {
         const message = `revision ${firewall.revision} refused, the table keeps what it holds: ${formatFieldErrors(rendered.errors)}`;
-        this.#log(message);
+        this.#log(message, "error");
         return message;
       }
       this.#target = { desired: firewall, rendered: rendered.value };
@@ -92,7 +93,7 @@ export class FirewallEnforcer {
     this.#running = (async () => {
       do {
         this.#again = false;
-        await this.#reconcile().catch((error: unknown) => this.#log(`${error instanceof Error ? error.message : String(error)} (tried again in ${this.#driftCheckMs} ms)`));
+        await this.#reconcile().catch((error: unknown) => this.#log(`${error instanceof Error ? error.message : String(error)} (tried again in ${this.#driftCheckMs} ms)`, "error"));
       } while (this.#again);
       this.#busy = false;
     })();

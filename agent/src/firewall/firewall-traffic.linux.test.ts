@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { after, before, test, type TestContext } from "node:test";
 import { type FirewallRuleFields } from "@vigil/shared";
+import { recordingLogger } from "@vigil/shared/logging";
 import { type DesiredFirewall, FirewallEnforcer } from "./firewall-enforcer.js";
 import { NftCli } from "./nft-cli.js";
 import { type Nftables } from "./nftables.js";
@@ -75,7 +76,7 @@ before(async () => {
   await inHost.listen(SERVICE_PORT);
   await inHost.listen(OPEN_PORT);
   await outside.listen(OPEN_PORT);
-  enforcer = new FirewallEnforcer({ nft: recording(new NftCli({ netns: network.host })), log: (line) => logLines.push(line) });
+  enforcer = new FirewallEnforcer({ nft: recording(new NftCli({ netns: network.host })), logger: recordingLogger(logLines).logger });
   enforcer.start();
 });
 
@@ -157,7 +158,7 @@ test("hostile rule input is refused as a whole: nothing reaches nft and the tabl
 
 test("a restarted enforcer keeps the table until told, and re-applies nothing when it matches", async () => {
   await enforcer.stop();
-  const restarted = new FirewallEnforcer({ nft: recording(new NftCli({ netns: network.host })), log: (line) => logLines.push(line) });
+  const restarted = new FirewallEnforcer({ nft: recording(new NftCli({ netns: network.host })), logger: recordingLogger(logLines).logger });
   try {
     restarted.start();
     assert.equal(await fromOutside(network.outsideV4[1]), "timeout", "before any desired state, 8300 stays closed");

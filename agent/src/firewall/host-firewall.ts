@@ -1,6 +1,7 @@
 // The agent's firewall at start: detects nftables (reported in the log and in every Hello) and,
 // when it works, runs the enforcer that keeps table inet vigil equal to the desired firewall.
 import { type FirewallSupport, type HostFirewall } from "@vigil/shared";
+import { type Logger } from "@vigil/shared/logging";
 import { desiredFirewallFromProto } from "./desired-firewall.js";
 import { detectNftables } from "./detect-nftables.js";
 import { FirewallEnforcer } from "./firewall-enforcer.js";
@@ -15,18 +16,19 @@ export interface HostFirewallRuntime {
   readonly enforcer?: FirewallEnforcer;
 }
 
-export async function startHostFirewall(nft: Nftables | undefined, log: (line: string) => void): Promise<HostFirewallRuntime> {
+export async function startHostFirewall(nft: Nftables | undefined, logger: Logger): Promise<HostFirewallRuntime> {
+  const notEnforced = (why: string) => (firewall: HostFirewall | undefined) => firewall && logger.warn({ account: firewall.account }, `firewall: the account's rules are not enforced: ${why}`);
   if (nft === undefined) {
-    return { support: { nftables: false, version: "", detail: "not enabled for this agent" }, onFirewall: (firewall) => firewall && log(`vigil agent: firewall: account ${firewall.account}'s rules are not enforced: this agent runs without nftables`), stop: async () => {} };
+    return { support: { nftables: false, version: "", detail: "not enabled for this agent" }, onFirewall: notEnforced("this agent runs without nftables"), stop: async () => {} };
   }
   const detected = await detectNftables(nft);
   const support = { nftables: detected.available, version: detected.version, detail: detected.detail };
   if (!detected.available) {
-    log(`vigil agent: firewall: nftables unusable (${detected.detail}); a private host's firewall cannot be enforced`);
-    return { support, onFirewall: (firewall) => firewall && log(`vigil agent: firewall: account ${firewall.account}'s rules are not enforced: nftables unusable`), stop: async () => {} };
+    logger.warn({ detail: detected.detail }, "firewall: nftables unusable; a private host's firewall cannot be enforced");
+    return { support, onFirewall: notEnforced("nftables unusable"), stop: async () => {} };
   }
-  log(`vigil agent: firewall: nftables ${detected.version} usable; table inet vigil is kept as it is until the coordinator sends this host's firewall`);
-  const enforcer = new FirewallEnforcer({ nft, log });
+  logger.info({ version: detected.version }, "firewall: nftables usable; table inet vigil is kept as it is until the coordinator sends this host's firewall");
+  const enforcer = new FirewallEnforcer({ nft, logger });
   enforcer.start();
   return {
     support,

@@ -4,7 +4,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { Server, ServerCredentials, type ServerDuplexStream, status } from "@grpc/grpc-js";
-import { type AgentMessage, AgentLinkService, type CoordinatorMessage } from "@vigil/shared";
+import { AgentLinkService, type AgentMessage, type CoordinatorMessage } from "@vigil/shared";
+import { recordingLogger } from "@vigil/shared/logging";
 import { waitUntil } from "../testing/real-host.js";
 import { CoordinatorLink } from "./coordinator-link.js";
 import { type LinkSupervisor } from "./link-supervisor.js";
@@ -45,7 +46,7 @@ describe("CoordinatorLink against a stub coordinator", () => {
       supervisor: idleSupervisor,
       reconnect: { baseMs: 50, maxMs: 100 },
       welcomeTimeoutMs: 300,
-      log: (line) => log.push(line),
+      logger: recordingLogger(log).logger,
       onRefused: (message) => refusals.push(message),
     });
     link.start();

@@ -3,6 +3,7 @@
 // jittered backoff until its token is refused. While disconnected, supervision carries on untouched.
 import { type ClientDuplexStream, credentials, status as GrpcStatus, type ServiceError } from "@grpc/grpc-js";
 import { type AgentMessage, AgentLinkClient, type CoordinatorMessage, type DesiredState, type EventAck, type EventPublish, type FirewallSupport, type HostCapacity, type HostFirewall } from "@vigil/shared";
+import { defaultLogger, type Logger } from "@vigil/shared/logging";
 import { decodeDesiredState } from "./desired-services.js";
 import { executeCommand } from "./execute-command.js";
 import { AGENT_LINK_CLIENT_OPTIONS } from "./keepalive.js";
@@ -27,7 +28,7 @@ export interface CoordinatorLinkOptions {
   readonly capacity?: HostCapacity;
   readonly reconnect?: ReconnectPolicy;
   readonly random?: () => number;
-  readonly log?: (line: string) => void;
+  readonly logger?: Logger;
   /** Told after each desired state was applied (the revision acknowledged), with the message itself. */
   readonly onApplied?: (revision: number, state: DesiredState) => void;
   /** The revision already applied before this link started (from the agent's desired-state cache). */
@@ -136,7 +137,7 @@ export class CoordinatorLink {
       const welcomeTimeoutMs = this.#options.welcomeTimeoutMs ?? DEFAULT_WELCOME_TIMEOUT_MS;
       // A coordinator that took the Hello and never answers (stuck on its database) must not hold us forever.
       const welcomeTimer = setTimeout(() => {
-        this.#log(`no Welcome within ${welcomeTimeoutMs} ms; redialling`);
+        this.#logger().warn(`no Welcome within ${welcomeTimeoutMs} ms; redialling`);
         call.cancel();
       }, welcomeTimeoutMs);
       const finish = () => {
@@ -162,9 +163,9 @@ export class CoordinatorLink {
         if (isRefusal(error.code)) {
           this.#state = "refused";
           const message = `the coordinator refused this host's token (${GrpcStatus[error.code]}): ${error.details}`;
-          this.#log(message);
+          this.#logger().error(message);
           this.#options.onRefused?.(message);
-        } else this.#log(`link lost: ${error.details || error.message}`);
+        } else this.#logger().warn(`link lost: ${error.details || error.message}`);
         finish();
       });
       call.on("end", finish);
@@ -225,8 +226,8 @@ export class CoordinatorLink {
     return this.#state === "stopped";
   }
 
-  #log(line: string): void {
-    (this.#options.log ?? ((text: string) => console.error(text)))(`vigil agent: ${line}`);
+  #logger(): Logger {
+    return this.#options.logger ?? defaultLogger();
   }
 }
 

@@ -83,7 +83,7 @@ export class DiskOutbox {
   static async open(options: DiskOutboxOptions): Promise<DiskOutbox> {
     const compiled = compileOptions(options);
     await ensureOutboxDir(compiled.dir);
-    const recovered = await recoverOutbox(compiled.dir, await readCursor(compiled.dir), options.onDamagedTail);
+    const recovered = await recoverOutbox(compiled.dir, await readCursor(compiled.dir), compiled.onDamagedTail);
     return new DiskOutbox(compiled, recovered.ranges, recovered.cursor, recovered.nextSegment);
   }
 

@@ -1,6 +1,7 @@
 // The outbox's options as callers give them, and compiled: validated, every default filled in, with errors
 // naming the field and the rule.
 import { DEFAULT_OUTBOX_MAX_BYTES, InvalidInputError, type EventPublisher, type FieldError } from "@vigil/shared";
+import { defaultLogger, type Logger } from "@vigil/shared/logging";
 import { noticeLine, type OutboxNotice } from "./outbox-notices.js";
 import { DEFAULT_RETRY_DELAY, type RetryDelayPolicy } from "./retry-delay.js";
 
@@ -24,9 +25,11 @@ export interface DiskOutboxOptions {
   readonly maxRefusals?: number;
   readonly cursorSyncMs?: number;
   readonly retry?: RetryDelayPolicy;
+  /** Where the default onError, onNotice and onDamagedTail write; default: the process's stderr logger. */
+  readonly logger?: Logger;
   /** Told about each failed publish round or cursor save; by default the first failure of a series is logged. */
   readonly onError?: (kind: OutboxErrorKind, error: unknown, consecutiveFailures: number) => void;
-  /** Told when the outbox fills, has space again, or sets a record aside; by default a line on stderr. */
+  /** Told when the outbox fills, has space again, or sets a record aside; by default a log line. */
   readonly onNotice?: (notice: OutboxNotice) => void;
   /** Told when startup found a damaged tail (a crash mid-write); the records before it are kept. */
   readonly onDamagedTail?: (segment: number, offset: number) => void;
@@ -36,7 +39,7 @@ export interface DiskOutboxOptions {
 export const OUTBOX_ERROR_KINDS = ["publish", "save-cursor", "read"] as const;
 export type OutboxErrorKind = (typeof OUTBOX_ERROR_KINDS)[number];
 
-export type CompiledOptions = Required<Omit<DiskOutboxOptions, "onDamagedTail">>;
+export type CompiledOptions = Required<Omit<DiskOutboxOptions, "onDamagedTail" | "logger">> & { readonly onDamagedTail: (segment: number, offset: number) => void };
 
 export function compileOptions(options: DiskOutboxOptions): CompiledOptions {
   const errors: FieldError[] = [];
@@ -46,6 +49,7 @@ export function compileOptions(options: DiskOutboxOptions): CompiledOptions {
     return value;
   };
   if (options.dir === "") errors.push({ field: "dir", rule: "must not be empty" });
+  const logger = options.logger ?? defaultLogger();
   const compiled = {
     dir: options.dir,
     publisher: options.publisher,
@@ -58,13 +62,18 @@ export function compileOptions(options: DiskOutboxOptions): CompiledOptions {
     maxRefusals: positive("maxRefusals", options.maxRefusals, 5),
     cursorSyncMs: positive("cursorSyncMs", options.cursorSyncMs, 200),
     retry: options.retry ?? DEFAULT_RETRY_DELAY,
-    onError: options.onError ?? logFirstFailure,
-    onNotice: options.onNotice ?? ((notice: OutboxNotice) => console.warn(noticeLine(notice))),
+    onError: options.onError ?? logFirstFailure(logger),
+    onNotice: options.onNotice ?? ((notice: OutboxNotice) => logger.warn(noticeLine(notice))),
+    onDamagedTail:
+      options.onDamagedTail ??
+      ((segment: number, offset: number) => logger.warn(`outbox: segment ${segment} is damaged from byte ${offset} (a write interrupted by a crash); the records before it are kept`)),
   };
   if (errors.length > 0) throw new InvalidInputError(errors);
   return compiled;
 }
 
-function logFirstFailure(kind: OutboxErrorKind, error: unknown, consecutiveFailures: number): void {
-  if (consecutiveFailures === 1) console.warn(`outbox: ${kind} failed, retrying:`, error);
+function logFirstFailure(logger: Logger): (kind: OutboxErrorKind, error: unknown, consecutiveFailures: number) => void {
+  return (kind, error, consecutiveFailures) => {
+    if (consecutiveFailures === 1) logger.warn({ err: error }, `outbox: ${kind} failed, retrying`);
+  };
 }

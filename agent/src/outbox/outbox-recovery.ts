@@ -16,7 +16,7 @@ export interface RecoveredOutbox {
 export async function recoverOutbox(
   dir: string,
   cursor: OutboxCursor,
-  onDamagedTail: ((segment: number, offset: number) => void) | undefined,
+  onDamagedTail: (segment: number, offset: number) => void,
 ): Promise<RecoveredOutbox> {
   const ranges: SpilledRange[] = [];
   let highest = Math.max(cursor.segment, 0);
@@ -31,11 +31,7 @@ export async function recoverOutbox(
     const decoded = decodeRecords(await readSegment(dir, segment), start);
     const last = decoded.records.at(-1);
     if (last !== undefined) ranges.push({ segment, start, end: last.end, records: decoded.records.length });
-    if (decoded.damagedAt !== undefined) (onDamagedTail ?? warnDamagedTail)(segment, decoded.damagedAt);
+    if (decoded.damagedAt !== undefined) onDamagedTail(segment, decoded.damagedAt);
   }
   return { ranges, cursor, nextSegment: highest + 1 };
-}
-
-function warnDamagedTail(segment: number, offset: number): void {
-  console.warn(`outbox: segment ${segment} is damaged from byte ${offset} (a write interrupted by a crash); the records before it are kept`);
 }

@@ -1,6 +1,7 @@
 // The agent's supervision of a whole host, driven by desired state: apply() diffs and executes the
 // plan, the rest answers the control plane (status, restart, signal, log tail and reads) and publishes events.
-import type { CompiledHostConfig, DesiredServiceSpec, ProcessSnapshot } from "@vigil/shared";
+import { type CompiledHostConfig, type DesiredServiceSpec, type ProcessSnapshot } from "@vigil/shared";
+import { defaultLogger } from "@vigil/shared/logging";
 import type { ProcessDriver } from "../driver/process-driver.js";
 import { EventHub } from "../events/event-hub.js";
 import type { SupervisionEventListener } from "../events/service-event.js";
@@ -23,7 +24,7 @@ export interface HostSupervisorOptions {
   readonly clock?: Clock;
   /** [0, 1); jitters backoff delays. Default Math.random. */
   readonly random?: () => number;
-  /** Errors with no caller to return to (a driver failure while handling an exit, a throwing listener). Default console.error. */
+  /** Errors with no caller to return to (a driver failure while handling an exit, a throwing listener). Default: the process's stderr logger. */
   readonly onError?: (error: unknown) => void;
   /** Keeps restart counts and crash-loop history across agent restarts. Default: remembers nothing. */
   readonly history?: ServiceHistoryStore;
@@ -62,7 +63,7 @@ export class HostSupervisor {
   private started: Promise<RecoveryReport> | null = null;
 
   constructor(options: HostSupervisorOptions) {
-    const onError = options.onError ?? ((error: unknown) => console.error("vigil agent:", error));
+    const onError = options.onError ?? ((error: unknown) => defaultLogger().error({ err: error }, "supervision"));
     const clock = options.clock ?? systemClock;
     this.events = new EventHub(onError);
     this.context = {

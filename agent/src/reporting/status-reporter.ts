@@ -2,6 +2,7 @@
 // publishes it to the bus; a heartbeat every 10 s and process metrics every 30 s go straight to the bus as
 // latest-value telemetry (TelemetrySender), dropped and counted while it is unreachable, never replayed.
 import { type BusMessage, type BusNames, MessageIdSequence, type OutboxCounters, toBusEnvelope } from "@vigil/shared";
+import { defaultLogger, type Logger } from "@vigil/shared/logging";
 import { OutboxFullError } from "../outbox/outbox-notices.js";
 import { type HostSupervisor } from "../reconciler/host-supervisor.js";
 import { heartbeatMessage, type MessageStamp, metricsMessage, serviceEventMessage } from "./report-messages.js";
@@ -28,7 +29,7 @@ export interface StatusReporterOptions {
   readonly metricsIntervalMs?: number;
   readonly appliedRevision?: () => number;
   readonly now?: () => number;
-  readonly log?: (line: string) => void;
+  readonly logger?: Logger;
 }
 
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 10_000;
@@ -39,6 +40,7 @@ export class StatusReporter {
   readonly #ids: MessageIdSequence;
   readonly #now: () => number;
   readonly #telemetry: TelemetrySender;
+  readonly #logger: Logger;
   #lastSequence = 0;
   #unsubscribe: (() => void) | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
@@ -50,7 +52,8 @@ export class StatusReporter {
     this.#options = options;
     this.#ids = new MessageIdSequence(options.hostName, options.bootId);
     this.#now = options.now ?? Date.now;
-    this.#telemetry = new TelemetrySender(options.telemetry, (line) => this.#log(line));
+    this.#logger = options.logger ?? defaultLogger();
+    this.#telemetry = new TelemetrySender(options.telemetry, this.#logger);
   }
 
   /** What could not be reported since the agent started: telemetry dropped, events refused or set aside. */
@@ -103,7 +106,7 @@ export class StatusReporter {
           : metricsMessage(statuses, stamp, now);
       envelope = toBusEnvelope(this.#options.names, message);
     } catch (error) {
-      this.#log(`${kind} not reported: ${error instanceof Error ? error.message : String(error)}`);
+      this.#logger.warn({ err: error }, `${kind} not reported`);
       return;
     }
     await this.#telemetry.send(kind, envelope.subject, envelope.messageId, envelope.data);
@@ -114,14 +117,10 @@ export class StatusReporter {
     const pending = this.#options.sink.enqueue(envelope.subject, envelope.messageId, envelope.data).catch((error: unknown) => {
       // A full outbox says so itself, once per series, and counts what it refused.
       if (error instanceof OutboxFullError) return;
-      this.#log(`event ${envelope.messageId} could not be written to the outbox: ${error instanceof Error ? error.message : String(error)}`);
+      this.#logger.error({ err: error, messageId: envelope.messageId }, "event could not be written to the outbox");
     });
     this.#pending.add(pending);
     void pending.finally(() => this.#pending.delete(pending));
     return pending;
-  }
-
-  #log(line: string): void {
-    (this.#options.log ?? ((text: string) => console.error(text)))(`vigil agent: ${line}`);
   }
 }

@@ -2,6 +2,7 @@
 // (with one log line per series) while it is not, and never queued for later.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { recordingLogger } from "@vigil/shared/logging";
 import { TelemetrySender } from "./telemetry-sender.js";
 
 class FakeBus {
@@ -22,7 +23,7 @@ const data = new Uint8Array([1]);
 void describe("TelemetrySender", () => {
   void it("publishes while the bus is connected", async () => {
     const bus = new FakeBus();
-    const sender = new TelemetrySender(bus, () => undefined);
+    const sender = new TelemetrySender(bus, recordingLogger().logger);
     await sender.send("heartbeat", "s", "h-1", data);
     assert.deepEqual(bus.published, ["h-1"]);
     assert.equal(sender.dropped, 0);
@@ -31,8 +32,8 @@ void describe("TelemetrySender", () => {
   void it("drops and counts while the bus is disconnected, logs once per series, and never sends them later", async () => {
     const bus = new FakeBus();
     bus.connected = false;
-    const lines: string[] = [];
-    const sender = new TelemetrySender(bus, (line) => lines.push(line));
+    const { logger, lines } = recordingLogger();
+    const sender = new TelemetrySender(bus, logger);
     for (let i = 0; i < 5; i++) await sender.send("heartbeat", "s", `h-${i}`, data);
     await sender.send("metrics", "s", "m-0", data);
     assert.equal(sender.dropped, 6);
@@ -46,7 +47,7 @@ void describe("TelemetrySender", () => {
   void it("keeps at most one report of each kind waiting for the bus, dropping the next instead of piling up", async () => {
     const bus = new FakeBus();
     bus.hang = true;
-    const sender = new TelemetrySender(bus, () => undefined);
+    const sender = new TelemetrySender(bus, recordingLogger().logger);
     void sender.send("heartbeat", "s", "h-0", data);
     await sender.send("heartbeat", "s", "h-1", data);
     await sender.send("heartbeat", "s", "h-2", data);
@@ -56,7 +57,7 @@ void describe("TelemetrySender", () => {
   void it("counts a report the bus failed as dropped and does not retry it", async () => {
     const bus = new FakeBus();
     bus.fail = true;
-    const sender = new TelemetrySender(bus, () => undefined);
+    const sender = new TelemetrySender(bus, recordingLogger().logger);
     await sender.send("metrics", "s", "m-0", data);
     bus.fail = false;
     await sender.send("metrics", "s", "m-1", data);

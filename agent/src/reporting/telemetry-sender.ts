@@ -1,6 +1,7 @@
 // Heartbeats and metrics are latest-value telemetry (DESIGN.md "Lifetimes"): published straight to the bus
 // when it is up, dropped and counted when it is not, never queued on disk and never replayed after an outage.
 import type { EventPublisher } from "@vigil/shared";
+import type { Logger } from "@vigil/shared/logging";
 
 export const TELEMETRY_KINDS = ["heartbeat", "metrics"] as const;
 export type TelemetryKind = (typeof TELEMETRY_KINDS)[number];
@@ -23,7 +24,7 @@ export class TelemetrySender {
 
   constructor(
     private readonly bus: TelemetryBus,
-    private readonly log: (line: string) => void,
+    private readonly logger: Logger,
   ) {}
 
   get dropped(): number {
@@ -40,7 +41,7 @@ export class TelemetrySender {
     this.#inFlight.add(kind);
     try {
       await this.bus.publish(subject, messageId, data);
-      if (this.#seriesLogged) this.log(`telemetry: the bus takes reports again; ${this.#droppedInSeries} heartbeat/metrics reports were dropped meanwhile (${this.#dropped} since start)`);
+      if (this.#seriesLogged) this.logger.info(`telemetry: the bus takes reports again; ${this.#droppedInSeries} heartbeat/metrics reports were dropped meanwhile (${this.#dropped} since start)`);
       this.#droppedInSeries = 0;
       this.#seriesLogged = false;
     } catch {
@@ -55,6 +56,6 @@ export class TelemetrySender {
     this.#droppedInSeries += 1;
     if (this.#seriesLogged || reason === "previous-unanswered") return;
     this.#seriesLogged = true;
-    this.log(`telemetry: ${kind} dropped (${reason}); reports are not queued while the bus is unreachable, further drops are counted`);
+    this.logger.warn(`telemetry: ${kind} dropped (${reason}); reports are not queued while the bus is unreachable, further drops are counted`);
   }
 }

@@ -3,6 +3,7 @@
 // an agent restart or upgrade. One small JSON file per service in the agent's state directory.
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { defaultLogger } from "@vigil/shared/logging";
 import { EMPTY_FAILURE_HISTORY, type FailureHistory } from "./restart-policy.js";
 
 export interface ServiceHistory {
@@ -29,7 +30,7 @@ export const NO_HISTORY: ServiceHistoryStore = { load: () => undefined, save: ()
 export class FileServiceHistoryStore implements ServiceHistoryStore {
   constructor(
     private readonly dir: string,
-    private readonly onError: (error: unknown) => void = (error) => console.error("vigil agent: service history:", error),
+    private readonly onError: (error: unknown) => void = (error) => defaultLogger().error({ err: error }, "service history"),
   ) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   }

@@ -2,6 +2,7 @@
 // and exit-to-status (SIGKILL of the main process until the coordinator has recorded the exit).
 import { chownSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { recordingLogger } from "@vigil/shared/logging";
 import type { PidLedger } from "../proc/pid-ledger.js";
 import { readPid, runningPid } from "../proc/pid-files.js";
 import { sleep, waitFor } from "../proc/wait.js";
@@ -16,7 +17,7 @@ export const controlMetric = (mode: ControlMode, what: "create-to-running" | "ex
 
 export async function runControlLatency(mode: ControlMode, samples: number, figures: FigureLog, ledger: PidLedger, log: (line: string) => void): Promise<void> {
   const lines: string[] = [];
-  const stack = await startControlStack(mode, (line) => lines.push(line));
+  const stack = await startControlStack(mode, recordingLogger(lines).logger);
   const admin = new BenchAdminClient(stack.coordinator.address, stack.operatorToken);
   const recordedExit = new Map<string, number>();
   stack.coordinator.recorder.onEvent((event) => {

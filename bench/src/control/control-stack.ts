@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { findCgroup2Mount, NatsEventPublisher, type RunningAgent, startAgent, startPrivateNatsServer } from "@vigil/agent";
 import { createAccount, createTestDatabase, createToken, NatsEventSource, openStore, registerHost, type RunningCoordinator, startCoordinator } from "@vigil/coordinator";
 import { busNames, compileHostConfig, type EventPublisher, type EventSource, InProcessBus } from "@vigil/shared";
+import { type Logger } from "@vigil/shared/logging";
 import { waitFor } from "../proc/wait.js";
 
 export const CONTROL_MODES = ["embedded", "distributed"] as const;
@@ -53,7 +54,7 @@ async function transport(mode: ControlMode, dir: string, prefix: string): Promis
   };
 }
 
-export async function startControlStack(mode: ControlMode, log: (line: string) => void): Promise<ControlStack> {
+export async function startControlStack(mode: ControlMode, logger: Logger): Promise<ControlStack> {
   const dir = mkdtempSync(join(tmpdir(), `vigil-bench-${mode}-`));
   const prefix = `bench${process.pid}`;
   // nobody must pass through the temp dir to reach its home; 0711 still hides the listing.
@@ -63,7 +64,7 @@ export async function startControlStack(mode: ControlMode, log: (line: string) =
   chownSync(home, NOBODY.uid, NOBODY.gid);
   const io = await transport(mode, dir, prefix);
   const store = await openStore({ url: io.url });
-  const coordinator = await startCoordinator({ store, events: io.events, listen: "127.0.0.1:0", log });
+  const coordinator = await startCoordinator({ store, events: io.events, listen: "127.0.0.1:0", logger });
   await createAccount(store.db, { name: BENCH_ACCOUNT, cloud: "public", ...NOBODY, home });
   await registerHost(store.db, { name: HOST, pool: "public" });
   const hostToken = (await createToken(store.db, { scope: "host", subject: HOST })).token;
@@ -81,7 +82,7 @@ export async function startControlStack(mode: ControlMode, log: (line: string) =
     publisher: io.publisher,
     busNames: busNames(prefix),
     cgroupInstance,
-    log,
+    logger,
   });
   await waitFor(() => (coordinator.link.isConnected(HOST) ? true : undefined), "the agent to connect", 30_000, 20);
   return {

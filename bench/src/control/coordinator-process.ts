@@ -19,11 +19,12 @@ export async function startCoordinatorProcess(databaseUrl: string, natsUrl: stri
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const address = await new Promise<string>((resolve, reject) => {
-    let stdout = "";
+    // The coordinator logs JSON lines on stderr; its "listening on" record names the address.
+    let log = "";
     const timer = setTimeout(() => reject(new Error(`vigil coordinator did not start within 60 s: ${stderr}`)), 60_000);
-    child.stdout!.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /listening on (\S+)/.exec(stdout);
+    child.stderr!.on("data", (chunk: Buffer) => {
+      log += chunk.toString();
+      const match = /listening on ([^\s"]+)/.exec(log);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]!);

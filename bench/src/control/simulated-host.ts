@@ -2,6 +2,7 @@
 // the desired state it is given and publishes a "started" event per new service, spawning nothing.
 import { CoordinatorLink, desiredKey, planReconcile, type ApplyResult, type LinkSupervisor } from "@vigil/agent";
 import { type BusNames, type DesiredServiceSpec, type EventPublisher, ServiceEvent, toBusEnvelope } from "@vigil/shared";
+import { recordingLogger } from "@vigil/shared/logging";
 
 export class SimulatedHost {
   readonly link: CoordinatorLink;
@@ -28,7 +29,7 @@ export class SimulatedHost {
       signal: async () => undefined,
       readLog: async () => ({ lines: [], next: { fileId: 0, offset: 0 } }),
     };
-    this.link = new CoordinatorLink({ address, hostName: name, token, agentVersion: "bench-simulated", supervisor, log: () => undefined });
+    this.link = new CoordinatorLink({ address, hostName: name, token, agentVersion: "bench-simulated", supervisor, logger: recordingLogger().logger });
   }
 
   get serviceCount(): number {

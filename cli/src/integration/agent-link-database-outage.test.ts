@@ -17,6 +17,7 @@ import {
   upsertHostOnHello,
 } from "@vigil/coordinator";
 import { type DesiredServiceSpec, InProcessBus } from "@vigil/shared";
+import { recordingLogger } from "@vigil/shared/logging";
 import { eventually } from "../testing/control-plane-harness.js";
 
 const HOST = "outage-host";
@@ -49,7 +50,7 @@ describe("AgentLink: a Hello during a database outage", () => {
     proxy = await PostgresOutageProxy.start(database.url);
     store = await openStore({ url: proxy.url, connectTimeoutMs: 1_000 });
     bus = new InProcessBus();
-    coordinator = await startCoordinator({ store, events: bus, listen: "127.0.0.1:0", log: (line) => coordinatorLog.push(line) });
+    coordinator = await startCoordinator({ store, events: bus, listen: "127.0.0.1:0", logger: recordingLogger(coordinatorLog).logger });
     await createAccount(store.db, sampleAccount("alpha", { uid: 10_001, gid: 10_001 }));
     await upsertHostOnHello(store.db, { name: HOST, agentVersion: "test", capacity: 100, now: new Date() });
     await coordinator.control.createService({ account: "alpha", spec: { name: "api", command: "exec sleep 1000" } });
@@ -74,12 +75,12 @@ describe("AgentLink: a Hello during a database outage", () => {
       agentVersion: "outage-test",
       supervisor: recordingSupervisor(applied),
       reconnect: { baseMs: 100, maxMs: 500 },
-      log: (line) => agentLog.push(line),
+      logger: recordingLogger(agentLog).logger,
     });
     link.start();
     await eventually("two refused Hellos", () => (agentLog.filter((line) => line.includes("link lost: database unavailable")).length >= 2 ? true : undefined));
     assert.equal(link.state === "connected", false);
-    assert.ok(coordinatorLog.some((line) => line.includes(`Hello of ${HOST}`)), coordinatorLog.join("\n"));
+    assert.ok(coordinatorLog.some((line) => line.includes(`Hello failed host=${HOST}`)), coordinatorLog.join("\n"));
     proxy.restore();
     const services = await eventually("the desired state after the outage", () => applied.find((desired) => desired.length > 0), 30_000);
     assert.deepEqual(services.map((service) => `${service.account.name}/${service.spec.name}`), ["alpha/api"]);

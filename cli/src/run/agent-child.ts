@@ -2,12 +2,13 @@
 // the coordinator's database heap (forking from a large heap is slow, and a database pause must
 // never delay noticing an exit). Restarted when it dies; stopped with SIGTERM; ends with its parent.
 import { type ChildProcess, spawn } from "node:child_process";
+import { type Logger } from "@vigil/shared/logging";
 
 export interface AgentChildOptions {
   readonly hostName: string;
   readonly stateDir: string;
   readonly hostConfig: string | null;
-  readonly log: (line: string) => void;
+  readonly logger: Logger;
 }
 
 /** Restarts after an unexpected exit wait this long, doubling up to a minute. */
@@ -62,7 +63,7 @@ export class AgentChild {
       if (this.#stopping) return;
       const delay = RESTART_DELAYS_MS[Math.min(this.#restarts, RESTART_DELAYS_MS.length - 1)]!;
       this.#restarts += 1;
-      this.#options.log(`vigil up: the agent exited (${signal ?? `code ${code}`}); starting it again in ${delay / 1000} s`);
+      this.#options.logger.error({ code, signal }, `the agent exited; starting it again in ${delay / 1000} s`);
       this.#restartTimer = setTimeout(() => this.start(), delay);
     });
   }

@@ -4,13 +4,16 @@
 import { hostname } from "node:os";
 import { NatsEventPublisher, NftCli, startAgent } from "@vigil/agent";
 import { AGENT_SETTINGS, busNames, compileAgentConfig } from "@vigil/shared";
+import { createDaemonLogger, logProcessWarnings } from "@vigil/shared/logging";
 import { loadHostConfig } from "../config/host-config-file.js";
 import { loadSettings, requireConfig, withConfigErrors } from "../config/load-settings.js";
 import { readTokenFile, refuseSecretFlags } from "./secret-flags.js";
 import { ignoreHangups, readStdinSettings, untilSignal, untilStdinCloses } from "./until-signal.js";
 
 export async function runAgent(givenFlags: Record<string, unknown>): Promise<void> {
-  ignoreHangups("vigil agent");
+  const logger = createDaemonLogger("vigil agent");
+  logProcessWarnings(logger);
+  ignoreHangups(logger);
   await withConfigErrors("agent", async () => {
     refuseSecretFlags(givenFlags, ["token"]);
     // vigil up starts its agent before the coordinator is up and sends the address and token once it is.
@@ -29,9 +32,10 @@ export async function runAgent(givenFlags: Record<string, unknown>): Promise<voi
       publisher: publisher ?? "link",
       busNames: busNames(config.busPrefix),
       nftables: new NftCli(),
+      logger,
     }).catch(async (error: unknown) => {
       await publisher?.close().catch(() => undefined);
-      process.stderr.write(`vigil agent: cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
+      logger.fatal({ err: error }, `cannot start: ${error instanceof Error ? error.message : String(error)}`);
       process.exitCode = 1;
       // startAgent released what it held; should anything still hold the event loop, exit all the same.
       setTimeout(() => process.exit(), 5_000).unref();
@@ -41,11 +45,11 @@ export async function runAgent(givenFlags: Record<string, unknown>): Promise<voi
       process.stdin.destroy();
       return;
     }
-    process.stdout.write(`vigil agent: host ${config.hostName}, coordinator ${config.coordinator}, events ${publisher === null ? "on the link" : config.natsUrl}\n`);
+    logger.info({ host: config.hostName, coordinator: config.coordinator, events: publisher === null ? "link" : config.natsUrl }, "agent running");
     const stopped = embedded ? Promise.race([untilSignal(), untilStdinCloses()]) : untilSignal();
     const ended = await Promise.race([stopped, agent.refused.then((message) => ({ refused: message }))]);
-    if (typeof ended === "string") process.stdout.write(`vigil agent: ${ended}: stopping every service\n`);
-    else process.stderr.write(`vigil agent: ${ended.refused}; stopping every service and exiting\n`);
+    if (typeof ended === "string") logger.info(`${ended}: stopping every service`);
+    else logger.fatal(`${ended.refused}; stopping every service and exiting`);
     await agent.close();
     await publisher?.close();
     // The pipe from vigil up would otherwise keep this process alive, and vigil up waits for its exit.

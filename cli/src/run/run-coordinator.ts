@@ -1,34 +1,45 @@
 // Runs `vigil coordinator`: PostgreSQL (or PGlite) store, the NATS durable consumer, AgentLink and
 // Admin on one gRPC address; SIGINT/SIGTERM close it cleanly (unacked events stay in NATS).
 import { NatsEventSource, openStore, startCoordinator } from "@vigil/coordinator";
-import { busNames, compileCoordinatorConfig, COORDINATOR_SETTINGS } from "@vigil/shared";
+import { busNames, compileCoordinatorConfig, type CompiledCoordinatorConfig, COORDINATOR_SETTINGS } from "@vigil/shared";
+import { createDaemonLogger, type Logger, logProcessWarnings } from "@vigil/shared/logging";
 import { loadSettings, requireConfig, withConfigErrors } from "../config/load-settings.js";
 import { writeBootstrapToken } from "./bootstrap-token.js";
 import { refusePasswordInUrlFlag } from "./secret-flags.js";
 import { ignoreHangups, untilSignal } from "./until-signal.js";
 
 export async function runCoordinator(flags: Record<string, unknown>): Promise<void> {
-  ignoreHangups("vigil coordinator");
+  const logger = createDaemonLogger("vigil coordinator");
+  logProcessWarnings(logger);
+  ignoreHangups(logger);
   await withConfigErrors("coordinator", async () => {
     refusePasswordInUrlFlag(flags, "databaseUrl");
     const config = requireConfig(compileCoordinatorConfig(loadSettings(COORDINATOR_SETTINGS, flags)));
-    const store = await openStore({ url: config.databaseUrl, connectTimeoutMs: config.databaseConnectTimeoutMs, statementTimeoutMs: config.databaseStatementTimeoutMs });
-    if (config.bootstrapTokenFile !== null && (await writeBootstrapToken(store, config.bootstrapTokenFile)) === "written") {
-      process.stdout.write(`vigil coordinator: wrote an operator token to ${config.bootstrapTokenFile}\n`);
-    }
-    const events = new NatsEventSource({ servers: config.natsUrl, names: busNames(config.busPrefix), name: "vigil-coordinator" });
-    const coordinator = await startCoordinator({
-      store,
-      events,
-      listen: config.listen,
-      hostTimeoutMs: config.hostTimeoutMs,
-      eventRetentionMs: config.eventRetentionDays * 86_400_000,
-      tokenLimits: { streams: config.maxStreamsPerToken, calls: config.maxCallsPerToken },
+    await serve(config, logger).catch((error: unknown) => {
+      logger.fatal({ err: error }, `stopped: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 1;
     });
-    process.stdout.write(`vigil coordinator: listening on ${coordinator.address} (database ${store.backend}, events ${config.natsUrl}, prefix ${config.busPrefix})\n`);
-    const signal = await untilSignal();
-    process.stdout.write(`vigil coordinator: ${signal}: shutting down\n`);
-    await coordinator.close();
-    await store.close();
   });
+}
+
+async function serve(config: CompiledCoordinatorConfig, logger: Logger): Promise<void> {
+  const store = await openStore({ url: config.databaseUrl, connectTimeoutMs: config.databaseConnectTimeoutMs, statementTimeoutMs: config.databaseStatementTimeoutMs });
+  if (config.bootstrapTokenFile !== null && (await writeBootstrapToken(store, config.bootstrapTokenFile)) === "written") {
+    logger.info({ path: config.bootstrapTokenFile }, "wrote an operator token");
+  }
+  const events = new NatsEventSource({ servers: config.natsUrl, names: busNames(config.busPrefix), name: "vigil-coordinator", logger });
+  const coordinator = await startCoordinator({
+    store,
+    events,
+    listen: config.listen,
+    hostTimeoutMs: config.hostTimeoutMs,
+    eventRetentionMs: config.eventRetentionDays * 86_400_000,
+    tokenLimits: { streams: config.maxStreamsPerToken, calls: config.maxCallsPerToken },
+    logger,
+  });
+  logger.info({ address: coordinator.address, database: store.backend, events: config.natsUrl, prefix: config.busPrefix }, `listening on ${coordinator.address}`);
+  const signal = await untilSignal();
+  logger.info(`${signal}: shutting down`);
+  await coordinator.close();
+  await store.close();
 }

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { cgroupInstanceFor, lockStateDir } from "@vigil/agent";
 import { LinkEventSource, openStore, type RunningCoordinator, startCoordinator, type Store } from "@vigil/coordinator";
 import { busNames, compileUpConfig, type CompiledUpConfig, UP_SETTINGS } from "@vigil/shared";
+import { createDaemonLogger, type Logger, logProcessWarnings } from "@vigil/shared/logging";
 import { loadSettings, requireConfig, withConfigErrors } from "../config/load-settings.js";
 import { clientConfigPath, writeClientConfig } from "../operator/client-config.js";
 import { AgentChild } from "./agent-child.js";
@@ -28,7 +29,9 @@ const say = (line: string) => process.stdout.write(`vigil up: ${line}\n`);
 
 export async function runUp(flags: Record<string, unknown>): Promise<void> {
   // A terminal closing must not kill vigil up halfway through its start and orphan its agent.
-  ignoreHangups("vigil up");
+  const logger = createDaemonLogger("vigil up");
+  logProcessWarnings(logger);
+  ignoreHangups(logger);
   await withConfigErrors("up", async () => {
     const config = requireConfig(compileUpConfig(loadSettings(UP_SETTINGS, flags), { stateDir: defaultStateDir() }));
     const startedAt = Date.now();
@@ -37,16 +40,16 @@ export async function runUp(flags: Record<string, unknown>): Promise<void> {
     chmodSync(config.stateDir, 0o700);
     const lock = lockStateDir(config.stateDir, "vigil up");
     try {
-      await serve(config, startedAt);
+      await serve(config, startedAt, logger);
     } finally {
       lock.release();
     }
   });
 }
 
-async function serve(config: CompiledUpConfig, startedAt: number): Promise<void> {
+async function serve(config: CompiledUpConfig, startedAt: number, logger: Logger): Promise<void> {
   // The agent's process starts while the database opens; it gets its address and token below.
-  const agent = new AgentChild({ hostName: config.hostName, stateDir: join(config.stateDir, "agent"), hostConfig: config.hostConfig, log: (line) => process.stderr.write(`${line}\n`) });
+  const agent = new AgentChild({ hostName: config.hostName, stateDir: join(config.stateDir, "agent"), hostConfig: config.hostConfig, logger });
   const firstExit = agent.exited();
   agent.start();
   try {
@@ -56,7 +59,7 @@ async function serve(config: CompiledUpConfig, startedAt: number): Promise<void>
     makePrivate(dbDir);
     try {
       const events = new LinkEventSource(busNames("vigil"));
-      const coordinator = await startCoordinator({ store, events, listen: config.listen });
+      const coordinator = await startCoordinator({ store, events, listen: config.listen, logger });
       try {
         await serveWith(config, startedAt, store, coordinator, agent, firstExit);
       } finally {

@@ -1,8 +1,10 @@
 // Resolves with the name of the first SIGINT or SIGTERM, so a server command can shut down
 // cleanly instead of being killed mid-write; later ones are ignored while it does, and SIGHUP is
 // logged and ignored (it would kill Node).
+import { type Logger } from "@vigil/shared/logging";
+
+/** The caller has called ignoreHangups first (a SIGHUP before this would otherwise kill the process). */
 export function untilSignal(): Promise<NodeJS.Signals> {
-  ignoreHangups("vigil");
   return new Promise((resolve) => {
     let first: NodeJS.Signals | undefined;
     const handler = (signal: NodeJS.Signals) => {
@@ -24,10 +26,10 @@ let hangupsIgnored = false;
  * terminal closed or whose operator sent the customary "reload". The daemons write no log file
  * of their own (stdout and stderr only), so there is nothing to reopen: the signal is only logged.
  */
-export function ignoreHangups(name: string): void {
+export function ignoreHangups(logger: Logger): void {
   if (hangupsIgnored) return;
   hangupsIgnored = true;
-  process.on("SIGHUP", () => process.stderr.write(`${name}: SIGHUP received; ignored (no log file to reopen, nothing to reload)\n`));
+  process.on("SIGHUP", () => logger.info("SIGHUP received; ignored (no log file to reopen, nothing to reload)"));
 }
 
 /** Resolves when standard input ends: the parent that holds its other end (vigil up) is gone. */

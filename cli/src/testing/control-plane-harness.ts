@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { startAgent, type RunningAgent } from "@vigil/agent";
 import { createAccount, createToken, registerHost, type RunningCoordinator, startCoordinator, type Store, testStoreBackends } from "@vigil/coordinator";
 import { busNames, compileHostConfig, InProcessBus } from "@vigil/shared";
+import { recordingLogger } from "@vigil/shared/logging";
 
 export const NOBODY = { unixUser: "nobody", uid: 65_534, gid: 65_534 } as const;
 
@@ -49,7 +50,7 @@ export class ControlPlaneHarness {
       listen,
       hostTimeoutMs: this.options.hostTimeoutMs ?? 30_000,
       livenessCheckIntervalMs: 200,
-      log: (line) => this.logs.push(line),
+      logger: recordingLogger(this.logs).logger,
     });
     return this.coordinator;
   }
@@ -93,7 +94,7 @@ export class ControlPlaneHarness {
       busNames: busNames("vigil"),
       reconnect: { baseMs: 100, maxMs: 500 },
       heartbeatIntervalMs: 500,
-      log: (line) => this.logs.push(line),
+      logger: recordingLogger(this.logs).logger,
     });
     this.#agents.add(agent);
     return agent;

@@ -2,6 +2,7 @@
 // idempotent by message id), heartbeats (host seen, statuses), and crash-loop disablement, which
 // becomes is_disabled in the database so the desired state sent back keeps the service disabled.
 import { asServiceStatusState, type BusDelivery, BusMessage, type HostHeartbeat, type ServiceEvent } from "@vigil/shared";
+import { defaultLogger, type Logger } from "@vigil/shared/logging";
 import { type Store } from "../store/open-store.js";
 import { storableCopy } from "../store/storable-strings.js";
 import { recordServiceEvent } from "../store/repositories/events.js";
@@ -20,19 +21,19 @@ export type RecordedEventListener = (event: ServiceEvent) => void;
 export interface AgentReportRecorderOptions {
   readonly store: Store;
   readonly notifier: DesiredStateNotifier;
-  readonly log?: (line: string) => void;
+  readonly logger?: Logger;
 }
 
 export class AgentReportRecorder {
   readonly #store: Store;
   readonly #notifier: DesiredStateNotifier;
-  readonly #log: (line: string) => void;
+  readonly #logger: Logger;
   readonly #listeners = new Set<RecordedEventListener>();
 
   constructor(options: AgentReportRecorderOptions) {
     this.#store = options.store;
     this.#notifier = options.notifier;
-    this.#log = options.log ?? ((line) => console.error(line));
+    this.#logger = options.logger ?? defaultLogger();
   }
 
   /** Told about each service event once it is committed (never about a redelivered one). */
@@ -48,7 +49,7 @@ export class AgentReportRecorder {
       message = storableCopy(BusMessage.decode(delivery.data));
     } catch (error) {
       // A message that can never be decoded would be redelivered forever; drop it loudly.
-      this.#log(`vigil coordinator: dropping undecodable bus message ${delivery.messageId}: ${String(error)}`);
+      this.#logger.warn({ messageId: delivery.messageId, err: error }, "dropping an undecodable bus message");
       return;
     }
     const body = message.body;
@@ -59,7 +60,7 @@ export class AgentReportRecorder {
   async #serviceEvent(event: ServiceEvent): Promise<void> {
     const mapped = mapServiceEvent(event);
     if (mapped.kind === "invalid") {
-      this.#log(`vigil coordinator: dropping service event ${event.id} from ${event.host}: ${mapped.reason}`);
+      this.#logger.warn({ event: event.id, host: event.host, reason: mapped.reason }, "dropping a service event");
       return;
     }
     if (mapped.kind === "status-only") {

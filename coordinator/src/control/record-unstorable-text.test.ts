@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { BusMessage, ServiceEvent } from "@vigil/shared";
+import { recordingLogger } from "@vigil/shared/logging";
 import { createAccount } from "../store/repositories/accounts.js";
 import { listEvents } from "../store/repositories/events.js";
 import { sampleAccount } from "../store/testing/fixtures.js";
@@ -13,7 +14,7 @@ test("a health check's output with NUL and a lone surrogate is recorded with U+F
   const store = await testStoreBackends.find((backend) => backend.name === "postgres")!.open();
   try {
     await createAccount(store.db, sampleAccount("alpha"));
-    const recorder = new AgentReportRecorder({ store, notifier: { hostsChanged: () => undefined }, log: () => undefined });
+    const recorder = new AgentReportRecorder({ store, notifier: { hostsChanged: () => undefined }, logger: recordingLogger().logger });
     const event = ServiceEvent.fromPartial({
       id: "evt-nul",
       host: "host-a",

@@ -3,17 +3,8 @@
 import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
-import {
-  type BusDelivery,
-  type BusHandler,
-  type BusNames,
-  DEFAULT_EVENT_CONSUMER_OPTIONS,
-  DEFAULT_EVENT_STREAM_OPTIONS,
-  type EventConsumer,
-  type EventConsumerOptions,
-  type EventSource,
-  type EventStreamOptions,
-} from "@vigil/shared";
+import { type BusDelivery, type BusHandler, type BusNames, DEFAULT_EVENT_CONSUMER_OPTIONS, DEFAULT_EVENT_STREAM_OPTIONS, type EventConsumer, type EventConsumerOptions, type EventSource, type EventStreamOptions } from "@vigil/shared";
+import { defaultLogger, type Logger } from "@vigil/shared/logging";
 import { ensureEventConsumer, ensureEventStream } from "./event-stream-setup.js";
 
 export interface NatsEventSourceOptions {
@@ -27,6 +18,8 @@ export interface NatsEventSourceOptions {
   readonly prefetch?: number;
   readonly onHandlerError?: (error: unknown, delivery: BusDelivery) => void;
   readonly name?: string;
+  /** Where a stopped consumer and (by default) a failed handler are reported; default: the process's stderr logger. */
+  readonly logger?: Logger;
 }
 
 export class NatsEventSource implements EventSource {
@@ -51,7 +44,8 @@ export class NatsEventSource implements EventSource {
       return new NatsEventConsumer(connection, messages, handler, {
         ackWaitMs: consumerOptions.ackWaitMs,
         redeliveryDelayMs: this.options.redeliveryDelayMs ?? 2_000,
-        onHandlerError: this.options.onHandlerError ?? logHandlerError,
+        onHandlerError: this.options.onHandlerError ?? logHandlerError(this.options.logger ?? defaultLogger()),
+        logger: this.options.logger ?? defaultLogger(),
       });
     } catch (error) {
       await connection.close();
@@ -66,6 +60,7 @@ interface RunOptions {
   readonly ackWaitMs: number;
   readonly redeliveryDelayMs: number;
   readonly onHandlerError: (error: unknown, delivery: BusDelivery) => void;
+  readonly logger: Logger;
 }
 
 class NatsEventConsumer implements EventConsumer {
@@ -78,7 +73,7 @@ class NatsEventConsumer implements EventConsumer {
     private readonly handler: BusHandler,
     private readonly options: RunOptions,
   ) {
-    this.#running = this.#run().catch((error: unknown) => console.error("event consumer stopped:", error));
+    this.#running = this.#run().catch((error: unknown) => options.logger.error({ err: error }, "event consumer stopped"));
   }
 
   async close(): Promise<void> {
@@ -126,6 +121,6 @@ class NatsEventConsumer implements EventConsumer {
   }
 }
 
-function logHandlerError(error: unknown, delivery: BusDelivery): void {
-  console.error(`event ${delivery.messageId} (${delivery.subject}) failed, redelivering:`, error);
+function logHandlerError(logger: Logger): (error: unknown, delivery: BusDelivery) => void {
+  return (error, delivery) => logger.warn({ messageId: delivery.messageId, subject: delivery.subject, err: error }, "event failed, redelivering");
 }

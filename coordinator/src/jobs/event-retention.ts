@@ -1,5 +1,6 @@
 // Retention: events older than the configured age are deleted in bounded batches, so a big backlog
 // never becomes one long transaction; runs as a singleton job.
+import { defaultLogger, type Logger } from "@vigil/shared/logging";
 import { type Store } from "../store/open-store.js";
 import { pruneEventsBatch } from "../store/repositories/events.js";
 import { type SingletonJob } from "./singleton-jobs.js";
@@ -15,7 +16,7 @@ export interface EventRetentionOptions {
   readonly intervalMs?: number;
   readonly batch?: number;
   readonly now?: () => number;
-  readonly log?: (line: string) => void;
+  readonly logger?: Logger;
 }
 
 /** Deletes every event older than the age; returns how many. */
@@ -38,7 +39,7 @@ export function eventRetentionJob(options: EventRetentionOptions): SingletonJob 
     intervalMs: options.intervalMs ?? 60 * 60 * 1000,
     async run() {
       const deleted = await pruneOldEvents(options);
-      if (deleted > 0) (options.log ?? ((line: string) => console.error(line)))(`vigil coordinator: retention deleted ${deleted} event(s) older than ${Math.round((options.maxAgeMs ?? DEFAULT_EVENT_RETENTION_MS) / 86_400_000)} days`);
+      if (deleted > 0) (options.logger ?? defaultLogger()).info(`retention deleted ${deleted} event(s) older than ${Math.round((options.maxAgeMs ?? DEFAULT_EVENT_RETENTION_MS) / 86_400_000)} days`);
     },
   };
 }

@@ -8,6 +8,7 @@ import { listEvents, recordServiceEvent } from "../store/repositories/events.js"
 import { createTestDatabase, type TestDatabase } from "../store/testing/test-database.js";
 import { pruneOldEvents } from "./event-retention.js";
 import { SINGLETON_JOBS_LEASE_KEY, SingletonJobs } from "./singleton-jobs.js";
+import { recordingLogger } from "@vigil/shared/logging";
 
 describe("singleton jobs under a lease (PostgreSQL)", () => {
   let database: TestDatabase;
@@ -26,8 +27,8 @@ describe("singleton jobs under a lease (PostgreSQL)", () => {
 
   it("runs the jobs in one replica only, and in the other once the holder's session dies", async () => {
     const runs = { a: 0, b: 0 };
-    const jobsA = new SingletonJobs({ lease: a.lease(SINGLETON_JOBS_LEASE_KEY), log: () => undefined, jobs: [{ name: "count", intervalMs: 0, run: async () => void runs.a++ }] });
-    const jobsB = new SingletonJobs({ lease: b.lease(SINGLETON_JOBS_LEASE_KEY), log: () => undefined, jobs: [{ name: "count", intervalMs: 0, run: async () => void runs.b++ }] });
+    const jobsA = new SingletonJobs({ lease: a.lease(SINGLETON_JOBS_LEASE_KEY), logger: recordingLogger().logger, jobs: [{ name: "count", intervalMs: 0, run: async () => void runs.a++ }] });
+    const jobsB = new SingletonJobs({ lease: b.lease(SINGLETON_JOBS_LEASE_KEY), logger: recordingLogger().logger, jobs: [{ name: "count", intervalMs: 0, run: async () => void runs.b++ }] });
     for (let i = 0; i < 3; i += 1) {
       await jobsA.tick();
       await jobsB.tick();

@@ -1,5 +1,6 @@
 // Work that must run in exactly one coordinator replica (marking silent hosts down, pruning old
 // events), run by whichever replica holds the lease; when it dies, the lease and the work move.
+import { defaultLogger, type Logger } from "@vigil/shared/logging";
 import { type Lease } from "./lease.js";
 
 export interface SingletonJob {
@@ -13,7 +14,7 @@ export interface SingletonJobsOptions {
   readonly jobs: readonly SingletonJob[];
   /** How often the lease is checked (and each job considered); default 1 s. */
   readonly tickMs?: number;
-  readonly log?: (line: string) => void;
+  readonly logger?: Logger;
 }
 
 /** "vigil" + 2: one lease for all singleton jobs (0x76696769_6c01 is the migration lock). */
@@ -55,9 +56,9 @@ export class SingletonJobs {
   }
 
   async #tick(): Promise<void> {
-    const log = this.#options.log ?? ((line: string) => console.error(line));
+    const logger = this.#options.logger ?? defaultLogger();
     const held = await this.#options.lease.hold();
-    if (held !== this.#held) log(held ? "vigil coordinator: this replica now runs the singleton jobs (liveness, retention)" : "vigil coordinator: lost the singleton jobs' lease");
+    if (held !== this.#held) logger.info(held ? "this replica now runs the singleton jobs (liveness, retention)" : "lost the singleton jobs' lease");
     this.#held = held;
     if (!held) return;
     const now = Date.now();
@@ -67,7 +68,7 @@ export class SingletonJobs {
       try {
         await job.run();
       } catch (error) {
-        log(`vigil coordinator: job ${job.name}: ${error instanceof Error ? error.message : String(error)}`);
+        logger.error({ job: job.name, err: error }, "job failed");
       }
     }
   }

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { credentials, Server, ServerCredentials } from "@grpc/grpc-js";
 import { AgentLinkClient, AgentLinkService, type DesiredState } from "@vigil/shared";
+import { recordingLogger } from "@vigil/shared/logging";
 import { ControlPlane } from "../control/control-plane.js";
 import { type Store } from "../store/open-store.js";
 import { createAccount } from "../store/repositories/accounts.js";
@@ -39,7 +40,7 @@ describe("AgentLink hub: bursts of changes", () => {
     await createAccount(store.db, sampleAccount("alpha", { uid: 10_001, gid: 10_001 }));
     await registerHost(store.db, { name: HOST, pool: "public" });
     const token = (await createToken(store.db, { scope: "host", subject: HOST })).token;
-    hub = new AgentLinkHub({ store, log: () => undefined });
+    hub = new AgentLinkHub({ store, logger: recordingLogger().logger });
     control = new ControlPlane({ store, agents: hub, notifier: hub });
     server = new Server();
     server.addService(AgentLinkService, hub.implementation());

@@ -2,6 +2,7 @@
 // full desired state (again whenever it changes), and carries imperative commands to agents.
 import { type ServerDuplexStream, status as GrpcStatus, type ServerErrorResponse } from "@grpc/grpc-js";
 import { type AgentLinkServer, type AgentMessage, type CommandResult, type CoordinatorMessage, formatFieldError, type Hello, type StateAck } from "@vigil/shared";
+import { defaultLogger, type Logger } from "@vigil/shared/logging";
 import { findUnstorableString } from "../store/storable-strings.js";
 import { type AgentAction, type AgentCommands, type DesiredStateNotifier } from "../control/control-ports.js";
 import { HostUnavailableError } from "../control/control-errors.js";
@@ -26,7 +27,7 @@ export interface AgentLinkHubOptions {
   readonly resyncIntervalMs?: number;
   /** Ends an agent's stream when its token is revoked; default: the hub's own. */
   readonly sessions?: TokenSessions;
-  readonly log?: (line: string) => void;
+  readonly logger?: Logger;
   /** Takes status events sent on the link (embedded mode); without it such events are refused. */
   readonly events?: LinkEventSource;
 }
@@ -40,7 +41,7 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
   readonly #store: Store;
   readonly #heartbeatIntervalMs: number;
   readonly #helloTimeoutMs: number;
-  readonly #log: (line: string) => void;
+  readonly #logger: Logger;
   readonly #events: LinkEventSource | undefined;
   readonly #sessions = new Map<string, AgentSession>();
   readonly #ackListeners = new Set<AckListener>();
@@ -51,10 +52,10 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
   constructor(options: AgentLinkHubOptions) {
     this.#store = options.store;
     this.#ownTokenSessions = options.sessions === undefined;
-    this.#tokenSessions = options.sessions ?? new TokenSessions({ store: options.store, ...(options.log && { log: options.log }) });
+    this.#tokenSessions = options.sessions ?? new TokenSessions({ store: options.store, ...(options.logger && { logger: options.logger }) });
     this.#heartbeatIntervalMs = options.heartbeatIntervalMs ?? 10_000;
     this.#helloTimeoutMs = options.helloTimeoutMs ?? 10_000;
-    this.#log = options.log ?? ((line) => console.error(line));
+    this.#logger = options.logger ?? defaultLogger();
     this.#events = options.events;
     this.#resync = setInterval(() => void this.#resyncAll(), options.resyncIntervalMs ?? 5_000);
     this.#resync.unref();
@@ -132,7 +133,7 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
           const opened = await this.#hello(call, body.value).catch((error: unknown) => {
             // No session: the agent must not wait for a Welcome that never comes; it redials.
             const unavailable = databaseUnavailableReason(error);
-            this.#log(`vigil coordinator: agent link: Hello of ${body.value.hostName}: ${innermostMessage(error)}`);
+            this.#logger.warn({ host: body.value.hostName, error: innermostMessage(error) }, "agent link: Hello failed");
             refuse(call, GrpcStatus.UNAVAILABLE, unavailable === undefined ? "hello: the coordinator could not register the host; try again" : databaseUnavailableMessage(unavailable));
             return undefined;
           });
@@ -142,7 +143,7 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
           release = opened.release;
           await this.#push(session);
         })
-        .catch((error: unknown) => this.#log(`vigil coordinator: agent link: ${innermostMessage(error)}`));
+        .catch((error: unknown) => this.#logger.error({ error: innermostMessage(error) }, "agent link failed"));
     });
     call.on("end", gone);
     call.on("error", gone);
@@ -168,7 +169,7 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
     const refuseSecond = () => {
       const current = this.#sessions.get(check.host);
       if (current === undefined || current.closed) return false;
-      this.#log(`vigil coordinator: host ${check.host}: refused a second agent connection while one is connected`);
+      this.#logger.warn({ host: check.host }, "refused a second agent connection while one is connected");
       refuse(call, GrpcStatus.ALREADY_EXISTS, `host_name: host ${check.host} already has a connected agent; a second connection is refused until that one ends`);
       return true;
     };
@@ -183,7 +184,7 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
     const release = this.#tokenSessions.hold(check.tokenId, "agent", (reason) => refuse(call, GrpcStatus.UNAUTHENTICATED, reason));
     session.write({ body: { $case: "welcome", value: { hostName: check.host, heartbeatIntervalMs: this.#heartbeatIntervalMs } } });
     const nftables = hello.firewall === undefined ? "not reported" : hello.firewall.nftables ? `nftables ${hello.firewall.version}` : `no usable nftables: ${hello.firewall.detail}`;
-    this.#log(`vigil coordinator: host ${check.host} connected (agent ${hello.agentVersion || "?"}, ${hello.running.length} running, applied revision ${hello.appliedRevision}, firewall: ${nftables})`);
+    this.#logger.info({ host: check.host, agentVersion: hello.agentVersion || "?", running: hello.running.length, appliedRevision: hello.appliedRevision, firewall: nftables }, "host connected");
     return { session, release };
   }
 
@@ -192,7 +193,7 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
     switch (body?.$case) {
       case "stateAck":
         session.ackedRevision = Math.max(session.ackedRevision, body.value.revision);
-        for (const error of body.value.errors) this.#log(`vigil coordinator: host ${session.host} could not apply ${error.service?.account}/${error.service?.name}: ${error.message}`);
+        for (const error of body.value.errors) this.#logger.warn({ host: session.host, account: error.service?.account, service: error.service?.name, error: error.message }, "host could not apply a service");
         for (const listener of this.#ackListeners) listener(session.host, body.value);
         return;
       case "commandResult":
@@ -208,7 +209,7 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
         return;
       }
       case "hello":
-        this.#log(`vigil coordinator: host ${session.host} sent a second Hello; ignored`);
+        this.#logger.warn({ host: session.host }, "host sent a second Hello; ignored");
         return;
       case undefined:
         return;
@@ -232,7 +233,7 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
         }
       } while (session.pushAgain && !session.closed);
     } catch (error) {
-      this.#log(`vigil coordinator: desired state for ${session.host}: ${error instanceof Error ? error.message : String(error)}`);
+      this.#logger.error({ host: session.host, err: error }, "desired state not sent");
     } finally {
       session.pushing = false;
     }

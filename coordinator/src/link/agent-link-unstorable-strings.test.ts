@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { credentials, Server, ServerCredentials, type ServiceError, status } from "@grpc/grpc-js";
-import { type AgentMessage, AgentLinkClient, AgentLinkService, Hello } from "@vigil/shared";
+import { AgentLinkClient, AgentLinkService, type AgentMessage, Hello } from "@vigil/shared";
+import { recordingLogger } from "@vigil/shared/logging";
 import { loadProtoDescriptors } from "../api/testing/proto-string-fields.js";
 import { type Store } from "../store/open-store.js";
 import { registerHost } from "../store/repositories/hosts.js";
@@ -25,7 +26,7 @@ describe("AgentLink: strings PostgreSQL cannot store", () => {
     store = await testStoreBackends.find((backend) => backend.name === "postgres")!.open();
     await registerHost(store.db, { name: HOST, pool: "public" });
     token = (await createToken(store.db, { scope: "host", subject: HOST })).token;
-    hub = new AgentLinkHub({ store, log: (line) => log.push(line) });
+    hub = new AgentLinkHub({ store, logger: recordingLogger(log).logger });
     server = new Server();
     server.addService(AgentLinkService, hub.implementation());
     const port = await new Promise<number>((resolve, reject) => server.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))));

@@ -1,6 +1,7 @@
 // Liveness: a host whose agent has not been heard from (bus heartbeat or link heartbeat) for the
 // timeout is marked down (a `host-down` event) and its services read "unknown"; its next hello or
 // heartbeat brings it back up (`host-up`, host-transitions.ts).
+import { defaultLogger, type Logger } from "@vigil/shared/logging";
 import { type Store } from "../store/open-store.js";
 import { recordHostEvent } from "../store/repositories/events.js";
 import { markHostsDown } from "../store/repositories/hosts.js";
@@ -13,7 +14,7 @@ export interface LivenessOptions {
   /** How often hosts are checked; default a sixth of the timeout. */
   readonly checkIntervalMs?: number;
   readonly now?: () => number;
-  readonly log?: (line: string) => void;
+  readonly logger?: Logger;
   /** Told the hosts each check marked down. */
   readonly onDown?: (hosts: readonly string[]) => void;
 }
@@ -50,19 +51,19 @@ export class LivenessMonitor {
 
   async #check(): Promise<readonly string[]> {
     const now = (this.#options.now ?? Date.now)();
-    const log = this.#options.log ?? ((line: string) => console.error(line));
+    const logger = this.#options.logger ?? defaultLogger();
     try {
       const down = await markHostsDown(this.#options.store.db, new Date(now - this.#timeoutMs));
       for (const host of down) {
         const count = await markHostServicesUnknown(this.#options.store.db, host, new Date(now));
         const message = `missed its heartbeats for ${this.#timeoutMs / 1000} s: marked down, ${count} service(s) now unknown`;
         await recordHostEvent(this.#options.store.db, { host, kind: "host-down", at: new Date(now), message });
-        log(`vigil coordinator: host ${host} ${message}`);
+        logger.warn({ host, services: count }, `host ${message}`);
       }
       if (down.length > 0) this.#options.onDown?.(down);
       return down;
     } catch (error) {
-      log(`vigil coordinator: liveness check failed: ${error instanceof Error ? error.message : String(error)}`);
+      logger.error({ err: error }, "liveness check failed");
       return [];
     }
   }

@@ -2,6 +2,7 @@
 // Admin on one address), the application layer, event ingestion and liveness; close() undoes it.
 import { Server, ServerCredentials } from "@grpc/grpc-js";
 import { AgentLinkService, type EventConsumer, type EventSource } from "@vigil/shared";
+import { defaultLogger, type Logger } from "@vigil/shared/logging";
 import { registerAdminService } from "../api/admin-server.js";
 import { ControlPlane } from "../control/control-plane.js";
 import { AgentReportRecorder } from "../control/record-agent-reports.js";
@@ -31,7 +32,8 @@ export interface CoordinatorOptions {
   readonly tokenLimits?: Partial<TokenSessionLimits>;
   /** How often open sessions' tokens are checked for revocation; default 300 ms. */
   readonly revocationCheckMs?: number;
-  readonly log?: (line: string) => void;
+  /** The coordinator's log (JSON lines on stderr under `vigil coordinator`); default: the process's stderr logger. */
+  readonly logger?: Logger;
 }
 
 export interface RunningCoordinator {
@@ -50,31 +52,31 @@ export interface RunningCoordinator {
 }
 
 export async function startCoordinator(options: CoordinatorOptions): Promise<RunningCoordinator> {
-  const log = options.log ?? ((line: string) => console.error(line));
+  const logger = options.logger ?? defaultLogger();
   const { store } = options;
   const sessions = new TokenSessions({
     store,
-    log,
+    logger,
     ...(options.tokenLimits && { limits: options.tokenLimits }),
     ...(options.revocationCheckMs !== undefined && { checkIntervalMs: options.revocationCheckMs }),
   });
   const linkEvents = options.events instanceof LinkEventSource ? options.events : undefined;
-  const link = new AgentLinkHub({ store, log, sessions, ...(linkEvents && { events: linkEvents }), ...(options.heartbeatIntervalMs !== undefined && { heartbeatIntervalMs: options.heartbeatIntervalMs }) });
+  const link = new AgentLinkHub({ store, logger, sessions, ...(linkEvents && { events: linkEvents }), ...(options.heartbeatIntervalMs !== undefined && { heartbeatIntervalMs: options.heartbeatIntervalMs }) });
   const control = new ControlPlane({ store, agents: link, notifier: link, ...(options.commandTimeoutMs !== undefined && { commandTimeoutMs: options.commandTimeoutMs }) });
-  const recorder = new AgentReportRecorder({ store, notifier: link, log });
+  const recorder = new AgentReportRecorder({ store, notifier: link, logger });
   const liveness = new LivenessMonitor({
     store,
-    log,
+    logger,
     ...(options.hostTimeoutMs !== undefined && { timeoutMs: options.hostTimeoutMs }),
     ...(options.livenessCheckIntervalMs !== undefined && { checkIntervalMs: options.livenessCheckIntervalMs }),
   });
   const jobs = new SingletonJobs({
     lease: store.lease(SINGLETON_JOBS_LEASE_KEY),
-    log,
+    logger,
     tickMs: Math.min(1_000, options.livenessCheckIntervalMs ?? 1_000),
     jobs: [
       { name: "liveness", intervalMs: options.livenessCheckIntervalMs ?? Math.max(200, Math.floor((options.hostTimeoutMs ?? DEFAULT_HOST_TIMEOUT_MS) / 6)), run: async () => void (await liveness.check()) },
-      eventRetentionJob({ store, log, ...(options.eventRetentionMs !== undefined && { maxAgeMs: options.eventRetentionMs }) }),
+      eventRetentionJob({ store, logger, ...(options.eventRetentionMs !== undefined && { maxAgeMs: options.eventRetentionMs }) }),
     ],
   });
   const server = new Server(AGENT_LINK_SERVER_OPTIONS);

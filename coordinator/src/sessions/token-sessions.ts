@@ -1,6 +1,7 @@
 // What each token has open on this coordinator (agent links, Admin streams and calls): ends all of
 // a token's sessions soon after it is revoked (anywhere), and caps how many one token may hold.
 import { ControlError } from "../control/control-errors.js";
+import { defaultLogger, type Logger } from "@vigil/shared/logging";
 import { type Store } from "../store/open-store.js";
 import { revokedTokenIds } from "../store/repositories/tokens.js";
 
@@ -24,7 +25,7 @@ export interface TokenSessionsOptions {
   /** How often the tokens of open sessions are checked for revocation; default 300 ms. */
   readonly checkIntervalMs?: number;
   readonly limits?: Partial<TokenSessionLimits>;
-  readonly log?: (line: string) => void;
+  readonly logger?: Logger;
 }
 
 interface Session {
@@ -35,7 +36,7 @@ interface Session {
 export class TokenSessions {
   readonly #store: Store;
   readonly #limits: TokenSessionLimits;
-  readonly #log: (line: string) => void;
+  readonly #logger: Logger;
   readonly #open = new Map<string, Set<Session>>();
   readonly #timer: NodeJS.Timeout;
   #checking = false;
@@ -43,7 +44,7 @@ export class TokenSessions {
   constructor(options: TokenSessionsOptions) {
     this.#store = options.store;
     this.#limits = { ...DEFAULT_TOKEN_SESSION_LIMITS, ...options.limits };
-    this.#log = options.log ?? ((line) => console.error(line));
+    this.#logger = options.logger ?? defaultLogger();
     this.#timer = setInterval(() => void this.#check(), options.checkIntervalMs ?? 300);
     this.#timer.unref();
   }
@@ -83,7 +84,7 @@ export class TokenSessions {
         const sessions = this.#open.get(id);
         this.#open.delete(id);
         if (sessions === undefined) continue;
-        this.#log(`vigil coordinator: token ${id} was revoked: ending its ${sessions.size} open session(s)`);
+        this.#logger.info({ token: id, sessions: sessions.size }, "token revoked: ending its open sessions");
         for (const session of sessions) session.end(REVOKED_REASON);
       }
     } catch {

@@ -46,7 +46,7 @@ export class InProcessBus implements EventBus {
   constructor(options: InProcessBusOptions = {}) {
     this.#duplicateWindowMs = options.duplicateWindowMs ?? 120_000;
     this.#redeliveryDelayMs = options.redeliveryDelayMs ?? 2_000;
-    this.#onHandlerError = options.onHandlerError ?? ((error, delivery) => console.error(`event ${delivery.messageId} (${delivery.subject}) failed, redelivering:`, error));
+    this.#onHandlerError = options.onHandlerError ?? ((error, delivery) => process.emitWarning(`event ${delivery.messageId} (${delivery.subject}) failed, redelivering: ${error instanceof Error ? error.message : String(error)}`));
     this.#now = options.now ?? Date.now;
   }
 

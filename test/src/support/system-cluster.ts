@@ -116,7 +116,7 @@ export class SystemCluster {
     );
     if (this.address === "") this.#processes.defer("stop the coordinator", () => this.coordinator.stop());
     this.coordinator = coordinator;
-    const [, address] = await coordinator.waitForOutput(/listening on (\S+)/, START_TIMEOUT_MS);
+    const [, address] = await coordinator.waitForOutput(/listening on ([^\s"]+)/, START_TIMEOUT_MS);
     if (this.api === undefined) {
       this.address = address!;
       this.api = new AdminApi(this.address, readFileSync(tokenFile, "utf8").trim());
@@ -158,7 +158,7 @@ export class SystemCluster {
     const env = childEnv(options.tokenInEnvironment === false ? {} : { VIGIL_TOKEN: token });
     if (options.tokenInEnvironment === false) delete env["VIGIL_TOKEN"];
     host.process = TestProcess.start(`agent ${host.name}`, entered.command, entered.args, { cwd: REPO, env });
-    if (options.started !== false) await host.process.waitForOutput(/vigil agent: host /, START_TIMEOUT_MS);
+    if (options.started !== false) await host.process.waitForOutput(/"msg":"agent running"/, START_TIMEOUT_MS);
     return host.process;
   }
 

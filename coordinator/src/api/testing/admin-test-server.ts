@@ -2,6 +2,7 @@
 // (alpha, beta), one public host that is up, and tokens of every kind, plus a typed client.
 import { credentials, Metadata, Server, ServerCredentials, type ServiceError, type status } from "@grpc/grpc-js";
 import { AdminClient, AdminService } from "@vigil/shared";
+import { recordingLogger } from "@vigil/shared/logging";
 import { ControlPlane } from "../../control/control-plane.js";
 import { type TokenSessionLimits, TokenSessions } from "../../sessions/token-sessions.js";
 import { type Store } from "../../store/open-store.js";
@@ -88,7 +89,7 @@ export async function startAdminTestServer(options: AdminTestServerOptions = {})
     revoked: revoked.token,
   };
   const server = new Server();
-  const sessions = new TokenSessions({ store, log: () => undefined, ...(options.sessionLimits && { limits: options.sessionLimits }) });
+  const sessions = new TokenSessions({ store, logger: recordingLogger().logger, ...(options.sessionLimits && { limits: options.sessionLimits }) });
   const registration = registerAdminService(server, { store, control, eventPollMs: 50, logPollMs: 50, sessions });
   const port = await new Promise<number>((resolve, reject) => server.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))));
   const address = `127.0.0.1:${port}`;
