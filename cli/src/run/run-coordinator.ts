@@ -21,11 +21,13 @@ export async function runCoordinator(flags: Record<string, unknown>): Promise<vo
       store,
       events,
       listen: config.listen,
+      ...(config.httpListen !== null && { httpListen: config.httpListen }),
       hostTimeoutMs: config.hostTimeoutMs,
       eventRetentionMs: config.eventRetentionDays * 86_400_000,
       tokenLimits: { streams: config.maxStreamsPerToken, calls: config.maxCallsPerToken },
     });
     process.stdout.write(`vigil coordinator: listening on ${coordinator.address} (database ${store.backend}, events ${config.natsUrl}, prefix ${config.busPrefix})\n`);
+    if (coordinator.httpUrl !== undefined) process.stdout.write(`vigil coordinator: HTTP API on ${coordinator.httpUrl}\n`);
     const signal = await untilSignal();
     process.stdout.write(`vigil coordinator: ${signal}: shutting down\n`);
     await coordinator.close();

@@ -56,7 +56,7 @@ async function serve(config: CompiledUpConfig, startedAt: number): Promise<void>
     makePrivate(dbDir);
     try {
       const events = new LinkEventSource(busNames("vigil"));
-      const coordinator = await startCoordinator({ store, events, listen: config.listen });
+      const coordinator = await startCoordinator({ store, events, listen: config.listen, httpListen: config.httpListen });
       try {
         await serveWith(config, startedAt, store, coordinator, agent, firstExit);
       } finally {
@@ -83,6 +83,7 @@ async function serveWith(config: CompiledUpConfig, startedAt: number, store: Sto
   await writeClientConfig(cliConfig, clientConfig);
   const claim = await claimClientConfig(clientConfigPath(), config.stateDir, clientConfig);
   say(`listening on ${coordinator.address}`);
+  say(`HTTP API and console on ${coordinator.httpUrl}`);
   say(`operator token ${operatorToken}`);
   say(`account ${account} on host ${config.hostName}; state in ${config.stateDir}`);
   say(claim.written ? `CLI config in ${clientConfigPath()}` : `kept the CLI config ${clientConfigPath()}: ${claim.reason}; use VIGIL_CLIENT_CONFIG=${cliConfig} to reach this one`);
