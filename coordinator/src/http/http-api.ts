@@ -1,7 +1,7 @@
 // The Admin API over HTTP/JSON on its own listener beside gRPC: Fastify validates each request
 // against the route's JSON Schema, and @fastify/swagger serves /openapi.json made from those schemas.
 import swagger from "@fastify/swagger";
-import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyError, type FastifyInstance, type RouteOptions } from "fastify";
 import { status } from "@grpc/grpc-js";
 import { ADMIN_MAX_REQUEST_BYTES, type AdminCalls } from "../api/admin-calls.js";
 import { ADMIN_HTTP_ROUTES } from "./routes/admin-routes.js";
@@ -17,6 +17,8 @@ export interface HttpApiOptions {
   readonly version?: string;
   /** Extra routes on the same listener (the web console). */
   readonly plugins?: readonly ((app: FastifyInstance) => Promise<void> | void)[];
+  /** Told of every route as it is registered (the OpenAPI test compares them with the document). */
+  readonly onRoute?: (route: RouteOptions) => void;
 }
 
 export async function buildHttpApi(options: HttpApiOptions): Promise<FastifyInstance> {
@@ -25,6 +27,7 @@ export async function buildHttpApi(options: HttpApiOptions): Promise<FastifyInst
     bodyLimit: ADMIN_MAX_REQUEST_BYTES * 2,
     ajv: { customOptions: { allErrors: true, coerceTypes: "array", removeAdditional: false, useDefaults: false } },
   });
+  if (options.onRoute) app.addHook("onRoute", options.onRoute);
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",
