@@ -9,6 +9,7 @@ export function registerCoordinatorCommand(program: Command): void {
     .option("--database-url <url>", "postgres://… or pglite:<dir> (env VIGIL_DATABASE_URL)")
     .option("--nats-url <url>", "NATS server, e.g. nats://127.0.0.1:4222 (env VIGIL_NATS_URL)")
     .option("--listen <host:port>", "gRPC listen address (env VIGIL_LISTEN; default 0.0.0.0:7465)")
+    .option("--http-listen <host:port>", "HTTP/JSON Admin API listen address, plain HTTP like gRPC (env VIGIL_HTTP_LISTEN; default none)")
     .option("--bus-prefix <prefix>", "prefix of NATS subjects, stream and consumer (env VIGIL_BUS_PREFIX; default vigil)")
     .option("--bootstrap-token-file <path>", "write a first operator token to this file (mode 0600) if it does not exist (env VIGIL_BOOTSTRAP_TOKEN_FILE)")
     .option("--event-retention-days <days>", "events older than this are deleted by the retention job, in batches (env VIGIL_EVENT_RETENTION_DAYS; default 30)", Number)

@@ -8,6 +8,7 @@ export function registerUpCommand(program: Command): void {
     .description("run a coordinator (PGlite, no servers needed) and a local agent together on loopback gRPC")
     .option("--state-dir <dir>", "where the database, logs of Vigil and the agent's state live (env VIGIL_STATE_DIR; default $XDG_STATE_HOME/vigil or ~/.vigil)")
     .option("--listen <host:port>", "gRPC listen address (env VIGIL_LISTEN; default 127.0.0.1:7465; port 0 picks a free one)")
+    .option("--http-listen <host:port>", "HTTP/JSON Admin API and web console (env VIGIL_HTTP_LISTEN; default the --listen host, port + 1)")
     .option("--host-name <name>", "name of the local host (env VIGIL_HOST_NAME; default local)")
     .option("--host-config <file>", "host configuration file, JSON or YAML (env VIGIL_HOST_CONFIG)")
     .option("--homes-dir <dir>", "as root: where the homes of the accounts it creates live, reachable by their users (env VIGIL_HOMES_DIR; default /var/lib/vigil-homes/<instance>)")

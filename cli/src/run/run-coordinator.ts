@@ -32,12 +32,14 @@ async function serve(config: CompiledCoordinatorConfig, logger: Logger): Promise
     store,
     events,
     listen: config.listen,
+    ...(config.httpListen !== null && { httpListen: config.httpListen }),
     hostTimeoutMs: config.hostTimeoutMs,
     eventRetentionMs: config.eventRetentionDays * 86_400_000,
     tokenLimits: { streams: config.maxStreamsPerToken, calls: config.maxCallsPerToken },
     logger,
   });
   logger.info({ address: coordinator.address, database: store.backend, events: config.natsUrl, prefix: config.busPrefix }, `listening on ${coordinator.address}`);
+  if (coordinator.httpUrl !== undefined) logger.info({ url: coordinator.httpUrl }, `HTTP API on ${coordinator.httpUrl}`);
   const signal = await untilSignal();
   logger.info(`${signal}: shutting down`);
   await coordinator.close();

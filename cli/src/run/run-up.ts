@@ -59,7 +59,7 @@ async function serve(config: CompiledUpConfig, startedAt: number, logger: Logger
     makePrivate(dbDir);
     try {
       const events = new LinkEventSource(busNames("vigil"));
-      const coordinator = await startCoordinator({ store, events, listen: config.listen, logger });
+      const coordinator = await startCoordinator({ store, events, listen: config.listen, httpListen: config.httpListen, logger });
       try {
         await serveWith(config, startedAt, store, coordinator, agent, firstExit);
       } finally {
@@ -86,6 +86,7 @@ async function serveWith(config: CompiledUpConfig, startedAt: number, store: Sto
   await writeClientConfig(cliConfig, clientConfig);
   const claim = await claimClientConfig(clientConfigPath(), config.stateDir, clientConfig);
   say(`listening on ${coordinator.address}`);
+  say(`HTTP API and console on ${coordinator.httpUrl}`);
   say(`operator token ${operatorToken}`);
   say(`account ${account} on host ${config.hostName}; state in ${config.stateDir}`);
   say(claim.written ? `CLI config in ${clientConfigPath()}` : `kept the CLI config ${clientConfigPath()}: ${claim.reason}; use VIGIL_CLIENT_CONFIG=${cliConfig} to reach this one`);

@@ -1,5 +1,6 @@
-// The authorisation matrix: every Admin RPC x every kind of caller, asserting the exact gRPC
-// status. Account RPCs name account alpha; beta's token must get NOT_FOUND as for a missing name.
+// The authorisation matrix: every Admin RPC x every kind of caller x both transports (gRPC, HTTP),
+// asserting the exact status (over HTTP: its name and the HTTP status of the one table). Account
+// RPCs name account alpha; beta's token must get NOT_FOUND as for a missing name.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { type ClientReadableStream, type Metadata, status } from "@grpc/grpc-js";
@@ -8,6 +9,7 @@ import { recordServiceEvent } from "../store/repositories/events.js";
 import { createFirewallRule } from "../store/repositories/firewall.js";
 import { allocatePort } from "../store/repositories/ports.js";
 import { createToken } from "../store/repositories/tokens.js";
+import { httpOutcome } from "../http/testing/http-admin-client.js";
 import { ADMIN_RPC_ACCESS } from "./rpc-policy.js";
 import { type AdminTestServer, startAdminTestServer, TEST_HOST, withDefaults } from "./testing/admin-test-server.js";
 
@@ -93,57 +95,76 @@ function expected(row: MatrixRow, caller: CallerKind): status {
   return caller === "rightAccount" ? row.permitted : status.NOT_FOUND;
 }
 
-function clientFor(server: AdminTestServer, caller: CallerKind) {
+/** The authorization header each kind of caller sends, on either transport. */
+function authorizationOf(server: AdminTestServer, caller: CallerKind): string | undefined {
   switch (caller) {
     case "none":
-      return server.client();
+      return undefined;
     case "malformed":
-      return server.client(undefined, { header: `Basic ${server.tokens.operator}` });
+      return `Basic ${server.tokens.operator}`;
     case "revoked":
-      return server.client(server.tokens.revoked);
+      return `Bearer ${server.tokens.revoked}`;
     case "otherAccount":
-      return server.client(server.tokens.beta);
+      return `Bearer ${server.tokens.beta}`;
     case "rightAccount":
-      return server.client(server.tokens.alpha);
+      return `Bearer ${server.tokens.alpha}`;
     case "operator":
-      return server.client(server.tokens.operator);
+      return `Bearer ${server.tokens.operator}`;
     case "host":
-      return server.client(server.tokens.host);
+      return `Bearer ${server.tokens.host}`;
   }
 }
 
-/** A stream's outcome: its error code, or OK once it delivered an event recorded after it opened. */
-async function streamOutcome(server: AdminTestServer, rpc: "followLogs" | "watchEvents", caller: CallerKind, request: object, n: number): Promise<status> {
-  const client = clientFor(server, caller);
-  const open = client.raw[rpc].bind(client.raw) as (request: object, metadata: Metadata) => ClientReadableStream<unknown>;
-  const stream = open(withDefaults(rpc, request), client.metadata);
-  return new Promise<status>((resolve) => {
-    stream.on("data", () => {
-      stream.cancel();
-      resolve(OK);
-    });
-    stream.on("error", (error: { code: status }) => resolve(error.code === status.CANCELLED ? OK : error.code));
-    stream.on("end", () => resolve(OK));
-    if (rpc === "watchEvents") {
-      // Keep recording until the watcher (if it was let in) has started and sees one.
-      const timer = setInterval(() => {
-        void recordServiceEvent(server.store.db, { id: `matrix-${n}-${Date.now()}`, host: TEST_HOST, account: "alpha", service: "web", kind: "started", state: "running", at: new Date() });
-      }, 100);
-      stream.on("close", () => clearInterval(timer));
-      stream.on("error", () => clearInterval(timer));
-      stream.on("data", () => clearInterval(timer));
-    }
-  });
+/** One transport: the status a call ends with; a stream is OK once it delivered a message. */
+interface Transport {
+  readonly name: string;
+  outcome(server: AdminTestServer, rpc: Rpc, authorization: string | undefined, request: object): Promise<status>;
 }
 
-async function outcome(server: AdminTestServer, rpc: Rpc, caller: CallerKind, n: number): Promise<status> {
+const GRPC: Transport = {
+  name: "gRPC",
+  async outcome(server, rpc, authorization, request) {
+    const client = server.client(undefined, authorization === undefined ? {} : { header: authorization });
+    if (!AdminService[rpc].responseStream) {
+      try {
+        await client.call(rpc, request);
+        return OK;
+      } catch (error) {
+        return (error as { code: status }).code;
+      }
+    }
+    const open = client.raw[rpc as "watchEvents"].bind(client.raw) as (request: object, metadata: Metadata) => ClientReadableStream<unknown>;
+    const stream = open(withDefaults(rpc, request), client.metadata);
+    return new Promise<status>((resolve) => {
+      stream.on("data", () => {
+        stream.cancel();
+        resolve(OK);
+      });
+      stream.on("error", (error: { code: status }) => resolve(error.code === status.CANCELLED ? OK : error.code));
+      stream.on("end", () => resolve(OK));
+    });
+  },
+};
+
+const HTTP: Transport = {
+  name: "HTTP",
+  outcome: (server, rpc, authorization, request) =>
+    httpOutcome(server.httpUrl, rpc, withDefaults(rpc, request), { ...(authorization !== undefined && { authorization }), stream: AdminService[rpc].responseStream }),
+};
+
+async function outcome(transport: Transport, server: AdminTestServer, rpc: Rpc, caller: CallerKind, n: number): Promise<status> {
   const request = await MATRIX[rpc].request(server, n);
-  if (rpc === "followLogs" || rpc === "watchEvents") return streamOutcome(server, rpc, caller, request, n);
+  // A watcher that was let in sees only events recorded after it opened: keep recording until it has one.
+  const timer =
+    rpc === "watchEvents"
+      ? setInterval(() => {
+          void recordServiceEvent(server.store.db, { id: `matrix-${n}-${Date.now()}`, host: TEST_HOST, account: "alpha", service: "web", kind: "started", state: "running", at: new Date() });
+        }, 100)
+      : undefined;
   try {
-    await clientFor(server, caller).call(rpc, request);
-    return OK;
-  } catch (error) {
-    return (error as { code: status }).code;
+    return await transport.outcome(server, rpc, authorizationOf(server, caller), request);
+  } finally {
+    clearInterval(timer);
   }
 }
 
@@ -163,15 +184,17 @@ describe("Admin authorisation matrix", () => {
   });
 
   let n = 0;
-  for (const rpc of Object.keys(MATRIX) as Rpc[]) {
-    test(`${rpc}: ${CALLERS.map((caller) => `${caller} -> ${status[expected(MATRIX[rpc], caller)]}`).join(", ")}`, async () => {
-      const got: Record<string, string> = {};
-      const want: Record<string, string> = {};
-      for (const caller of CALLERS) {
-        got[caller] = status[await outcome(server, rpc, caller, ++n)];
-        want[caller] = status[expected(MATRIX[rpc], caller)];
-      }
-      assert.deepEqual(got, want);
-    });
+  for (const transport of [GRPC, HTTP]) {
+    for (const rpc of Object.keys(MATRIX) as Rpc[]) {
+      test(`${transport.name} ${rpc}: ${CALLERS.map((caller) => `${caller} -> ${status[expected(MATRIX[rpc], caller)]}`).join(", ")}`, async () => {
+        const got: Record<string, string> = {};
+        const want: Record<string, string> = {};
+        for (const caller of CALLERS) {
+          got[caller] = status[await outcome(transport, server, rpc, caller, ++n)];
+          want[caller] = status[expected(MATRIX[rpc], caller)];
+        }
+        assert.deepEqual(got, want);
+      });
+    }
   }
 });

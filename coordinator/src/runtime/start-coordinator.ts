@@ -1,9 +1,11 @@
 // Starts a coordinator on an open store and an event source: the gRPC server (AgentLink and
-// Admin on one address), the application layer, event ingestion and liveness; close() undoes it.
+// Admin on one address), the HTTP Admin API if asked, event ingestion and liveness; close() undoes it.
 import { Server, ServerCredentials } from "@grpc/grpc-js";
 import { AgentLinkService, type EventConsumer, type EventSource } from "@vigil/shared";
 import { defaultLogger, type Logger } from "@vigil/shared/logging";
+import { adminCalls } from "../api/admin-calls.js";
 import { registerAdminService } from "../api/admin-server.js";
+import { startHttpApi } from "../http/start-http-api.js";
 import { ControlPlane } from "../control/control-plane.js";
 import { AgentReportRecorder } from "../control/record-agent-reports.js";
 import { AgentLinkHub } from "../link/agent-link-hub.js";
@@ -21,6 +23,8 @@ export interface CoordinatorOptions {
   readonly events: EventSource;
   /** host:port; port 0 picks a free one (see RunningCoordinator.address). */
   readonly listen: string;
+  /** host:port of the HTTP/JSON Admin API (port 0 picks a free one); absent: no HTTP listener. */
+  readonly httpListen?: string;
   readonly heartbeatIntervalMs?: number;
   /** Silence after which a host is marked down; default 30 s. */
   readonly hostTimeoutMs?: number;
@@ -40,6 +44,8 @@ export interface RunningCoordinator {
   /** The address actually bound, host:port. */
   readonly address: string;
   readonly port: number;
+  /** The HTTP Admin API's base URL, e.g. http://127.0.0.1:7466, when it was asked for. */
+  readonly httpUrl: string | undefined;
   readonly control: ControlPlane;
   readonly link: AgentLinkHub;
   readonly recorder: AgentReportRecorder;
@@ -81,16 +87,20 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   });
   const server = new Server(AGENT_LINK_SERVER_OPTIONS);
   server.addService(AgentLinkService, link.implementation());
-  const admin = registerAdminService(server, { store, control, sessions });
+  const calls = adminCalls({ store, control, sessions });
+  const admin = registerAdminService(server, { store, control, sessions }, calls);
   let consumer: EventConsumer | undefined;
+  let http: Awaited<ReturnType<typeof startHttpApi>> | undefined;
   try {
     const port = await bind(server, options.listen);
+    if (options.httpListen !== undefined) http = await startHttpApi({ calls, listen: options.httpListen });
     consumer = await options.events.consume(recorder.handle);
     jobs.start();
     const host = options.listen.slice(0, options.listen.lastIndexOf(":"));
     return {
       address: `${host}:${port}`,
       port,
+      httpUrl: http?.url,
       control,
       link,
       recorder,
@@ -101,6 +111,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
         await jobs.stop();
         await liveness.stop();
         admin.closeStreams();
+        await http?.close();
         link.close();
         await new Promise<void>((resolve) => {
           // A client that never ends its call would hold a graceful shutdown forever.
@@ -114,6 +125,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   } catch (error) {
     sessions.close();
     link.close();
+    await http?.close();
     server.forceShutdown();
     await consumer?.close();
     throw error;

@@ -10,7 +10,7 @@ function errorsOf(result: { ok: boolean; errors?: readonly { field: string; rule
 
 test("coordinator config needs a database and NATS URL and defaults the rest", () => {
   const result = compileCoordinatorConfig({ database_url: "postgres://db/vigil", nats_url: "nats://127.0.0.1:4222" });
-  assert.deepEqual(result, { ok: true, value: { databaseUrl: "postgres://db/vigil", natsUrl: "nats://127.0.0.1:4222", listen: "0.0.0.0:7465", busPrefix: "vigil", hostTimeoutMs: 30_000, bootstrapTokenFile: null, eventRetentionDays: 30, databaseConnectTimeoutMs: 5_000, databaseStatementTimeoutMs: 30_000, maxStreamsPerToken: 16, maxCallsPerToken: 64 } });
+  assert.deepEqual(result, { ok: true, value: { databaseUrl: "postgres://db/vigil", natsUrl: "nats://127.0.0.1:4222", listen: "0.0.0.0:7465", httpListen: null, busPrefix: "vigil", hostTimeoutMs: 30_000, bootstrapTokenFile: null, eventRetentionDays: 30, databaseConnectTimeoutMs: 5_000, databaseStatementTimeoutMs: 30_000, maxStreamsPerToken: 16, maxCallsPerToken: 64 } });
   assert.equal(errorsOf(compileCoordinatorConfig({})), "database_url: is required; nats_url: is required");
 });
 
@@ -33,6 +33,14 @@ test("a listen address that is not host:port is refused naming the field", () =>
   assert.equal(errorsOf(compileUpConfig({ listen: "localhost:99999" }, { stateDir: "/home/u/.vigil" })), "listen: must be host:port (port 0-65535)");
   const ok = compileUpConfig({ listen: "127.0.0.1:0" }, { stateDir: "/s" });
   assert.ok(ok.ok && ok.value.listen === "127.0.0.1:0");
+});
+
+test("vigil up serves HTTP on the gRPC port + 1 unless told otherwise; the coordinator only when told", () => {
+  const up = (input: object) => compileUpConfig(input, { stateDir: "/s" });
+  assert.deepEqual([up({}), up({ listen: "127.0.0.1:0" }), up({ http_listen: "[::1]:8080" })].map((result) => result.ok && result.value.httpListen), ["127.0.0.1:7466", "127.0.0.1:0", "[::1]:8080"]);
+  assert.equal(errorsOf(up({ http_listen: "8080" })), "http_listen: must be host:port (port 0-65535)");
+  const coordinator = compileCoordinatorConfig({ database_url: "postgres://db/vigil", nats_url: "nats://127.0.0.1:4222", http_listen: "0.0.0.0:7466" });
+  assert.ok(coordinator.ok && coordinator.value.httpListen === "0.0.0.0:7466");
 });
 
 test("unknown settings, relative paths and bad URLs are each reported", () => {

@@ -9,6 +9,8 @@ export interface CompiledCoordinatorConfig {
   readonly databaseUrl: string;
   readonly natsUrl: string;
   readonly listen: string;
+  /** host:port of the HTTP/JSON Admin API; null: none. */
+  readonly httpListen: string | null;
   readonly busPrefix: string;
   readonly hostTimeoutMs: number;
   /** Events older than this many days are pruned by the retention job. */
@@ -47,6 +49,8 @@ export type AgentEventTransport = (typeof AGENT_EVENT_TRANSPORTS)[number];
 export interface CompiledUpConfig {
   readonly stateDir: string;
   readonly listen: string;
+  /** host:port of the HTTP/JSON Admin API and web console; default the gRPC host, port + 1 (0 stays 0). */
+  readonly httpListen: string;
   readonly hostName: string;
   readonly hostConfig: string | null;
   /** Where the homes of the accounts `vigil up` creates live when it runs as root; null: the default. */
@@ -57,6 +61,7 @@ export const COORDINATOR_SETTINGS = [
   "database_url",
   "nats_url",
   "listen",
+  "http_listen",
   "bus_prefix",
   "host_timeout_ms",
   "bootstrap_token_file",
@@ -67,7 +72,7 @@ export const COORDINATOR_SETTINGS = [
   "max_calls_per_token",
 ] as const;
 export const AGENT_SETTINGS = ["coordinator", "nats_url", "host_name", "token", "token_file", "state_dir", "host_config", "bus_prefix", "events"] as const;
-export const UP_SETTINGS = ["state_dir", "listen", "host_name", "host_config", "homes_dir"] as const;
+export const UP_SETTINGS = ["state_dir", "listen", "http_listen", "host_name", "host_config", "homes_dir"] as const;
 
 export const DEFAULT_COORDINATOR_LISTEN = "0.0.0.0:7465";
 export const DEFAULT_UP_LISTEN = "127.0.0.1:7465";
@@ -88,6 +93,12 @@ class ServerSettings extends ConfigSection {
     const match = HOST_PORT.exec(value);
     if (match === null || Number(match[2]) > 65535) return this.fail(field, "must be host:port (port 0-65535)") ?? "";
     return value;
+  }
+
+  /** host:port, or null when the setting is absent. */
+  optionalHostPort(field: string): string | null {
+    const value = this.value(field);
+    return value === undefined || value === "" ? null : this.hostPort(field, null);
   }
 
   url(field: string, schemes: readonly string[], fallback: string | null): string {
@@ -133,6 +144,7 @@ export function compileCoordinatorConfig(input: unknown): Compiled<CompiledCoord
     databaseUrl: s.url("database_url", ["postgres://", "postgresql://", "pglite:"], null),
     natsUrl: s.url("nats_url", ["nats://", "tls://"], null),
     listen: s.hostPort("listen", DEFAULT_COORDINATOR_LISTEN),
+    httpListen: s.optionalHostPort("http_listen"),
     busPrefix: s.busPrefix(),
     hostTimeoutMs: s.integer("host_timeout_ms", 30_000, 1_000, 3_600_000),
     eventRetentionDays: s.integer("event_retention_days", 30, 1, 3_650),
@@ -170,11 +182,23 @@ function agentToken(s: ServerSettings): { token: string; tokenFile: string | nul
 
 /** `defaults.stateDir` is $XDG_STATE_HOME/vigil or ~/.vigil, found by the caller. */
 export function compileUpConfig(input: unknown, defaults: { readonly stateDir: string }): Compiled<CompiledUpConfig> {
-  return compileWith(input, UP_SETTINGS, (s) => ({
-    stateDir: s.absolute("state_dir", defaults.stateDir) ?? defaults.stateDir,
-    listen: s.hostPort("listen", DEFAULT_UP_LISTEN),
-    hostName: s.pattern("host_name", HOST_NAME, "local"),
-    hostConfig: s.absolute("host_config", null),
-    homesDir: s.absolute("homes_dir", null),
-  }));
+  return compileWith(input, UP_SETTINGS, (s) => {
+    const listen = s.hostPort("listen", DEFAULT_UP_LISTEN);
+    return {
+      stateDir: s.absolute("state_dir", defaults.stateDir) ?? defaults.stateDir,
+      listen,
+      httpListen: s.optionalHostPort("http_listen") ?? nextPort(listen),
+      hostName: s.pattern("host_name", HOST_NAME, "local"),
+      hostConfig: s.absolute("host_config", null),
+      homesDir: s.absolute("homes_dir", null),
+    };
+  });
+}
+
+/** The same host, the next port (port 0, a free one, stays 0). */
+function nextPort(listen: string): string {
+  const match = HOST_PORT.exec(listen);
+  if (match === null) return "";
+  const port = Number(match[2]);
+  return `${match[1]}:${port === 0 ? 0 : port + 1}`;
 }

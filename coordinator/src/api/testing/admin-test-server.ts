@@ -11,6 +11,8 @@ import { upsertHostOnHello } from "../../store/repositories/hosts.js";
 import { createToken, revokeToken } from "../../store/repositories/tokens.js";
 import { sampleAccount } from "../../store/testing/fixtures.js";
 import { testStoreBackends } from "../../store/testing/test-stores.js";
+import { buildHttpApi } from "../../http/http-api.js";
+import { adminCalls } from "../admin-calls.js";
 import { registerAdminService } from "../admin-server.js";
 import { ScriptedAgents } from "./scripted-agents.js";
 
@@ -26,6 +28,8 @@ export interface AdminTestTokens {
 
 export interface AdminTestServer {
   readonly address: string;
+  /** The same Admin API over HTTP, e.g. http://127.0.0.1:40123 */
+  readonly httpUrl: string;
   readonly store: Store;
   readonly control: ControlPlane;
   readonly agents: ScriptedAgents;
@@ -90,12 +94,17 @@ export async function startAdminTestServer(options: AdminTestServerOptions = {})
   };
   const server = new Server();
   const sessions = new TokenSessions({ store, logger: recordingLogger().logger, ...(options.sessionLimits && { limits: options.sessionLimits }) });
-  const registration = registerAdminService(server, { store, control, eventPollMs: 50, logPollMs: 50, sessions });
+  const deps = { store, control, eventPollMs: 50, logPollMs: 50, sessions };
+  const calls = adminCalls(deps);
+  const registration = registerAdminService(server, deps, calls);
+  const http = await buildHttpApi({ calls });
+  const httpUrl = await http.listen({ host: "127.0.0.1", port: 0 });
   const port = await new Promise<number>((resolve, reject) => server.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))));
   const address = `127.0.0.1:${port}`;
   const clients: AdminClient[] = [];
   return {
     address,
+    httpUrl,
     store,
     control,
     agents,
@@ -121,6 +130,7 @@ export async function startAdminTestServer(options: AdminTestServerOptions = {})
     async close() {
       for (const client of clients) client.close();
       registration.closeStreams();
+      await http.close();
       sessions.close();
       await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
       await store.close();

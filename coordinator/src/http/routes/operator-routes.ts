@@ -1,0 +1,27 @@
+// HTTP routes of accounts, hosts and tokens: operators only, but for reading one's own account.
+import { CreateAccountRequest, GetAccountRequest, HostRequest, IssueTokenRequest, ListAccountsRequest, ListHostsRequest, ListTokensRequest, RevokeTokenRequest } from "@vigil/shared";
+import { type HttpRoute } from "../http-route.js";
+import { accountInputSchema, accountSchema, emptySchema, hostSchema, issuedTokenSchema, tokenInfoSchema } from "../schemas/message-schemas.js";
+import { list, object, text } from "../schemas/schema-kit.js";
+
+export const OPERATOR_ROUTES: readonly HttpRoute[] = [
+  { rpc: "listAccounts", method: "GET", url: "/v1/accounts", summary: "Every account", tag: "accounts", request: ListAccountsRequest, response: object({ accounts: list(accountSchema) }) },
+  { rpc: "createAccount", method: "POST", url: "/v1/accounts", summary: "Create an account", tag: "accounts", request: CreateAccountRequest, body: accountInputSchema, bodyField: "account", response: accountSchema, creates: true },
+  { rpc: "getAccount", method: "GET", url: "/v1/accounts/:name", summary: "An account (an account token: its own)", tag: "accounts", request: GetAccountRequest, response: accountSchema },
+  { rpc: "listHosts", method: "GET", url: "/v1/hosts", summary: "Every host with its state and load", tag: "hosts", request: ListHostsRequest, response: object({ hosts: list(hostSchema) }) },
+  { rpc: "cordonHost", method: "POST", url: "/v1/hosts/:name/cordon", summary: "Place no new services on the host", tag: "hosts", request: HostRequest, response: hostSchema },
+  { rpc: "uncordonHost", method: "POST", url: "/v1/hosts/:name/uncordon", summary: "Place services on the host again", tag: "hosts", request: HostRequest, response: hostSchema },
+  { rpc: "listTokens", method: "GET", url: "/v1/tokens", summary: "Every token (never the secret)", tag: "tokens", request: ListTokensRequest, response: object({ tokens: list(tokenInfoSchema) }) },
+  {
+    rpc: "issueToken",
+    method: "POST",
+    url: "/v1/tokens",
+    summary: "Issue a token; the answer is the only time it is shown",
+    tag: "tokens",
+    request: IssueTokenRequest,
+    body: object({ scope: text("operator, account or host"), subject: text("account or host name; empty for operator"), description: text() }),
+    response: issuedTokenSchema,
+    creates: true,
+  },
+  { rpc: "revokeToken", method: "DELETE", url: "/v1/tokens/:id", summary: "Revoke a token: its calls and streams end", tag: "tokens", request: RevokeTokenRequest, response: emptySchema },
+];

@@ -1,0 +1,28 @@
+// Binds the HTTP Admin API to host:port (plain HTTP, as gRPC is plain today) and closes it.
+import { type FastifyInstance } from "fastify";
+import { type AdminCalls } from "../api/admin-calls.js";
+import { buildHttpApi } from "./http-api.js";
+
+export interface RunningHttpApi {
+  /** e.g. http://127.0.0.1:7466 */
+  readonly url: string;
+  readonly app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+export async function startHttpApi(options: { readonly calls: AdminCalls; readonly listen: string }): Promise<RunningHttpApi> {
+  const separator = options.listen.lastIndexOf(":");
+  const host = options.listen.slice(0, separator).replace(/^\[(.*)\]$/, "$1");
+  const port = Number(options.listen.slice(separator + 1));
+  const app = await buildHttpApi({ calls: options.calls });
+  try {
+    await app.listen({ host, port });
+  } catch (error) {
+    await app.close();
+    throw new Error(`http_listen: cannot bind ${options.listen}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const address = app.server.address();
+  const bound = typeof address === "object" && address !== null ? address.port : port;
+  const shownHost = host.includes(":") ? `[${host}]` : host;
+  return { url: `http://${shownHost}:${bound}`, app, close: () => app.close() };
+}
