@@ -82,6 +82,20 @@ test("a host without a firewall gets Vigil's table removed, and only if it exist
   assert.match(lines.join("\n"), /this host is not filtered .* table inet vigil removed/);
 });
 
+test("an unfiltered host's table is checked when it is told so, not on every drift tick", async () => {
+  const nft = new FakeNftables();
+  const enforcer = new FirewallEnforcer({ nft, logger: recordingLogger().logger, driftCheckMs: 10 });
+  enforcer.start();
+  enforcer.setDesired(null);
+  await enforcer.idle();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.deepEqual(nft.calls, ["list"], "ten drift ticks ran no nft");
+  enforcer.setDesired(firewall(2, ["10.0.0.0/8"]));
+  // A filtered host is read, applied, and then read again on every tick.
+  await until(() => nft.calls.lastIndexOf("list") > nft.calls.indexOf("apply") + 2 && nft.calls.includes("apply"));
+  await enforcer.stop();
+});
+
 test("a firewall that does not render is refused and the table keeps the previous one", async () => {
   const nft = new FakeNftables();
   const enforcer = new FirewallEnforcer({ nft, logger: recordingLogger().logger, driftCheckMs: 1_000 });
