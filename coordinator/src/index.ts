@@ -63,6 +63,9 @@ export { PostgresOutageProxy } from "./store/testing/postgres-outage-proxy.js";
 // Status-event ingestion: the durable JetStream consumer (the handler that writes the store is the caller's).
 export type { NatsEventSourceOptions } from "./ingest/nats-event-consumer.js";
 export { NatsEventSource } from "./ingest/nats-event-consumer.js";
+export type { ReplicaChannel } from "./replicas/replica-channel.js";
+export { NatsReplicaChannel } from "./replicas/nats-replica-channel.js";
+export { ReplicaRouter } from "./replicas/replica-router.js";
 export { ensureEventConsumer, ensureEventStream } from "./ingest/event-stream-setup.js";
 // Admin API (operator and platform gRPC service) and its loopback test harness.
 export type { AdminDeps, AdminRegistration } from "./api/admin-server.js";

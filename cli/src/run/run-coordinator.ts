@@ -1,6 +1,6 @@
 // Runs `vigil coordinator`: PostgreSQL (or PGlite) store, the NATS durable consumer, AgentLink and
 // Admin on one gRPC address; SIGINT/SIGTERM close it cleanly (unacked events stay in NATS).
-import { NatsEventSource, openStore, startCoordinator } from "@vigil/coordinator";
+import { NatsEventSource, NatsReplicaChannel, openStore, startCoordinator } from "@vigil/coordinator";
 import { busNames, compileCoordinatorConfig, type CompiledCoordinatorConfig, COORDINATOR_SETTINGS } from "@vigil/shared";
 import { createDaemonLogger, type Logger, logProcessWarnings } from "@vigil/shared/logging";
 import { loadSettings, requireConfig, withConfigErrors } from "../config/load-settings.js";
@@ -28,9 +28,12 @@ async function serve(config: CompiledCoordinatorConfig, logger: Logger): Promise
     logger.info({ path: config.bootstrapTokenFile }, "wrote an operator token");
   }
   const events = new NatsEventSource({ servers: config.natsUrl, names: busNames(config.busPrefix), name: "vigil-coordinator", logger });
+  // Other replicas of this deployment (same database, NATS and prefix) reach this one's agents through NATS.
+  const replicas = await NatsReplicaChannel.open({ servers: config.natsUrl, prefix: config.busPrefix, logger });
   const coordinator = await startCoordinator({
     store,
     events,
+    replicas,
     listen: config.listen,
     ...(config.httpListen !== null && { httpListen: config.httpListen }),
     hostTimeoutMs: config.hostTimeoutMs,

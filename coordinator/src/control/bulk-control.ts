@@ -53,7 +53,7 @@ export async function controlSelection(ports: BulkControlPorts, selector: Servic
 async function restartOnHost(ports: BulkControlPorts, host: string | null, records: readonly ServiceRecord[]): Promise<ServiceFailure[]> {
   const services = records.map(refOf);
   const failAll = (error: string) => services.map((service) => ({ service, error }));
-  if (host === null || !ports.agents.isConnected(host)) return failAll(new HostUnavailableError(host, "restart").message);
+  if (host === null) return failAll(new HostUnavailableError(host, "restart").message);
   // Each restart may wait for its stop timeout before the SIGKILL; they run at the same time.
   const timeoutMs = ports.commandTimeoutMs + Math.max(...records.map((record) => record.spec.stopTimeoutMs));
   try {
@@ -62,6 +62,7 @@ async function restartOnHost(ports: BulkControlPorts, host: string | null, recor
     const errors = result.result?.$case === "serviceErrors" ? result.result.value.errors : [];
     return errors.map((error) => ({ service: { account: error.service?.account ?? "", name: error.service?.name ?? "" }, error: error.message }));
   } catch (error) {
+    if (error instanceof HostUnavailableError) return failAll(new HostUnavailableError(host, "restart").message);
     return failAll(error instanceof Error ? error.message : String(error));
   }
 }

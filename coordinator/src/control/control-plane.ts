@@ -191,8 +191,12 @@ export class ControlPlane {
 
   async #command(ref: ServiceRef, what: string, action: (service: { account: string; name: string }) => AgentAction): Promise<CommandResult> {
     const { service } = await this.getService(ref);
-    if (service.host === null || !this.#agents.isConnected(service.host)) throw new HostUnavailableError(service.host, what);
-    const result = await this.#agents.send(service.host, action({ account: ref.account, name: ref.name }), this.#commandTimeoutMs);
+    const host = service.host;
+    if (host === null) throw new HostUnavailableError(null, what);
+    // The host's agent may be connected to this replica or another: send() finds out.
+    const result = await this.#agents.send(host, action({ account: ref.account, name: ref.name }), this.#commandTimeoutMs).catch((error: unknown) => {
+      throw error instanceof HostUnavailableError ? new HostUnavailableError(host, what) : error;
+    });
     if (!result.ok) throw new ControlError(controlCodeFromStatusName(result.errorCode), result.errorMessage || `${what} failed`);
     return result;
   }

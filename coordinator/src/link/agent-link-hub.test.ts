@@ -14,18 +14,10 @@ import { createToken } from "../store/repositories/tokens.js";
 import { sampleAccount } from "../store/testing/fixtures.js";
 import { testStoreBackends } from "../store/testing/test-stores.js";
 import { AgentLinkHub } from "./agent-link-hub.js";
+import { until } from "../testing/until.js";
 
 const HOST = "burst-host";
 
-async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe("AgentLink hub: bursts of changes", () => {
   let store: Store;

@@ -36,6 +36,7 @@ export interface AgentLinkHubOptions {
 const PASSED_THROUGH = /^command_result\.(log_lines|processes|error_message)\b/;
 
 export type AckListener = (host: string, ack: StateAck) => void;
+export type SessionListener = (host: string, connected: boolean) => void;
 
 export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
   readonly #store: Store;
@@ -45,6 +46,7 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
   readonly #events: LinkEventSource | undefined;
   readonly #sessions = new Map<string, AgentSession>();
   readonly #ackListeners = new Set<AckListener>();
+  readonly #sessionListeners = new Set<SessionListener>();
   readonly #resync: NodeJS.Timeout;
   readonly #tokenSessions: TokenSessions;
   readonly #ownTokenSessions: boolean;
@@ -77,6 +79,12 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
   /** The revision the host's agent last acknowledged in this connection; undefined when not connected. */
   ackedRevision(host: string): number | undefined {
     return this.#sessions.get(host)?.ackedRevision;
+  }
+
+  /** Told whenever a host's session opens (true) or ends (false) on this replica. */
+  onSessionChange(listener: SessionListener): () => void {
+    this.#sessionListeners.add(listener);
+    return () => this.#sessionListeners.delete(listener);
   }
 
   onAck(listener: AckListener): () => void {
@@ -116,7 +124,7 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
       release();
       if (session === undefined) return;
       session.close();
-      if (this.#sessions.get(session.host) === session) this.#sessions.delete(session.host);
+      this.#forget(session);
     };
     let chain = Promise.resolve();
     call.on("data", (message: AgentMessage) => {
@@ -155,7 +163,13 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
   #end(session: AgentSession, release: () => void): void {
     release();
     session.close();
-    if (this.#sessions.get(session.host) === session) this.#sessions.delete(session.host);
+    this.#forget(session);
+  }
+
+  #forget(session: AgentSession): void {
+    if (this.#sessions.get(session.host) !== session) return;
+    this.#sessions.delete(session.host);
+    for (const listener of this.#sessionListeners) listener(session.host, false);
   }
 
   async #hello(call: ServerDuplexStream<AgentMessage, CoordinatorMessage>, hello: Hello): Promise<{ session: AgentSession; release: () => void } | undefined> {
@@ -181,6 +195,7 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
     if (refuseSecond()) return undefined;
     const session = new AgentSession(check.host, call);
     this.#sessions.set(check.host, session);
+    for (const listener of this.#sessionListeners) listener(check.host, true);
     const release = this.#tokenSessions.hold(check.tokenId, "agent", (reason) => refuse(call, GrpcStatus.UNAUTHENTICATED, reason));
     session.write({ body: { $case: "welcome", value: { hostName: check.host, heartbeatIntervalMs: this.#heartbeatIntervalMs } } });
     const nftables = hello.firewall === undefined ? "not reported" : hello.firewall.nftables ? `nftables ${hello.firewall.version}` : `no usable nftables: ${hello.firewall.detail}`;

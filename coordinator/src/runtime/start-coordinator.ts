@@ -9,6 +9,8 @@ import { startHttpApi } from "../http/start-http-api.js";
 import { ControlPlane } from "../control/control-plane.js";
 import { AgentReportRecorder } from "../control/record-agent-reports.js";
 import { AgentLinkHub } from "../link/agent-link-hub.js";
+import { type ReplicaChannel } from "../replicas/replica-channel.js";
+import { ReplicaRouter } from "../replicas/replica-router.js";
 import { AGENT_LINK_SERVER_OPTIONS } from "../link/keepalive.js";
 import { LinkEventSource } from "../link/link-event-source.js";
 import { DEFAULT_HOST_TIMEOUT_MS, LivenessMonitor } from "../liveness/liveness-monitor.js";
@@ -26,6 +28,8 @@ export interface CoordinatorOptions {
   /** host:port of the HTTP/JSON Admin API (port 0 picks a free one); absent: no HTTP listener. */
   readonly httpListen?: string;
   readonly heartbeatIntervalMs?: number;
+  /** How often connected hosts' revisions are compared with what they were sent (changes made elsewhere); default 5 s. */
+  readonly resyncIntervalMs?: number;
   /** Silence after which a host is marked down; default 30 s. */
   readonly hostTimeoutMs?: number;
   readonly livenessCheckIntervalMs?: number;
@@ -38,6 +42,11 @@ export interface CoordinatorOptions {
   readonly revocationCheckMs?: number;
   /** The coordinator's log (JSON lines on stderr under `vigil coordinator`); default: the process's stderr logger. */
   readonly logger?: Logger;
+  /**
+   * How this replica reaches the others (NATS in distributed mode): commands for a host whose agent
+   * is connected to another replica, and desired-state changes. Without it the coordinator is alone.
+   */
+  readonly replicas?: ReplicaChannel;
 }
 
 export interface RunningCoordinator {
@@ -67,9 +76,11 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     ...(options.revocationCheckMs !== undefined && { checkIntervalMs: options.revocationCheckMs }),
   });
   const linkEvents = options.events instanceof LinkEventSource ? options.events : undefined;
-  const link = new AgentLinkHub({ store, logger, sessions, ...(linkEvents && { events: linkEvents }), ...(options.heartbeatIntervalMs !== undefined && { heartbeatIntervalMs: options.heartbeatIntervalMs }) });
-  const control = new ControlPlane({ store, agents: link, notifier: link, ...(options.commandTimeoutMs !== undefined && { commandTimeoutMs: options.commandTimeoutMs }) });
-  const recorder = new AgentReportRecorder({ store, notifier: link, logger });
+  const link = new AgentLinkHub({ store, logger, sessions, ...(linkEvents && { events: linkEvents }), ...(options.heartbeatIntervalMs !== undefined && { heartbeatIntervalMs: options.heartbeatIntervalMs }), ...(options.resyncIntervalMs !== undefined && { resyncIntervalMs: options.resyncIntervalMs }) });
+  const router = options.replicas === undefined ? undefined : new ReplicaRouter(link, options.replicas, logger);
+  const agents = router ?? link;
+  const control = new ControlPlane({ store, agents, notifier: agents, ...(options.commandTimeoutMs !== undefined && { commandTimeoutMs: options.commandTimeoutMs }) });
+  const recorder = new AgentReportRecorder({ store, notifier: agents, logger });
   const liveness = new LivenessMonitor({
     store,
     logger,
@@ -113,6 +124,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
         admin.closeStreams();
         await http?.close();
         link.close();
+        await router?.close();
         await new Promise<void>((resolve) => {
           // A client that never ends its call would hold a graceful shutdown forever.
           const force = setTimeout(() => server.forceShutdown(), 2_000);
@@ -125,6 +137,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   } catch (error) {
     sessions.close();
     link.close();
+    await router?.close();
     await http?.close();
     server.forceShutdown();
     await consumer?.close();

@@ -43,11 +43,11 @@ for (const backend of testStoreBackends) {
         await upsertHostOnHello(db, { name: "a", agentVersion: "1", capacity: 1, now: t0 });
         await upsertHostOnHello(db, { name: "b", agentVersion: "1", capacity: 1, now: t0 });
         await upsertHostOnHello(db, { name: "c", agentVersion: "1", capacity: 1, now: t0 });
-        await markHostSeen(db, "b", seconds(25));
+        assert.equal(await markHostSeen(db, "b", seconds(25)), false, "b was up: it did not come back");
         assert.deepEqual(await markHostsDown(db, seconds(10)), ["a", "c"]);
         assert.deepEqual(await markHostsDown(db, seconds(10)), [], "hosts already down are not reported again");
         assert.deepEqual((await listHosts(db)).map((h) => [h.name, h.state]), [["a", "down"], ["b", "up"], ["c", "down"]]);
-        await markHostSeen(db, "a", seconds(40));
+        assert.equal(await markHostSeen(db, "a", seconds(40)), true, "a was down: it came back");
         assert.equal((await getHost(db, "a")).state, "up");
         await assert.rejects(markHostSeen(db, "nope", t0), (error: unknown) => error instanceof NotFoundError && error.message === "host: host nope does not exist");
       }));

@@ -124,12 +124,14 @@ export async function findHostState(db: Db, name: string): Promise<{ readonly st
 
 /** A heartbeat arrived: the host is up as of `now`. True when it was down until now. */
 export async function markHostSeen(db: Db, name: string, now: Date): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const [before] = await tx.select({ state: hosts.state }).from(hosts).where(eq(hosts.name, name)).for("update");
-    if (!before) throw hostNotFound(name);
-    await tx.update(hosts).set({ state: "up", lastSeen: now }).where(eq(hosts.name, name));
-    return before.state === "down";
-  });
+  // One statement: a subquery in RETURNING reads the statement's snapshot, so it sees the state before this update.
+  const [row] = await db
+    .update(hosts)
+    .set({ state: "up", lastSeen: now })
+    .where(eq(hosts.name, name))
+    .returning({ was: sql<string>`(select prior.state from hosts prior where prior.id = "hosts"."id")` });
+  if (!row) throw hostNotFound(name);
+  return row.was === "down";
 }
 
 /** Marks down every up host not seen since `cutoff`; returns their names. */
