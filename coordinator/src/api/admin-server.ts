@@ -29,6 +29,8 @@ export interface AdminDeps {
   readonly logPollMs?: number;
   /** Ends a revoked token's streams and caps each token's streams and calls; default: its own with default limits. */
   readonly sessions?: TokenSessions;
+  /** Told each call's method and its result's gRPC code name ("OK", "NOT_FOUND") when it ends (metrics). */
+  readonly onCallEnded?: (method: string, code: string) => void;
 }
 
 export interface AdminRegistration {
@@ -69,6 +71,9 @@ export function registerAdminService(server: Server, deps: AdminDeps): AdminRegi
     return { authorised, release: sessions.hold(caller.id, onRevoked === undefined ? "call" : "stream", onRevoked) };
   }
 
+  // The gRPC method name ("CreateService", as in /vigil.v1.Admin/CreateService) and the code's name ("OK").
+  const ended = (rpc: AdminRpc, code: status | undefined) => deps.onCallEnded?.(AdminService[rpc].path.slice(AdminService[rpc].path.lastIndexOf("/") + 1), status[code ?? status.UNKNOWN] ?? String(code));
+
   const implementation: UntypedServiceImplementation = {};
   for (const rpc of Object.keys(AdminService) as AdminRpc[]) {
     if (AdminService[rpc].responseStream) {
@@ -91,9 +96,14 @@ export function registerAdminService(server: Server, deps: AdminDeps): AdminRegi
           })
           .then(() => (revoked === undefined ? undefined : Promise.reject(new ApiError(status.UNAUTHENTICATED, revoked))))
           .then(
-            () => call.end(),
+            () => {
+              ended(rpc, status.OK);
+              call.end();
+            },
             (error: unknown) => {
-              if (!call.cancelled) call.emit("error", toApiStatus(error));
+              const failure = toApiStatus(error);
+              ended(rpc, call.cancelled ? status.CANCELLED : failure.code);
+              if (!call.cancelled) call.emit("error", failure);
             },
           )
           .finally(() => {
@@ -107,8 +117,15 @@ export function registerAdminService(server: Server, deps: AdminDeps): AdminRegi
         admit(rpc, call.request, call.metadata)
           .then((admitted) => handler(call.request, admitted.authorised).finally(admitted.release))
           .then(
-            (response) => callback(null, response),
-            (error: unknown) => callback(toApiStatus(error)),
+            (response) => {
+              ended(rpc, status.OK);
+              callback(null, response);
+            },
+            (error: unknown) => {
+              const failure = toApiStatus(error);
+              ended(rpc, failure.code);
+              callback(failure);
+            },
           );
       };
     }

@@ -11,6 +11,7 @@ import { AGENT_LINK_SERVER_OPTIONS } from "../link/keepalive.js";
 import { LinkEventSource } from "../link/link-event-source.js";
 import { DEFAULT_HOST_TIMEOUT_MS, LivenessMonitor } from "../liveness/liveness-monitor.js";
 import { eventRetentionJob } from "../jobs/event-retention.js";
+import type { CoordinatorMetrics } from "../metrics/coordinator-metrics.js";
 import { SINGLETON_JOBS_LEASE_KEY, SingletonJobs } from "../jobs/singleton-jobs.js";
 import { TokenSessions, type TokenSessionLimits } from "../sessions/token-sessions.js";
 import { type Store } from "../store/open-store.js";
@@ -34,6 +35,8 @@ export interface CoordinatorOptions {
   readonly revocationCheckMs?: number;
   /** The coordinator's log (JSON lines on stderr under `vigil coordinator`); default: the process's stderr logger. */
   readonly logger?: Logger;
+  /** Prometheus metrics (createCoordinatorMetrics from @vigil/coordinator/metrics) fed from this coordinator; none by default. */
+  readonly metrics?: CoordinatorMetrics;
 }
 
 export interface RunningCoordinator {
@@ -81,7 +84,9 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   });
   const server = new Server(AGENT_LINK_SERVER_OPTIONS);
   server.addService(AgentLinkService, link.implementation());
-  const admin = registerAdminService(server, { store, control, sessions });
+  const { metrics } = options;
+  const admin = registerAdminService(server, { store, control, sessions, ...(metrics && { onCallEnded: (method: string, code: string) => metrics.apiRequest("admin-grpc", method, code) }) });
+  metrics?.watch({ store, link, recorder });
   let consumer: EventConsumer | undefined;
   try {
     const port = await bind(server, options.listen);
