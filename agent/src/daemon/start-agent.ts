@@ -12,6 +12,7 @@ import { type ProcessDriver } from "../driver/process-driver.js";
 import { CoordinatorLink } from "../link/coordinator-link.js";
 import { LinkEventPublisher } from "../link/link-event-publisher.js";
 import { type ReconnectPolicy } from "../link/reconnect-delay.js";
+import type { AgentMetrics } from "../metrics/agent-metrics.js";
 import { FileServiceLogFactory } from "../logs/file-service-log-factory.js";
 import { type ServiceLogFactory } from "../logs/service-log.js";
 import { DiskOutbox } from "../outbox/disk-outbox.js";
@@ -55,6 +56,8 @@ export interface AgentOptions {
   readonly welcomeTimeoutMs?: number;
   /** The agent's log (JSON lines on stderr under `vigil agent`); default: the process's stderr logger. */
   readonly logger?: Logger;
+  /** Prometheus metrics (createAgentMetrics from @vigil/agent/metrics) fed from this agent; none by default. */
+  readonly metrics?: AgentMetrics;
   /**
    * nftables of this host's network namespace (`vigil agent` passes NftCli): with it, a private
    * host's firewall is enforced in table inet vigil. Without it, none is (in-process test agents
@@ -118,7 +121,16 @@ async function startSupervision(options: AgentOptions, outbox: DiskOutbox, telem
     });
   const history = new FileServiceHistoryStore(join(stateDir, "services"), (error) => logger.error({ err: error }, "service history"));
   const onError = (error: unknown) => logger.error({ err: error }, "supervision");
-  const supervisor = new HostSupervisor({ driver, logs, config: hostConfig, history, onError, ...(options.runAs && { runAs: options.runAs }) });
+  const { metrics } = options;
+  const supervisor = new HostSupervisor({
+    driver,
+    logs,
+    config: hostConfig,
+    history,
+    onError,
+    ...(options.runAs && { runAs: options.runAs }),
+    ...(metrics && { onLaunched: (latencyMs: number) => metrics.launched(latencyMs) }),
+  });
   // The reporter starts before the link exists (so no event of the recovery is missed) and reads its revision later.
   const linkRef: { current?: CoordinatorLink } = {};
   const reporter = new StatusReporter({
@@ -134,6 +146,7 @@ async function startSupervision(options: AgentOptions, outbox: DiskOutbox, telem
     appliedRevision: () => linkRef.current?.appliedRevision ?? 0,
     logger,
   });
+  metrics?.watch({ supervisor, outbox, linkConnected: () => linkRef.current?.connected === true });
   reporter.start();
   try {
     await supervisor.start();

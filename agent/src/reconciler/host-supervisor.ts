@@ -1,6 +1,6 @@
 // The agent's supervision of a whole host, driven by desired state: apply() diffs and executes the
 // plan, the rest answers the control plane (status, restart, signal, log tail and reads) and publishes events.
-import { type CompiledHostConfig, type DesiredServiceSpec, type ProcessSnapshot } from "@vigil/shared";
+import { type CompiledHostConfig, type DesiredServiceSpec, type ProcessSnapshot, type ServiceState } from "@vigil/shared";
 import { defaultLogger } from "@vigil/shared/logging";
 import type { ProcessDriver } from "../driver/process-driver.js";
 import { EventHub } from "../events/event-hub.js";
@@ -28,6 +28,8 @@ export interface HostSupervisorOptions {
   readonly onError?: (error: unknown) => void;
   /** Keeps restart counts and crash-loop history across agent restarts. Default: remembers nothing. */
   readonly history?: ServiceHistoryStore;
+  /** Told how long each launch took (the agent's launch latency histogram). */
+  readonly onLaunched?: (latencyMs: number) => void;
 }
 
 export interface ServiceStatus extends Omit<ServiceSnapshot, "tracking"> {
@@ -76,6 +78,7 @@ export class HostSupervisor {
       onError,
       emit: (event) => this.events.emit(event),
       history: options.history ?? NO_HISTORY,
+      ...(options.onLaunched && { onLaunched: options.onLaunched }),
     };
     this.samples = new ProcessSampleCache(options.driver, clock, options.config.processSampleIntervalMs);
   }
@@ -104,6 +107,13 @@ export class HostSupervisor {
     const settled = await Promise.allSettled(work.map(([, promise]) => promise));
     const errors = settled.flatMap((result, i) => (result.status === "rejected" ? [{ key: work[i]![0], message: String((result.reason as Error)?.message ?? result.reason) }] : []));
     return { plan, errors };
+  }
+
+  /** How many services are in each state now; no process is sampled (metrics read it at every scrape). */
+  stateCounts(): Partial<Record<ServiceState, number>> {
+    const counts: Partial<Record<ServiceState, number>> = {};
+    for (const { supervisor } of this.services.values()) counts[supervisor.currentState] = (counts[supervisor.currentState] ?? 0) + 1;
+    return counts;
   }
 
   async status(): Promise<ServiceStatus[]> {

@@ -26,6 +26,8 @@ export interface SupervisorContext extends LaunchContext {
   readonly emit: (event: SupervisionEvent) => void;
   /** Restart count and failure history, kept across agent restarts. */
   readonly history: ServiceHistoryStore;
+  /** Told how long each launch took, from the decision to start to the process running (metrics). */
+  readonly onLaunched?: (latencyMs: number) => void;
 }
 
 /** What status reports of one service, apart from its sampled processes. */
@@ -231,7 +233,13 @@ export class ServiceSupervisor {
     await this.launch();
   }
 
+  /** The supervision state now (cheap: for counting services by state). */
+  get currentState(): ServiceState {
+    return this.state;
+  }
+
   private async launch(): Promise<void> {
+    const began = this.context.clock.now();
     let log = this.log;
     if (!log) {
       const opened = await openLog(this.context.logs, this.desired);
@@ -244,6 +252,7 @@ export class ServiceSupervisor {
     this.lastRun = run;
     this.run = run;
     this.move("launched", { pid: run.launched.pid, message: startedLine(run.launched.pid) }); // STARTING -> RUNNING
+    this.context.onLaunched?.(this.context.clock.now() - began);
     this.startHealth(run);
     void run.launched.exited.then((exit) => this.internal(() => this.onMainExit(run, exit)));
   }

@@ -17,6 +17,7 @@ export function registerAgentCommand(program: Command): void {
     .option("--bus-prefix <prefix>", "prefix of NATS subjects (env VIGIL_BUS_PREFIX; default vigil)")
     .option("--events <transport>", "where status events go: nats (durable, through NATS JetStream) or link (on the AgentLink stream, as vigil up does) (env VIGIL_EVENTS; default nats)")
     .addOption(new Option("--exit-with-stdin", "stop every service and exit when standard input closes (vigil up's agent ends with vigil up)").hideHelp())
+    .option("--metrics-listen <host:port>", "serve Prometheus metrics on http://<host:port>/metrics (env VIGIL_METRICS_LISTEN; default off; no authentication: bind to loopback or a private address)")
     .option("--config <file>", "configuration file, JSON or YAML (env VIGIL_CONFIG)")
     .action(async (options: Record<string, unknown>) => {
       const { runAgent } = await import("../run/run-agent.js");

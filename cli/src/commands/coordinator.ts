@@ -17,6 +17,7 @@ export function registerCoordinatorCommand(program: Command): void {
     .option("--database-statement-timeout-ms <ms>", "PostgreSQL statement_timeout (env VIGIL_DATABASE_STATEMENT_TIMEOUT_MS; default 30000)", Number)
     .option("--max-streams-per-token <n>", "concurrent WatchEvents/FollowLogs streams one token may hold (env VIGIL_MAX_STREAMS_PER_TOKEN; default 16)", Number)
     .option("--max-calls-per-token <n>", "concurrent Admin calls one token may have in flight (env VIGIL_MAX_CALLS_PER_TOKEN; default 64)", Number)
+    .option("--metrics-listen <host:port>", "serve Prometheus metrics on http://<host:port>/metrics (env VIGIL_METRICS_LISTEN; default off; no authentication: bind to loopback or a private address)")
     .option("--config <file>", "configuration file, JSON or YAML (env VIGIL_CONFIG)")
     .action(async (options: Record<string, unknown>) => {
       const { runCoordinator } = await import("../run/run-coordinator.js");

@@ -12,6 +12,8 @@ export function registerUpCommand(program: Command): void {
     .option("--host-name <name>", "name of the local host (env VIGIL_HOST_NAME; default local)")
     .option("--host-config <file>", "host configuration file, JSON or YAML (env VIGIL_HOST_CONFIG)")
     .option("--homes-dir <dir>", "as root: where the homes of the accounts it creates live, reachable by their users (env VIGIL_HOMES_DIR; default /var/lib/vigil-homes/<instance>)")
+    .option("--metrics-listen <host:port>", "serve the coordinator's Prometheus metrics on http://<host:port>/metrics (env VIGIL_METRICS_LISTEN; default off), e.g. 127.0.0.1:9465")
+    .option("--agent-metrics-listen <host:port>", "serve the local agent's Prometheus metrics on http://<host:port>/metrics (env VIGIL_AGENT_METRICS_LISTEN; default off), e.g. 127.0.0.1:9466")
     .option("--config <file>", "configuration file, JSON or YAML (env VIGIL_CONFIG)")
     .action(async (options: Record<string, unknown>) => {
       const { runUp } = await import("../run/run-up.js");

@@ -8,6 +8,8 @@ export interface AgentChildOptions {
   readonly hostName: string;
   readonly stateDir: string;
   readonly hostConfig: string | null;
+  /** host:port of the agent's /metrics listener; null: none. */
+  readonly metricsListen: string | null;
   readonly logger: Logger;
 }
 
@@ -49,10 +51,11 @@ export class AgentChild {
    * address and token travel on its standard input, never on the command line.
    */
   start(): void {
-    const { hostName, stateDir, hostConfig } = this.#options;
+    const { hostName, stateDir, hostConfig, metricsListen } = this.#options;
     // The same entry point and loader flags as this process: tsx from source, or the built bundle.
     const argv = [...process.execArgv, process.argv[1]!, "agent", "--events", "link", "--exit-with-stdin", "--host-name", hostName, "--state-dir", stateDir];
     if (hostConfig !== null) argv.push("--host-config", hostConfig);
+    if (metricsListen !== null) argv.push("--metrics-listen", metricsListen);
     const child = spawn(process.execPath, argv, { stdio: ["pipe", 2, 2], env: childEnvironment() });
     this.#child = child;
     // A restarted agent gets the settings again at once.

@@ -7,6 +7,7 @@ import { AGENT_SETTINGS, busNames, compileAgentConfig } from "@vigil/shared";
 import { createDaemonLogger, logProcessWarnings } from "@vigil/shared/logging";
 import { loadHostConfig } from "../config/host-config-file.js";
 import { loadSettings, requireConfig, withConfigErrors } from "../config/load-settings.js";
+import { type MetricsServer, serveMetrics } from "./metrics-server.js";
 import { readTokenFile, refuseSecretFlags } from "./secret-flags.js";
 import { ignoreHangups, readStdinSettings, untilSignal, untilStdinCloses } from "./until-signal.js";
 
@@ -22,6 +23,17 @@ export async function runAgent(givenFlags: Record<string, unknown>): Promise<voi
     const config = requireConfig(compileAgentConfig(loadSettings(AGENT_SETTINGS, flags), { hostName: hostname() }));
     const token = config.tokenFile === null ? config.token : readTokenFile(config.tokenFile);
     const hostConfig = loadHostConfig(config.hostConfig, config.stateDir);
+    // Bound before anything starts, so a taken port fails the start, not a running agent.
+    const metrics = config.metricsListen === null ? undefined : (await import("@vigil/agent/metrics")).createAgentMetrics();
+    let metricsServer: MetricsServer | undefined;
+    try {
+      metricsServer = metrics && config.metricsListen !== null ? await serveMetrics(metrics.registry, config.metricsListen, logger) : undefined;
+    } catch (error) {
+      logger.fatal({ err: error }, `cannot start: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 1;
+      process.stdin.destroy();
+      return;
+    }
     const publisher = config.events === "link" ? null : new NatsEventPublisher({ servers: config.natsUrl, name: `vigil-agent ${config.hostName}` });
     const agent = await startAgent({
       coordinator: config.coordinator,
@@ -33,8 +45,10 @@ export async function runAgent(givenFlags: Record<string, unknown>): Promise<voi
       busNames: busNames(config.busPrefix),
       nftables: new NftCli(),
       logger,
+      ...(metrics && { metrics }),
     }).catch(async (error: unknown) => {
       await publisher?.close().catch(() => undefined);
+      await metricsServer?.close();
       logger.fatal({ err: error }, `cannot start: ${error instanceof Error ? error.message : String(error)}`);
       process.exitCode = 1;
       // startAgent released what it held; should anything still hold the event loop, exit all the same.
@@ -52,6 +66,7 @@ export async function runAgent(givenFlags: Record<string, unknown>): Promise<voi
     else logger.fatal(`${ended.refused}; stopping every service and exiting`);
     await agent.close();
     await publisher?.close();
+    await metricsServer?.close();
     // The pipe from vigil up would otherwise keep this process alive, and vigil up waits for its exit.
     process.stdin.destroy();
     if (typeof ended !== "string") process.exitCode = 1;

@@ -1,10 +1,12 @@
 // Runs `vigil coordinator`: PostgreSQL (or PGlite) store, the NATS durable consumer, AgentLink and
 // Admin on one gRPC address; SIGINT/SIGTERM close it cleanly (unacked events stay in NATS).
 import { NatsEventSource, NatsReplicaChannel, openStore, startCoordinator } from "@vigil/coordinator";
+import type { CoordinatorMetrics } from "@vigil/coordinator/metrics";
 import { busNames, compileCoordinatorConfig, type CompiledCoordinatorConfig, COORDINATOR_SETTINGS } from "@vigil/shared";
 import { createDaemonLogger, type Logger, logProcessWarnings } from "@vigil/shared/logging";
 import { loadSettings, requireConfig, withConfigErrors } from "../config/load-settings.js";
 import { writeBootstrapToken } from "./bootstrap-token.js";
+import { serveMetrics } from "./metrics-server.js";
 import { refusePasswordInUrlFlag } from "./secret-flags.js";
 import { ignoreHangups, untilSignal } from "./until-signal.js";
 
@@ -23,6 +25,17 @@ export async function runCoordinator(flags: Record<string, unknown>): Promise<vo
 }
 
 async function serve(config: CompiledCoordinatorConfig, logger: Logger): Promise<void> {
+  // Bound before anything starts, so a taken port fails the start.
+  const metrics = config.metricsListen === null ? undefined : (await import("@vigil/coordinator/metrics")).createCoordinatorMetrics();
+  const metricsServer = metrics && config.metricsListen !== null ? await serveMetrics(metrics.registry, config.metricsListen, logger) : undefined;
+  try {
+    await serveWith(config, logger, metrics);
+  } finally {
+    await metricsServer?.close();
+  }
+}
+
+async function serveWith(config: CompiledCoordinatorConfig, logger: Logger, metrics: CoordinatorMetrics | undefined): Promise<void> {
   const store = await openStore({ url: config.databaseUrl, connectTimeoutMs: config.databaseConnectTimeoutMs, statementTimeoutMs: config.databaseStatementTimeoutMs });
   if (config.bootstrapTokenFile !== null && (await writeBootstrapToken(store, config.bootstrapTokenFile)) === "written") {
     logger.info({ path: config.bootstrapTokenFile }, "wrote an operator token");
@@ -40,6 +53,7 @@ async function serve(config: CompiledCoordinatorConfig, logger: Logger): Promise
     eventRetentionMs: config.eventRetentionDays * 86_400_000,
     tokenLimits: { streams: config.maxStreamsPerToken, calls: config.maxCallsPerToken },
     logger,
+    ...(metrics && { metrics }),
   });
   logger.info({ address: coordinator.address, database: store.backend, events: config.natsUrl, prefix: config.busPrefix }, `listening on ${coordinator.address}`);
   if (coordinator.httpUrl !== undefined) logger.info({ url: coordinator.httpUrl }, `HTTP API on ${coordinator.httpUrl}`);

@@ -10,10 +10,12 @@ import { busNames, compileUpConfig, type CompiledUpConfig, UP_SETTINGS } from "@
 import { createDaemonLogger, type Logger, logProcessWarnings } from "@vigil/shared/logging";
 import { loadSettings, requireConfig, withConfigErrors } from "../config/load-settings.js";
 import { clientConfigPath, writeClientConfig } from "../operator/client-config.js";
+import type { CoordinatorMetrics } from "@vigil/coordinator/metrics";
 import { AgentChild } from "./agent-child.js";
 import { claimClientConfig } from "./cli-config-claim.js";
 import { makePrivate, pgliteTemplateDir, seedDatabaseDir } from "./embedded-database.js";
 import { ensureDefaultAccount, ensureLocalHost, ensureOperatorToken } from "./embedded-setup.js";
+import { serveMetrics } from "./metrics-server.js";
 import { ignoreHangups, untilSignal } from "./until-signal.js";
 
 export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -48,8 +50,20 @@ export async function runUp(flags: Record<string, unknown>): Promise<void> {
 }
 
 async function serve(config: CompiledUpConfig, startedAt: number, logger: Logger): Promise<void> {
+  // The coordinator's metrics are served by this process, the agent's by the agent child (--metrics-listen).
+  const metrics = config.metricsListen === null ? undefined : (await import("@vigil/coordinator/metrics")).createCoordinatorMetrics();
+  const metricsServer = metrics && config.metricsListen !== null ? await serveMetrics(metrics.registry, config.metricsListen, logger) : undefined;
+  try {
+    await serveWithAgent(config, startedAt, logger, metrics);
+  } finally {
+    await metricsServer?.close();
+  }
+  say("stopped");
+}
+
+async function serveWithAgent(config: CompiledUpConfig, startedAt: number, logger: Logger, metrics: CoordinatorMetrics | undefined): Promise<void> {
   // The agent's process starts while the database opens; it gets its address and token below.
-  const agent = new AgentChild({ hostName: config.hostName, stateDir: join(config.stateDir, "agent"), hostConfig: config.hostConfig, logger });
+  const agent = new AgentChild({ hostName: config.hostName, stateDir: join(config.stateDir, "agent"), hostConfig: config.hostConfig, metricsListen: config.agentMetricsListen, logger });
   const firstExit = agent.exited();
   agent.start();
   try {
@@ -59,7 +73,7 @@ async function serve(config: CompiledUpConfig, startedAt: number, logger: Logger
     makePrivate(dbDir);
     try {
       const events = new LinkEventSource(busNames("vigil"));
-      const coordinator = await startCoordinator({ store, events, listen: config.listen, httpListen: config.httpListen, logger });
+      const coordinator = await startCoordinator({ store, events, listen: config.listen, httpListen: config.httpListen, logger, ...(metrics && { metrics }) });
       try {
         await serveWith(config, startedAt, store, coordinator, agent, firstExit);
       } finally {
@@ -72,7 +86,6 @@ async function serve(config: CompiledUpConfig, startedAt: number, logger: Logger
   } finally {
     await agent.stop();
   }
-  say("stopped");
 }
 
 async function serveWith(config: CompiledUpConfig, startedAt: number, store: Store, coordinator: RunningCoordinator, agent: AgentChild, firstExit: Promise<unknown>): Promise<void> {

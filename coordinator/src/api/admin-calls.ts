@@ -29,6 +29,8 @@ export interface AdminDeps {
   readonly logPollMs?: number;
   /** Ends a revoked token's streams and caps each token's streams and calls; default: its own with default limits. */
   readonly sessions?: TokenSessions;
+  /** Told each call's method and its result's gRPC code name ("OK", "NOT_FOUND") when it ends (metrics). */
+  readonly onCallEnded?: (method: string, code: string) => void;
 }
 
 export function adminHandlers(deps: AdminDeps): AdminHandlers {

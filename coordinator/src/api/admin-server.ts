@@ -1,6 +1,6 @@
 // Registers the Admin service on a grpc-js Server (shared with AgentLink): every RPC goes through
 // the transport-neutral AdminCalls (admin-calls.ts); this file only maps gRPC calls and statuses.
-import { type sendUnaryData, type Server, type ServerUnaryCall, type ServerWritableStream, type UntypedServiceImplementation } from "@grpc/grpc-js";
+import { type sendUnaryData, type Server, type ServerUnaryCall, type ServerWritableStream, status, type UntypedServiceImplementation } from "@grpc/grpc-js";
 import { AdminService } from "@vigil/shared";
 import { type AdminCalls, adminCalls, type AdminDeps } from "./admin-calls.js";
 import { toApiStatus } from "./api-error.js";
@@ -15,6 +15,8 @@ export interface AdminRegistration {
 
 /** Registers the Admin service; pass `calls` to share one AdminCalls (and its streams) with the HTTP API. */
 export function registerAdminService(server: Server, deps: AdminDeps, calls: AdminCalls = adminCalls(deps)): AdminRegistration {
+  // The gRPC method name ("CreateService", as in /vigil.v1.Admin/CreateService) and the code's name ("OK").
+  const ended = (rpc: AdminRpc, code: status | undefined) => deps.onCallEnded?.(AdminService[rpc].path.slice(AdminService[rpc].path.lastIndexOf("/") + 1), status[code ?? status.UNKNOWN] ?? String(code));
   const implementation: UntypedServiceImplementation = {};
   for (const rpc of Object.keys(AdminService) as AdminRpc[]) {
     if (AdminService[rpc].responseStream) {
@@ -24,17 +26,29 @@ export function registerAdminService(server: Server, deps: AdminDeps, calls: Adm
         calls
           .stream(rpc, call.request, call.metadata.get("authorization"), { write: (message) => writeWithBackPressure(call, message), signal: controller.signal })
           .then(
-            () => call.end(),
+            () => {
+              ended(rpc, status.OK);
+              call.end();
+            },
             (error: unknown) => {
-              if (!call.cancelled) call.emit("error", toApiStatus(error));
+              const failure = toApiStatus(error);
+              ended(rpc, call.cancelled ? status.CANCELLED : failure.code);
+              if (!call.cancelled) call.emit("error", failure);
             },
           );
       };
     } else {
       implementation[rpc] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
         calls.unary(rpc, call.request, call.metadata.get("authorization")).then(
-          (response) => callback(null, response),
-          (error: unknown) => callback(toApiStatus(error)),
+          (response) => {
+            ended(rpc, status.OK);
+            callback(null, response);
+          },
+          (error: unknown) => {
+            const failure = toApiStatus(error);
+            ended(rpc, failure.code);
+            callback(failure);
+          },
         );
       };
     }

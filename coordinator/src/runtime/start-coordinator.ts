@@ -15,6 +15,7 @@ import { AGENT_LINK_SERVER_OPTIONS } from "../link/keepalive.js";
 import { LinkEventSource } from "../link/link-event-source.js";
 import { DEFAULT_HOST_TIMEOUT_MS, LivenessMonitor } from "../liveness/liveness-monitor.js";
 import { eventRetentionJob } from "../jobs/event-retention.js";
+import type { CoordinatorMetrics } from "../metrics/coordinator-metrics.js";
 import { SINGLETON_JOBS_LEASE_KEY, SingletonJobs } from "../jobs/singleton-jobs.js";
 import { TokenSessions, type TokenSessionLimits } from "../sessions/token-sessions.js";
 import { type Store } from "../store/open-store.js";
@@ -47,6 +48,8 @@ export interface CoordinatorOptions {
    * is connected to another replica, and desired-state changes. Without it the coordinator is alone.
    */
   readonly replicas?: ReplicaChannel;
+  /** Prometheus metrics (createCoordinatorMetrics from @vigil/coordinator/metrics) fed from this coordinator; none by default. */
+  readonly metrics?: CoordinatorMetrics;
 }
 
 export interface RunningCoordinator {
@@ -98,8 +101,11 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   });
   const server = new Server(AGENT_LINK_SERVER_OPTIONS);
   server.addService(AgentLinkService, link.implementation());
-  const calls = adminCalls({ store, control, sessions });
-  const admin = registerAdminService(server, { store, control, sessions }, calls);
+  const { metrics } = options;
+  const adminDeps = { store, control, sessions, ...(metrics && { onCallEnded: (method: string, code: string) => metrics.apiRequest("admin-grpc", method, code) }) };
+  const calls = adminCalls(adminDeps);
+  const admin = registerAdminService(server, adminDeps, calls);
+  metrics?.watch({ store, link, recorder });
   let consumer: EventConsumer | undefined;
   let http: Awaited<ReturnType<typeof startHttpApi>> | undefined;
   try {

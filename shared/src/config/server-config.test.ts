@@ -10,8 +10,20 @@ function errorsOf(result: { ok: boolean; errors?: readonly { field: string; rule
 
 test("coordinator config needs a database and NATS URL and defaults the rest", () => {
   const result = compileCoordinatorConfig({ database_url: "postgres://db/vigil", nats_url: "nats://127.0.0.1:4222" });
-  assert.deepEqual(result, { ok: true, value: { databaseUrl: "postgres://db/vigil", natsUrl: "nats://127.0.0.1:4222", listen: "0.0.0.0:7465", httpListen: null, busPrefix: "vigil", hostTimeoutMs: 30_000, bootstrapTokenFile: null, eventRetentionDays: 30, databaseConnectTimeoutMs: 5_000, databaseStatementTimeoutMs: 30_000, maxStreamsPerToken: 16, maxCallsPerToken: 64 } });
+  assert.deepEqual(result, { ok: true, value: { databaseUrl: "postgres://db/vigil", natsUrl: "nats://127.0.0.1:4222", listen: "0.0.0.0:7465", httpListen: null, busPrefix: "vigil", hostTimeoutMs: 30_000, bootstrapTokenFile: null, eventRetentionDays: 30, databaseConnectTimeoutMs: 5_000, databaseStatementTimeoutMs: 30_000, maxStreamsPerToken: 16, maxCallsPerToken: 64, metricsListen: null } });
   assert.equal(errorsOf(compileCoordinatorConfig({})), "database_url: is required; nats_url: is required");
+});
+
+test("metrics_listen is off unless set, and must be host:port", () => {
+  const settings = { database_url: "postgres://db/vigil", nats_url: "nats://127.0.0.1:4222" };
+  const on = compileCoordinatorConfig({ ...settings, metrics_listen: "127.0.0.1:9465" });
+  assert.ok(on.ok && on.value.metricsListen === "127.0.0.1:9465");
+  assert.equal(errorsOf(compileCoordinatorConfig({ ...settings, metrics_listen: "9465" })), "metrics_listen: must be host:port (port 0-65535)");
+  const agent = compileAgentConfig({ coordinator: "c:7465", nats_url: "nats://n:4222", token: "t", metrics_listen: "0.0.0.0:9466" }, { hostName: "h" });
+  assert.ok(agent.ok && agent.value.metricsListen === "0.0.0.0:9466");
+  const up = compileUpConfig({ metrics_listen: "127.0.0.1:9465", agent_metrics_listen: "127.0.0.1:9466" }, { stateDir: "/s" });
+  assert.ok(up.ok && up.value.metricsListen === "127.0.0.1:9465" && up.value.agentMetricsListen === "127.0.0.1:9466");
+  assert.equal(errorsOf(compileUpConfig({ agent_metrics_listen: "x" }, { stateDir: "/s" })), "agent_metrics_listen: must be host:port (port 0-65535)");
 });
 
 test("the coordinator's database timeouts are settable within bounds", () => {

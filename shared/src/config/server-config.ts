@@ -25,6 +25,8 @@ export interface CompiledCoordinatorConfig {
   readonly maxStreamsPerToken: number;
   /** Concurrent unary Admin calls one token may have in flight. */
   readonly maxCallsPerToken: number;
+  /** host:port of the Prometheus /metrics listener (unauthenticated: bind it where only the scraper reaches); null: off. */
+  readonly metricsListen: string | null;
 }
 
 export interface CompiledAgentConfig {
@@ -41,6 +43,8 @@ export interface CompiledAgentConfig {
   readonly busPrefix: string;
   /** "nats": events go to NATS JetStream (nats_url required); "link": on the AgentLink stream (embedded mode). */
   readonly events: AgentEventTransport;
+  /** host:port of the Prometheus /metrics listener; null: off. */
+  readonly metricsListen: string | null;
 }
 
 export const AGENT_EVENT_TRANSPORTS = ["nats", "link"] as const;
@@ -55,6 +59,10 @@ export interface CompiledUpConfig {
   readonly hostConfig: string | null;
   /** Where the homes of the accounts `vigil up` creates live when it runs as root; null: the default. */
   readonly homesDir: string | null;
+  /** host:port of the coordinator's /metrics listener; null: off. */
+  readonly metricsListen: string | null;
+  /** host:port of the agent child's /metrics listener; null: off. */
+  readonly agentMetricsListen: string | null;
 }
 
 export const COORDINATOR_SETTINGS = [
@@ -70,9 +78,10 @@ export const COORDINATOR_SETTINGS = [
   "database_statement_timeout_ms",
   "max_streams_per_token",
   "max_calls_per_token",
+  "metrics_listen",
 ] as const;
-export const AGENT_SETTINGS = ["coordinator", "nats_url", "host_name", "token", "token_file", "state_dir", "host_config", "bus_prefix", "events"] as const;
-export const UP_SETTINGS = ["state_dir", "listen", "http_listen", "host_name", "host_config", "homes_dir"] as const;
+export const AGENT_SETTINGS = ["coordinator", "nats_url", "host_name", "token", "token_file", "state_dir", "host_config", "bus_prefix", "events", "metrics_listen"] as const;
+export const UP_SETTINGS = ["state_dir", "listen", "http_listen", "host_name", "host_config", "homes_dir", "metrics_listen", "agent_metrics_listen"] as const;
 
 export const DEFAULT_COORDINATOR_LISTEN = "0.0.0.0:7465";
 export const DEFAULT_UP_LISTEN = "127.0.0.1:7465";
@@ -95,7 +104,7 @@ class ServerSettings extends ConfigSection {
     return value;
   }
 
-  /** host:port, or null when the setting is absent. */
+  /** host:port, or null when the setting is absent or empty (the feature is off). */
   optionalHostPort(field: string): string | null {
     const value = this.value(field);
     return value === undefined || value === "" ? null : this.hostPort(field, null);
@@ -153,6 +162,7 @@ export function compileCoordinatorConfig(input: unknown): Compiled<CompiledCoord
     databaseStatementTimeoutMs: s.integer("database_statement_timeout_ms", 30_000, 100, 3_600_000),
     maxStreamsPerToken: s.integer("max_streams_per_token", 16, 1, 10_000),
     maxCallsPerToken: s.integer("max_calls_per_token", 64, 1, 100_000),
+    metricsListen: s.optionalHostPort("metrics_listen"),
   }));
 }
 
@@ -169,6 +179,7 @@ export function compileAgentConfig(input: unknown, defaults: { readonly hostName
       hostConfig: s.absolute("host_config", null),
       busPrefix: s.busPrefix(),
       events,
+      metricsListen: s.optionalHostPort("metrics_listen"),
     };
   });
 }
@@ -191,6 +202,8 @@ export function compileUpConfig(input: unknown, defaults: { readonly stateDir: s
       hostName: s.pattern("host_name", HOST_NAME, "local"),
       hostConfig: s.absolute("host_config", null),
       homesDir: s.absolute("homes_dir", null),
+      metricsListen: s.optionalHostPort("metrics_listen"),
+      agentMetricsListen: s.optionalHostPort("agent_metrics_listen"),
     };
   });
 }

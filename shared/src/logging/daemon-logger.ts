@@ -1,5 +1,7 @@
 // The daemons' logger (pino): JSON lines on stderr with level, time and fields, or readable lines
 // when stderr is a terminal. Writes are synchronous: no worker thread, nothing lost at exit.
+import { format } from "node:util";
+import { setLogger as setGrpcLogger } from "@grpc/grpc-js";
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from "pino";
 import { terminalLine } from "./log-record-text.js";
 
@@ -45,11 +47,18 @@ export function defaultLogger(): Logger {
 }
 
 /**
- * Routes process warnings (process.emitWarning: the store's idle-connection failures, the Admin API's
- * unexpected errors, Node's own) into `logger`, in place of Node's free-text "(node:pid) Warning:" lines.
+ * Routes what the process and its libraries print on their own into `logger`: process warnings
+ * (process.emitWarning: the store's idle-connection failures, the Admin API's unexpected errors,
+ * Node's own) in place of Node's "(node:pid) Warning:" lines, and gRPC's messages (console.error).
  */
 export function logProcessWarnings(logger: Logger): void {
   // Node prints warnings through a 'warning' listener of its own; removing it leaves only ours.
   process.removeAllListeners("warning");
   process.on("warning", (warning) => logger.warn({ warning: warning.name }, warning.message));
+  const grpc = logger.child({ component: "grpc" });
+  setGrpcLogger({
+    error: (...args: unknown[]) => grpc.error(format(...args)),
+    info: (...args: unknown[]) => grpc.info(format(...args)),
+    debug: (...args: unknown[]) => grpc.debug(format(...args)),
+  });
 }

@@ -104,14 +104,14 @@ export class SystemCluster {
     return host;
   }
 
-  /** Starts (or restarts, on the same port) the coordinator process and connects the API client. */
-  async startCoordinator(): Promise<TestProcess> {
+  /** Starts (or restarts, on the same port) the coordinator process and connects the API client; `args` are added to its command line. */
+  async startCoordinator(args: readonly string[] = []): Promise<TestProcess> {
     const port = this.address === "" ? "0" : this.address.slice(this.address.lastIndexOf(":") + 1);
     const tokenFile = join(this.dir, "operator.token");
     const coordinator = TestProcess.start(
       "vigil coordinator",
       process.execPath,
-      ["--import", "tsx", MAIN, "coordinator", "--database-url", this.database.url, "--nats-url", this.nats.url, "--listen", `${this.network.hub}:${port}`, "--bus-prefix", this.busPrefix, "--bootstrap-token-file", tokenFile],
+      ["--import", "tsx", MAIN, "coordinator", "--database-url", this.database.url, "--nats-url", this.nats.url, "--listen", `${this.network.hub}:${port}`, "--bus-prefix", this.busPrefix, "--bootstrap-token-file", tokenFile, ...args],
       { cwd: REPO, env: childEnv() },
     );
     if (this.address === "") this.#processes.defer("stop the coordinator", () => this.coordinator.stop());
