@@ -23,6 +23,9 @@ export interface UpInstance {
 
 export interface UpClient {
   readonly address: string;
+  /** The HTTP Admin API and console, e.g. http://127.0.0.1:40123 */
+  readonly httpUrl: string;
+  readonly token: string;
   readonly client: AdminClient;
   readonly auth: Metadata;
   getService(account: string, name: string): Promise<Service>;
@@ -50,7 +53,7 @@ export function startUp(args: readonly string[], env: Readonly<Record<string, st
         if (gone) throw new Error(`vigil up exited before it was ready:\n${text}`);
         return /vigil up: ready/.test(text) ? true : undefined;
       }, timeoutMs);
-      return connect(/listening on (\S+)/.exec(text)![1]!, /operator token (\S+)/.exec(text)![1]!);
+      return connect(/listening on (\S+)/.exec(text)![1]!, /operator token (\S+)/.exec(text)![1]!, /HTTP API and console on (\S+)/.exec(text)![1]!);
     },
     kill() {
       if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
@@ -64,12 +67,14 @@ export function startUp(args: readonly string[], env: Readonly<Record<string, st
   };
 }
 
-function connect(address: string, token: string): UpClient {
+function connect(address: string, token: string, httpUrl: string): UpClient {
   const client = new AdminClient(address, credentials.createInsecure());
   const auth = new Metadata();
   auth.set("authorization", `Bearer ${token}`);
   return {
     address,
+    httpUrl,
+    token,
     client,
     auth,
     getService: (account, name) => call(client.getService.bind(client), { account, name }, auth),
