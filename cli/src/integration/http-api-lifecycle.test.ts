@@ -2,14 +2,11 @@
 // update, logs (extract and live), processes, restart, signal, stop, start, disable, enable,
 // events, delete, and the errors a platform meets on the way (409, 400 naming the field, 401, 404).
 import assert from "node:assert/strict";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { defaultAccountName } from "../run/embedded-setup.js";
 import { eventually } from "../testing/control-plane-harness.js";
 import { httpJson, readNdjsonUntil } from "../testing/http-json.js";
-import { startUp, type UpClient, type UpInstance } from "../testing/up-instance.js";
+import { startUpInScratchDir, type UpClient, type UpInstance } from "../testing/up-instance.js";
 
 interface ServiceJson {
   readonly name: string;
@@ -22,22 +19,20 @@ interface ServiceJson {
 }
 
 describe("the HTTP API drives a service's life cycle", () => {
-  let home: string;
+  let scratch: ReturnType<typeof startUpInScratchDir>;
   let up: UpInstance;
   let client: UpClient;
 
   before(async () => {
-    home = mkdtempSync(join(tmpdir(), "vigil-http-home-"));
-    // The account's home must be reachable by the user its services run as.
-    chmodSync(home, 0o755);
-    up = startUp(["--listen", "127.0.0.1:0", "--state-dir", join(home, "state"), "--homes-dir", join(home, "homes")], { HOME: home });
+    scratch = startUpInScratchDir("vigil-http-");
+    up = scratch.up;
     client = await up.ready();
   });
 
   after(() => {
     client?.close();
     up?.kill();
-    rmSync(home, { recursive: true, force: true });
+    scratch?.remove();
   });
 
   it("creates, runs, changes, observes, restarts, stops, disables and deletes a service", async () => {

@@ -1,6 +1,9 @@
 // A `vigil up` child process for tests, started as the README starts it (same entry point, the
 // default state directory under a private $HOME unless told otherwise), with an Admin client.
 import { type ChildProcess, spawn } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { credentials, Metadata } from "@grpc/grpc-js";
 import { AdminClient, type Service } from "@vigil/shared";
 import { eventually } from "./control-plane-harness.js";
@@ -91,4 +94,15 @@ export async function runningPid(up: UpClient, account: string, name: string, ti
     const service = await up.getService(account, name);
     return service.status?.state === "running" && service.status.mainPid > 0 ? service.status.mainPid : undefined;
   }, timeoutMs);
+}
+
+/**
+ * `vigil up` on a free port with its state and the accounts' homes in a fresh directory, which
+ * is 0755 so the user that services run as can reach the homes; `remove()` deletes it.
+ */
+export function startUpInScratchDir(prefix: string): { readonly dir: string; readonly up: UpInstance; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  chmodSync(dir, 0o755);
+  const up = startUp(["--listen", "127.0.0.1:0", "--state-dir", join(dir, "state"), "--homes-dir", join(dir, "homes")], { HOME: dir });
+  return { dir, up, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
