@@ -4,6 +4,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import importX from "eslint-plugin-import-x";
 import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
+import globals from "globals";
 
 const forbid = (...packages) => ({
   "no-restricted-imports": [
@@ -37,4 +38,6 @@ export default tseslint.config(
   { files: ["agent/**/*.ts"], rules: forbid("@vigil/coordinator", "@vigil/cli", "@vigil/test") },
   { files: ["coordinator/**/*.ts"], rules: forbid("@vigil/agent", "@vigil/cli", "@vigil/test") },
   { files: ["**/*.mjs", "**/*.js"], languageOptions: { globals: { console: "readonly", process: "readonly", URL: "readonly" } } },
+  // The web console runs in the browser, as plain ES modules without a build step.
+  { files: ["coordinator/console/**/*.js"], languageOptions: { sourceType: "module", globals: globals.browser } },
 );

@@ -17,6 +17,8 @@ command -v ps >/dev/null 2>&1 || missing+=(procps)
 # The launch attack tests compile their payloads (shared libraries) at test time.
 command -v cc >/dev/null 2>&1 || missing+=(gcc)
 command -v iconv >/dev/null 2>&1 || missing+=(libc-bin)
+# The web console's browser test drives Debian's headless Chromium (playwright-core brings no browser).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing ${missing[*]}"
   apt-get update -qq

@@ -1,6 +1,9 @@
 // A `vigil up` child process for tests, started as the README starts it (same entry point, the
 // default state directory under a private $HOME unless told otherwise), with an Admin client.
 import { type ChildProcess, spawn } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { credentials, Metadata } from "@grpc/grpc-js";
 import { AdminClient, type Service } from "@vigil/shared";
 import { eventually } from "./control-plane-harness.js";
@@ -23,6 +26,9 @@ export interface UpInstance {
 
 export interface UpClient {
   readonly address: string;
+  /** The HTTP Admin API and console, e.g. http://127.0.0.1:40123 */
+  readonly httpUrl: string;
+  readonly token: string;
   readonly client: AdminClient;
   readonly auth: Metadata;
   getService(account: string, name: string): Promise<Service>;
@@ -50,7 +56,7 @@ export function startUp(args: readonly string[], env: Readonly<Record<string, st
         if (gone) throw new Error(`vigil up exited before it was ready:\n${text}`);
         return /vigil up: ready/.test(text) ? true : undefined;
       }, timeoutMs);
-      return connect(/listening on (\S+)/.exec(text)![1]!, /operator token (\S+)/.exec(text)![1]!);
+      return connect(/listening on (\S+)/.exec(text)![1]!, /operator token (\S+)/.exec(text)![1]!, /HTTP API and console on (\S+)/.exec(text)![1]!);
     },
     kill() {
       if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
@@ -64,12 +70,14 @@ export function startUp(args: readonly string[], env: Readonly<Record<string, st
   };
 }
 
-function connect(address: string, token: string): UpClient {
+function connect(address: string, token: string, httpUrl: string): UpClient {
   const client = new AdminClient(address, credentials.createInsecure());
   const auth = new Metadata();
   auth.set("authorization", `Bearer ${token}`);
   return {
     address,
+    httpUrl,
+    token,
     client,
     auth,
     getService: (account, name) => call(client.getService.bind(client), { account, name }, auth),
@@ -86,4 +94,15 @@ export async function runningPid(up: UpClient, account: string, name: string, ti
     const service = await up.getService(account, name);
     return service.status?.state === "running" && service.status.mainPid > 0 ? service.status.mainPid : undefined;
   }, timeoutMs);
+}
+
+/**
+ * `vigil up` on a free port with its state and the accounts' homes in a fresh directory, which
+ * is 0755 so the user that services run as can reach the homes; `remove()` deletes it.
+ */
+export function startUpInScratchDir(prefix: string): { readonly dir: string; readonly up: UpInstance; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  chmodSync(dir, 0o755);
+  const up = startUp(["--listen", "127.0.0.1:0", "--state-dir", join(dir, "state"), "--homes-dir", join(dir, "homes")], { HOME: dir });
+  return { dir, up, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

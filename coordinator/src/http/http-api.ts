@@ -1,12 +1,15 @@
 // The Admin API over HTTP/JSON on its own listener beside gRPC: Fastify validates each request
 // against the route's JSON Schema, and @fastify/swagger serves /openapi.json made from those schemas.
+// The web console (console-routes.ts) is served on the same listener and reads the same API.
 import swagger from "@fastify/swagger";
 import Fastify, { type FastifyError, type FastifyInstance, type RouteOptions } from "fastify";
 import { status } from "@grpc/grpc-js";
 import { ADMIN_MAX_REQUEST_BYTES, type AdminCalls } from "../api/admin-calls.js";
 import { ADMIN_HTTP_ROUTES } from "./routes/admin-routes.js";
 import { errorBody, httpError, HTTP_STATUS } from "./http-status.js";
+import { registerConsoleRoutes } from "./console-routes.js";
 import { registerRoutes } from "./register-routes.js";
+import { requestValidators } from "./request-validators.js";
 import { validationFieldErrors } from "./validation-errors.js";
 
 export const OPENAPI_PATH = "/openapi.json";
@@ -15,8 +18,6 @@ export interface HttpApiOptions {
   readonly calls: AdminCalls;
   /** Coordinator version shown in the document. */
   readonly version?: string;
-  /** Extra routes on the same listener (the web console). */
-  readonly plugins?: readonly ((app: FastifyInstance) => Promise<void> | void)[];
   /** Told of every route as it is registered (the OpenAPI test compares them with the document). */
   readonly onRoute?: (route: RouteOptions) => void;
 }
@@ -25,8 +26,8 @@ export async function buildHttpApi(options: HttpApiOptions): Promise<FastifyInst
   const app = Fastify({
     // The request-size rule is the Admin API's own (checked on the request message); this only stops absurd bodies early.
     bodyLimit: ADMIN_MAX_REQUEST_BYTES * 2,
-    ajv: { customOptions: { allErrors: true, coerceTypes: "array", removeAdditional: false, useDefaults: false } },
   });
+  app.setValidatorCompiler(requestValidators());
   if (options.onRoute) app.addHook("onRoute", options.onRoute);
   await app.register(swagger, {
     openapi: {
@@ -56,6 +57,6 @@ export async function buildHttpApi(options: HttpApiOptions): Promise<FastifyInst
   app.setNotFoundHandler((request, reply) => reply.code(HTTP_STATUS[status.NOT_FOUND]).send(errorBody({ code: status.NOT_FOUND, details: `path: no route ${request.method} ${request.url.split("?")[0]}` })));
   registerRoutes(app, options.calls, ADMIN_HTTP_ROUTES);
   app.get(OPENAPI_PATH, { schema: { hide: true } }, () => app.swagger());
-  for (const plugin of options.plugins ?? []) await app.register(async (scope) => plugin(scope));
+  registerConsoleRoutes(app);
   return app;
 }

@@ -19,12 +19,15 @@ const NO_CALLS: AdminCalls = {
 
 test("/openapi.json is valid OpenAPI 3.1 and lists every route of the server, and only those", async () => {
   const registered = new Set<string>();
+  const hiddenRoutes = new Set<string>();
   const app = await buildHttpApi({
     calls: NO_CALLS,
     onRoute: (route) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
-      // HEAD is Fastify's automatic twin of each GET; the document itself is not an API route.
-      for (const method of methods) if (method !== "HEAD" && route.url !== OPENAPI_PATH) registered.add(`${method} ${route.url.replace(/:([a-z_]+)/g, "{$1}")}`);
+      // HEAD is Fastify's automatic twin of each GET; the document itself and the console's files (hidden) are not API routes.
+      const hidden = (route.schema as { hide?: boolean } | undefined)?.hide === true;
+      if (hidden) hiddenRoutes.add(route.url);
+      for (const method of methods) if (method !== "HEAD" && !hidden) registered.add(`${method} ${route.url.replace(/:([a-z_]+)/g, "{$1}")}`);
     },
   });
   try {
@@ -40,6 +43,7 @@ test("/openapi.json is valid OpenAPI 3.1 and lists every route of the server, an
     const documented = new Set(Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`)));
     assert.deepEqual([...registered].sort(), [...documented].sort());
     assert.equal(registered.size, ADMIN_HTTP_ROUTES.length);
+    assert.deepEqual([...hiddenRoutes].sort(), ["/", "/console/console.css", "/console/console.js", OPENAPI_PATH].sort());
   } finally {
     await app.close();
   }

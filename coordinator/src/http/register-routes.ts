@@ -60,6 +60,8 @@ function streamHandler(calls: AdminCalls, route: HttpRoute) {
       clearTimeout(timer);
       reply.hijack();
       reply.raw.writeHead(200, { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff" });
+      // Node holds the head back until the first body write; a quiet stream must still answer.
+      reply.raw.flushHeaders();
     };
     const writeLine = (value: unknown): Promise<void> => {
       openStream();
