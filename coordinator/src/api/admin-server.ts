@@ -8,6 +8,7 @@ import { ApiError, toApiStatus } from "./api-error.js";
 import { authenticate } from "./authenticate.js";
 import { type Authorised, authorise } from "./authorise.js";
 import { accountHandlers } from "./handlers/account-handlers.js";
+import { hostHandlers } from "./handlers/host-handlers.js";
 import { eventHandlers } from "./handlers/event-handlers.js";
 import { type AdminHandlers, type StreamHandler, type UnaryHandler } from "./handlers/handler-types.js";
 import { logHandlers } from "./handlers/log-handlers.js";
@@ -29,6 +30,8 @@ export interface AdminDeps {
   readonly logPollMs?: number;
   /** Ends a revoked token's streams and caps each token's streams and calls; default: its own with default limits. */
   readonly sessions?: TokenSessions;
+  /** The CA certificate `vigil host add` hands out for agents to verify this coordinator; absent when plaintext. */
+  readonly caPem?: string;
 }
 
 export interface AdminRegistration {
@@ -44,6 +47,7 @@ interface Admitted {
 export function adminHandlers(deps: AdminDeps): AdminHandlers {
   return {
     ...accountHandlers(deps.store),
+    ...hostHandlers(deps.store, deps.caPem ?? null),
     ...resourceHandlers(deps.store, deps.control),
     ...serviceHandlers(deps.control),
     ...logHandlers(deps.control, deps.logPollMs),

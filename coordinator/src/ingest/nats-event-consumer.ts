@@ -27,10 +27,16 @@ export interface NatsEventSourceOptions {
   readonly prefetch?: number;
   readonly onHandlerError?: (error: unknown, delivery: BusDelivery) => void;
   readonly name?: string;
+  /** The coordinator's NATS user (see natsAuthorizationConfig). */
+  readonly credentials?: { readonly user: string; readonly pass: string };
 }
 
 export class NatsEventSource implements EventSource {
   constructor(private readonly options: NatsEventSourceOptions) {}
+
+  get untrustedNames(): BusNames {
+    return this.options.names;
+  }
 
   /** Connects (rejecting if NATS is unreachable now), ensures stream and consumer, and starts delivering. */
   async consume(handler: BusHandler): Promise<EventConsumer> {
@@ -39,6 +45,7 @@ export class NatsEventSource implements EventSource {
     const connection = await connect({
       servers: typeof this.options.servers === "string" ? this.options.servers : [...this.options.servers],
       name: this.options.name ?? "vigil-coordinator",
+      ...this.options.credentials,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 1_000,
     });

@@ -1,6 +1,6 @@
 // The AgentLink server: authenticates each agent's Hello, registers its host, sends the host's
 // full desired state (again whenever it changes), and carries imperative commands to agents.
-import { type ServerDuplexStream, status as GrpcStatus, type ServerErrorResponse } from "@grpc/grpc-js";
+import { type ServerDuplexStream, status as GrpcStatus, type ServerErrorResponse, type ServiceError } from "@grpc/grpc-js";
 import { type AgentLinkServer, type AgentMessage, type CommandResult, type CoordinatorMessage, formatFieldError, type Hello, type StateAck } from "@vigil/shared";
 import { findUnstorableString } from "../store/storable-strings.js";
 import { type AgentAction, type AgentCommands, type DesiredStateNotifier } from "../control/control-ports.js";
@@ -10,7 +10,9 @@ import { databaseUnavailableMessage, databaseUnavailableReason, innermostMessage
 import { type Store } from "../store/open-store.js";
 import { getHostDesiredState, getHostRevision } from "../store/repositories/desired-state.js";
 import { markHostSeen, upsertHostOnHello } from "../store/repositories/hosts.js";
-import { authenticateHello } from "./authenticate-hello.js";
+import { authenticateHello, type LinkPeer } from "./authenticate-hello.js";
+import { answerCertificateRequest, type LinkTls } from "./certificate-requests.js";
+import { peerHostIdentity } from "../tls/host-certificates.js";
 import { AgentSession } from "./agent-session.js";
 import { desiredStateMessage } from "./desired-state-message.js";
 import { type LinkEventSource } from "./link-event-source.js";
@@ -28,6 +30,8 @@ export interface AgentLinkHubOptions {
   readonly log?: (line: string) => void;
   /** Takes status events sent on the link (embedded mode); without it such events are refused. */
   readonly events?: LinkEventSource;
+  /** Set when the listener is TLS: agents then authenticate with client certificates, and bootstrap tokens can be exchanged for them. */
+  readonly tls?: LinkTls;
 }
 
 /** Paths of agent messages that never reach the store: what a tenant's service wrote, on its way to a client. */
@@ -41,6 +45,7 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
   readonly #helloTimeoutMs: number;
   readonly #log: (line: string) => void;
   readonly #events: LinkEventSource | undefined;
+  readonly #tls: LinkTls | undefined;
   readonly #sessions = new Map<string, AgentSession>();
   readonly #ackListeners = new Set<AckListener>();
   readonly #resync: NodeJS.Timeout;
@@ -55,13 +60,24 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
     this.#helloTimeoutMs = options.helloTimeoutMs ?? 10_000;
     this.#log = options.log ?? ((line) => console.error(line));
     this.#events = options.events;
+    this.#tls = options.tls;
     this.#resync = setInterval(() => void this.#resyncAll(), options.resyncIntervalMs ?? 5_000);
     this.#resync.unref();
   }
 
   /** The gRPC implementation to add to a server with AgentLinkService. */
   implementation(): AgentLinkServer {
-    return { connect: (call) => this.#accept(call) };
+    return {
+      connect: (call) => this.#accept(call),
+      requestHostCertificate: (call, callback) =>
+        void answerCertificateRequest(this.#store.db, this.#tls, call.request).then(
+          (response) => callback(null, response),
+          (error: ServiceError) => {
+            this.#log(`vigil coordinator: certificate request of host ${JSON.stringify(call.request.hostName)}: ${error.details}`);
+            callback(error);
+          },
+        ),
+    };
   }
 
   isConnected(host: string): boolean {
@@ -101,6 +117,10 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
     if (this.#ownTokenSessions) this.#tokenSessions.close();
     for (const session of this.#sessions.values()) session.close();
     this.#sessions.clear();
+  }
+
+  #peer(call: ServerDuplexStream<AgentMessage, CoordinatorMessage>): LinkPeer {
+    return this.#tls === undefined ? "plaintext" : peerHostIdentity(call);
   }
 
   #accept(call: ServerDuplexStream<AgentMessage, CoordinatorMessage>): void {
@@ -157,7 +177,7 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
   }
 
   async #hello(call: ServerDuplexStream<AgentMessage, CoordinatorMessage>, hello: Hello): Promise<{ session: AgentSession; release: () => void } | undefined> {
-    const check = await authenticateHello(this.#store.db, hello);
+    const check = await authenticateHello(this.#store.db, hello, this.#peer(call));
     if (!check.ok) {
       refuse(call, GrpcStatus.UNAUTHENTICATED, check.message);
       return undefined;
@@ -176,7 +196,7 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
     if (refuseSecond()) return undefined;
     const session = new AgentSession(check.host, call);
     this.#sessions.set(check.host, session);
-    const release = this.#tokenSessions.hold(check.tokenId, "agent", (reason) => refuse(call, GrpcStatus.UNAUTHENTICATED, reason));
+    const release = check.tokenId === null ? () => {} : this.#tokenSessions.hold(check.tokenId, "agent", (reason) => refuse(call, GrpcStatus.UNAUTHENTICATED, reason));
     session.write({ body: { $case: "welcome", value: { hostName: check.host, heartbeatIntervalMs: this.#heartbeatIntervalMs } } });
     const nftables = hello.firewall === undefined ? "not reported" : hello.firewall.nftables ? `nftables ${hello.firewall.version}` : `no usable nftables: ${hello.firewall.detail}`;
     this.#log(`vigil coordinator: host ${check.host} connected (agent ${hello.agentVersion || "?"}, ${hello.running.length} running, applied revision ${hello.appliedRevision}, firewall: ${nftables})`);

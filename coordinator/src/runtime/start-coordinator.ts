@@ -13,6 +13,9 @@ import { eventRetentionJob } from "../jobs/event-retention.js";
 import { SINGLETON_JOBS_LEASE_KEY, SingletonJobs } from "../jobs/singleton-jobs.js";
 import { TokenSessions, type TokenSessionLimits } from "../sessions/token-sessions.js";
 import { type Store } from "../store/open-store.js";
+import { BusEventAuthority } from "../ingest/bus-event-authority.js";
+import { type CoordinatorTls, serverCredentials } from "../tls/coordinator-tls.js";
+import { refusePlaintext } from "../tls/plaintext-policy.js";
 
 export interface CoordinatorOptions {
   readonly store: Store;
@@ -32,6 +35,10 @@ export interface CoordinatorOptions {
   /** How often open sessions' tokens are checked for revocation; default 300 ms. */
   readonly revocationCheckMs?: number;
   readonly log?: (line: string) => void;
+  /** TLS for the listener: agents then authenticate with client certificates. Without it the listener is plaintext. */
+  readonly tls?: CoordinatorTls;
+  /** Allows a plaintext listener on an address that is not loopback; without it such a start is refused. */
+  readonly insecure?: boolean;
 }
 
 export interface RunningCoordinator {
@@ -45,13 +52,16 @@ export interface RunningCoordinator {
   /** Liveness and retention, run only while this replica holds their lease. */
   readonly jobs: SingletonJobs;
   readonly store: Store;
+  /** Checks events from NATS and counts those dropped; undefined when events come from a trusted source. */
+  readonly eventAuthority: BusEventAuthority | undefined;
   /** Stops accepting, ends agent streams, stops consuming (unacked events stay on the bus). Does not close the store. */
   close(): Promise<void>;
 }
 
 export async function startCoordinator(options: CoordinatorOptions): Promise<RunningCoordinator> {
   const log = options.log ?? ((line: string) => console.error(line));
-  const { store } = options;
+  const { store, tls } = options;
+  refusePlaintext(options.listen, tls !== undefined || options.insecure === true);
   const sessions = new TokenSessions({
     store,
     log,
@@ -59,7 +69,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     ...(options.revocationCheckMs !== undefined && { checkIntervalMs: options.revocationCheckMs }),
   });
   const linkEvents = options.events instanceof LinkEventSource ? options.events : undefined;
-  const link = new AgentLinkHub({ store, log, sessions, ...(linkEvents && { events: linkEvents }), ...(options.heartbeatIntervalMs !== undefined && { heartbeatIntervalMs: options.heartbeatIntervalMs }) });
+  const link = new AgentLinkHub({ store, log, sessions, ...(linkEvents && { events: linkEvents }), ...(tls && { tls: { issuer: tls.issuer } }), ...(options.heartbeatIntervalMs !== undefined && { heartbeatIntervalMs: options.heartbeatIntervalMs }) });
   const control = new ControlPlane({ store, agents: link, notifier: link, ...(options.commandTimeoutMs !== undefined && { commandTimeoutMs: options.commandTimeoutMs }) });
   const recorder = new AgentReportRecorder({ store, notifier: link, log });
   const liveness = new LivenessMonitor({
@@ -77,13 +87,15 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
       eventRetentionJob({ store, log, ...(options.eventRetentionMs !== undefined && { maxAgeMs: options.eventRetentionMs }) }),
     ],
   });
+  const untrusted = options.events.untrustedNames;
+  const eventAuthority = untrusted === undefined ? undefined : new BusEventAuthority({ names: untrusted, store, log });
   const server = new Server(AGENT_LINK_SERVER_OPTIONS);
   server.addService(AgentLinkService, link.implementation());
-  const admin = registerAdminService(server, { store, control, sessions });
+  const admin = registerAdminService(server, { store, control, sessions, ...(tls && { caPem: tls.caPem }) });
   let consumer: EventConsumer | undefined;
   try {
-    const port = await bind(server, options.listen);
-    consumer = await options.events.consume(recorder.handle);
+    const port = await bind(server, options.listen, tls === undefined ? ServerCredentials.createInsecure() : serverCredentials(tls));
+    consumer = await options.events.consume(eventAuthority === undefined ? recorder.handle : eventAuthority.guard(recorder.handle));
     jobs.start();
     const host = options.listen.slice(0, options.listen.lastIndexOf(":"));
     return {
@@ -95,6 +107,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
       liveness,
       jobs,
       store,
+      eventAuthority,
       async close() {
         await jobs.stop();
         await liveness.stop();
@@ -118,8 +131,8 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   }
 }
 
-function bind(server: Server, listen: string): Promise<number> {
+function bind(server: Server, listen: string, credentials: ServerCredentials): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(listen, ServerCredentials.createInsecure(), (error, port) => (error ? reject(new Error(`listen: cannot bind ${listen}: ${error.message}`)) : resolve(port)));
+    server.bindAsync(listen, credentials, (error, port) => (error ? reject(new Error(`listen: cannot bind ${listen}: ${error.message}`)) : resolve(port)));
   });
 }
