@@ -3,10 +3,12 @@
 // refused token) stop every service.
 import { hostname } from "node:os";
 import { NatsEventPublisher, NftCli, startAgent } from "@vigil/agent";
-import { AGENT_SETTINGS, busNames, compileAgentConfig } from "@vigil/shared";
+import { AGENT_SETTINGS, busNames, compileAgentConfig, hostInboxPrefix } from "@vigil/shared";
 import { loadHostConfig } from "../config/host-config-file.js";
 import { loadSettings, requireConfig, withConfigErrors } from "../config/load-settings.js";
-import { readTokenFile, refuseSecretFlags } from "./secret-flags.js";
+import { agentLinkSecurity } from "./agent-tls.js";
+import { readNatsCredentials } from "./nats-credentials.js";
+import { refuseSecretFlags } from "./secret-flags.js";
 import { ignoreHangups, readStdinSettings, untilSignal, untilStdinCloses } from "./until-signal.js";
 
 export async function runAgent(givenFlags: Record<string, unknown>): Promise<void> {
@@ -17,13 +19,15 @@ export async function runAgent(givenFlags: Record<string, unknown>): Promise<voi
     const embedded = givenFlags["exitWithStdin"] === true;
     const flags = embedded ? { ...givenFlags, ...(await readStdinSettings()) } : givenFlags;
     const config = requireConfig(compileAgentConfig(loadSettings(AGENT_SETTINGS, flags), { hostName: hostname() }));
-    const token = config.tokenFile === null ? config.token : readTokenFile(config.tokenFile);
+    const link = await agentLinkSecurity(config);
     const hostConfig = loadHostConfig(config.hostConfig, config.stateDir);
-    const publisher = config.events === "link" ? null : new NatsEventPublisher({ servers: config.natsUrl, name: `vigil-agent ${config.hostName}` });
+    const nats = config.natsCredentialsFile === null ? undefined : { ...readNatsCredentials(config.natsCredentialsFile), inboxPrefix: hostInboxPrefix(config.hostName) };
+    const publisher = config.events === "link" ? null : new NatsEventPublisher({ servers: config.natsUrl, name: `vigil-agent ${config.hostName}`, ...(nats && { credentials: nats }) });
     const agent = await startAgent({
       coordinator: config.coordinator,
       hostName: config.hostName,
-      token,
+      token: link.token,
+      ...(link.credentials && { linkCredentials: link.credentials }),
       stateDir: config.stateDir,
       hostConfig,
       publisher: publisher ?? "link",
@@ -41,7 +45,7 @@ export async function runAgent(givenFlags: Record<string, unknown>): Promise<voi
       process.stdin.destroy();
       return;
     }
-    process.stdout.write(`vigil agent: host ${config.hostName}, coordinator ${config.coordinator}, events ${publisher === null ? "on the link" : config.natsUrl}\n`);
+    process.stdout.write(`vigil agent: host ${config.hostName}, coordinator ${config.coordinator} (${link.description}), events ${publisher === null ? "on the link" : config.natsUrl}\n`);
     const stopped = embedded ? Promise.race([untilSignal(), untilStdinCloses()]) : untilSignal();
     const ended = await Promise.race([stopped, agent.refused.then((message) => ({ refused: message }))]);
     if (typeof ended === "string") process.stdout.write(`vigil agent: ${ended}: stopping every service\n`);

@@ -4,6 +4,8 @@ import { NatsEventSource, openStore, startCoordinator } from "@vigil/coordinator
 import { busNames, compileCoordinatorConfig, COORDINATOR_SETTINGS } from "@vigil/shared";
 import { loadSettings, requireConfig, withConfigErrors } from "../config/load-settings.js";
 import { writeBootstrapToken } from "./bootstrap-token.js";
+import { coordinatorTls, describeTls } from "./coordinator-tls-files.js";
+import { readNatsCredentials } from "./nats-credentials.js";
 import { refusePasswordInUrlFlag } from "./secret-flags.js";
 import { ignoreHangups, untilSignal } from "./until-signal.js";
 
@@ -16,7 +18,9 @@ export async function runCoordinator(flags: Record<string, unknown>): Promise<vo
     if (config.bootstrapTokenFile !== null && (await writeBootstrapToken(store, config.bootstrapTokenFile)) === "written") {
       process.stdout.write(`vigil coordinator: wrote an operator token to ${config.bootstrapTokenFile}\n`);
     }
-    const events = new NatsEventSource({ servers: config.natsUrl, names: busNames(config.busPrefix), name: "vigil-coordinator" });
+    const tls = await coordinatorTls(config.tls);
+    const nats = config.natsCredentialsFile === null ? undefined : readNatsCredentials(config.natsCredentialsFile);
+    const events = new NatsEventSource({ servers: config.natsUrl, names: busNames(config.busPrefix), name: "vigil-coordinator", ...(nats && { credentials: nats }) });
     const coordinator = await startCoordinator({
       store,
       events,
@@ -24,7 +28,9 @@ export async function runCoordinator(flags: Record<string, unknown>): Promise<vo
       hostTimeoutMs: config.hostTimeoutMs,
       eventRetentionMs: config.eventRetentionDays * 86_400_000,
       tokenLimits: { streams: config.maxStreamsPerToken, calls: config.maxCallsPerToken },
+      ...(tls === null ? { insecure: true } : { tls }),
     });
+    process.stdout.write(`vigil coordinator: ${describeTls(config.tls, tls)}\n`);
     process.stdout.write(`vigil coordinator: listening on ${coordinator.address} (database ${store.backend}, events ${config.natsUrl}, prefix ${config.busPrefix})\n`);
     const signal = await untilSignal();
     process.stdout.write(`vigil coordinator: ${signal}: shutting down\n`);

@@ -15,6 +15,12 @@ import { registerAgentStateDir, removeAgentCgroups } from "./service-processes.j
 import { TestProcess } from "./test-process.js";
 import { waitFor } from "./wait-for.js";
 
+/**
+ * The cluster's parts talk plaintext across the namespaces' veth addresses, which is refused unless
+ * said explicitly: these tests are about supervision, not transport (tenant-boundary-tls.test.ts is).
+ */
+const INSECURE = ["--insecure"];
+
 const REPO = new URL("../../../", import.meta.url).pathname;
 const MAIN = join(REPO, "cli/src/main.ts");
 /** tsx compiles the CLI at every start: on a busy 2-core machine that alone takes seconds. */
@@ -111,7 +117,7 @@ export class SystemCluster {
     const coordinator = TestProcess.start(
       "vigil coordinator",
       process.execPath,
-      ["--import", "tsx", MAIN, "coordinator", "--database-url", this.database.url, "--nats-url", this.nats.url, "--listen", `${this.network.hub}:${port}`, "--bus-prefix", this.busPrefix, "--bootstrap-token-file", tokenFile],
+      ["--import", "tsx", MAIN, "coordinator", "--database-url", this.database.url, "--nats-url", this.nats.url, "--listen", `${this.network.hub}:${port}`, "--bus-prefix", this.busPrefix, "--bootstrap-token-file", tokenFile, ...INSECURE],
       { cwd: REPO, env: childEnv() },
     );
     if (this.address === "") this.#processes.defer("stop the coordinator", () => this.coordinator.stop());
@@ -152,7 +158,7 @@ export class SystemCluster {
     token = host.token,
     options: { readonly args?: readonly string[]; readonly tokenInEnvironment?: boolean; readonly started?: boolean } = {},
   ): Promise<TestProcess> {
-    const args = ["--import", "tsx", MAIN, "agent", "--coordinator", this.address, "--nats-url", this.nats.url, "--host-name", host.name, "--state-dir", host.stateDir, "--bus-prefix", this.busPrefix, ...(options.args ?? [])];
+    const args = ["--import", "tsx", MAIN, "agent", "--coordinator", this.address, "--nats-url", this.nats.url, "--host-name", host.name, "--state-dir", host.stateDir, "--bus-prefix", this.busPrefix, ...INSECURE, ...(options.args ?? [])];
     const entered = this.network.enter(host.network, process.execPath, args);
     // The token goes through the environment: command lines are readable by every user.
     const env = childEnv(options.tokenInEnvironment === false ? {} : { VIGIL_TOKEN: token });
