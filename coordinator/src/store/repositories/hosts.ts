@@ -105,11 +105,12 @@ export async function registerHost(db: Db, registration: HostRegistration): Prom
 
 /** An agent said hello: create the host if it is new (public pool), mark it up and seen. */
 export async function upsertHostOnHello(db: Db, hello: AgentHello): Promise<HostRecord> {
-  const seen = { state: "up" as const, lastSeen: hello.now, agentVersion: hello.agentVersion, capacity: hello.capacity };
+  const seen = { state: "up" as const, lastSeen: hello.now, agentVersion: hello.agentVersion };
+  // An agent that reports no capacity (0) keeps what the operator set with `vigil host add --capacity`.
   await db
     .insert(hosts)
-    .values({ name: hello.name, pool: "public", ...seen })
-    .onConflictDoUpdate({ target: hosts.name, set: seen });
+    .values({ name: hello.name, pool: "public", ...seen, capacity: hello.capacity })
+    .onConflictDoUpdate({ target: hosts.name, set: hello.capacity > 0 ? { ...seen, capacity: hello.capacity } : seen });
   return getHost(db, hello.name);
 }
 
