@@ -71,3 +71,6 @@ export type { DesiredFirewall, FirewallEnforcerOptions } from "./firewall/firewa
 export { FirewallEnforcer } from "./firewall/firewall-enforcer.js";
 export { NFT_TABLE } from "./firewall/ruleset-model.js";
 export { NetnsProbe, PROBE_TIMEOUT_MS } from "./firewall/testing/netns-probe.js";
+export type { BootstrapOptions, HostTlsIdentity } from "./link/tls-host-identity.js";
+export { bootstrapHostIdentity, COORDINATOR_CA_FILE, HOST_CERT_FILE, HOST_KEY_FILE, hostLinkCredentials, loadHostIdentity } from "./link/tls-host-identity.js";
+export { CA_PIN_PATTERN, fetchPinnedCa } from "./link/tls-ca-pin.js";

@@ -4,3 +4,5 @@
 export type { ClientConfig } from "./operator/client-config.js";
 export { clientConfigPath, readClientConfig, writeClientConfig } from "./operator/client-config.js";
 export { registerOperatorCommands } from "./operator/register-operator-commands.js";
+export type { AgentLinkSecurity } from "./run/agent-tls.js";
+export { agentLinkSecurity } from "./run/agent-tls.js";

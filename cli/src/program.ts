@@ -4,6 +4,7 @@ import { Command } from "commander";
 import { cliIo } from "./io/cli-io.js";
 import { registerAgentCommand } from "./commands/agent.js";
 import { registerCoordinatorCommand } from "./commands/coordinator.js";
+import { registerNatsConfigCommand } from "./commands/nats-config.js";
 import { registerUpCommand } from "./commands/up.js";
 import { registerOperatorCommands } from "./operator/register-operator-commands.js";
 import { VIGIL_VERSION } from "./version.js";
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerUpCommand(program);
   registerCoordinatorCommand(program);
   registerAgentCommand(program);
+  registerNatsConfigCommand(program);
   // Operator verbs (service, host, account, port, firewall, token, apply, import) register below.
   registerOperatorCommands(program);
   return program;

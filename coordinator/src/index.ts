@@ -75,3 +75,11 @@ export { ADMIN_RPC_ACCESS } from "./api/rpc-policy.js";
 export type { AdminTestClient, AdminTestServer, AdminTestTokens } from "./api/testing/admin-test-server.js";
 export { startAdminTestServer, TEST_HOST, withDefaults } from "./api/testing/admin-test-server.js";
 export { ScriptedAgents } from "./api/testing/scripted-agents.js";
+// TLS: the coordinator's CA and certificates, the bootstrap of hosts, the plaintext rule.
+export type { PemPair } from "./tls/certificate-authority.js";
+export { createCertificateAuthority, HOST_CREDENTIAL_URI_PREFIX, issueServerCertificate, signHostCertificate } from "./tls/certificate-authority.js";
+export type { CoordinatorTls, OwnTlsFiles } from "./tls/coordinator-tls.js";
+export { CA_CERT_FILE, defaultServerNames, loadOrCreateCoordinatorTls, loadOwnCoordinatorTls, serverCredentials } from "./tls/coordinator-tls.js";
+export { hostOf, isLoopbackHost, PlaintextRefusedError, refusePlaintext } from "./tls/plaintext-policy.js";
+export { caFingerprint } from "./api/handlers/host-handlers.js";
+export { BusEventAuthority } from "./ingest/bus-event-authority.js";

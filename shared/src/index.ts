@@ -72,12 +72,14 @@ export type { BusDelivery, BusHandler, EventBus, EventConsumer, EventPublisher, 
 export { PublishRefusedError } from "./bus/event-bus.js";
 export type { BusEnvelope, BusMessageKind, BusNames } from "./bus/subjects.js";
 export { BUS_MESSAGE_KINDS, busNames, compileBusNames, DEFAULT_BUS_PREFIX, escapeSubjectToken, eventSubject, toBusEnvelope } from "./bus/subjects.js";
+export type { NatsAuthorization, NatsUser } from "./bus/nats-authorization.js";
+export { hostInboxPrefix, natsAuthorizationConfig } from "./bus/nats-authorization.js";
 export type { EventConsumerOptions, EventStreamOptions } from "./bus/stream-config.js";
 export { DEFAULT_EVENT_CONSUMER_OPTIONS, DEFAULT_EVENT_STREAM_OPTIONS, eventConsumerConfig, eventStreamConfig } from "./bus/stream-config.js";
 export type { InProcessBusOptions } from "./bus/in-process-bus.js";
 export { InProcessBus } from "./bus/in-process-bus.js";
 export { MessageIdSequence } from "./bus/message-ids.js";
-export type { AgentEventTransport, CompiledAgentConfig, CompiledCoordinatorConfig, CompiledUpConfig } from "./config/server-config.js";
+export type { AgentEventTransport, AgentTlsConfig, CompiledAgentConfig, CompiledCoordinatorConfig, CompiledUpConfig, CoordinatorTlsConfig } from "./config/server-config.js";
 export {
   AGENT_EVENT_TRANSPORTS,
   AGENT_SETTINGS,
@@ -86,7 +88,9 @@ export {
   compileUpConfig,
   COORDINATOR_SETTINGS,
   DEFAULT_COORDINATOR_LISTEN,
+  DEFAULT_COORDINATOR_STATE_DIR,
   DEFAULT_UP_LISTEN,
+  isLoopback,
   UP_SETTINGS,
 } from "./config/server-config.js";
 export type { FirewallAction, FirewallDirection, FirewallProtocol, IpVersion } from "./firewall/firewall-vocabulary.js";

@@ -12,6 +12,8 @@ export interface NatsEventPublisherOptions {
   readonly name?: string;
   /** How long a publish waits for its PubAck before failing (and the outbox retrying). */
   readonly publishTimeoutMs?: number;
+  /** This host's NATS user (see natsAuthorizationConfig); with it, replies come on hostInboxPrefix(host). */
+  readonly credentials?: { readonly user: string; readonly pass: string; readonly inboxPrefix: string };
 }
 
 interface Connected {
@@ -64,6 +66,7 @@ export class NatsEventPublisher implements EventPublisher {
     this.#connected ??= connect({
       servers: typeof this.options.servers === "string" ? this.options.servers : [...this.options.servers],
       name: this.options.name ?? "vigil-agent",
+      ...this.options.credentials,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 1_000,
     }).then(

@@ -2,6 +2,7 @@
 // service logs, status reporting, and the AgentLink to the coordinator; close() stops services.
 import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { type ChannelCredentials } from "@grpc/grpc-js";
 import { type BusNames, type CompiledHostConfig, type EventPublisher } from "@vigil/shared";
 import { defaultLogger, type Logger } from "@vigil/shared/logging";
 import { newBootId } from "../bus/boot-id.js";
@@ -33,6 +34,8 @@ export interface AgentOptions {
   readonly coordinator: string;
   readonly hostName: string;
   readonly token: string;
+  /** mTLS to the coordinator (hostLinkCredentials); default plaintext. */
+  readonly linkCredentials?: ChannelCredentials;
   /** The agent's own state: outbox, launch records. Default: the host config's state directory. */
   readonly stateDir?: string;
   /** Also decides the cgroup root, the log rotation and the restart and stop behaviour. */
@@ -198,6 +201,7 @@ async function startLocked(options: AgentOptions, stateDir: string, logger: Logg
     address: options.coordinator,
     hostName: options.hostName,
     token: options.token,
+    ...(options.linkCredentials && { credentials: options.linkCredentials }),
     agentVersion,
     supervisor,
     logger,

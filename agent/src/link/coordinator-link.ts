@@ -1,7 +1,7 @@
 // The agent's side of AgentLink: dials the coordinator, says Hello (what it runs, the revision it
 // applied), applies each full desired state and acknowledges it, answers commands, and redials with
 // jittered backoff until its token is refused. While disconnected, supervision carries on untouched.
-import { type ClientDuplexStream, credentials, status as GrpcStatus, type ServiceError } from "@grpc/grpc-js";
+import { type ChannelCredentials, type ClientDuplexStream, credentials, status as GrpcStatus, type ServiceError } from "@grpc/grpc-js";
 import { type AgentMessage, AgentLinkClient, type CoordinatorMessage, type DesiredState, type EventAck, type EventPublish, type FirewallSupport, type HostCapacity, type HostFirewall } from "@vigil/shared";
 import { defaultLogger, type Logger } from "@vigil/shared/logging";
 import { decodeDesiredState } from "./desired-services.js";
@@ -23,6 +23,8 @@ export interface CoordinatorLinkOptions {
   readonly address: string;
   readonly hostName: string;
   readonly token: string;
+  /** mTLS with the host's certificate (hostLinkCredentials); default plaintext, for loopback and --insecure. */
+  readonly credentials?: ChannelCredentials;
   readonly agentVersion: string;
   readonly supervisor: LinkSupervisor;
   readonly capacity?: HostCapacity;
@@ -68,7 +70,7 @@ export class CoordinatorLink {
   constructor(options: CoordinatorLinkOptions) {
     this.#options = options;
     this.#appliedRevision = options.initialRevision ?? 0;
-    this.#client = new AgentLinkClient(options.address, credentials.createInsecure(), AGENT_LINK_CLIENT_OPTIONS);
+    this.#client = new AgentLinkClient(options.address, options.credentials ?? credentials.createInsecure(), AGENT_LINK_CLIENT_OPTIONS);
   }
 
   get state(): LinkState {

@@ -1,9 +1,19 @@
 // A connection to the coordinator's Admin service for one CLI invocation: unary calls and
 // server streams with the bearer token, and gRPC failures turned into one-line CliErrors.
 import { type ClientReadableStream, credentials, Metadata, type ServiceError, status } from "@grpc/grpc-js";
+import { readFileSync } from "node:fs";
 import { AdminClient, AdminService } from "@vigil/shared";
+import { CliError } from "./cli-error.js";
 import { type Connection } from "./connection.js";
 import { grpcFailure } from "./grpc-failure.js";
+
+function readCa(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new CliError(`ca_file: cannot read ${path}: ${(error as Error).message}`);
+  }
+}
 
 export type AdminRpcName = keyof typeof AdminService;
 
@@ -12,9 +22,9 @@ export class AdminSession {
   readonly #metadata = new Metadata();
   readonly #address: string;
 
-  constructor(connection: Pick<Connection, "address" | "token">) {
+  constructor(connection: Pick<Connection, "address" | "token"> & { readonly caFile?: string }) {
     this.#address = connection.address;
-    this.#client = new AdminClient(connection.address, credentials.createInsecure());
+    this.#client = new AdminClient(connection.address, connection.caFile ? credentials.createSsl(readCa(connection.caFile)) : credentials.createInsecure());
     this.#metadata.set("authorization", `Bearer ${connection.token}`);
   }
 

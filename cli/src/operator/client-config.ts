@@ -10,6 +10,8 @@ export interface ClientConfig {
   readonly token?: string;
   /** Used when a command names no account (`vigil up` writes the account it created). */
   readonly account?: string;
+  /** The coordinator's CA certificate file (TLS); absent: plaintext, as `vigil up` on loopback. */
+  readonly caFile?: string;
   /** Set by `vigil up`: the state directory of the instance this config points at. */
   readonly upStateDir?: string;
 }
@@ -35,12 +37,13 @@ export async function readClientConfig(path: string): Promise<ClientConfig> {
     throw new CliError(`config ${path}: is not valid JSON`);
   }
   if (typeof parsed !== "object" || parsed === null) throw new CliError(`config ${path}: must be a JSON object`);
-  const { address, token, account, upStateDir } = parsed as Record<string, unknown>;
+  const { address, token, account, upStateDir, caFile } = parsed as Record<string, unknown>;
+  if (caFile !== undefined && typeof caFile !== "string") throw new CliError(`config ${path}: caFile must be a string`);
   if (address !== undefined && typeof address !== "string") throw new CliError(`config ${path}: address must be a string`);
   if (token !== undefined && typeof token !== "string") throw new CliError(`config ${path}: token must be a string`);
   if (account !== undefined && typeof account !== "string") throw new CliError(`config ${path}: account must be a string`);
   if (upStateDir !== undefined && typeof upStateDir !== "string") throw new CliError(`config ${path}: upStateDir must be a string`);
-  return { ...(address !== undefined && { address }), ...(token !== undefined && { token }), ...(account !== undefined && { account }), ...(upStateDir !== undefined && { upStateDir }) };
+  return { ...(address !== undefined && { address }), ...(token !== undefined && { token }), ...(account !== undefined && { account }), ...(upStateDir !== undefined && { upStateDir }), ...(caFile !== undefined && { caFile }) };
 }
 
 /** Written atomically with mode 0600: the file holds a bearer token. */

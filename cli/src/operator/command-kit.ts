@@ -1,7 +1,7 @@
 // Building blocks of the operator verbs: a command group with one-line usage errors (exit 2),
 // leaf commands with --address/--token/--json (and --account), and an action runner that opens
 // the Admin session and runs; runVigil turns a failure into one line with the right exit code.
-import { type Command, CommanderError } from "commander";
+import { type Command, CommanderError, Option } from "commander";
 import { cliIo } from "../io/cli-io.js";
 import { paletteFor, type Palette } from "../output/colour.js";
 import { AdminSession } from "./admin-session.js";
@@ -40,7 +40,10 @@ export function operatorCommand(parent: Command, spec: string, description: stri
     .command(spec)
     .description(description)
     .option("--address <host:port>", "coordinator address (env VIGIL_ADDRESS, or the config file)")
-    .option("--token <token>", "bearer token (env VIGIL_TOKEN, or the config file)")
+    .option("--token-file <path>", "file holding the bearer token, mode 0600 (env VIGIL_TOKEN_FILE; or the token in env VIGIL_TOKEN, or the config file)")
+    // Still accepted for scripts, but not offered: a token on the command line is in /proc/<pid>/cmdline.
+    .addOption(new Option("--token <token>").hideHelp())
+    .option("--ca-file <path>", "the coordinator's CA certificate: connect over TLS and verify it (env VIGIL_CA_FILE, or the config file)")
     .option("--json", "print JSON for scripts instead of text");
   if (options.account) command.option("--account <name>", "the account (operators; account tokens default to their own)");
   return command;

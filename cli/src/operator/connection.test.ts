@@ -7,18 +7,18 @@ import { pickConnection } from "./connection.js";
 const file = { address: "127.0.0.1:7465", token: "vigil_file", account: "alice" };
 
 test("the config file supplies address, token and default account when nothing else does", () => {
-  assert.deepEqual(pickConnection({}, {}, file), { address: "127.0.0.1:7465", token: "vigil_file", account: "alice" });
+  assert.deepEqual(pickConnection({}, {}, file), { address: "127.0.0.1:7465", token: "vigil_file", account: "alice", caFile: "" });
 });
 
 test("environment variables override the config file", () => {
   const env = { VIGIL_ADDRESS: "10.0.0.1:1", VIGIL_TOKEN: "vigil_env", VIGIL_ACCOUNT: "bob" };
-  assert.deepEqual(pickConnection({}, env, file), { address: "10.0.0.1:1", token: "vigil_env", account: "bob" });
+  assert.deepEqual(pickConnection({}, env, file), { address: "10.0.0.1:1", token: "vigil_env", account: "bob", caFile: "" });
 });
 
 test("flags override environment variables and the config file", () => {
   const env = { VIGIL_ADDRESS: "10.0.0.1:1", VIGIL_TOKEN: "vigil_env", VIGIL_ACCOUNT: "bob" };
   const flags = { address: "127.0.0.1:1", token: "vigil_flag", account: "carol" };
-  assert.deepEqual(pickConnection(flags, env, file), { address: "127.0.0.1:1", token: "vigil_flag", account: "carol" });
+  assert.deepEqual(pickConnection(flags, env, file), { address: "127.0.0.1:1", token: "vigil_flag", account: "carol", caFile: "" });
 });
 
 test("no default account leaves the account empty so an account token uses its own", () => {

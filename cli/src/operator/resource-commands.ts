@@ -6,6 +6,7 @@ import { formatTime, orDash } from "../output/formats.js";
 import { renderTable } from "../output/table.js";
 import { usageError } from "./cli-error.js";
 import { configureGroup, operatorCommand, runOperator, show } from "./command-kit.js";
+import { registerHostLifecycleCommands } from "./host-commands.js";
 import { collect, parseEnvFlags } from "./service-input-flags.js";
 
 function id(value: string, flag: string): number {
@@ -14,7 +15,8 @@ function id(value: string, flag: string): number {
 }
 
 function registerHostCommands(program: Command): void {
-  const group = configureGroup(program.command("host").description("list hosts and cordon them (operators)"));
+  const group = configureGroup(program.command("host").description("add, list, show, cordon and remove hosts (operators)"));
+  registerHostLifecycleCommands(group);
   operatorCommand(group, "ls", "list hosts with state, service count, last seen and agent version").action(
     runOperator(async (context) => {
       const { hosts } = await context.session.call<ListHostsResponse>("listHosts");

@@ -3,12 +3,14 @@
 // refused token) stop every service.
 import { hostname } from "node:os";
 import { NatsEventPublisher, NftCli, startAgent } from "@vigil/agent";
-import { AGENT_SETTINGS, busNames, compileAgentConfig } from "@vigil/shared";
+import { AGENT_SETTINGS, busNames, compileAgentConfig, hostInboxPrefix } from "@vigil/shared";
 import { createDaemonLogger, logProcessWarnings } from "@vigil/shared/logging";
 import { loadHostConfig } from "../config/host-config-file.js";
 import { loadSettings, requireConfig, withConfigErrors } from "../config/load-settings.js";
 import { type MetricsServer, serveMetrics } from "./metrics-server.js";
-import { readTokenFile, refuseSecretFlags } from "./secret-flags.js";
+import { agentLinkSecurity } from "./agent-tls.js";
+import { readNatsCredentials } from "./nats-credentials.js";
+import { refuseSecretFlags } from "./secret-flags.js";
 import { ignoreHangups, readStdinSettings, untilSignal, untilStdinCloses } from "./until-signal.js";
 
 export async function runAgent(givenFlags: Record<string, unknown>): Promise<void> {
@@ -21,7 +23,7 @@ export async function runAgent(givenFlags: Record<string, unknown>): Promise<voi
     const embedded = givenFlags["exitWithStdin"] === true;
     const flags = embedded ? { ...givenFlags, ...(await readStdinSettings()) } : givenFlags;
     const config = requireConfig(compileAgentConfig(loadSettings(AGENT_SETTINGS, flags), { hostName: hostname() }));
-    const token = config.tokenFile === null ? config.token : readTokenFile(config.tokenFile);
+    const link = await agentLinkSecurity(config);
     const hostConfig = loadHostConfig(config.hostConfig, config.stateDir);
     // Bound before anything starts, so a taken port fails the start, not a running agent.
     const metrics = config.metricsListen === null ? undefined : (await import("@vigil/agent/metrics")).createAgentMetrics();
@@ -34,11 +36,13 @@ export async function runAgent(givenFlags: Record<string, unknown>): Promise<voi
       process.stdin.destroy();
       return;
     }
-    const publisher = config.events === "link" ? null : new NatsEventPublisher({ servers: config.natsUrl, name: `vigil-agent ${config.hostName}` });
+    const nats = config.natsCredentialsFile === null ? undefined : { ...readNatsCredentials(config.natsCredentialsFile), inboxPrefix: hostInboxPrefix(config.hostName) };
+    const publisher = config.events === "link" ? null : new NatsEventPublisher({ servers: config.natsUrl, name: `vigil-agent ${config.hostName}`, ...(nats && { credentials: nats }) });
     const agent = await startAgent({
       coordinator: config.coordinator,
       hostName: config.hostName,
-      token,
+      token: link.token,
+      ...(link.credentials && { linkCredentials: link.credentials }),
       stateDir: config.stateDir,
       hostConfig,
       publisher: publisher ?? "link",
@@ -59,7 +63,7 @@ export async function runAgent(givenFlags: Record<string, unknown>): Promise<voi
       process.stdin.destroy();
       return;
     }
-    logger.info({ host: config.hostName, coordinator: config.coordinator, events: publisher === null ? "link" : config.natsUrl }, "agent running");
+    logger.info({ host: config.hostName, coordinator: config.coordinator, link: link.description, events: publisher === null ? "link" : config.natsUrl }, "agent running");
     const stopped = embedded ? Promise.race([untilSignal(), untilStdinCloses()]) : untilSignal();
     const ended = await Promise.race([stopped, agent.refused.then((message) => ({ refused: message }))]);
     if (typeof ended === "string") logger.info(`${ended}: stopping every service`);

@@ -6,7 +6,9 @@ import { busNames, compileCoordinatorConfig, type CompiledCoordinatorConfig, COO
 import { createDaemonLogger, type Logger, logProcessWarnings } from "@vigil/shared/logging";
 import { loadSettings, requireConfig, withConfigErrors } from "../config/load-settings.js";
 import { writeBootstrapToken } from "./bootstrap-token.js";
+import { coordinatorTls, describeTls } from "./coordinator-tls-files.js";
 import { serveMetrics } from "./metrics-server.js";
+import { readNatsCredentials } from "./nats-credentials.js";
 import { refusePasswordInUrlFlag } from "./secret-flags.js";
 import { ignoreHangups, untilSignal } from "./until-signal.js";
 
@@ -40,9 +42,11 @@ async function serveWith(config: CompiledCoordinatorConfig, logger: Logger, metr
   if (config.bootstrapTokenFile !== null && (await writeBootstrapToken(store, config.bootstrapTokenFile)) === "written") {
     logger.info({ path: config.bootstrapTokenFile }, "wrote an operator token");
   }
-  const events = new NatsEventSource({ servers: config.natsUrl, names: busNames(config.busPrefix), name: "vigil-coordinator", logger });
+  const tls = await coordinatorTls(config.tls);
+  const nats = config.natsCredentialsFile === null ? undefined : readNatsCredentials(config.natsCredentialsFile);
+  const events = new NatsEventSource({ servers: config.natsUrl, names: busNames(config.busPrefix), name: "vigil-coordinator", logger, ...(nats && { credentials: nats }) });
   // Other replicas of this deployment (same database, NATS and prefix) reach this one's agents through NATS.
-  const replicas = await NatsReplicaChannel.open({ servers: config.natsUrl, prefix: config.busPrefix, logger });
+  const replicas = await NatsReplicaChannel.open({ servers: config.natsUrl, prefix: config.busPrefix, logger, ...(nats && { credentials: nats }) });
   const coordinator = await startCoordinator({
     store,
     events,
@@ -54,7 +58,9 @@ async function serveWith(config: CompiledCoordinatorConfig, logger: Logger, metr
     tokenLimits: { streams: config.maxStreamsPerToken, calls: config.maxCallsPerToken },
     logger,
     ...(metrics && { metrics }),
+    ...(tls === null ? { insecure: true } : { tls }),
   });
+  logger.info({ tls: tls !== null }, describeTls(config.tls, tls));
   logger.info({ address: coordinator.address, database: store.backend, events: config.natsUrl, prefix: config.busPrefix }, `listening on ${coordinator.address}`);
   if (coordinator.httpUrl !== undefined) logger.info({ url: coordinator.httpUrl }, `HTTP API on ${coordinator.httpUrl}`);
   const signal = await untilSignal();

@@ -8,6 +8,7 @@ import { Account, AdminService, FirewallRule, ServiceInput } from "@vigil/shared
 import { recordServiceEvent } from "../store/repositories/events.js";
 import { createFirewallRule } from "../store/repositories/firewall.js";
 import { allocatePort } from "../store/repositories/ports.js";
+import { registerHost } from "../store/repositories/hosts.js";
 import { createToken } from "../store/repositories/tokens.js";
 import { httpOutcome } from "../http/testing/http-admin-client.js";
 import { ADMIN_RPC_ACCESS } from "./rpc-policy.js";
@@ -40,6 +41,9 @@ const MATRIX: Readonly<Record<Rpc, MatrixRow>> = {
   listHosts: { access: "operator", permitted: OK, request: () => Promise.resolve({}) },
   cordonHost: { access: "operator", permitted: OK, request: () => Promise.resolve({ name: TEST_HOST }) },
   uncordonHost: { access: "operator", permitted: OK, request: () => Promise.resolve({ name: TEST_HOST }) },
+  addHost: { access: "operator", permitted: OK, request: (_s, n) => Promise.resolve({ name: `added-${n}`, pool: "public" }) },
+  getHost: { access: "operator", permitted: OK, request: () => Promise.resolve({ name: TEST_HOST }) },
+  removeHost: { access: "operator", permitted: OK, request: async (s, n) => (await registerHost(s.store.db, { name: `gone-${n}`, pool: "public" }), { name: `gone-${n}` }) },
   createService: { access: "account", permitted: OK, request: (_s, n) => Promise.resolve({ account: "alpha", service: ServiceInput.fromPartial({ name: `svc-${n}`, command: "sleep 1000" }) }) },
   createServices: {
     access: "account",

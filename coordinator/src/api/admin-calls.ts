@@ -10,6 +10,7 @@ import { ApiError } from "./api-error.js";
 import { authenticate } from "./authenticate.js";
 import { type Authorised, authorise } from "./authorise.js";
 import { accountHandlers } from "./handlers/account-handlers.js";
+import { hostHandlers } from "./handlers/host-handlers.js";
 import { eventHandlers } from "./handlers/event-handlers.js";
 import { type AdminHandlers, type StreamHandler, type StreamSink, type UnaryHandler } from "./handlers/handler-types.js";
 import { logHandlers } from "./handlers/log-handlers.js";
@@ -31,11 +32,14 @@ export interface AdminDeps {
   readonly sessions?: TokenSessions;
   /** Told each call's method and its result's gRPC code name ("OK", "NOT_FOUND") when it ends (metrics). */
   readonly onCallEnded?: (method: string, code: string) => void;
+  /** The CA certificate `vigil host add` hands out for agents to verify this coordinator; absent when plaintext. */
+  readonly caPem?: string;
 }
 
 export function adminHandlers(deps: AdminDeps): AdminHandlers {
   return {
     ...accountHandlers(deps.store),
+    ...hostHandlers(deps.store, deps.caPem ?? null),
     ...resourceHandlers(deps.store, deps.control),
     ...serviceHandlers(deps.control),
     ...logHandlers(deps.control, deps.logPollMs),

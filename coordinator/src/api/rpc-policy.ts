@@ -53,6 +53,9 @@ export const ADMIN_RPC_ACCESS: Readonly<Record<AdminRpc, RpcAccess>> = {
   listHosts: operator,
   cordonHost: operator,
   uncordonHost: operator,
+  addHost: operator,
+  getHost: operator,
+  removeHost: operator,
 
   createService: account("account", (request: CreateServiceRequest) => request.account),
   createServices: account("account", (request: CreateServicesRequest) => request.account),

@@ -20,10 +20,16 @@ export interface NatsEventSourceOptions {
   readonly name?: string;
   /** Where a stopped consumer and (by default) a failed handler are reported; default: the process's stderr logger. */
   readonly logger?: Logger;
+  /** The coordinator's NATS user (see natsAuthorizationConfig). */
+  readonly credentials?: { readonly user: string; readonly pass: string };
 }
 
 export class NatsEventSource implements EventSource {
   constructor(private readonly options: NatsEventSourceOptions) {}
+
+  get untrustedNames(): BusNames {
+    return this.options.names;
+  }
 
   /** Connects (rejecting if NATS is unreachable now), ensures stream and consumer, and starts delivering. */
   async consume(handler: BusHandler): Promise<EventConsumer> {
@@ -32,6 +38,7 @@ export class NatsEventSource implements EventSource {
     const connection = await connect({
       servers: typeof this.options.servers === "string" ? this.options.servers : [...this.options.servers],
       name: this.options.name ?? "vigil-coordinator",
+      ...this.options.credentials,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 1_000,
     });

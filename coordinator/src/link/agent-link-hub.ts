@@ -1,6 +1,6 @@
 // The AgentLink server: authenticates each agent's Hello, registers its host, sends the host's
 // full desired state (again whenever it changes), and carries imperative commands to agents.
-import { type ServerDuplexStream, status as GrpcStatus, type ServerErrorResponse } from "@grpc/grpc-js";
+import { type ServerDuplexStream, status as GrpcStatus, type ServerErrorResponse, type ServiceError } from "@grpc/grpc-js";
 import { type AgentLinkServer, type AgentMessage, type CommandResult, type CoordinatorMessage, formatFieldError, type Hello, type StateAck } from "@vigil/shared";
 import { defaultLogger, type Logger } from "@vigil/shared/logging";
 import { findUnstorableString } from "../store/storable-strings.js";
@@ -12,7 +12,9 @@ import { type Store } from "../store/open-store.js";
 import { getHostDesiredState, getHostRevision } from "../store/repositories/desired-state.js";
 import { findHostState, upsertHostOnHello } from "../store/repositories/hosts.js";
 import { hostHeardFrom, recordHostUp } from "../liveness/host-transitions.js";
-import { authenticateHello } from "./authenticate-hello.js";
+import { authenticateHello, type LinkPeer } from "./authenticate-hello.js";
+import { answerCertificateRequest, type LinkTls } from "./certificate-requests.js";
+import { peerHostIdentity } from "../tls/host-certificates.js";
 import { AgentSession } from "./agent-session.js";
 import { desiredStateMessage } from "./desired-state-message.js";
 import { type LinkEventSource } from "./link-event-source.js";
@@ -30,6 +32,8 @@ export interface AgentLinkHubOptions {
   readonly logger?: Logger;
   /** Takes status events sent on the link (embedded mode); without it such events are refused. */
   readonly events?: LinkEventSource;
+  /** Set when the listener is TLS: agents then authenticate with client certificates, and bootstrap tokens can be exchanged for them. */
+  readonly tls?: LinkTls;
 }
 
 /** Paths of agent messages that never reach the store: what a tenant's service wrote, on its way to a client. */
@@ -44,6 +48,7 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
   readonly #helloTimeoutMs: number;
   readonly #logger: Logger;
   readonly #events: LinkEventSource | undefined;
+  readonly #tls: LinkTls | undefined;
   readonly #sessions = new Map<string, AgentSession>();
   readonly #ackListeners = new Set<AckListener>();
   readonly #sessionListeners = new Set<SessionListener>();
@@ -59,13 +64,24 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
     this.#helloTimeoutMs = options.helloTimeoutMs ?? 10_000;
     this.#logger = options.logger ?? defaultLogger();
     this.#events = options.events;
+    this.#tls = options.tls;
     this.#resync = setInterval(() => void this.#resyncAll(), options.resyncIntervalMs ?? 5_000);
     this.#resync.unref();
   }
 
   /** The gRPC implementation to add to a server with AgentLinkService. */
   implementation(): AgentLinkServer {
-    return { connect: (call) => this.#accept(call) };
+    return {
+      connect: (call) => this.#accept(call),
+      requestHostCertificate: (call, callback) =>
+        void answerCertificateRequest(this.#store.db, this.#tls, call.request).then(
+          (response) => callback(null, response),
+          (error: ServiceError) => {
+            this.#logger.warn({ host: call.request.hostName, reason: error.details }, "certificate request refused");
+            callback(error);
+          },
+        ),
+    };
   }
 
   isConnected(host: string): boolean {
@@ -111,6 +127,10 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
     if (this.#ownTokenSessions) this.#tokenSessions.close();
     for (const session of this.#sessions.values()) session.close();
     this.#sessions.clear();
+  }
+
+  #peer(call: ServerDuplexStream<AgentMessage, CoordinatorMessage>): LinkPeer {
+    return this.#tls === undefined ? "plaintext" : peerHostIdentity(call);
   }
 
   #accept(call: ServerDuplexStream<AgentMessage, CoordinatorMessage>): void {
@@ -173,7 +193,7 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
   }
 
   async #hello(call: ServerDuplexStream<AgentMessage, CoordinatorMessage>, hello: Hello): Promise<{ session: AgentSession; release: () => void } | undefined> {
-    const check = await authenticateHello(this.#store.db, hello);
+    const check = await authenticateHello(this.#store.db, hello, this.#peer(call));
     if (!check.ok) {
       refuse(call, GrpcStatus.UNAUTHENTICATED, check.message);
       return undefined;
@@ -196,7 +216,7 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
     const session = new AgentSession(check.host, call);
     this.#sessions.set(check.host, session);
     for (const listener of this.#sessionListeners) listener(check.host, true);
-    const release = this.#tokenSessions.hold(check.tokenId, "agent", (reason) => refuse(call, GrpcStatus.UNAUTHENTICATED, reason));
+    const release = check.tokenId === null ? () => {} : this.#tokenSessions.hold(check.tokenId, "agent", (reason) => refuse(call, GrpcStatus.UNAUTHENTICATED, reason));
     session.write({ body: { $case: "welcome", value: { hostName: check.host, heartbeatIntervalMs: this.#heartbeatIntervalMs } } });
     const nftables = hello.firewall === undefined ? "not reported" : hello.firewall.nftables ? `nftables ${hello.firewall.version}` : `no usable nftables: ${hello.firewall.detail}`;
     this.#logger.info({ host: check.host, agentVersion: hello.agentVersion || "?", running: hello.running.length, appliedRevision: hello.appliedRevision, firewall: nftables }, "host connected");

@@ -12,6 +12,8 @@ export interface NatsReplicaChannelOptions {
   /** The deployment's bus prefix: replicas of one deployment share it. */
   readonly prefix: string;
   readonly logger?: Logger;
+  /** The coordinator's NATS user, as for its event source. */
+  readonly credentials?: { readonly user: string; readonly pass: string };
 }
 
 export class NatsReplicaChannel implements ReplicaChannel {
@@ -37,6 +39,7 @@ export class NatsReplicaChannel implements ReplicaChannel {
     const connection = await connect({
       servers: typeof options.servers === "string" ? options.servers : [...options.servers],
       name: "vigil-coordinator-replicas",
+      ...(options.credentials && { user: options.credentials.user, pass: options.credentials.pass }),
       maxReconnectAttempts: -1,
       reconnectTimeWait: 1_000,
     });

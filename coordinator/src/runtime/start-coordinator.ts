@@ -19,6 +19,9 @@ import type { CoordinatorMetrics } from "../metrics/coordinator-metrics.js";
 import { SINGLETON_JOBS_LEASE_KEY, SingletonJobs } from "../jobs/singleton-jobs.js";
 import { TokenSessions, type TokenSessionLimits } from "../sessions/token-sessions.js";
 import { type Store } from "../store/open-store.js";
+import { BusEventAuthority } from "../ingest/bus-event-authority.js";
+import { type CoordinatorTls, serverCredentials } from "../tls/coordinator-tls.js";
+import { refusePlaintext } from "../tls/plaintext-policy.js";
 
 export interface CoordinatorOptions {
   readonly store: Store;
@@ -50,6 +53,10 @@ export interface CoordinatorOptions {
   readonly replicas?: ReplicaChannel;
   /** Prometheus metrics (createCoordinatorMetrics from @vigil/coordinator/metrics) fed from this coordinator; none by default. */
   readonly metrics?: CoordinatorMetrics;
+  /** TLS for the listener: agents then authenticate with client certificates. Without it the listener is plaintext. */
+  readonly tls?: CoordinatorTls;
+  /** Allows a plaintext listener on an address that is not loopback; without it such a start is refused. */
+  readonly insecure?: boolean;
 }
 
 export interface RunningCoordinator {
@@ -65,13 +72,16 @@ export interface RunningCoordinator {
   /** Liveness and retention, run only while this replica holds their lease. */
   readonly jobs: SingletonJobs;
   readonly store: Store;
+  /** Checks events from NATS and counts those dropped; undefined when events come from a trusted source. */
+  readonly eventAuthority: BusEventAuthority | undefined;
   /** Stops accepting, ends agent streams, stops consuming (unacked events stay on the bus). Does not close the store. */
   close(): Promise<void>;
 }
 
 export async function startCoordinator(options: CoordinatorOptions): Promise<RunningCoordinator> {
   const logger = options.logger ?? defaultLogger();
-  const { store } = options;
+  const { store, tls } = options;
+  refusePlaintext(options.listen, tls !== undefined || options.insecure === true);
   const sessions = new TokenSessions({
     store,
     logger,
@@ -79,7 +89,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     ...(options.revocationCheckMs !== undefined && { checkIntervalMs: options.revocationCheckMs }),
   });
   const linkEvents = options.events instanceof LinkEventSource ? options.events : undefined;
-  const link = new AgentLinkHub({ store, logger, sessions, ...(linkEvents && { events: linkEvents }), ...(options.heartbeatIntervalMs !== undefined && { heartbeatIntervalMs: options.heartbeatIntervalMs }), ...(options.resyncIntervalMs !== undefined && { resyncIntervalMs: options.resyncIntervalMs }) });
+  const link = new AgentLinkHub({ store, logger, sessions, ...(linkEvents && { events: linkEvents }), ...(tls && { tls: { issuer: tls.issuer } }), ...(options.heartbeatIntervalMs !== undefined && { heartbeatIntervalMs: options.heartbeatIntervalMs }), ...(options.resyncIntervalMs !== undefined && { resyncIntervalMs: options.resyncIntervalMs }) });
   const router = options.replicas === undefined ? undefined : new ReplicaRouter(link, options.replicas, logger);
   const agents = router ?? link;
   const control = new ControlPlane({ store, agents, notifier: agents, ...(options.commandTimeoutMs !== undefined && { commandTimeoutMs: options.commandTimeoutMs }) });
@@ -99,19 +109,21 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
       eventRetentionJob({ store, logger, ...(options.eventRetentionMs !== undefined && { maxAgeMs: options.eventRetentionMs }) }),
     ],
   });
+  const untrusted = options.events.untrustedNames;
+  const eventAuthority = untrusted === undefined ? undefined : new BusEventAuthority({ names: untrusted, store, logger });
   const server = new Server(AGENT_LINK_SERVER_OPTIONS);
   server.addService(AgentLinkService, link.implementation());
   const { metrics } = options;
-  const adminDeps = { store, control, sessions, ...(metrics && { onCallEnded: (method: string, code: string) => metrics.apiRequest("admin-grpc", method, code) }) };
+  const adminDeps = { store, control, sessions, ...(tls && { caPem: tls.caPem }), ...(metrics && { onCallEnded: (method: string, code: string) => metrics.apiRequest("admin-grpc", method, code) }) };
   const calls = adminCalls(adminDeps);
   const admin = registerAdminService(server, adminDeps, calls);
   metrics?.watch({ store, link, recorder });
   let consumer: EventConsumer | undefined;
   let http: Awaited<ReturnType<typeof startHttpApi>> | undefined;
   try {
-    const port = await bind(server, options.listen);
+    const port = await bind(server, options.listen, tls === undefined ? ServerCredentials.createInsecure() : serverCredentials(tls));
     if (options.httpListen !== undefined) http = await startHttpApi({ calls, listen: options.httpListen });
-    consumer = await options.events.consume(recorder.handle);
+    consumer = await options.events.consume(eventAuthority === undefined ? recorder.handle : eventAuthority.guard(recorder.handle));
     jobs.start();
     const host = options.listen.slice(0, options.listen.lastIndexOf(":"));
     return {
@@ -124,6 +136,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
       liveness,
       jobs,
       store,
+      eventAuthority,
       async close() {
         await jobs.stop();
         await liveness.stop();
@@ -151,8 +164,8 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   }
 }
 
-function bind(server: Server, listen: string): Promise<number> {
+function bind(server: Server, listen: string, credentials: ServerCredentials): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(listen, ServerCredentials.createInsecure(), (error, port) => (error ? reject(new Error(`listen: cannot bind ${listen}: ${error.message}`)) : resolve(port)));
+    server.bindAsync(listen, credentials, (error, port) => (error ? reject(new Error(`listen: cannot bind ${listen}: ${error.message}`)) : resolve(port)));
   });
 }

@@ -1,5 +1,6 @@
 // The durable status-event transport as the agent and the coordinator see it (DESIGN.md "Transports").
 // NATS JetStream implements it in distributed mode, InProcessBus in embedded mode; both keep these promises.
+import type { BusNames } from "./subjects.js";
 
 /** One message handed to a consumer's handler. */
 export interface BusDelivery {
@@ -54,6 +55,11 @@ export interface EventConsumer {
 export interface EventSource {
   /** Starts delivering every message not yet acked to `handler`, one at a time, in publish order. */
   consume(handler: BusHandler): Promise<EventConsumer>;
+  /**
+   * Set by sources anyone on the network can publish to (NATS): the coordinator then checks each
+   * event's authority (subject host, body host, placement) before recording it.
+   */
+  readonly untrustedNames?: BusNames;
 }
 
 /** Both sides in one object, as the embedded mode has it. */

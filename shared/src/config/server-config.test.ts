@@ -1,6 +1,6 @@
 // Tests of the server configurations: defaults, and errors that name the field and the rule.
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { describe, it, test } from "node:test";
 import { formatFieldErrors } from "../errors.js";
 import { compileAgentConfig, compileCoordinatorConfig, compileUpConfig } from "./server-config.js";
 
@@ -10,7 +10,7 @@ function errorsOf(result: { ok: boolean; errors?: readonly { field: string; rule
 
 test("coordinator config needs a database and NATS URL and defaults the rest", () => {
   const result = compileCoordinatorConfig({ database_url: "postgres://db/vigil", nats_url: "nats://127.0.0.1:4222" });
-  assert.deepEqual(result, { ok: true, value: { databaseUrl: "postgres://db/vigil", natsUrl: "nats://127.0.0.1:4222", listen: "0.0.0.0:7465", httpListen: null, busPrefix: "vigil", hostTimeoutMs: 30_000, bootstrapTokenFile: null, eventRetentionDays: 30, databaseConnectTimeoutMs: 5_000, databaseStatementTimeoutMs: 30_000, maxStreamsPerToken: 16, maxCallsPerToken: 64, metricsListen: null } });
+  assert.deepEqual(result, { ok: true, value: { databaseUrl: "postgres://db/vigil", natsUrl: "nats://127.0.0.1:4222", listen: "0.0.0.0:7465", httpListen: null, busPrefix: "vigil", hostTimeoutMs: 30_000, bootstrapTokenFile: null, eventRetentionDays: 30, databaseConnectTimeoutMs: 5_000, databaseStatementTimeoutMs: 30_000, maxStreamsPerToken: 16, maxCallsPerToken: 64, metricsListen: null, tls: { mode: "created", dir: "/var/lib/vigil/coordinator", names: [] }, natsCredentialsFile: null } });
   assert.equal(errorsOf(compileCoordinatorConfig({})), "database_url: is required; nats_url: is required");
 });
 
@@ -24,6 +24,35 @@ test("metrics_listen is off unless set, and must be host:port", () => {
   const up = compileUpConfig({ metrics_listen: "127.0.0.1:9465", agent_metrics_listen: "127.0.0.1:9466" }, { stateDir: "/s" });
   assert.ok(up.ok && up.value.metricsListen === "127.0.0.1:9465" && up.value.agentMetricsListen === "127.0.0.1:9466");
   assert.equal(errorsOf(compileUpConfig({ agent_metrics_listen: "x" }, { stateDir: "/s" })), "agent_metrics_listen: must be host:port (port 0-65535)");
+});
+
+void describe("TLS settings", () => {
+  const coordinator = { database_url: "postgres://db/vigil", nats_url: "nats://127.0.0.1:4222" };
+  const tlsOf = (input: object) => {
+    const compiled = compileCoordinatorConfig({ ...coordinator, ...input });
+    return compiled.ok ? compiled.value.tls : compiled.errors.map((error) => `${error.field}: ${error.rule}`).join("; ");
+  };
+  void it("the coordinator is TLS off loopback (the listen address among its names), plaintext on loopback with no TLS setting, and plaintext anywhere with insecure", () => {
+    assert.deepEqual(tlsOf({ listen: "10.0.0.5:7465", state_dir: "/srv/vigil" }), { mode: "created", dir: "/srv/vigil", names: ["10.0.0.5"] });
+    assert.deepEqual(tlsOf({ listen: "127.0.0.1:7465" }), { mode: "plaintext" });
+    assert.deepEqual(tlsOf({ listen: "127.0.0.1:7465", tls_names: "vigil.example.com, 10.0.0.5" }), { mode: "created", dir: "/var/lib/vigil/coordinator", names: ["vigil.example.com", "10.0.0.5", "127.0.0.1"] });
+    assert.deepEqual(tlsOf({ listen: "10.0.0.5:7465", insecure: "true" }), { mode: "plaintext" });
+  });
+  void it("the operator's own certificates need certificate, key and CA together", () => {
+    assert.equal(tlsOf({ tls_cert: "/etc/vigil/server.pem" }), "tls_key: is required with tls_cert, tls_key and tls_ca (the operator's own certificates); tls_ca: is required with tls_cert, tls_key and tls_ca (the operator's own certificates)");
+    assert.deepEqual(tlsOf({ tls_cert: "/a.pem", tls_key: "/a-key.pem", tls_ca: "/ca.pem" }), { mode: "own", certFile: "/a.pem", keyFile: "/a-key.pem", caFile: "/ca.pem", caKeyFile: null });
+  });
+  void it("an agent verifies a non-loopback coordinator by CA file or pin, and only says plaintext when told insecure", () => {
+    const agentTls = (input: object) => {
+      const compiled = compileAgentConfig({ coordinator: "10.0.0.5:7465", nats_url: "nats://10.0.0.5:4222", ...input }, { hostName: "web-1" });
+      return compiled.ok ? compiled.value.tls : compiled.errors.map((error) => `${error.field}: ${error.rule}`).join("; ");
+    };
+    assert.deepEqual(agentTls({ ca_pin: `sha256:${"a".repeat(64)}` }), { mode: "bootstrap", caFile: null, caPin: `sha256:${"a".repeat(64)}` });
+    assert.deepEqual(agentTls({}), { mode: "bootstrap", caFile: null, caPin: null });
+    assert.deepEqual(agentTls({ insecure: true }), { mode: "plaintext" });
+    assert.deepEqual(agentTls({ coordinator: "127.0.0.1:7465" }), { mode: "plaintext" });
+    assert.equal(agentTls({ ca_pin: "md5:abc" }), "ca_pin: must match ^(sha256:)?[0-9a-f]{64}$");
+  });
 });
 
 test("the coordinator's database timeouts are settable within bounds", () => {

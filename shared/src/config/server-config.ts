@@ -27,7 +27,29 @@ export interface CompiledCoordinatorConfig {
   readonly maxCallsPerToken: number;
   /** host:port of the Prometheus /metrics listener (unauthenticated: bind it where only the scraper reaches); null: off. */
   readonly metricsListen: string | null;
+  readonly tls: CoordinatorTlsConfig;
+  /** A file (mode 0600) holding "user:password" for NATS; null: no credentials. */
+  readonly natsCredentialsFile: string | null;
 }
+
+/**
+ * plaintext: --insecure, or a loopback listener with no TLS setting; created: CA and server
+ * certificate made on first start in `dir`; own: the operator's files.
+ */
+export type CoordinatorTlsConfig =
+  | { readonly mode: "plaintext" }
+  | { readonly mode: "created"; readonly dir: string; readonly names: readonly string[] }
+  | { readonly mode: "own"; readonly certFile: string; readonly keyFile: string; readonly caFile: string; readonly caKeyFile: string | null };
+
+/**
+ * plaintext: --insecure, or a loopback coordinator with no TLS setting; bootstrap: the CA from
+ * ca_file or ca_pin (or kept from an earlier start), a certificate from the bootstrap token; own:
+ * the operator's certificate and key.
+ */
+export type AgentTlsConfig =
+  | { readonly mode: "plaintext" }
+  | { readonly mode: "bootstrap"; readonly caFile: string | null; readonly caPin: string | null }
+  | { readonly mode: "own"; readonly certFile: string; readonly keyFile: string; readonly caFile: string };
 
 export interface CompiledAgentConfig {
   readonly coordinator: string;
@@ -45,6 +67,9 @@ export interface CompiledAgentConfig {
   readonly events: AgentEventTransport;
   /** host:port of the Prometheus /metrics listener; null: off. */
   readonly metricsListen: string | null;
+  readonly tls: AgentTlsConfig;
+  /** A file (mode 0600) holding "user:password" for NATS; null: no credentials. */
+  readonly natsCredentialsFile: string | null;
 }
 
 export const AGENT_EVENT_TRANSPORTS = ["nats", "link"] as const;
@@ -79,8 +104,33 @@ export const COORDINATOR_SETTINGS = [
   "max_streams_per_token",
   "max_calls_per_token",
   "metrics_listen",
+  "state_dir",
+  "tls_cert",
+  "tls_key",
+  "tls_ca",
+  "tls_ca_key",
+  "tls_names",
+  "insecure",
+  "nats_credentials_file",
 ] as const;
-export const AGENT_SETTINGS = ["coordinator", "nats_url", "host_name", "token", "token_file", "state_dir", "host_config", "bus_prefix", "events", "metrics_listen"] as const;
+export const AGENT_SETTINGS = [
+  "coordinator",
+  "nats_url",
+  "host_name",
+  "token",
+  "token_file",
+  "state_dir",
+  "host_config",
+  "bus_prefix",
+  "events",
+  "metrics_listen",
+  "ca_file",
+  "ca_pin",
+  "tls_cert",
+  "tls_key",
+  "insecure",
+  "nats_credentials_file",
+] as const;
 export const UP_SETTINGS = ["state_dir", "listen", "http_listen", "host_name", "host_config", "homes_dir", "metrics_listen", "agent_metrics_listen"] as const;
 
 export const DEFAULT_COORDINATOR_LISTEN = "0.0.0.0:7465";
@@ -131,6 +181,24 @@ class ServerSettings extends ConfigSection {
     return value;
   }
 
+  /** true from a flag, true/false from a file, "true"/"1"/"false"/"0" from the environment. */
+  flag(field: string): boolean {
+    const value = this.value(field);
+    if (value === undefined || value === false || value === "false" || value === "0" || value === "") return false;
+    if (value === true || value === "true" || value === "1") return true;
+    return this.fail(field, "must be true or false") ?? false;
+  }
+
+  names(field: string): string[] {
+    const value = this.value(field);
+    if (value === undefined || value === "") return [];
+    const list = typeof value === "string" ? value.split(",").map((name) => name.trim()) : value;
+    if (!Array.isArray(list) || !list.every((name) => typeof name === "string" && /^[A-Za-z0-9.:-]{1,253}$/.test(name))) {
+      return this.fail(field, "must be a comma-separated list of DNS names or IP addresses") ?? [];
+    }
+    return list as string[];
+  }
+
   busPrefix(): string {
     const value = this.text("bus_prefix", "vigil") ?? "vigil";
     const compiled = compileBusNames(value);
@@ -163,7 +231,51 @@ export function compileCoordinatorConfig(input: unknown): Compiled<CompiledCoord
     maxStreamsPerToken: s.integer("max_streams_per_token", 16, 1, 10_000),
     maxCallsPerToken: s.integer("max_calls_per_token", 64, 1, 100_000),
     metricsListen: s.optionalHostPort("metrics_listen"),
+    tls: coordinatorTls(s),
+    natsCredentialsFile: s.absolute("nats_credentials_file", null),
   }));
+}
+
+export const DEFAULT_COORDINATOR_STATE_DIR = "/var/lib/vigil/coordinator";
+
+function coordinatorTls(s: ServerSettings): CoordinatorTlsConfig {
+  const insecure = s.flag("insecure");
+  const own = { certFile: s.absolute("tls_cert", null), keyFile: s.absolute("tls_key", null), caFile: s.absolute("tls_ca", null), caKeyFile: s.absolute("tls_ca_key", null) };
+  const stateDir = s.absolute("state_dir", null);
+  const names = s.names("tls_names");
+  if (insecure) return { mode: "plaintext" };
+  if (own.certFile !== null || own.keyFile !== null || own.caFile !== null) {
+    for (const [field, value] of [["tls_cert", own.certFile], ["tls_key", own.keyFile], ["tls_ca", own.caFile]] as const) {
+      if (value === null) s.fail(field, "is required with tls_cert, tls_key and tls_ca (the operator's own certificates)");
+    }
+    return { mode: "own", certFile: own.certFile ?? "", keyFile: own.keyFile ?? "", caFile: own.caFile ?? "", caKeyFile: own.caKeyFile };
+  }
+  const listenHost = (s.text("listen", DEFAULT_COORDINATOR_LISTEN) ?? "").replace(/:\d+$/, "").replace(/^\[(.*)\]$/, "$1");
+  if (stateDir === null && names.length === 0 && isLoopback(listenHost)) return { mode: "plaintext" };
+  const specific = listenHost !== "0.0.0.0" && listenHost !== "::" ? [listenHost] : [];
+  return { mode: "created", dir: stateDir ?? DEFAULT_COORDINATOR_STATE_DIR, names: [...names, ...specific] };
+}
+
+function agentTls(s: ServerSettings, coordinatorHost: string): AgentTlsConfig {
+  const caFile = s.absolute("ca_file", null);
+  const caPinValue = s.value("ca_pin");
+  const caPin = caPinValue === undefined || caPinValue === "" ? null : s.pattern("ca_pin", /^(sha256:)?[0-9a-f]{64}$/, null);
+  const certFile = s.absolute("tls_cert", null);
+  const keyFile = s.absolute("tls_key", null);
+  if (s.flag("insecure")) return { mode: "plaintext" };
+  if (certFile !== null || keyFile !== null) {
+    if (certFile === null) s.fail("tls_cert", "is required with tls_key");
+    if (keyFile === null) s.fail("tls_key", "is required with tls_cert");
+    if (caFile === null) s.fail("ca_file", "is required with tls_cert and tls_key (the CA that signed the coordinator's certificate)");
+    return { mode: "own", certFile: certFile ?? "", keyFile: keyFile ?? "", caFile: caFile ?? "" };
+  }
+  if (caFile === null && caPin === null && isLoopback(coordinatorHost)) return { mode: "plaintext" };
+  return { mode: "bootstrap", caFile, caPin };
+}
+
+/** Loopback only: plaintext anywhere else sends tokens in clear. */
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 /** `defaults` supplies what only I/O can know: the machine's host name. */
@@ -180,13 +292,16 @@ export function compileAgentConfig(input: unknown, defaults: { readonly hostName
       busPrefix: s.busPrefix(),
       events,
       metricsListen: s.optionalHostPort("metrics_listen"),
+      tls: agentTls(s, String(s.value("coordinator") ?? "").replace(/:\d+$/, "").replace(/^\[(.*)\]$/, "$1")),
+      natsCredentialsFile: s.absolute("nats_credentials_file", null),
     };
   });
 }
 
 function agentToken(s: ServerSettings): { token: string; tokenFile: string | null } {
   const tokenFile = s.absolute("token_file", null);
-  if (tokenFile === null) return { token: s.text("token", null) ?? "", tokenFile };
+  // May be absent: over TLS a host with a kept certificate needs no token (checked at start).
+  if (tokenFile === null) return { token: typeof s.value("token") === "string" ? (s.value("token") as string) : "", tokenFile };
   if (s.value("token") !== undefined && s.value("token") !== "") s.fail("token", "must not be set together with token_file");
   return { token: "", tokenFile };
 }

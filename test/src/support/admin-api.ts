@@ -1,6 +1,6 @@
 // The Admin API as a system test uses it: one client with a bearer token, unary calls as promises
 // that reject with the gRPC ServiceError, and the few typed calls the tests repeat.
-import { credentials, Metadata, type ServiceError } from "@grpc/grpc-js";
+import { type ChannelCredentials, credentials, Metadata, type ServiceError } from "@grpc/grpc-js";
 import { withDefaults } from "@vigil/coordinator";
 import { AdminClient, type AdminService, type Service, type ServiceEvent, ServiceInput, type Host } from "@vigil/shared";
 
@@ -10,8 +10,8 @@ export class AdminApi {
   readonly #client: AdminClient;
   readonly #metadata = new Metadata();
 
-  constructor(address: string, token: string) {
-    this.#client = new AdminClient(address, credentials.createInsecure());
+  constructor(address: string, token: string, channel: ChannelCredentials = credentials.createInsecure()) {
+    this.#client = new AdminClient(address, channel);
     this.#metadata.set("authorization", `Bearer ${token}`);
   }
 

@@ -1,6 +1,6 @@
 // A bare AgentLink client that says Hello like an agent and records what the coordinator sends
 // it, so a test can see exactly which desired state a host's credentials obtain.
-import { type ClientDuplexStream, credentials, type ServiceError } from "@grpc/grpc-js";
+import { type ChannelCredentials, type ClientDuplexStream, credentials, type ServiceError } from "@grpc/grpc-js";
 import { type AgentMessage, AgentLinkClient, type CoordinatorMessage, type DesiredState } from "@vigil/shared";
 import { waitFor } from "./wait-for.js";
 
@@ -11,8 +11,8 @@ export class AgentLinkProbe {
   readonly #client: AgentLinkClient;
   readonly #call: ClientDuplexStream<AgentMessage, CoordinatorMessage>;
 
-  constructor(address: string, hostName: string, token: string) {
-    this.#client = new AgentLinkClient(address, credentials.createInsecure());
+  constructor(address: string, hostName: string, token: string, channel: ChannelCredentials = credentials.createInsecure()) {
+    this.#client = new AgentLinkClient(address, channel);
     this.#call = this.#client.connect();
     this.#call.on("data", (message: CoordinatorMessage) => {
       if (message.body?.$case === "desiredState") this.states.push(message.body.value);

@@ -1,19 +1,31 @@
 // A whole Vigil installation for one system test file: a fresh PostgreSQL database, a private
 // nats-server, a `vigil coordinator` process and `vigil agent` processes, each in its own network
 // namespace; accounts are real Unix users. close() ends and removes all of it.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { createTestUser, type PrivateNatsServer, startPrivateNatsServer } from "@vigil/agent";
 import { createTestDatabase, type TestDatabase } from "@vigil/coordinator";
-import { Account, type IssuedToken } from "@vigil/shared";
+import { credentials } from "@grpc/grpc-js";
+import { Account, type AddedHost, busNames, type IssuedToken, natsAuthorizationConfig } from "@vigil/shared";
 import { AdminApi } from "./admin-api.js";
 import { Cleanup } from "./cleanup.js";
 import { createTestNetwork, type HostNetwork, type TestNetwork } from "./network-namespaces.js";
 import { registerAgentStateDir, removeAgentCgroups } from "./service-processes.js";
 import { TestProcess } from "./test-process.js";
 import { waitFor } from "./wait-for.js";
+
+/**
+ * Unless the cluster is secure, its parts talk plaintext across the namespaces' veth addresses,
+ * which is refused unless said explicitly: those tests are about supervision, not transport.
+ */
+const INSECURE = ["--insecure"];
+
+/** A secure cluster: TLS with the host bootstrap, and NATS with one user per host, for these host suffixes. */
+export interface SecureClusterOptions {
+  readonly hostSuffixes: readonly string[];
+}
 
 const REPO = new URL("../../../", import.meta.url).pathname;
 const MAIN = join(REPO, "cli/src/main.ts");
@@ -35,13 +47,24 @@ function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return env;
 }
 
+/** The nats-server configuration with the coordinator's and each host's user, and their 0600 credential files. */
+function writeNatsUsers(dir: string, id: string, secure: SecureClusterOptions): string {
+  const password = () => randomBytes(12).toString("hex");
+  const coordinator = { user: "coordinator", password: password() };
+  const hosts = secure.hostSuffixes.map((suffix) => ({ host: `sys-${id}-${suffix}`, password: password() }));
+  writeFileSync(join(dir, "nats-coordinator"), `${coordinator.user}:${coordinator.password}\n`, { mode: 0o600 });
+  for (const { host, password: secret } of hosts) writeFileSync(join(dir, `nats-${host}`), `${host}:${secret}\n`, { mode: 0o600 });
+  const configFile = join(dir, "nats.conf");
+  writeFileSync(configFile, natsAuthorizationConfig({ names: busNames(`sys${id}`), coordinator, hosts }), { mode: 0o600 });
+  return configFile;
+}
+
 export class SystemCluster {
   /** Processes and what they hold: ended first, so that users and files are no longer in use. */
   readonly #processes = new Cleanup();
   /** Users, database, NATS, namespaces, files. */
   readonly #resources = new Cleanup();
-  readonly id = randomBytes(4).toString("hex");
-  readonly busPrefix = `sys${this.id}`;
+  readonly busPrefix: string;
   readonly hosts: AgentHost[] = [];
   readonly dir: string;
   coordinator!: TestProcess;
@@ -49,27 +72,32 @@ export class SystemCluster {
   api!: AdminApi;
 
   private constructor(
+    readonly id: string,
     readonly network: TestNetwork,
     readonly nats: PrivateNatsServer,
     readonly database: TestDatabase,
     dir: string,
+    readonly secure: SecureClusterOptions | undefined,
   ) {
     this.dir = dir;
+    this.busPrefix = `sys${id}`;
   }
 
   /** Database, NATS, `agents` namespaces, the coordinator, the operator's API client; no agent runs yet. */
-  static async start(agents = 2): Promise<SystemCluster> {
+  static async start(agents = 2, secure?: SecureClusterOptions): Promise<SystemCluster> {
     const cleanup = new Cleanup();
     try {
+      const id = randomBytes(4).toString("hex");
       const dir = mkdtempSync(join(tmpdir(), "vigil-system-"));
       cleanup.defer("remove the temp dir", () => rmSync(dir, { recursive: true, force: true }));
       const network = createTestNetwork(agents);
       cleanup.defer("remove the network namespaces", () => network.remove());
-      const nats = await startPrivateNatsServer({ host: network.hub });
+      const configFile = secure === undefined ? undefined : writeNatsUsers(dir, id, secure);
+      const nats = await startPrivateNatsServer({ host: network.hub, ...(configFile && { configFile }) });
       cleanup.defer("stop nats-server", () => nats.dispose());
       const database = await createTestDatabase();
       cleanup.defer("drop the database", () => database.drop());
-      const cluster = new SystemCluster(network, nats, database, dir);
+      const cluster = new SystemCluster(id, network, nats, database, dir, secure);
       cluster.#resources.defer("the cluster's base", () => cleanup.run());
       return cluster;
     } catch (error) {
@@ -111,7 +139,12 @@ export class SystemCluster {
     const coordinator = TestProcess.start(
       "vigil coordinator",
       process.execPath,
-      ["--import", "tsx", MAIN, "coordinator", "--database-url", this.database.url, "--nats-url", this.nats.url, "--listen", `${this.network.hub}:${port}`, "--bus-prefix", this.busPrefix, "--bootstrap-token-file", tokenFile, ...args],
+      [
+        ...["--import", "tsx", MAIN, "coordinator", "--database-url", this.database.url, "--nats-url", this.nats.url, "--listen", `${this.network.hub}:${port}`],
+        ...["--bus-prefix", this.busPrefix, "--bootstrap-token-file", tokenFile],
+        ...(this.secure === undefined ? INSECURE : ["--state-dir", join(this.dir, "coordinator"), "--nats-credentials-file", join(this.dir, "nats-coordinator")]),
+        ...args,
+      ],
       { cwd: REPO, env: childEnv() },
     );
     if (this.address === "") this.#processes.defer("stop the coordinator", () => this.coordinator.stop());
@@ -119,7 +152,8 @@ export class SystemCluster {
     const [, address] = await coordinator.waitForOutput(/listening on ([^\s"]+)/, START_TIMEOUT_MS);
     if (this.api === undefined) {
       this.address = address!;
-      this.api = new AdminApi(this.address, readFileSync(tokenFile, "utf8").trim());
+      const channel = this.secure === undefined ? undefined : credentials.createSsl(readFileSync(this.caFile));
+      this.api = new AdminApi(this.address, readFileSync(tokenFile, "utf8").trim(), channel);
       this.#processes.defer("close the API client", () => this.api.close());
     }
     return coordinator;
@@ -133,7 +167,11 @@ export class SystemCluster {
     const network = options.network ?? this.network.hosts[this.hosts.length];
     if (network === undefined) throw new Error(`the cluster was started with ${this.network.hosts.length} namespaces`);
     const name = `sys-${this.id}-${suffix}`;
-    const token = options.token ?? (await this.api.call<IssuedToken>("issueToken", { scope: "host", subject: name, description: "system test" })).token;
+    const token =
+      options.token ??
+      (this.secure === undefined
+        ? (await this.api.call<IssuedToken>("issueToken", { scope: "host", subject: name, description: "system test" })).token
+        : (await this.api.call<AddedHost>("addHost", { name, pool: "public" })).bootstrapToken);
     const host: AgentHost = { name, network, stateDir: mkdtempSync(join(this.dir, `agent-${suffix}-`)), token };
     registerAgentStateDir(name, host.stateDir);
     this.hosts.push(host);
@@ -152,7 +190,7 @@ export class SystemCluster {
     token = host.token,
     options: { readonly args?: readonly string[]; readonly tokenInEnvironment?: boolean; readonly started?: boolean } = {},
   ): Promise<TestProcess> {
-    const args = ["--import", "tsx", MAIN, "agent", "--coordinator", this.address, "--nats-url", this.nats.url, "--host-name", host.name, "--state-dir", host.stateDir, "--bus-prefix", this.busPrefix, ...(options.args ?? [])];
+    const args = ["--import", "tsx", MAIN, "agent", "--coordinator", this.address, "--nats-url", this.nats.url, "--host-name", host.name, "--state-dir", host.stateDir, "--bus-prefix", this.busPrefix, ...this.#transportArgs(host), ...(options.args ?? [])];
     const entered = this.network.enter(host.network, process.execPath, args);
     // The token goes through the environment: command lines are readable by every user.
     const env = childEnv(options.tokenInEnvironment === false ? {} : { VIGIL_TOKEN: token });
@@ -160,6 +198,16 @@ export class SystemCluster {
     host.process = TestProcess.start(`agent ${host.name}`, entered.command, entered.args, { cwd: REPO, env });
     if (options.started !== false) await host.process.waitForOutput(/"msg":"agent running"/, START_TIMEOUT_MS);
     return host.process;
+  }
+
+  /** The coordinator's CA (secure clusters), created by its first start. */
+  get caFile(): string {
+    return join(this.dir, "coordinator", "tls", "ca.pem");
+  }
+
+  #transportArgs(host: AgentHost): string[] {
+    if (this.secure === undefined) return INSECURE;
+    return ["--ca-file", this.caFile, "--nats-credentials-file", join(this.dir, `nats-${host.name}`)];
   }
 
   async waitForHostState(host: AgentHost, state: "up" | "down", timeoutMs = 60_000): Promise<void> {

@@ -26,6 +26,8 @@ export interface PrivateNatsServerOptions {
   readonly readyTimeoutMs?: number;
   /** Address to listen on; default 127.0.0.1 (a system test's network namespaces need a veth address). */
   readonly host?: string;
+  /** A nats-server configuration file (e.g. per-host users from natsAuthorizationConfig). */
+  readonly configFile?: string;
 }
 
 export async function startPrivateNatsServer(options: PrivateNatsServerOptions = {}): Promise<PrivateNatsServer> {
@@ -38,7 +40,7 @@ export async function startPrivateNatsServer(options: PrivateNatsServerOptions =
 
   const start = async (): Promise<void> => {
     if (child !== undefined) return;
-    const started = spawn(binary, ["-a", host, "-p", String(port), "-js", "-sd", storeDir], { stdio: ["ignore", "ignore", "pipe"] });
+    const started = spawn(binary, [...(options.configFile === undefined ? [] : ["-c", options.configFile]), "-a", host, "-p", String(port), "-js", "-sd", storeDir], { stdio: ["ignore", "ignore", "pipe"] });
     child = started;
     let log = "";
     started.stderr?.on("data", (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4_000)));

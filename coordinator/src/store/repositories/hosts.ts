@@ -4,7 +4,7 @@ import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { InvalidInputError } from "@vigil/shared";
 import { type Db } from "../db.js";
-import { AlreadyExistsError, NotFoundError } from "../errors.js";
+import { AlreadyExistsError, ConflictError, NotFoundError } from "../errors.js";
 import { accounts } from "../tables/accounts.js";
 import { hosts } from "../tables/hosts.js";
 import { services } from "../tables/services.js";
@@ -159,4 +159,17 @@ export async function requireHostId(db: Db, name: string): Promise<number> {
 
 function hostNotFound(name: string): NotFoundError {
   return new NotFoundError("host", `host ${name} does not exist`);
+}
+
+/** Deletes a host that holds no services; refused (conflict) while it holds any. */
+export async function removeHost(db: Db, name: string): Promise<void> {
+  const host = await getHost(db, name);
+  const held = () => new ConflictError("name", `host ${name} holds ${host.serviceCount || "some"} service(s); delete them first`);
+  if (host.serviceCount > 0) throw held();
+  // The condition is in the statement: a service placed meanwhile keeps its host.
+  const deleted = await db
+    .delete(hosts)
+    .where(and(eq(hosts.name, name), sql`not exists (select 1 from services where services.host_id = ${hosts.id})`))
+    .returning({ name: hosts.name });
+  if (deleted.length === 0) throw held();
 }

@@ -102,3 +102,32 @@ export async function listTokens(db: Db, filter: { readonly scope?: TokenScope; 
     .where(and(filter.scope && eq(apiTokens.scope, filter.scope), filter.subject === undefined ? undefined : eq(apiTokens.subject, filter.subject)))
     .orderBy(asc(apiTokens.createdAt), asc(apiTokens.id));
 }
+
+/** Revokes the token if it still is live; true for the one caller that did (a single-use token's use). */
+export async function consumeToken(db: Db, id: string, now: Date = new Date()): Promise<boolean> {
+  const rows = await db
+    .update(apiTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
+  return rows.length === 1;
+}
+
+/** The identity of a live token by its id (a host certificate names its credential by id). */
+export async function liveTokenById(db: Db, id: string): Promise<TokenIdentity | null> {
+  const [row] = await db
+    .select({ id: apiTokens.id, scope: apiTokens.scope, subject: apiTokens.subject })
+    .from(apiTokens)
+    .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)));
+  return row ?? null;
+}
+
+/** Revokes every live token of a subject in a scope (a removed host's credentials). */
+export async function revokeSubjectTokens(db: Db, scope: TokenScope, subject: string, now: Date = new Date()): Promise<number> {
+  const rows = await db
+    .update(apiTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(apiTokens.scope, scope), eq(apiTokens.subject, subject), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
+  return rows.length;
+}

@@ -99,6 +99,33 @@ export interface HostRequest {
   name: string;
 }
 
+export interface AddHostRequest {
+  name: string;
+  /** "public" | "private" */
+  pool: string;
+  /** private hosts only, required for them */
+  ownerAccount: string;
+  /** 0: unlimited */
+  capacity: number;
+}
+
+/**
+ * The host and its one-time bootstrap token: the agent exchanges it for a client certificate
+ * (RequestHostCertificate) or, on a plaintext coordinator, uses it as its host token.
+ */
+export interface AddedHost {
+  host: Host | undefined;
+  bootstrapToken: string;
+  tokenId: string;
+  /** empty on a plaintext coordinator */
+  caPem: string;
+  /** hex SHA-256 of the CA certificate (DER), for --ca-pin */
+  caSha256: string;
+}
+
+export interface RemoveHostResponse {
+}
+
 /** A service as the API shows it: definition, placement and live status. */
 export interface Service {
   account: string;
@@ -1575,6 +1602,328 @@ export const HostRequest: MessageFns<HostRequest> = {
   fromPartial<I extends Exact<DeepPartial<HostRequest>, I>>(object: I): HostRequest {
     const message = createBaseHostRequest();
     message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseAddHostRequest(): AddHostRequest {
+  return { name: "", pool: "", ownerAccount: "", capacity: 0 };
+}
+
+export const AddHostRequest: MessageFns<AddHostRequest> = {
+  encode(message: AddHostRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.pool !== "") {
+      writer.uint32(18).string(message.pool);
+    }
+    if (message.ownerAccount !== "") {
+      writer.uint32(26).string(message.ownerAccount);
+    }
+    if (message.capacity !== 0) {
+      writer.uint32(32).uint32(message.capacity);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AddHostRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAddHostRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pool = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.ownerAccount = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.capacity = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AddHostRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      pool: isSet(object.pool) ? globalThis.String(object.pool) : "",
+      ownerAccount: isSet(object.ownerAccount)
+        ? globalThis.String(object.ownerAccount)
+        : isSet(object.owner_account)
+        ? globalThis.String(object.owner_account)
+        : "",
+      capacity: isSet(object.capacity) ? globalThis.Number(object.capacity) : 0,
+    };
+  },
+
+  toJSON(message: AddHostRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.pool !== "") {
+      obj.pool = message.pool;
+    }
+    if (message.ownerAccount !== "") {
+      obj.ownerAccount = message.ownerAccount;
+    }
+    if (message.capacity !== 0) {
+      obj.capacity = Math.round(message.capacity);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AddHostRequest>, I>>(base?: I): AddHostRequest {
+    return AddHostRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AddHostRequest>, I>>(object: I): AddHostRequest {
+    const message = createBaseAddHostRequest();
+    message.name = object.name ?? "";
+    message.pool = object.pool ?? "";
+    message.ownerAccount = object.ownerAccount ?? "";
+    message.capacity = object.capacity ?? 0;
+    return message;
+  },
+};
+
+function createBaseAddedHost(): AddedHost {
+  return { host: undefined, bootstrapToken: "", tokenId: "", caPem: "", caSha256: "" };
+}
+
+export const AddedHost: MessageFns<AddedHost> = {
+  encode(message: AddedHost, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.host !== undefined) {
+      Host.encode(message.host, writer.uint32(10).fork()).join();
+    }
+    if (message.bootstrapToken !== "") {
+      writer.uint32(18).string(message.bootstrapToken);
+    }
+    if (message.tokenId !== "") {
+      writer.uint32(26).string(message.tokenId);
+    }
+    if (message.caPem !== "") {
+      writer.uint32(34).string(message.caPem);
+    }
+    if (message.caSha256 !== "") {
+      writer.uint32(42).string(message.caSha256);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AddedHost {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAddedHost();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.host = Host.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.bootstrapToken = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.tokenId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.caPem = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.caSha256 = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AddedHost {
+    return {
+      host: isSet(object.host) ? Host.fromJSON(object.host) : undefined,
+      bootstrapToken: isSet(object.bootstrapToken)
+        ? globalThis.String(object.bootstrapToken)
+        : isSet(object.bootstrap_token)
+        ? globalThis.String(object.bootstrap_token)
+        : "",
+      tokenId: isSet(object.tokenId)
+        ? globalThis.String(object.tokenId)
+        : isSet(object.token_id)
+        ? globalThis.String(object.token_id)
+        : "",
+      caPem: isSet(object.caPem)
+        ? globalThis.String(object.caPem)
+        : isSet(object.ca_pem)
+        ? globalThis.String(object.ca_pem)
+        : "",
+      caSha256: isSet(object.caSha256)
+        ? globalThis.String(object.caSha256)
+        : isSet(object.ca_sha256)
+        ? globalThis.String(object.ca_sha256)
+        : "",
+    };
+  },
+
+  toJSON(message: AddedHost): unknown {
+    const obj: any = {};
+    if (message.host !== undefined) {
+      obj.host = Host.toJSON(message.host);
+    }
+    if (message.bootstrapToken !== "") {
+      obj.bootstrapToken = message.bootstrapToken;
+    }
+    if (message.tokenId !== "") {
+      obj.tokenId = message.tokenId;
+    }
+    if (message.caPem !== "") {
+      obj.caPem = message.caPem;
+    }
+    if (message.caSha256 !== "") {
+      obj.caSha256 = message.caSha256;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AddedHost>, I>>(base?: I): AddedHost {
+    return AddedHost.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AddedHost>, I>>(object: I): AddedHost {
+    const message = createBaseAddedHost();
+    message.host = (object.host !== undefined && object.host !== null) ? Host.fromPartial(object.host) : undefined;
+    message.bootstrapToken = object.bootstrapToken ?? "";
+    message.tokenId = object.tokenId ?? "";
+    message.caPem = object.caPem ?? "";
+    message.caSha256 = object.caSha256 ?? "";
+    return message;
+  },
+};
+
+function createBaseRemoveHostResponse(): RemoveHostResponse {
+  return {};
+}
+
+export const RemoveHostResponse: MessageFns<RemoveHostResponse> = {
+  encode(_: RemoveHostResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RemoveHostResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRemoveHostResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): RemoveHostResponse {
+    return {};
+  },
+
+  toJSON(_: RemoveHostResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RemoveHostResponse>, I>>(base?: I): RemoveHostResponse {
+    return RemoveHostResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RemoveHostResponse>, I>>(_: I): RemoveHostResponse {
+    const message = createBaseRemoveHostResponse();
     return message;
   },
 };
@@ -6137,6 +6486,33 @@ export const AdminService = {
     responseSerialize: (value: Host): Buffer => Buffer.from(Host.encode(value).finish()),
     responseDeserialize: (value: Buffer): Host => Host.decode(value),
   },
+  addHost: {
+    path: "/vigil.v1.Admin/AddHost" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AddHostRequest): Buffer => Buffer.from(AddHostRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AddHostRequest => AddHostRequest.decode(value),
+    responseSerialize: (value: AddedHost): Buffer => Buffer.from(AddedHost.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AddedHost => AddedHost.decode(value),
+  },
+  getHost: {
+    path: "/vigil.v1.Admin/GetHost" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: HostRequest): Buffer => Buffer.from(HostRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): HostRequest => HostRequest.decode(value),
+    responseSerialize: (value: Host): Buffer => Buffer.from(Host.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Host => Host.decode(value),
+  },
+  removeHost: {
+    path: "/vigil.v1.Admin/RemoveHost" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: HostRequest): Buffer => Buffer.from(HostRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): HostRequest => HostRequest.decode(value),
+    responseSerialize: (value: RemoveHostResponse): Buffer => Buffer.from(RemoveHostResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RemoveHostResponse => RemoveHostResponse.decode(value),
+  },
   createService: {
     path: "/vigil.v1.Admin/CreateService" as const,
     requestStream: false as const,
@@ -6406,6 +6782,9 @@ export interface AdminServer extends UntypedServiceImplementation {
   listHosts: handleUnaryCall<ListHostsRequest, ListHostsResponse>;
   cordonHost: handleUnaryCall<HostRequest, Host>;
   uncordonHost: handleUnaryCall<HostRequest, Host>;
+  addHost: handleUnaryCall<AddHostRequest, AddedHost>;
+  getHost: handleUnaryCall<HostRequest, Host>;
+  removeHost: handleUnaryCall<HostRequest, RemoveHostResponse>;
   createService: handleUnaryCall<CreateServiceRequest, Service>;
   /** Up to 500 services of one account in one transaction: all are created and placed, or none. */
   createServices: handleUnaryCall<CreateServicesRequest, CreateServicesResponse>;
@@ -6524,6 +6903,48 @@ export interface AdminClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Host) => void,
+  ): ClientUnaryCall;
+  addHost(
+    request: AddHostRequest,
+    callback: (error: ServiceError | null, response: AddedHost) => void,
+  ): ClientUnaryCall;
+  addHost(
+    request: AddHostRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AddedHost) => void,
+  ): ClientUnaryCall;
+  addHost(
+    request: AddHostRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AddedHost) => void,
+  ): ClientUnaryCall;
+  getHost(request: HostRequest, callback: (error: ServiceError | null, response: Host) => void): ClientUnaryCall;
+  getHost(
+    request: HostRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Host) => void,
+  ): ClientUnaryCall;
+  getHost(
+    request: HostRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Host) => void,
+  ): ClientUnaryCall;
+  removeHost(
+    request: HostRequest,
+    callback: (error: ServiceError | null, response: RemoveHostResponse) => void,
+  ): ClientUnaryCall;
+  removeHost(
+    request: HostRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RemoveHostResponse) => void,
+  ): ClientUnaryCall;
+  removeHost(
+    request: HostRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RemoveHostResponse) => void,
   ): ClientUnaryCall;
   createService(
     request: CreateServiceRequest,

@@ -12,9 +12,12 @@ import {
   Client,
   type ClientDuplexStream,
   type ClientOptions,
+  type ClientUnaryCall,
   type handleBidiStreamingCall,
+  type handleUnaryCall,
   makeGenericClientConstructor,
   type Metadata,
+  type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { FirewallRule } from "./admin.js";
@@ -28,6 +31,19 @@ export const protobufFileName = "vigil/v1/agent_link.proto";
  * AgentLink: the bidirectional stream an agent dials to its coordinator.
  * Level-triggered: the coordinator always sends the host's full desired state.
  */
+
+export interface HostCertificateRequest {
+  hostName: string;
+  bootstrapToken: string;
+  /** PKCS #10, ECDSA P-256 */
+  csrPem: string;
+}
+
+export interface HostCertificateResponse {
+  /** CN and DNS name: the host name */
+  certificatePem: string;
+  caPem: string;
+}
 
 export interface HostCapacity {
   maxServices: number;
@@ -225,6 +241,212 @@ export interface CoordinatorMessage {
     | { $case: "eventAck"; value: EventAck }
     | undefined;
 }
+
+function createBaseHostCertificateRequest(): HostCertificateRequest {
+  return { hostName: "", bootstrapToken: "", csrPem: "" };
+}
+
+export const HostCertificateRequest: MessageFns<HostCertificateRequest> = {
+  encode(message: HostCertificateRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.hostName !== "") {
+      writer.uint32(10).string(message.hostName);
+    }
+    if (message.bootstrapToken !== "") {
+      writer.uint32(18).string(message.bootstrapToken);
+    }
+    if (message.csrPem !== "") {
+      writer.uint32(26).string(message.csrPem);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HostCertificateRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHostCertificateRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.hostName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.bootstrapToken = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.csrPem = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HostCertificateRequest {
+    return {
+      hostName: isSet(object.hostName)
+        ? globalThis.String(object.hostName)
+        : isSet(object.host_name)
+        ? globalThis.String(object.host_name)
+        : "",
+      bootstrapToken: isSet(object.bootstrapToken)
+        ? globalThis.String(object.bootstrapToken)
+        : isSet(object.bootstrap_token)
+        ? globalThis.String(object.bootstrap_token)
+        : "",
+      csrPem: isSet(object.csrPem)
+        ? globalThis.String(object.csrPem)
+        : isSet(object.csr_pem)
+        ? globalThis.String(object.csr_pem)
+        : "",
+    };
+  },
+
+  toJSON(message: HostCertificateRequest): unknown {
+    const obj: any = {};
+    if (message.hostName !== "") {
+      obj.hostName = message.hostName;
+    }
+    if (message.bootstrapToken !== "") {
+      obj.bootstrapToken = message.bootstrapToken;
+    }
+    if (message.csrPem !== "") {
+      obj.csrPem = message.csrPem;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<HostCertificateRequest>, I>>(base?: I): HostCertificateRequest {
+    return HostCertificateRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<HostCertificateRequest>, I>>(object: I): HostCertificateRequest {
+    const message = createBaseHostCertificateRequest();
+    message.hostName = object.hostName ?? "";
+    message.bootstrapToken = object.bootstrapToken ?? "";
+    message.csrPem = object.csrPem ?? "";
+    return message;
+  },
+};
+
+function createBaseHostCertificateResponse(): HostCertificateResponse {
+  return { certificatePem: "", caPem: "" };
+}
+
+export const HostCertificateResponse: MessageFns<HostCertificateResponse> = {
+  encode(message: HostCertificateResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.certificatePem !== "") {
+      writer.uint32(10).string(message.certificatePem);
+    }
+    if (message.caPem !== "") {
+      writer.uint32(18).string(message.caPem);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HostCertificateResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHostCertificateResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.certificatePem = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.caPem = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HostCertificateResponse {
+    return {
+      certificatePem: isSet(object.certificatePem)
+        ? globalThis.String(object.certificatePem)
+        : isSet(object.certificate_pem)
+        ? globalThis.String(object.certificate_pem)
+        : "",
+      caPem: isSet(object.caPem)
+        ? globalThis.String(object.caPem)
+        : isSet(object.ca_pem)
+        ? globalThis.String(object.ca_pem)
+        : "",
+    };
+  },
+
+  toJSON(message: HostCertificateResponse): unknown {
+    const obj: any = {};
+    if (message.certificatePem !== "") {
+      obj.certificatePem = message.certificatePem;
+    }
+    if (message.caPem !== "") {
+      obj.caPem = message.caPem;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<HostCertificateResponse>, I>>(base?: I): HostCertificateResponse {
+    return HostCertificateResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<HostCertificateResponse>, I>>(object: I): HostCertificateResponse {
+    const message = createBaseHostCertificateResponse();
+    message.certificatePem = object.certificatePem ?? "";
+    message.caPem = object.caPem ?? "";
+    return message;
+  },
+};
 
 function createBaseHostCapacity(): HostCapacity {
   return { maxServices: 0, cpus: 0, memoryBytes: 0 };
@@ -3081,16 +3303,55 @@ export const AgentLinkService = {
     responseSerialize: (value: CoordinatorMessage): Buffer => Buffer.from(CoordinatorMessage.encode(value).finish()),
     responseDeserialize: (value: Buffer): CoordinatorMessage => CoordinatorMessage.decode(value),
   },
+  /**
+   * TLS bootstrap: exchanges a host's one-time bootstrap token (from `vigil host add`) and a
+   * certificate request whose key never left the host for a client certificate naming that host.
+   */
+  requestHostCertificate: {
+    path: "/vigil.v1.AgentLink/RequestHostCertificate" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: HostCertificateRequest): Buffer =>
+      Buffer.from(HostCertificateRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): HostCertificateRequest => HostCertificateRequest.decode(value),
+    responseSerialize: (value: HostCertificateResponse): Buffer =>
+      Buffer.from(HostCertificateResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): HostCertificateResponse => HostCertificateResponse.decode(value),
+  },
 } as const;
 
 export interface AgentLinkServer extends UntypedServiceImplementation {
   connect: handleBidiStreamingCall<AgentMessage, CoordinatorMessage>;
+  /**
+   * TLS bootstrap: exchanges a host's one-time bootstrap token (from `vigil host add`) and a
+   * certificate request whose key never left the host for a client certificate naming that host.
+   */
+  requestHostCertificate: handleUnaryCall<HostCertificateRequest, HostCertificateResponse>;
 }
 
 export interface AgentLinkClient extends Client {
   connect(): ClientDuplexStream<AgentMessage, CoordinatorMessage>;
   connect(options: Partial<CallOptions>): ClientDuplexStream<AgentMessage, CoordinatorMessage>;
   connect(metadata: Metadata, options?: Partial<CallOptions>): ClientDuplexStream<AgentMessage, CoordinatorMessage>;
+  /**
+   * TLS bootstrap: exchanges a host's one-time bootstrap token (from `vigil host add`) and a
+   * certificate request whose key never left the host for a client certificate naming that host.
+   */
+  requestHostCertificate(
+    request: HostCertificateRequest,
+    callback: (error: ServiceError | null, response: HostCertificateResponse) => void,
+  ): ClientUnaryCall;
+  requestHostCertificate(
+    request: HostCertificateRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: HostCertificateResponse) => void,
+  ): ClientUnaryCall;
+  requestHostCertificate(
+    request: HostCertificateRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: HostCertificateResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const AgentLinkClient = makeGenericClientConstructor(AgentLinkService, "vigil.v1.AgentLink") as unknown as {
