@@ -30,7 +30,7 @@ describe("a secured cluster: TLS bootstrap and NATS users across network namespa
 
   it("bootstraps each agent's certificate (key 0600 on its host) and runs a service whose events arrive through the host's NATS user", async () => {
     for (const host of hosts) {
-      assert.match(host.process!.output, /\(mTLS \(certificate from the bootstrap token\)\)/, cluster.logs());
+      assert.match(host.process!.output, /"link":"mTLS \(certificate from the bootstrap token\)"/, cluster.logs());
       assert.equal(statSync(join(host.stateDir, "tls", "host-key.pem")).mode & 0o777, 0o600);
     }
     const host = await cluster.createRunningService("alpha", "web", "exec sleep 100000");
@@ -52,6 +52,6 @@ describe("a secured cluster: TLS bootstrap and NATS users across network namespa
     await cluster.waitForHostState(host, "down", 90_000);
     const restarted = await cluster.startAgent(host, "", { tokenInEnvironment: false });
     await cluster.waitForHostState(host, "up");
-    assert.match(restarted.output, /\(mTLS \(kept certificate\)\)/);
+    assert.match(restarted.output, /"link":"mTLS \(kept certificate\)"/);
   });
 });
