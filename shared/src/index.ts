@@ -33,12 +33,15 @@ export {
 } from "./spec/limits.js";
 export { compileServiceSpec, orderFieldErrors } from "./spec/compile-service-spec.js";
 export type { ServiceSpecPatch } from "./spec/service-update.js";
-export { compileServiceUpdate, serviceSpecToInput } from "./spec/service-update.js";
+export { compileServiceUpdate, NO_LIMIT, serviceSpecToInput } from "./spec/service-update.js";
 export type { EnvironmentAssignment } from "./spec/environment-string.js";
 export { parseEnvironmentString } from "./spec/environment-string.js";
 export { isReservedEnvironmentName } from "./spec/environment.js";
 export { normaliseWorkingDirectory } from "./spec/working-directory.js";
 export { isStopSignal } from "./spec/stop-signal.js";
+export type { LimitField, ResourceLimits } from "./spec/resource-limits.js";
+export { compileResourceLimits, CPU_CORES, CPU_WEIGHT, effectiveLimits, hasAnyLimit, LIMIT_FIELDS, MEMORY_BYTES, NO_LIMITS, parseMemorySize, resourceLimitsToInput, sameLimits, TASKS } from "./spec/resource-limits.js";
+export { limitInputFromProto, resourceLimitsFromProto, resourceLimitsToProto } from "./spec/limits-protocol.js";
 export { canonicalJson, launchFingerprint, sameSpec, specHash } from "./spec/spec-hash.js";
 export type { AccountCloud, DecodedDesiredService } from "./spec/protocol-mapping.js";
 export {

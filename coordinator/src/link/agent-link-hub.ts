@@ -172,7 +172,7 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
       return true;
     };
     if (refuseSecond()) return undefined;
-    await upsertHostOnHello(this.#store.db, { name: check.host, agentVersion: hello.agentVersion, capacity: hello.capacity?.maxServices ?? 0, now: new Date() });
+    await upsertHostOnHello(this.#store.db, { name: check.host, agentVersion: hello.agentVersion, capacity: hello.capacity?.maxServices ?? 0, now: new Date(), limitsMode: hello.limits?.mode ?? "", limitsDetail: hello.limits?.detail ?? "" });
     if (refuseSecond()) return undefined;
     const session = new AgentSession(check.host, call);
     this.#sessions.set(check.host, session);

@@ -1,6 +1,6 @@
 // Services and their events as Admin API messages: definition, placement and live status (a
 // service on a down host reads "unknown"), and event history rows as ServiceEvent.
-import { type ExitInfo, type ProcessInfo, type ProcessSnapshot, type Service, type ServiceEvent, type ServiceStatus } from "@vigil/shared";
+import { type ExitInfo, type ProcessInfo, type ProcessSnapshot, type Service, type ServiceEvent, type ServiceStatus, resourceLimitsToProto } from "@vigil/shared";
 import { liveState, type ServiceView } from "../../control/service-view.js";
 import { type EventRecord } from "../../store/repositories/events.js";
 import { specColumns } from "../../store/repositories/service-rows.js";
@@ -60,6 +60,8 @@ export function serviceMessage(view: ServiceView): Service {
     desiredState: service.desiredState,
     stopSignal,
     stopTimeoutMs,
+    limits: resourceLimitsToProto(service.spec.limits),
+    restartRequired: false,
   };
 }
 

@@ -21,7 +21,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { ServiceEvent } from "./events.js";
-import { ProcessInfo, ServiceRef, ServiceStatus } from "./service.js";
+import { ProcessInfo, ResourceLimits, ServiceRef, ServiceStatus } from "./service.js";
 
 export const protobufPackage = "vigil.v1";
 
@@ -42,6 +42,8 @@ export interface Account {
   environment: { [key: string]: string };
   languageVersions: { [key: string]: string };
   createdAtMs: number;
+  /** Caps the sum of the account's services on each host (its account cgroup). */
+  limits: ResourceLimits | undefined;
 }
 
 export interface Account_EnvironmentEntry {
@@ -86,6 +88,10 @@ export interface Host {
   lastSeenMs: number;
   agentVersion: string;
   serviceCount: number;
+  /** How the host enforces resource limits: "cgroup-v2", "cgroup-v1", or "none" (reported by its agent). */
+  limitsMode: string;
+  /** why not, or what is missing, when limits_mode is "none" */
+  limitsDetail: string;
 }
 
 export interface ListHostsRequest {
@@ -124,6 +130,14 @@ export interface Service {
   /** e.g. "SIGTERM" */
   stopSignal: string;
   stopTimeoutMs: number;
+  limits:
+    | ResourceLimits
+    | undefined;
+  /**
+   * On an UpdateService response: the change only takes effect once the service restarts, which the
+   * agent does by itself. false: applied to the running service (limits are written live).
+   */
+  restartRequired: boolean;
 }
 
 export interface Service_EnvironmentEntry {
@@ -155,6 +169,7 @@ export interface ServiceInput {
   /** absent: SIGTERM; "TERM", "sigterm" and "SIGTERM" are the same */
   stopSignal?: string | undefined;
   stopTimeoutMs?: number | undefined;
+  limits: ResourceLimits | undefined;
 }
 
 export interface ServiceInput_EnvironmentEntry {
@@ -206,7 +221,15 @@ export interface UpdateServiceRequest {
   annotation?: string | undefined;
   healthCheckGraceMs?: number | undefined;
   stopSignal?: string | undefined;
-  stopTimeoutMs?: number | undefined;
+  stopTimeoutMs?:
+    | number
+    | undefined;
+  /** the limits that are present change */
+  limits:
+    | ResourceLimits
+    | undefined;
+  /** input names ("memory_max", ...) of limits to remove */
+  removeLimits: string[];
 }
 
 export interface UpdateServiceRequest_EnvironmentEntry {
@@ -390,6 +413,7 @@ function createBaseAccount(): Account {
     environment: {},
     languageVersions: {},
     createdAtMs: 0,
+    limits: undefined,
   };
 }
 
@@ -421,6 +445,9 @@ export const Account: MessageFns<Account> = {
     });
     if (message.createdAtMs !== 0) {
       writer.uint32(72).int64(message.createdAtMs);
+    }
+    if (message.limits !== undefined) {
+      ResourceLimits.encode(message.limits, writer.uint32(82).fork()).join();
     }
     return writer;
   },
@@ -516,6 +543,14 @@ export const Account: MessageFns<Account> = {
             message.createdAtMs = longToNumber(reader.int64());
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.limits = ResourceLimits.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -586,6 +621,7 @@ export const Account: MessageFns<Account> = {
         : isSet(object.created_at_ms)
         ? globalThis.Number(object.created_at_ms)
         : 0,
+      limits: isSet(object.limits) ? ResourceLimits.fromJSON(object.limits) : undefined,
     };
   },
 
@@ -630,6 +666,9 @@ export const Account: MessageFns<Account> = {
     if (message.createdAtMs !== 0) {
       obj.createdAtMs = Math.round(message.createdAtMs);
     }
+    if (message.limits !== undefined) {
+      obj.limits = ResourceLimits.toJSON(message.limits);
+    }
     return obj;
   },
 
@@ -663,6 +702,9 @@ export const Account: MessageFns<Account> = {
       {},
     );
     message.createdAtMs = object.createdAtMs ?? 0;
+    message.limits = (object.limits !== undefined && object.limits !== null)
+      ? ResourceLimits.fromPartial(object.limits)
+      : undefined;
     return message;
   },
 };
@@ -1174,6 +1216,8 @@ function createBaseHost(): Host {
     lastSeenMs: 0,
     agentVersion: "",
     serviceCount: 0,
+    limitsMode: "",
+    limitsDetail: "",
   };
 }
 
@@ -1205,6 +1249,12 @@ export const Host: MessageFns<Host> = {
     }
     if (message.serviceCount !== 0) {
       writer.uint32(72).uint32(message.serviceCount);
+    }
+    if (message.limitsMode !== "") {
+      writer.uint32(82).string(message.limitsMode);
+    }
+    if (message.limitsDetail !== "") {
+      writer.uint32(90).string(message.limitsDetail);
     }
     return writer;
   },
@@ -1294,6 +1344,22 @@ export const Host: MessageFns<Host> = {
             message.serviceCount = reader.uint32();
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.limitsMode = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.limitsDetail = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1333,6 +1399,16 @@ export const Host: MessageFns<Host> = {
         : isSet(object.service_count)
         ? globalThis.Number(object.service_count)
         : 0,
+      limitsMode: isSet(object.limitsMode)
+        ? globalThis.String(object.limitsMode)
+        : isSet(object.limits_mode)
+        ? globalThis.String(object.limits_mode)
+        : "",
+      limitsDetail: isSet(object.limitsDetail)
+        ? globalThis.String(object.limitsDetail)
+        : isSet(object.limits_detail)
+        ? globalThis.String(object.limits_detail)
+        : "",
     };
   },
 
@@ -1365,6 +1441,12 @@ export const Host: MessageFns<Host> = {
     if (message.serviceCount !== 0) {
       obj.serviceCount = Math.round(message.serviceCount);
     }
+    if (message.limitsMode !== "") {
+      obj.limitsMode = message.limitsMode;
+    }
+    if (message.limitsDetail !== "") {
+      obj.limitsDetail = message.limitsDetail;
+    }
     return obj;
   },
 
@@ -1382,6 +1464,8 @@ export const Host: MessageFns<Host> = {
     message.lastSeenMs = object.lastSeenMs ?? 0;
     message.agentVersion = object.agentVersion ?? "";
     message.serviceCount = object.serviceCount ?? 0;
+    message.limitsMode = object.limitsMode ?? "";
+    message.limitsDetail = object.limitsDetail ?? "";
     return message;
   },
 };
@@ -1593,6 +1677,8 @@ function createBaseService(): Service {
     healthCheckGraceMs: 0,
     stopSignal: "",
     stopTimeoutMs: 0,
+    limits: undefined,
+    restartRequired: false,
   };
 }
 
@@ -1658,6 +1744,12 @@ export const Service: MessageFns<Service> = {
     }
     if (message.stopTimeoutMs !== 0) {
       writer.uint32(152).uint32(message.stopTimeoutMs);
+    }
+    if (message.limits !== undefined) {
+      ResourceLimits.encode(message.limits, writer.uint32(162).fork()).join();
+    }
+    if (message.restartRequired !== false) {
+      writer.uint32(168).bool(message.restartRequired);
     }
     return writer;
   },
@@ -1840,6 +1932,22 @@ export const Service: MessageFns<Service> = {
             message.stopTimeoutMs = reader.uint32();
             continue;
           }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.limits = ResourceLimits.decode(reader, reader.uint32());
+            continue;
+          }
+          case 21: {
+            if (tag !== 168) {
+              break;
+            }
+
+            message.restartRequired = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1928,6 +2036,12 @@ export const Service: MessageFns<Service> = {
         : isSet(object.stop_timeout_ms)
         ? globalThis.Number(object.stop_timeout_ms)
         : 0,
+      limits: isSet(object.limits) ? ResourceLimits.fromJSON(object.limits) : undefined,
+      restartRequired: isSet(object.restartRequired)
+        ? globalThis.Boolean(object.restartRequired)
+        : isSet(object.restart_required)
+        ? globalThis.Boolean(object.restart_required)
+        : false,
     };
   },
 
@@ -1996,6 +2110,12 @@ export const Service: MessageFns<Service> = {
     if (message.stopTimeoutMs !== 0) {
       obj.stopTimeoutMs = Math.round(message.stopTimeoutMs);
     }
+    if (message.limits !== undefined) {
+      obj.limits = ResourceLimits.toJSON(message.limits);
+    }
+    if (message.restartRequired !== false) {
+      obj.restartRequired = message.restartRequired;
+    }
     return obj;
   },
 
@@ -2033,6 +2153,10 @@ export const Service: MessageFns<Service> = {
     message.healthCheckGraceMs = object.healthCheckGraceMs ?? 0;
     message.stopSignal = object.stopSignal ?? "";
     message.stopTimeoutMs = object.stopTimeoutMs ?? 0;
+    message.limits = (object.limits !== undefined && object.limits !== null)
+      ? ResourceLimits.fromPartial(object.limits)
+      : undefined;
+    message.restartRequired = object.restartRequired ?? false;
     return message;
   },
 };
@@ -2139,6 +2263,7 @@ function createBaseServiceInput(): ServiceInput {
     healthCheckGraceMs: undefined,
     stopSignal: undefined,
     stopTimeoutMs: undefined,
+    limits: undefined,
   };
 }
 
@@ -2192,6 +2317,9 @@ export const ServiceInput: MessageFns<ServiceInput> = {
     }
     if (message.stopTimeoutMs !== undefined) {
       writer.uint32(120).uint32(message.stopTimeoutMs);
+    }
+    if (message.limits !== undefined) {
+      ResourceLimits.encode(message.limits, writer.uint32(130).fork()).join();
     }
     return writer;
   },
@@ -2342,6 +2470,14 @@ export const ServiceInput: MessageFns<ServiceInput> = {
             message.stopTimeoutMs = reader.uint32();
             continue;
           }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.limits = ResourceLimits.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2426,6 +2562,7 @@ export const ServiceInput: MessageFns<ServiceInput> = {
         : isSet(object.stop_timeout_ms)
         ? globalThis.Number(object.stop_timeout_ms)
         : undefined,
+      limits: isSet(object.limits) ? ResourceLimits.fromJSON(object.limits) : undefined,
     };
   },
 
@@ -2482,6 +2619,9 @@ export const ServiceInput: MessageFns<ServiceInput> = {
     if (message.stopTimeoutMs !== undefined) {
       obj.stopTimeoutMs = Math.round(message.stopTimeoutMs);
     }
+    if (message.limits !== undefined) {
+      obj.limits = ResourceLimits.toJSON(message.limits);
+    }
     return obj;
   },
 
@@ -2513,6 +2653,9 @@ export const ServiceInput: MessageFns<ServiceInput> = {
     message.healthCheckGraceMs = object.healthCheckGraceMs ?? undefined;
     message.stopSignal = object.stopSignal ?? undefined;
     message.stopTimeoutMs = object.stopTimeoutMs ?? undefined;
+    message.limits = (object.limits !== undefined && object.limits !== null)
+      ? ResourceLimits.fromPartial(object.limits)
+      : undefined;
     return message;
   },
 };
@@ -3084,6 +3227,8 @@ function createBaseUpdateServiceRequest(): UpdateServiceRequest {
     healthCheckGraceMs: undefined,
     stopSignal: undefined,
     stopTimeoutMs: undefined,
+    limits: undefined,
+    removeLimits: [],
   };
 }
 
@@ -3130,6 +3275,12 @@ export const UpdateServiceRequest: MessageFns<UpdateServiceRequest> = {
     }
     if (message.stopTimeoutMs !== undefined) {
       writer.uint32(112).uint32(message.stopTimeoutMs);
+    }
+    if (message.limits !== undefined) {
+      ResourceLimits.encode(message.limits, writer.uint32(122).fork()).join();
+    }
+    for (const v of message.removeLimits) {
+      writer.uint32(130).string(v!);
     }
     return writer;
   },
@@ -3262,6 +3413,22 @@ export const UpdateServiceRequest: MessageFns<UpdateServiceRequest> = {
             message.stopTimeoutMs = reader.uint32();
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.limits = ResourceLimits.decode(reader, reader.uint32());
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.removeLimits.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3339,6 +3506,12 @@ export const UpdateServiceRequest: MessageFns<UpdateServiceRequest> = {
         : isSet(object.stop_timeout_ms)
         ? globalThis.Number(object.stop_timeout_ms)
         : undefined,
+      limits: isSet(object.limits) ? ResourceLimits.fromJSON(object.limits) : undefined,
+      removeLimits: globalThis.Array.isArray(object?.removeLimits)
+        ? object.removeLimits.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.remove_limits)
+        ? object.remove_limits.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -3392,6 +3565,12 @@ export const UpdateServiceRequest: MessageFns<UpdateServiceRequest> = {
     if (message.stopTimeoutMs !== undefined) {
       obj.stopTimeoutMs = Math.round(message.stopTimeoutMs);
     }
+    if (message.limits !== undefined) {
+      obj.limits = ResourceLimits.toJSON(message.limits);
+    }
+    if (message.removeLimits?.length) {
+      obj.removeLimits = message.removeLimits;
+    }
     return obj;
   },
 
@@ -3422,6 +3601,10 @@ export const UpdateServiceRequest: MessageFns<UpdateServiceRequest> = {
     message.healthCheckGraceMs = object.healthCheckGraceMs ?? undefined;
     message.stopSignal = object.stopSignal ?? undefined;
     message.stopTimeoutMs = object.stopTimeoutMs ?? undefined;
+    message.limits = (object.limits !== undefined && object.limits !== null)
+      ? ResourceLimits.fromPartial(object.limits)
+      : undefined;
+    message.removeLimits = object.removeLimits?.map((e) => e) || [];
     return message;
   },
 };

@@ -1,0 +1,4 @@
+ALTER TABLE "accounts" ADD COLUMN "limits" jsonb DEFAULT '{}'::jsonb NOT NULL;--> statement-breakpoint
+ALTER TABLE "hosts" ADD COLUMN "limits_mode" text DEFAULT '' NOT NULL;--> statement-breakpoint
+ALTER TABLE "hosts" ADD COLUMN "limits_detail" text DEFAULT '' NOT NULL;--> statement-breakpoint
+ALTER TABLE "services" ADD COLUMN "limits" jsonb DEFAULT '{}'::jsonb NOT NULL;
