@@ -8,6 +8,7 @@ import { startHostFirewall } from "../firewall/host-firewall.js";
 import { type Nftables } from "../firewall/nftables.js";
 import { LinuxProcessDriver } from "../driver/linux-process-driver.js";
 import { type ProcessDriver } from "../driver/process-driver.js";
+import { protectAgentFromOom } from "../limits/agent-oom-score.js";
 import { CoordinatorLink } from "../link/coordinator-link.js";
 import { LinkEventPublisher } from "../link/link-event-publisher.js";
 import { type ReconnectPolicy } from "../link/reconnect-delay.js";
@@ -107,7 +108,12 @@ async function startSupervision(options: AgentOptions, outbox: DiskOutbox, telem
       instance: options.cgroupInstance ?? cgroupInstanceFor(stateDir),
       allowSetuid: hostConfig.allowSetuid,
       minimumUid: hostConfig.minimumUid,
+      requireLimits: hostConfig.limits.required,
     });
+  const oom = protectAgentFromOom();
+  if (!oom.ok) log(`vigil agent: ${oom.message}`);
+  const limits = limitsSupport(driver);
+  log(`vigil agent: resource limits: ${limits.mode} (${limits.detail})${hostConfig.limits.required && limits.mode === "none" ? "; this host's configuration requires them, so it takes no services" : ""}`);
   const logs =
     options.logs ??
     new FileServiceLogFactory({
@@ -198,6 +204,7 @@ async function startLocked(options: AgentOptions, stateDir: string, log: (line: 
       }
     },
     firewallSupport: firewall.support,
+    limitsSupport: limitsSupport(driver),
     onFirewall: (desired, revision) => firewall.onFirewall(desired, revision),
     onWelcome: (intervalMs) => {
       if (options.heartbeatIntervalMs === undefined && intervalMs > 0) reporter.setHeartbeatInterval(intervalMs);
@@ -252,4 +259,9 @@ async function applyCachedState(cache: DesiredStateCache, supervisor: HostSuperv
   for (const error of [...decoded.errors.map((e) => e.message), ...result.errors.map((e) => `${e.key}: ${e.message}`)]) log(`vigil agent: cached desired state: ${error}`);
   log(`vigil agent: running the cached desired state (revision ${decoded.revision}, ${decoded.services.length} services) until the coordinator answers`);
   return decoded.revision;
+}
+
+/** For host information (Hello): how this agent's driver enforces limits. */
+function limitsSupport(driver: ProcessDriver): { readonly mode: string; readonly detail: string } {
+  return driver.limitsMode ?? { mode: "none", detail: "the process driver enforces no limits" };
 }

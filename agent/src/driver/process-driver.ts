@@ -85,6 +85,8 @@ export interface LeftoverUnit {
 }
 
 export interface ProcessDriver {
+  /** How the driver enforces limits ("cgroup-v2", "cgroup-v1", "none" and why); absent: none. */
+  readonly limitsMode?: { readonly mode: string; readonly detail: string };
   /** Starts the command; rejects with StartFailure when it cannot be started at all. */
   launch(request: LaunchRequest): Promise<LaunchedProcess>;
   /** Sends a signal to one process. Unknown or already-gone pids are ignored. */
