@@ -42,7 +42,7 @@ export { isStopSignal } from "./spec/stop-signal.js";
 export type { LimitField, ResourceLimits } from "./spec/resource-limits.js";
 export { compileResourceLimits, CPU_CORES, CPU_WEIGHT, effectiveLimits, hasAnyLimit, LIMIT_FIELDS, MEMORY_BYTES, NO_LIMITS, parseMemorySize, resourceLimitsToInput, sameLimits, TASKS } from "./spec/resource-limits.js";
 export { limitInputFromProto, resourceLimitsFromProto, resourceLimitsToProto } from "./spec/limits-protocol.js";
-export { canonicalJson, launchFingerprint, sameSpec, specHash } from "./spec/spec-hash.js";
+export { canonicalJson, launchFingerprint, sameSpec, specHash, updateNeedsRestart } from "./spec/spec-hash.js";
 export type { AccountCloud, DecodedDesiredService } from "./spec/protocol-mapping.js";
 export {
   ACCOUNT_CLOUDS,

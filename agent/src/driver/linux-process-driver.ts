@@ -134,6 +134,7 @@ export class LinuxProcessDriver implements ProcessDriver {
 
   /** Throws when processes remain: release only after waitEmpty resolved true. Also drops the unit's launch record. */
   async dispose(): Promise<void> {
+    this.limits.dispose();
     if (this.options.cgroupRoot === null) return;
     try {
       removeCgroup(this.options.cgroupRoot);

@@ -130,6 +130,13 @@ export class LimitCgroups {
     for (const dir of unit.join) removeDir(dirname(dir));
   }
 
+  /** Removes this instance's v1 directory in each hierarchy once it is empty (at agent shutdown). */
+  disposeInstance(): void {
+    const { mode } = this;
+    if (mode.mode !== "cgroup-v1") return;
+    for (const hierarchy of [...Object.values(mode.hierarchies), ...(mode.cpuacct === null ? [] : [mode.cpuacct])]) removeDir(join(hierarchy, "vigil", this.instance));
+  }
+
   /** "+memory +pids +cpu" in every cgroup.subtree_control from the v2 root down to the tracking cgroup's parent. */
   private enableV2Controllers(unified: string, trackingPath: string): void {
     let dir = unified;

@@ -53,6 +53,11 @@ export class UnitLimits {
     return limited ? this.cgroups.cpuUsageNs(limited) : null;
   }
 
+  /** The instance's own directories, once every unit was released; still in use: left for the next run. */
+  dispose(): void {
+    this.cgroups.disposeInstance();
+  }
+
   release(key: string): void {
     const limited = this.units.get(key);
     this.units.delete(key);

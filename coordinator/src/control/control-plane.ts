@@ -1,7 +1,7 @@
 // The application layer: every use case the Admin API and AgentLink share — create (compile,
 // place, allocate ports, insert in one transaction), update, delete, desired state, enable/disable,
 // imperative commands to the host's agent, and reads with live status. Errors are ControlErrors.
-import { type CommandResult, type CompiledServiceSpec, compileServiceSpec, type FieldError, compileServiceUpdate, type ProcessInfo, type ServiceSpecInput, type ServiceSpecPatch, sameSpec, type UntrustedInput } from "@vigil/shared";
+import { type CommandResult, type CompiledServiceSpec, compileServiceSpec, type FieldError, compileServiceUpdate, type ProcessInfo, type ServiceSpecInput, type ServiceSpecPatch, sameSpec, type UntrustedInput, updateNeedsRestart } from "@vigil/shared";
 import { type Store } from "../store/open-store.js";
 import { type FirewallRuleInput, type FirewallRuleRecord } from "../store/repositories/firewall.js";
 import { type PortRequest } from "../store/repositories/ports.js";
@@ -104,7 +104,7 @@ export class ControlPlane {
     // Nothing changes: no new revision, so no agent is told to look again.
     if (sameSpec(compiled.value, current.spec)) return view;
     const updated = await asControlErrors(() => applySpecUpdate(this.#store, current, compiled.value, USER_DISABLED_REASON));
-    return this.#changed(updated.host, ref);
+    return { ...(await this.#changed(updated.host, ref)), restartRequired: updateNeedsRestart(current.spec, compiled.value) };
   }
 
   async deleteService(ref: ServiceRef): Promise<void> {

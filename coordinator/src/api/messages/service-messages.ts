@@ -9,7 +9,7 @@ import { epochMs } from "./resource-messages.js";
 
 function exitMessage(exit: ExitRecord | null): ExitInfo | undefined {
   if (!exit) return undefined;
-  return { hasCode: exit.code !== null, code: exit.code ?? 0, signal: exit.signal ?? "", atMs: epochMs(exit.at) };
+  return { hasCode: exit.code !== null, code: exit.code ?? 0, signal: exit.signal ?? "", atMs: epochMs(exit.at), reason: exit.reason ?? "" };
 }
 
 export function processMessage(process: ProcessSnapshot): ProcessInfo {
@@ -61,7 +61,7 @@ export function serviceMessage(view: ServiceView): Service {
     stopSignal,
     stopTimeoutMs,
     limits: resourceLimitsToProto(service.spec.limits),
-    restartRequired: false,
+    restartRequired: view.restartRequired ?? false,
   };
 }
 
@@ -80,7 +80,7 @@ function payloadExit(payload: Readonly<Record<string, unknown>>): ExitInfo | und
   if (typeof exit !== "object" || exit === null) return undefined;
   const fields = exit as Record<string, unknown>;
   // The recorder stores { code: number | null, signal: string | null, atMs }.
-  return { hasCode: typeof fields["code"] === "number", code: payloadNumber(fields, "code"), signal: payloadText(fields, "signal"), atMs: payloadNumber(fields, "atMs") };
+  return { hasCode: typeof fields["code"] === "number", code: payloadNumber(fields, "code"), signal: payloadText(fields, "signal"), atMs: payloadNumber(fields, "atMs"), reason: payloadText(payload, "reason") };
 }
 
 /** The payload keeps what the agent sent beyond the indexed columns (message, pid, exit…). */

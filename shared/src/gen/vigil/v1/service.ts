@@ -120,6 +120,8 @@ export interface ExitInfo {
   /** "" when it exited with a code */
   signal: string;
   atMs: number;
+  /** why, when known: "oom-killed", "task-limit", a health check's reason */
+  reason: string;
 }
 
 export interface ProcessInfo {
@@ -1531,7 +1533,7 @@ export const ServiceRef: MessageFns<ServiceRef> = {
 };
 
 function createBaseExitInfo(): ExitInfo {
-  return { hasCode: false, code: 0, signal: "", atMs: 0 };
+  return { hasCode: false, code: 0, signal: "", atMs: 0, reason: "" };
 }
 
 export const ExitInfo: MessageFns<ExitInfo> = {
@@ -1547,6 +1549,9 @@ export const ExitInfo: MessageFns<ExitInfo> = {
     }
     if (message.atMs !== 0) {
       writer.uint32(32).int64(message.atMs);
+    }
+    if (message.reason !== "") {
+      writer.uint32(42).string(message.reason);
     }
     return writer;
   },
@@ -1596,6 +1601,14 @@ export const ExitInfo: MessageFns<ExitInfo> = {
             message.atMs = longToNumber(reader.int64());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1622,6 +1635,7 @@ export const ExitInfo: MessageFns<ExitInfo> = {
         : isSet(object.at_ms)
         ? globalThis.Number(object.at_ms)
         : 0,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
     };
   },
 
@@ -1639,6 +1653,9 @@ export const ExitInfo: MessageFns<ExitInfo> = {
     if (message.atMs !== 0) {
       obj.atMs = Math.round(message.atMs);
     }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
     return obj;
   },
 
@@ -1651,6 +1668,7 @@ export const ExitInfo: MessageFns<ExitInfo> = {
     message.code = object.code ?? 0;
     message.signal = object.signal ?? "";
     message.atMs = object.atMs ?? 0;
+    message.reason = object.reason ?? "";
     return message;
   },
 };
