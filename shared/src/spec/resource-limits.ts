@@ -115,9 +115,11 @@ function lowest(a: number | null, b: number | null): number | null {
 export function effectiveLimits(chosen: ResourceLimits, defaults: ResourceLimits, ceiling: ResourceLimits): ResourceLimits {
   const pick = (key: keyof ResourceLimits): number | null => lowest(chosen[key] ?? defaults[key], ceiling[key]);
   const memoryMaxBytes = pick("memoryMaxBytes");
+  const memoryHighBytes = pick("memoryHighBytes");
   return {
     memoryMaxBytes,
-    memoryHighBytes: lowest(pick("memoryHighBytes"), memoryMaxBytes === null ? null : memoryMaxBytes),
+    // A soft threshold above the (possibly capped) maximum would mean nothing: it is the maximum then.
+    memoryHighBytes: memoryHighBytes === null ? null : lowest(memoryHighBytes, memoryMaxBytes),
     tasksMax: pick("tasksMax"),
     cpuWeight: pick("cpuWeight"),
     cpuMaxCores: pick("cpuMaxCores"),
