@@ -160,6 +160,11 @@ export class LinuxProcessDriver implements ProcessDriver {
     return this.limits.cpuUsageNs(trackingKey(tracking));
   }
 
+  /** Periods in which the unit's CPU maximum held it back; null without limit cgroups. */
+  cpuThrottledPeriods(tracking: ProcessTracking): number | null {
+    return this.limits.cpuThrottledPeriods(trackingKey(tracking));
+  }
+
   async release(tracking: ProcessTracking): Promise<void> {
     releaseTracked(tracking);
     const key = trackingKey(tracking);

@@ -123,6 +123,11 @@ export class LimitCgroups {
     return usec === undefined ? null : usec * 1000;
   }
 
+  /** Periods in which the CPU maximum stopped the launch (cpu.stat nr_throttled, v1 and v2 alike). */
+  cpuThrottledPeriods(unit: LimitedUnit): number {
+    return parseKeyedCounters(readText(join(unit.service.cpu, "cpu.stat"))).get("nr_throttled") ?? 0;
+  }
+
   /** Removes the launch's v1 cgroups, and the account's once its last launch is gone. */
   release(unit: LimitedUnit): void {
     if (unit.version === "v2") return; // the tracking cgroup is removed with the tracking

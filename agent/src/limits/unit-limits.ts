@@ -58,6 +58,11 @@ export class UnitLimits {
     this.cgroups.disposeInstance();
   }
 
+  cpuThrottledPeriods(key: string): number | null {
+    const limited = this.units.get(key);
+    return limited ? this.cgroups.cpuThrottledPeriods(limited) : null;
+  }
+
   release(key: string): void {
     const limited = this.units.get(key);
     this.units.delete(key);
