@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { NO_LIMITS, type ResourceLimits } from "@vigil/shared";
-import { createDriverKit, type DriverKit } from "../driver/driver-test-kit.js";
-import type { LaunchedProcess, LaunchRequest } from "../driver/process-driver.js";
+import { createDriverKit, type DriverKit, shellRequest } from "../driver/driver-test-kit.js";
+import { type LaunchedProcess, type LaunchRequest, StartFailure } from "../driver/process-driver.js";
 import { pollUntil } from "../driver/signal-pids.js";
 import { createTestUser, type TestUser } from "../system/test-user.js";
 import { probeLatencies, percentile, reserveLoopbackPort, waitForListener } from "./limits-test-probe.js";
@@ -56,6 +56,16 @@ const LISTENER = (port: number): string => `exec node -e "require('net').createS
 
 void test("the host enforces limits with the v1 hierarchies here, and says so", () => {
   assert.equal(kit.driver.limitsMode.mode, "cgroup-v1", kit.driver.limitsMode.detail);
+});
+
+void test("a host whose configuration requires limits it cannot enforce takes no service, and says why", async (t) => {
+  const strict = createDriverKit({ limitsMode: { mode: "none", detail: "cgroup v2 lacks memory; cgroup v1 lacks pids" }, requireLimits: true });
+  t.after(() => strict.cleanup());
+  await assert.rejects(strict.driver.launch(shellRequest("acme/web", "sleep 100")), (error: unknown) => {
+    assert.ok(error instanceof StartFailure);
+    assert.equal(error.message, "unit acme/web was not started: this host cannot enforce resource limits (cgroup v2 lacks memory; cgroup v1 lacks pids) and its configuration requires them");
+    return true;
+  });
 });
 
 void test("a fork bomb under a task limit of 256 is contained: another service of the account and one of another account keep answering", async () => {
