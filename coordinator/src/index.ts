@@ -38,6 +38,7 @@ export { createAccount, findAccount, getAccount, listAccounts, updateAccountDefa
 export type { HostDesiredState } from "./store/repositories/desired-state.js";
 export { getHostDesiredState, getHostRevision } from "./store/repositories/desired-state.js";
 export type { EventFilter, EventRecord, RecordedEvent, RetentionPolicy, ServiceEventInput } from "./store/repositories/events.js";
+export { eventMessage, serviceMessage } from "./api/messages/service-messages.js";
 export { DEFAULT_EVENT_LIMIT, listEvents, MAX_EVENT_LIMIT, pruneEvents, recordServiceEvent } from "./store/repositories/events.js";
 export type { FirewallRuleInput, FirewallRuleRecord } from "./store/repositories/firewall.js";
 export { createFirewallRule, deleteFirewallRule, listFirewallRules } from "./store/repositories/firewall.js";

@@ -33,13 +33,16 @@ export {
 } from "./spec/limits.js";
 export { compileServiceSpec, orderFieldErrors } from "./spec/compile-service-spec.js";
 export type { ServiceSpecPatch } from "./spec/service-update.js";
-export { compileServiceUpdate, serviceSpecToInput } from "./spec/service-update.js";
+export { compileServiceUpdate, NO_LIMIT, serviceSpecToInput } from "./spec/service-update.js";
 export type { EnvironmentAssignment } from "./spec/environment-string.js";
 export { parseEnvironmentString } from "./spec/environment-string.js";
 export { isReservedEnvironmentName } from "./spec/environment.js";
 export { normaliseWorkingDirectory } from "./spec/working-directory.js";
 export { isStopSignal } from "./spec/stop-signal.js";
-export { canonicalJson, launchFingerprint, sameSpec, specHash } from "./spec/spec-hash.js";
+export type { LimitField, ResourceLimits } from "./spec/resource-limits.js";
+export { compileResourceLimits, CPU_CORES, CPU_WEIGHT, effectiveLimits, hasAnyLimit, LIMIT_FIELDS, MEMORY_BYTES, NO_LIMITS, parseMemorySize, resourceLimitsToInput, sameLimits, TASKS } from "./spec/resource-limits.js";
+export { limitInputFromProto, resourceLimitsFromProto, resourceLimitsToProto } from "./spec/limits-protocol.js";
+export { canonicalJson, launchFingerprint, sameSpec, specHash, updateNeedsRestart } from "./spec/spec-hash.js";
 export type { AccountCloud, DecodedDesiredService } from "./spec/protocol-mapping.js";
 export {
   ACCOUNT_CLOUDS,
@@ -64,6 +67,8 @@ export {
 export type { Compiled, FieldError } from "./errors.js";
 export { formatFieldError, formatFieldErrors, InvalidInputError } from "./errors.js";
 export type { CompiledHostConfig, CompiledLogRotation } from "./config/host-config.js";
+export type { CompiledLimitsConfig } from "./config/limits-config.js";
+export { compileLimitsConfig, DEFAULT_LIMITS_CONFIG, hostEffectiveLimits } from "./config/limits-config.js";
 export { compileHostConfig, DEFAULT_BASE_ENVIRONMENT, DEFAULT_MINIMUM_UID, DEFAULT_OUTBOX_MAX_BYTES, MAX_UID } from "./config/host-config.js";
 export type { CompiledRestartPolicy } from "./config/restart-policy-config.js";
 export { DEFAULT_RESTART_POLICY } from "./config/restart-policy-config.js";

@@ -10,6 +10,7 @@ import { startHostFirewall } from "../firewall/host-firewall.js";
 import { type Nftables } from "../firewall/nftables.js";
 import { LinuxProcessDriver } from "../driver/linux-process-driver.js";
 import { type ProcessDriver } from "../driver/process-driver.js";
+import { protectAgentFromOom } from "../limits/agent-oom-score.js";
 import { CoordinatorLink } from "../link/coordinator-link.js";
 import { LinkEventPublisher } from "../link/link-event-publisher.js";
 import { type ReconnectPolicy } from "../link/reconnect-delay.js";
@@ -114,7 +115,13 @@ async function startSupervision(options: AgentOptions, outbox: DiskOutbox, telem
       instance: options.cgroupInstance ?? cgroupInstanceFor(stateDir),
       allowSetuid: hostConfig.allowSetuid,
       minimumUid: hostConfig.minimumUid,
+      requireLimits: hostConfig.limits.required,
     });
+  const oom = protectAgentFromOom();
+  if (!oom.ok) logger.warn(oom.message);
+  const limits = limitsSupport(driver);
+  const refused = hostConfig.limits.required && limits.mode === "none";
+  logger[refused ? "error" : "info"]({ mode: limits.mode, detail: limits.detail }, `resource limits: ${limits.mode}${refused ? "; this host's configuration requires them, so it takes no services" : ""}`);
   const logs =
     options.logs ??
     new FileServiceLogFactory({
@@ -217,6 +224,7 @@ async function startLocked(options: AgentOptions, stateDir: string, logger: Logg
       }
     },
     firewallSupport: firewall.support,
+    limitsSupport: limitsSupport(driver),
     onFirewall: (desired, revision) => firewall.onFirewall(desired, revision),
     onWelcome: (intervalMs) => {
       if (options.heartbeatIntervalMs === undefined && intervalMs > 0) reporter.setHeartbeatInterval(intervalMs);
@@ -272,4 +280,9 @@ async function applyCachedState(cache: DesiredStateCache, supervisor: HostSuperv
   for (const error of result.errors) logger.error({ service: error.key, error: error.message }, "cached desired state");
   logger.info({ revision: decoded.revision, services: decoded.services.length }, "running the cached desired state until the coordinator answers");
   return decoded.revision;
+}
+
+/** For host information (Hello): how this agent's driver enforces limits. */
+function limitsSupport(driver: ProcessDriver): { readonly mode: string; readonly detail: string } {
+  return driver.limitsMode ?? { mode: "none", detail: "the process driver enforces no limits" };
 }

@@ -3,6 +3,7 @@
 import { isAbsolute, join } from "node:path";
 import { mkdirSync } from "node:fs";
 import { DEFAULT_MINIMUM_UID, type FieldError, InvalidInputError, MAX_UID } from "@vigil/shared";
+import { detectLimitsMode, type LimitsMode } from "../limits/limits-mode.js";
 import { findCgroup2Mount } from "../system/cgroup-mount.js";
 
 export interface LinuxProcessDriverOptions {
@@ -24,6 +25,10 @@ export interface LinuxProcessDriverOptions {
   readonly allowSetuid?: boolean;
   /** Launches as a lower uid are refused. Default 1000. */
   readonly minimumUid?: number;
+  /** How limits are enforced. Default: detected (detectLimitsMode) when the driver tracks by cgroup, else none. */
+  readonly limitsMode?: LimitsMode;
+  /** Refuse every launch when the host cannot enforce limits (a pool that requires them). Default false. */
+  readonly requireLimits?: boolean;
 }
 
 export interface CompiledDriverOptions {
@@ -33,6 +38,9 @@ export interface CompiledDriverOptions {
   readonly setprivPath: string;
   readonly allowSetuid: boolean;
   readonly minimumUid: number;
+  readonly instance: string;
+  readonly limitsMode: LimitsMode;
+  readonly requireLimits: boolean;
 }
 
 function autoCgroupRoot(instance: string): string | null {
@@ -68,5 +76,6 @@ export function compileDriverOptions(options: LinuxProcessDriverOptions): Compil
     mkdirSync(options.cgroupRoot, { recursive: true });
     cgroupRoot = options.cgroupRoot;
   }
-  return { stateDir: options.stateDir, cgroupRoot, pollIntervalMs, setprivPath, allowSetuid: options.allowSetuid ?? false, minimumUid };
+  const limitsMode = options.limitsMode ?? (cgroupRoot === null ? { mode: "none", detail: "the agent tracks services by process group (no cgroups)" } : detectLimitsMode());
+  return { stateDir: options.stateDir, cgroupRoot, pollIntervalMs, setprivPath, allowSetuid: options.allowSetuid ?? false, minimumUid, instance, limitsMode, requireLimits: options.requireLimits ?? false };
 }

@@ -1,6 +1,6 @@
 // Test support only: a LinuxProcessDriver with its own cgroup subtree and state directory per test,
 // and a cleanup that ends by cgroup or process group whatever the test started.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, rmdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, rmdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
@@ -47,9 +47,22 @@ export function createDriverKit(options: Partial<LinuxProcessDriverOptions> = {}
         }
         rmdirSync(root);
       }
+      removeLimitTrees(driver, instance);
       rmSync(stateDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The v1 limit cgroups of the test's instance, deepest first; their processes ended with the tracking cgroups. */
+function removeLimitTrees(driver: LinuxProcessDriver, instance: string): void {
+  const mode = driver.limitsMode;
+  if (mode.mode !== "cgroup-v1") return;
+  const removeTree = (path: string): void => {
+    if (!existsSync(path)) return;
+    for (const entry of readdirSync(path, { withFileTypes: true })) if (entry.isDirectory()) removeTree(join(path, entry.name));
+    rmdirSync(path);
+  };
+  for (const hierarchy of [...Object.values(mode.hierarchies), ...(mode.cpuacct === null ? [] : [mode.cpuacct])]) removeTree(join(hierarchy, "vigil", instance));
 }
 
 /** A launch of a shell command as the agent's own user in the temporary directory. */

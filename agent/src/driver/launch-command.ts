@@ -18,9 +18,13 @@ export const ROOT_ENVIRONMENT: Readonly<Record<string, string>> = { PATH: "/usr/
  * whole. Every descriptor above 3 is closed: the agent may have inherited some without close-on-exec
  * from whatever started it, and the service must get none of them (fd 0 carries the user script,
  * fd 3 is the status channel). `exec -c` starts setpriv with an empty environment.
+ * Then it joins the limit cgroups ($2 of them: the v1 memory, pids, cpu, cpuacct hierarchies) the same
+ * way, and raises its OOM score, inherited by the service, so the kernel picks a service before the agent.
  */
 export const ROOT_SCRIPT =
-  'exec 2>&1; if [ -n "$1" ]; then echo $$ > "$1/cgroup.procs" || { echo cgroup >&3; exit 125; }; fi; shift; ' +
+  'exec 2>&1; if [ -n "$1" ]; then echo $$ > "$1/cgroup.procs" || { echo cgroup >&3; exit 125; }; fi; n=$2; shift 2; ' +
+  'while (( n > 0 )); do echo $$ > "$1/cgroup.procs" || { echo cgroup >&3; exit 125; }; shift; n=$((n - 1)); done; ' +
+  'if [ -n "$1" ]; then { echo "$1" > /proc/self/oom_score_adj; } 2>/dev/null; fi; shift; ' +
   "for fd in /proc/self/fd/*; do fd=${fd##*/}; if (( fd > 3 )); then exec {fd}>&-; fi; done; " +
   'exec -c "$@"';
 
@@ -51,9 +55,18 @@ function setprivArgs(user: LaunchUser | null, privileges: LaunchPrivileges): str
  * argv for ROOT_SHELL; the user script goes to the child's fd 0. --norc: bash reads ~/.bashrc even
  * non-interactively when its stdin is a socket (the "run by sshd" rule), and fd 0 is one.
  */
-export function buildLaunchArgv(request: LaunchRequest, cgroupPath: string | null, privileges: LaunchPrivileges): string[] {
-  return ["--norc", "--noprofile", "-c", ROOT_SCRIPT, "vigil-launch", cgroupPath ?? "", ...setprivArgs(request.user, privileges), ...USER_SHELL];
+export function buildLaunchArgv(request: LaunchRequest, cgroupPath: string | null, privileges: LaunchPrivileges, joins: LaunchJoins = NO_JOINS): string[] {
+  const limitArgs = [String(joins.cgroups.length), ...joins.cgroups, joins.oomScoreAdj === null ? "" : String(joins.oomScoreAdj)];
+  return ["--norc", "--noprofile", "-c", ROOT_SCRIPT, "vigil-launch", cgroupPath ?? "", ...limitArgs, ...setprivArgs(request.user, privileges), ...USER_SHELL];
 }
+
+/** What a launch joins besides its tracking cgroup: limit cgroups, and its OOM score (-1000..1000). */
+export interface LaunchJoins {
+  readonly cgroups: readonly string[];
+  readonly oomScoreAdj: number | null;
+}
+
+export const NO_JOINS: LaunchJoins = { cgroups: [], oomScoreAdj: null };
 
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

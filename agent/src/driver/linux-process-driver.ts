@@ -2,6 +2,8 @@
 // group), signals, kills and observes every process of a unit, and finds a previous run's leftovers.
 import { join } from "node:path";
 import type { ProcessSnapshot } from "@vigil/shared";
+import { SERVICE_OOM_SCORE_ADJ, UnitLimits } from "../limits/unit-limits.js";
+import type { LimitsMode } from "../limits/limits-mode.js";
 import { PasswdDatabase } from "../system/passwd.js";
 import { readBootId, readProcStat } from "../system/proc-files.js";
 import { cgroupPids, createCgroup, removeCgroup } from "./cgroup-unit.js";
@@ -9,7 +11,7 @@ import { type CompiledDriverOptions, compileDriverOptions, type LinuxProcessDriv
 import { buildLaunchArgv } from "./launch-command.js";
 import { type LaunchRecord, LaunchRecords } from "./launch-records.js";
 import { findLeftovers, type Leftover } from "./leftovers.js";
-import { type LaunchedProcess, type LaunchRequest, type ProcessDriver, type ProcessTracking, StartFailure } from "./process-driver.js";
+import { type LaunchedProcess, type LaunchLimits, type LaunchRequest, type LimitCounters, type ProcessDriver, type ProcessTracking, StartFailure } from "./process-driver.js";
 import { ProcessSampler } from "./process-sampler.js";
 import { pollUntil, signalPid } from "./signal-pids.js";
 import { describeEarlyExit, spawnWrapper } from "./spawn-launch.js";
@@ -32,9 +34,17 @@ export class LinuxProcessDriver implements ProcessDriver {
   /** Units launched by this instance, by tracking key: never reported as leftovers. */
   private readonly launched = new Map<string, { readonly unit: string; readonly pid: number }>();
 
+  private readonly limits: UnitLimits;
+
   constructor(options: LinuxProcessDriverOptions) {
     this.options = compileDriverOptions(options);
     this.records = new LaunchRecords(this.options.stateDir);
+    this.limits = new UnitLimits(this.options.limitsMode, this.options.instance, this.options.requireLimits);
+  }
+
+  /** How this driver enforces limits, for host information. */
+  get limitsMode(): LimitsMode {
+    return this.limits.mode;
   }
 
   /** Where this driver's cgroups live; null when it tracks by process group. */
@@ -46,7 +56,11 @@ export class LinuxProcessDriver implements ProcessDriver {
     await checkLaunchable(request, this.passwd, this.options);
     const cgroupPath = this.options.cgroupRoot === null ? null : join(this.options.cgroupRoot, escapeUnit(request.unit));
     if (cgroupPath !== null) this.prepareCgroup(cgroupPath, request.unit);
-    const wrapper = await spawnWrapper(buildLaunchArgv(request, cgroupPath, this.options), request, this.options.stateDir);
+    // Keyed by the tracking cgroup, known before the spawn; a process-group unit has no limit cgroups.
+    const limitKey = cgroupPath === null ? null : trackingKey({ kind: "cgroup", path: cgroupPath });
+    const limitCgroups = limitKey === null ? [] : this.limits.prepare(limitKey, request.unit, cgroupPath, request.limits);
+    const joins = { cgroups: limitCgroups, oomScoreAdj: SERVICE_OOM_SCORE_ADJ };
+    const wrapper = await spawnWrapper(buildLaunchArgv(request, cgroupPath, this.options, joins), request, this.options.stateDir);
     const pid = wrapper.child.pid;
     const startedAt = Date.now();
     const tracking: ProcessTracking = cgroupPath === null ? { kind: "process-group", pgid: pid } : { kind: "cgroup", path: cgroupPath };
@@ -120,6 +134,7 @@ export class LinuxProcessDriver implements ProcessDriver {
 
   /** Throws when processes remain: release only after waitEmpty resolved true. Also drops the unit's launch record. */
   async dispose(): Promise<void> {
+    this.limits.dispose();
     if (this.options.cgroupRoot === null) return;
     try {
       removeCgroup(this.options.cgroupRoot);
@@ -128,9 +143,32 @@ export class LinuxProcessDriver implements ProcessDriver {
     }
   }
 
+  async updateLimits(tracking: ProcessTracking, limits: LaunchLimits): Promise<void> {
+    this.limits.update(trackingKey(tracking), limits);
+  }
+
+  async limitCounters(tracking: ProcessTracking): Promise<LimitCounters | null> {
+    return this.limitCountersNow(tracking);
+  }
+
+  limitCountersNow(tracking: ProcessTracking): LimitCounters | null {
+    return this.limits.counters(trackingKey(tracking));
+  }
+
+  /** CPU time the unit used, in nanoseconds (v1 cpuacct or v2 cpu.stat); null without limit cgroups. */
+  cpuUsageNs(tracking: ProcessTracking): number | null {
+    return this.limits.cpuUsageNs(trackingKey(tracking));
+  }
+
+  /** Periods in which the unit's CPU maximum held it back; null without limit cgroups. */
+  cpuThrottledPeriods(tracking: ProcessTracking): number | null {
+    return this.limits.cpuThrottledPeriods(trackingKey(tracking));
+  }
+
   async release(tracking: ProcessTracking): Promise<void> {
     releaseTracked(tracking);
     const key = trackingKey(tracking);
+    this.limits.release(key);
     const own = this.launched.get(key);
     this.launched.delete(key);
     if (own) {

@@ -1,7 +1,7 @@
 // The narrow boundary between supervision logic and the operating system's processes.
 // The real implementation (linux-process-driver) spawns and tracks; fake-process-driver is for logic tests.
 import type { Readable } from "node:stream";
-import type { ProcessSnapshot } from "@vigil/shared";
+import type { ProcessSnapshot, ResourceLimits } from "@vigil/shared";
 
 /** How every process of one launch is found again: a cgroup v2 directory, or a process group. */
 export type ProcessTracking =
@@ -31,6 +31,21 @@ export interface LaunchRequest {
   readonly user: LaunchUser | null;
   /** Optional identity of the spec this launch runs, kept in the launch record so a future agent can adopt a matching process. */
   readonly specHash?: string;
+  /** The effective limits (host defaults and ceilings applied); absent: no limit cgroups. */
+  readonly limits?: LaunchLimits;
+}
+
+export interface LaunchLimits {
+  /** Names the account cgroup every launch of the account shares. */
+  readonly account: string;
+  readonly accountLimits: ResourceLimits;
+  readonly serviceLimits: ResourceLimits;
+}
+
+/** Read back from a unit's limit cgroups: kernel OOM kills and forks refused by the task limit. */
+export interface LimitCounters {
+  readonly oomKills: number;
+  readonly taskLimitHits: number;
 }
 
 export interface ExitStatus {
@@ -70,6 +85,8 @@ export interface LeftoverUnit {
 }
 
 export interface ProcessDriver {
+  /** How the driver enforces limits ("cgroup-v2", "cgroup-v1", "none" and why); absent: none. */
+  readonly limitsMode?: { readonly mode: string; readonly detail: string };
   /** Starts the command; rejects with StartFailure when it cannot be started at all. */
   launch(request: LaunchRequest): Promise<LaunchedProcess>;
   /** Sends a signal to one process. Unknown or already-gone pids are ignored. */
@@ -90,4 +107,8 @@ export interface ProcessDriver {
   dispose?(): Promise<void>;
   /** Units a previous agent run left running; the supervisor ends them before starting anything. */
   findLeftovers?(): Promise<readonly LeftoverUnit[]>;
+  /** Writes new limits into the running unit's cgroups; throws when the kernel refuses (e.g. a memory maximum below use). */
+  updateLimits?(tracking: ProcessTracking, limits: LaunchLimits): Promise<void>;
+  /** The unit's counters, null when it has no limit cgroups. */
+  limitCounters?(tracking: ProcessTracking): Promise<LimitCounters | null>;
 }

@@ -15,7 +15,8 @@ export interface MessageStamp {
 
 function exitInfo(exit: EventExit | null): ExitInfo | undefined {
   if (exit === null) return undefined;
-  return { hasCode: exit.code !== null, code: exit.code ?? 0, signal: exit.signal ?? "", atMs: exit.at };
+  // The reason travels as the event's own reason; status has none of its own.
+  return { hasCode: exit.code !== null, code: exit.code ?? 0, signal: exit.signal ?? "", atMs: exit.at, reason: "" };
 }
 
 export function serviceEventMessage(event: SupervisionEvent, stamp: MessageStamp): BusMessage {

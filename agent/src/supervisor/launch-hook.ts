@@ -1,7 +1,7 @@
 // Starts one run of a service: computes its runtime, opens its log, launches through the driver and
 // pipes the output into the log. Any refusal comes back as a start failure with a reason.
-import { type CompiledHostConfig, type DesiredServiceSpec, launchFingerprint } from "@vigil/shared";
-import { type LaunchedProcess, type LaunchRequest, type ProcessDriver, StartFailure } from "../driver/process-driver.js";
+import { type CompiledHostConfig, type DesiredServiceSpec, hostEffectiveLimits, launchFingerprint } from "@vigil/shared";
+import { type LaunchedProcess, type LaunchLimits, type LaunchRequest, type ProcessDriver, StartFailure } from "../driver/process-driver.js";
 import { LogPathRefused, type ServiceLog, type ServiceLogFactory } from "../logs/service-log.js";
 import { buildServiceRuntime, type RunAs } from "../runtime/service-environment.js";
 
@@ -50,7 +50,13 @@ export function buildLaunchRequest(
 ): { readonly ok: true; readonly request: LaunchRequest } | StartRefusal {
   const runtime = buildServiceRuntime(context.config, desired, context.runAs);
   if (!runtime.ok) return { ok: false, reason: START_FAILURE_REASONS.unknownLanguageVersion, message: runtime.message };
-  return { ok: true, request: { unit, command, ...runtime.value, specHash: launchFingerprint(desired) } };
+  return { ok: true, request: { unit, command, ...runtime.value, specHash: launchFingerprint(desired), limits: launchLimits(context.config, desired) } };
+}
+
+/** The service's and its account's limits as this host enforces them (its pool's defaults and ceilings applied). */
+export function launchLimits(config: CompiledHostConfig, desired: DesiredServiceSpec): LaunchLimits {
+  const effective = hostEffectiveLimits(config.limits, desired.spec.limits, desired.account.limits);
+  return { account: desired.account.name, accountLimits: effective.account, serviceLimits: effective.service };
 }
 
 /** Opens the log; an unsafe log path refuses the start rather than run the service without its log. */

@@ -1,7 +1,7 @@
 // Hooks around one run of a service: its health checks (started after launch, stopped before the
 // run ends) and the main process's exit status once the run's processes are gone.
 import type { DesiredServiceSpec } from "@vigil/shared";
-import type { ExitStatus, LaunchedProcess } from "../driver/process-driver.js";
+import type { ExitStatus, LaunchedProcess, LaunchLimits } from "../driver/process-driver.js";
 import { HealthChecker, type HealthFailure } from "../health/health-checker.js";
 import type { Clock } from "../runtime/clock.js";
 import { buildLaunchRequest, type LaunchContext } from "./launch-hook.js";
@@ -12,6 +12,8 @@ export interface ServiceRun {
   /** The output copied into the log to its end. */
   readonly logged: Promise<void>;
   health: HealthChecker | null;
+  /** The limits its cgroups carry now: a live update rewrites them. */
+  limits?: LaunchLimits | undefined;
 }
 
 /** The driver reports the main exit from its own wait, a moment after the unit is empty. */

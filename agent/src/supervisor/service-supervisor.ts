@@ -9,8 +9,10 @@ import { LOG_START, type LogChunk, type LogHealthChange, type LogRead, type Serv
 import type { Clock, TimerHandle } from "../runtime/clock.js";
 import { CommandQueue } from "./command-queue.js";
 import { classifyExit, classifyLeftovers, leftoversAfterExit } from "./exit-hook.js";
+import { classifyLimitExit } from "./limit-exit-hook.js";
 import { outputLogged, startHealthChecks, type ServiceRun, settledExit, stopHealthChecks } from "./run-hooks.js";
-import { type LaunchContext, launchService, openLog, type StartRefusal } from "./launch-hook.js";
+import { type LaunchContext, launchLimits, launchService, openLog, type StartRefusal } from "./launch-hook.js";
+import { updateRunLimits } from "./limits-update-hook.js";
 import { logHealthEvent } from "./log-health-hook.js";
 import { crashLoopLine, daemonizedLine, disabledLine, escalatedLine, exitLine, healthFailedLine, remainingEndedLine, restartingLine, startedLine, startFailedLine, stoppingLine } from "./log-lines.js";
 import { decideRestart, EMPTY_FAILURE_HISTORY, type FailureHistory, recordFailure } from "./restart-policy.js";
@@ -99,7 +101,18 @@ export class ServiceSupervisor {
         await stopHealthChecks(run);
         this.startHealth(run);
       }
+      if (run && this.state === "running") await this.applyLimits(run);
     });
+  }
+
+  /** New limits go into the running service's cgroups; only when the kernel refuses them does it restart. */
+  private async applyLimits(run: ServiceRun): Promise<void> {
+    const update = await updateRunLimits(this.context.driver, run, launchLimits(this.context.config, this.desired));
+    if (update.outcome === "applied") this.note("new limits applied to the running service");
+    if (update.outcome !== "refused") return;
+    this.note(`the new limits cannot be applied to the running service (${update.message}); restarting it with them`);
+    await this.endRun(this.desired.spec.stopSignal, "its new limits need a restart");
+    await this.relaunch("restarting with the new limits");
   }
 
   /** What the process is started with changed: end the old run, start the new spec with a clean failure history. */
@@ -248,7 +261,7 @@ export class ServiceSupervisor {
     }
     const outcome = await launchService(this.context, this.desired, this.key, log);
     if (!outcome.ok) return this.startFailed(outcome);
-    const run: ServiceRun = { launched: outcome.launched, logged: outcome.logged, health: null };
+    const run: ServiceRun = { launched: outcome.launched, logged: outcome.logged, health: null, limits: outcome.request.limits };
     this.lastRun = run;
     this.run = run;
     this.move("launched", { pid: run.launched.pid, message: startedLine(run.launched.pid) }); // STARTING -> RUNNING
@@ -268,7 +281,9 @@ export class ServiceSupervisor {
     await stopHealthChecks(run);
     const { restartPolicy } = this.context.config;
     const classified = classifyExit(exit, run.launched.startedAt, this.desired.spec.command, restartPolicy.startFailureWindowMs);
-    this.move(classified.trigger, { pid: run.launched.pid, exit, reason: classified.reason, message: classified.message }); // RUNNING -> EXITED
+    const counters = (await this.context.driver.limitCounters?.(run.launched.tracking)) ?? null;
+    const byLimit = classified.trigger === "main-exited" ? classifyLimitExit(exit, counters, run.limits) : null;
+    this.move(classified.trigger, { pid: run.launched.pid, exit, reason: byLimit?.reason ?? classified.reason, message: byLimit?.message ?? classified.message }); // RUNNING -> EXITED
     const leftovers = await leftoversAfterExit(this.context.driver, run.launched.tracking);
     const verdict = classifyLeftovers(exit, leftovers);
     if (verdict === "daemonized") this.move("daemonized", { pid: run.launched.pid, reason: "daemonized", message: daemonizedLine(leftovers) }); // EXITED -> EXITED

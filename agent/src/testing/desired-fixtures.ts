@@ -1,6 +1,6 @@
 // Builders of accounts and desired services for agent tests, with overridable parts, so each test
 // states only what matters to it.
-import type { AccountRuntime, CompiledServiceSpec, DesiredServiceSpec, ServiceDesiredState } from "@vigil/shared";
+import { type AccountRuntime, type CompiledServiceSpec, type DesiredServiceSpec, NO_LIMITS, type ServiceDesiredState } from "@vigil/shared";
 
 export function testAccount(overrides: Partial<AccountRuntime> = {}): AccountRuntime {
   return {
@@ -11,6 +11,7 @@ export function testAccount(overrides: Partial<AccountRuntime> = {}): AccountRun
     home: "/home/alice",
     environment: {},
     languageVersions: {},
+    limits: NO_LIMITS,
     ...overrides,
   };
 }
@@ -26,6 +27,7 @@ export function testSpec(overrides: Partial<CompiledServiceSpec> = {}): Compiled
     annotation: "",
     stopSignal: "SIGTERM",
     stopTimeoutMs: 10_000,
+    limits: NO_LIMITS,
     ...overrides,
   };
 }

@@ -2,7 +2,7 @@
 // LinuxProcessDriver and FileServiceLogFactory, services as root (the current user), driven over IPC.
 import { rmdirSync } from "node:fs";
 import { FileServiceLogFactory, HostSupervisor, LinuxProcessDriver } from "@vigil/agent";
-import { compileHostConfig, compileServiceSpec, type DesiredServiceSpec } from "@vigil/shared";
+import { compileHostConfig, compileServiceSpec, type DesiredServiceSpec, NO_LIMITS } from "@vigil/shared";
 import { BENCH_ACCOUNT, type HostReply, type HostRequest, type HostService, type HostSetup } from "./host-protocol.js";
 
 const setup = JSON.parse(process.argv[2] ?? "{}") as HostSetup;
@@ -11,7 +11,7 @@ const compiled = compileHostConfig({ state_dir: setup.stateDir });
 if (!compiled.ok) throw new Error(JSON.stringify(compiled.errors));
 // "agent-user": services run as the bench's own user (root), which an account may never be (uid 0).
 const host = new HostSupervisor({ driver, logs: new FileServiceLogFactory(), config: compiled.value, runAs: "agent-user" });
-const account = { name: BENCH_ACCOUNT, unixUser: "root", uid: 0, gid: 0, home: setup.home, environment: {}, languageVersions: {} };
+const account = { name: BENCH_ACCOUNT, unixUser: "root", uid: 0, gid: 0, home: setup.home, environment: {}, languageVersions: {}, limits: NO_LIMITS };
 
 /** Through the same compiler as the API's input, so the spec carries every production default. */
 function desired(service: HostService): DesiredServiceSpec {

@@ -1,6 +1,6 @@
 // Carries out an apply plan through the Admin API: updates and deletes one at a time in plan order,
 // then every create in one CreateServices call (one transaction, one push to the host) per 500.
-import { type CompiledServiceSpec, ServiceInput } from "@vigil/shared";
+import { type CompiledServiceSpec, LIMIT_FIELDS, resourceLimitsToInput, resourceLimitsToProto, ServiceInput } from "@vigil/shared";
 import { type AdminSession } from "../operator/admin-session.js";
 import { CliError } from "../operator/cli-error.js";
 import { type Progress } from "../output/progress.js";
@@ -26,7 +26,7 @@ function filedFields(spec: CompiledServiceSpec): Pick<ServiceInput, "command" | 
 }
 
 function createInput(spec: CompiledServiceSpec): ServiceInput {
-  return ServiceInput.fromPartial({ name: spec.name, ...filedFields(spec), isDisabled: spec.isDisabled });
+  return ServiceInput.fromPartial({ name: spec.name, ...filedFields(spec), isDisabled: spec.isDisabled, limits: resourceLimitsToProto(spec.limits) });
 }
 
 /**
@@ -74,7 +74,10 @@ async function applyOne(session: AdminSession, account: string, change: Exclude<
   }
   const { spec } = change;
   if (change.fields.some((field) => field !== "is_disabled")) {
-    await session.call("updateService", { ...ref, ...filedFields(spec), replaceEnvironment: true });
+    // Limits the file leaves out are removed: the service ends exactly as filed.
+    const filed = resourceLimitsToInput(spec.limits);
+    const removeLimits = LIMIT_FIELDS.filter((field) => filed[field] === undefined);
+    await session.call("updateService", { ...ref, ...filedFields(spec), replaceEnvironment: true, limits: resourceLimitsToProto(spec.limits), removeLimits });
   }
   if (change.fields.includes("is_disabled")) await session.call(spec.isDisabled ? "disableService" : "enableService", ref);
 }

@@ -56,6 +56,18 @@ const cases: { name: string; existing?: Service[]; desired: CompiledServiceSpec[
     unchanged: [],
     kept: [],
   },
+  {
+    name: "limits are compared in bytes: a filed limit the service lacks, one it has and one the file drops",
+    existing: [web, current({ name: "worker", command: "php worker.php", limits: { memoryMaxBytes: 512 * 1024 * 1024, tasksMax: 64 } })],
+    desired: [
+      spec({ name: "web", command: "node server.js", environment: { NODE_ENV: "production" }, cpu_max: 0.5 }),
+      spec({ name: "worker", command: "php worker.php", memory_max: "512M" }),
+    ],
+    prune: false,
+    plan: ["update web (cpu_max)", "update worker (tasks_max)"],
+    unchanged: [],
+    kept: [],
+  },
 ];
 
 for (const { name, existing = [web, worker], desired, prune, plan, unchanged, kept } of cases) {

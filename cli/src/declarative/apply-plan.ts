@@ -1,7 +1,7 @@
 // The plan of `vigil apply` (pure): the diff between the services a file wants and those the
 // account has, in named buckets — create, update (with the fields that differ), delete (only
 // with prune), unchanged. A separate applier carries it out.
-import { type CompiledServiceSpec, type Service } from "@vigil/shared";
+import { type CompiledServiceSpec, LIMIT_FIELDS, type LimitField, limitInputFromProto, resourceLimitsToInput, type Service } from "@vigil/shared";
 import { FILE_SERVICE_FIELDS, type FileServiceField } from "./services-file.js";
 
 export type PlannedChange =
@@ -26,6 +26,13 @@ function sameEnvironment(a: Readonly<Record<string, string>>, b: Readonly<Record
   return keys.length === Object.keys(b).length && keys.every((key) => b[key] === a[key]);
 }
 
+/** Compared in the input form, where an absent limit is simply not there. */
+function limitDifferences(spec: CompiledServiceSpec, current: Service): Record<LimitField, boolean> {
+  const filed = resourceLimitsToInput(spec.limits);
+  const served: Partial<Record<LimitField, number>> = limitInputFromProto(current.limits);
+  return Object.fromEntries(LIMIT_FIELDS.map((field) => [field, filed[field] !== served[field]])) as Record<LimitField, boolean>;
+}
+
 export function differingFields(spec: CompiledServiceSpec, current: Service): PlanField[] {
   const health = spec.healthCheck;
   const differs: Record<PlanField, boolean> = {
@@ -40,6 +47,7 @@ export function differingFields(spec: CompiledServiceSpec, current: Service): Pl
     stop_signal: spec.stopSignal !== current.stopSignal,
     stop_timeout: spec.stopTimeoutMs !== current.stopTimeoutMs,
     is_disabled: spec.isDisabled !== current.isDisabled,
+    ...limitDifferences(spec, current),
   };
   return PLAN_FIELDS.filter((field) => differs[field]);
 }

@@ -120,7 +120,7 @@ describe("vigil CLI against a running coordinator", () => {
     const before = await listed();
     const result = await vigil("apply", "-f", file);
     assert.equal(result.code, 2);
-    const fields = "command, working_directory, environment, check_health_command, health_check_interval, health_check_timeout, health_check_grace_period, is_disabled, annotation, stop_signal, stop_timeout";
+    const fields = "command, working_directory, environment, check_health_command, health_check_interval, health_check_timeout, health_check_grace_period, is_disabled, annotation, stop_signal, stop_timeout, memory_max, memory_high, tasks_max, cpu_weight, cpu_max";
     const signalRule = "must be a signal the service can catch, not SIGKILL (Vigil sends SIGKILL after stop_timeout)";
     assert.equal(result.stderr, `vigil: ${file}: services.api.autorestart: unknown field (expected one of ${fields}); services.api.command: must not be empty; services.api.stop_signal: ${signalRule}\n`);
     assert.deepEqual(await listed(), before);
@@ -173,8 +173,16 @@ describe("vigil CLI against a running coordinator", () => {
     assert.deepEqual([same.code, same.stdout], [0, `no change to alpha/steady (revision ${before})\n`]);
     assert.equal(await revision(), before);
     const changed = await vigil("service", "update", "steady", "--command", "node steady.js --fast");
-    assert.match(changed.stdout, /^updated alpha\/steady \(revision \d+\)\n$/);
+    assert.match(changed.stdout, /^updated alpha\/steady \(revision \d+\); the service restarts to apply it\n$/);
     assert.ok((await revision()) > before);
+    const limited = await vigil("service", "update", "steady", "--cpu-max", "0.5", "--memory-max", "256M");
+    assert.match(limited.stdout, /^updated alpha\/steady \(revision \d+\); applied without a restart\n$/);
+    assert.match((await vigil("service", "show", "steady")).stdout, /^limits: +memory max 256 MiB, cpu max 0\.5 core$/m);
+    const removed = await vigil("service", "update", "steady", "--memory-max", "none");
+    assert.equal(removed.code, 0);
+    assert.match((await vigil("service", "show", "steady")).stdout, /^limits: +cpu max 0\.5 core$/m);
+    const bad = await vigil("service", "update", "steady", "--tasks-max", "1");
+    assert.deepEqual([bad.code, bad.stderr], [1, "vigil: tasks_max: must be an integer from 2 to 4194304\n"]);
   });
 
   test("service update --if-revision applies at the revision shown and refuses a stale one, changing nothing", async () => {

@@ -6,6 +6,7 @@ import { type AddedHost, type Host } from "@vigil/shared";
 import { formatTime, orDash } from "../output/formats.js";
 import { usageError } from "./cli-error.js";
 import { operatorCommand, runOperator, show } from "./command-kit.js";
+import { describeLimitsMode } from "../output/limits-view.js";
 
 interface AddOptions {
   readonly pool: string;
@@ -72,5 +73,6 @@ function renderHost(host: Host): string {
     `services:  ${host.serviceCount}`,
     `last seen: ${formatTime(host.lastSeenMs)}`,
     `agent:     ${orDash(host.agentVersion)}`,
+    `limits:    ${describeLimitsMode(host.limitsMode, host.limitsDetail)}`,
   ].join("\n");
 }

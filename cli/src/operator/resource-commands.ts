@@ -7,6 +7,8 @@ import { renderTable } from "../output/table.js";
 import { usageError } from "./cli-error.js";
 import { configureGroup, operatorCommand, runOperator, show } from "./command-kit.js";
 import { registerHostLifecycleCommands } from "./host-commands.js";
+import { describeLimits } from "../output/limits-view.js";
+import { type LimitFlags, limitOptions, limitsFromFlags } from "./limit-flags.js";
 import { collect, parseEnvFlags } from "./service-input-flags.js";
 
 function id(value: string, flag: string): number {
@@ -29,6 +31,7 @@ function registerHostCommands(program: Command): void {
             { header: "SERVICES", cell: (host) => String(host.serviceCount), align: "right" },
             { header: "LAST SEEN", cell: (host) => formatTime(host.lastSeenMs) },
             { header: "AGENT", cell: (host) => orDash(host.agentVersion) },
+            { header: "LIMITS", cell: (host) => (host.limitsMode === "" ? "-" : host.limitsMode) },
           ],
           list,
           context.palette.bold,
@@ -48,16 +51,16 @@ function registerHostCommands(program: Command): void {
 
 function registerAccountCommands(program: Command): void {
   const group = configureGroup(program.command("account").description("create and show accounts"));
-  operatorCommand(group, "create <name>", "create an account (operators)")
+  const create = operatorCommand(group, "create <name>", "create an account (operators); the limits cap the sum of its services on each host")
     .requiredOption("--uid <uid>", "the Unix user id")
     .option("--gid <gid>", "the Unix group id (default: the uid)")
     .option("--cloud <cloud>", "public or private", "public")
     .option("--unix-user <user>", "the Unix user name (default: the account name)")
     .option("--home <dir>", "home directory (default: /home/<user>)")
     .option("--env <NAME=value>", "account-wide environment variable (repeatable)", collect)
-    .option("--language <NAME=version>", "default language version, e.g. NODEJS_VERSION=20 (repeatable)", collect)
-    .action(
-      runOperator<{ uid: string; gid?: string; cloud: string; unixUser?: string; home?: string; env?: string[]; language?: string[] }>(async (context, name = "") => {
+    .option("--language <NAME=version>", "default language version, e.g. NODEJS_VERSION=20 (repeatable)", collect);
+  limitOptions(create).action(
+      runOperator<{ uid: string; gid?: string; cloud: string; unixUser?: string; home?: string; env?: string[]; language?: string[] } & LimitFlags>(async (context, name = "") => {
         const { options } = context;
         const unixUser = options.unixUser ?? name;
         const account = Account.fromPartial({
@@ -69,6 +72,7 @@ function registerAccountCommands(program: Command): void {
           home: options.home ?? `/home/${unixUser}`,
           environment: parseEnvFlags(options.env),
           languageVersions: parseEnvFlags(options.language),
+          limits: limitsFromFlags(options).limits,
         });
         const created = await context.session.call<Account>("createAccount", { account });
         show(context, created, (value) => `created account ${value.name} (${value.cloud} cloud, ${value.unixUser} ${value.uid}:${value.gid}, ${value.home})`);
@@ -78,7 +82,7 @@ function registerAccountCommands(program: Command): void {
     runOperator(async (context, name = "") => {
       const account = await context.session.call<Account>("getAccount", { name });
       show(context, account, (value) =>
-        [`account:  ${value.name}`, `cloud:    ${value.cloud}`, `user:     ${value.unixUser} (${value.uid}:${value.gid})`, `home:     ${value.home}`, `created:  ${formatTime(value.createdAtMs)}`,
+        [`account:  ${value.name}`, `cloud:    ${value.cloud}`, `user:     ${value.unixUser} (${value.uid}:${value.gid})`, `home:     ${value.home}`, `created:  ${formatTime(value.createdAtMs)}`, `limits:   ${describeLimits(value.limits)}`,
           ...Object.entries({ ...value.languageVersions, ...value.environment }).map(([key, val]) => `  ${key}=${val}`)].join("\n"),
       );
     }),

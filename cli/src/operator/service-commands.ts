@@ -6,6 +6,7 @@ import { serviceDetails, serviceTable } from "../output/service-views.js";
 import { type BulkFlags, bulkFlags, bulkSelection, isBulkVerb, runBulk } from "./bulk-service-commands.js";
 import { type ActionContext, configureGroup, operatorCommand, runOperator, show } from "./command-kit.js";
 import { usageError } from "./cli-error.js";
+import { limitOptions } from "./limit-flags.js";
 import { collect, isEmptyUpdate, type ServiceFlags, serviceInputFromFlags, serviceUpdateFromFlags } from "./service-input-flags.js";
 
 function describeService(service: Service): string {
@@ -50,7 +51,7 @@ export function registerServiceCommands(program: Command): void {
     }),
   );
 
-  serviceFlags(operatorCommand(group, "create <name> <command>", "create a service (started unless --disabled)", { account: true }))
+  limitOptions(serviceFlags(operatorCommand(group, "create <name> <command>", "create a service (started unless --disabled)", { account: true })))
     .option("--port <port>", "a port of the account's range to give it (repeatable; default: the lowest free one)", collect)
     .option("--ports <count>", "how many ports to allocate (lowest free)")
     .option("--disabled", "create it disabled")
@@ -61,7 +62,7 @@ export function registerServiceCommands(program: Command): void {
       }),
     );
 
-  serviceFlags(operatorCommand(group, "update <name>", "change some fields of a service (the others stay)", { account: true }))
+  limitOptions(serviceFlags(operatorCommand(group, "update <name>", "change some fields of a service (the others stay); limits apply to the running service without a restart", { account: true })), true)
     .option("--command <command>", "the new command")
     .option("--replace-env", "replace the environment with the --env/--env-string given instead of merging")
     .option("--if-revision <revision>", "change it only if it is still at this revision (as `service show` printed it); otherwise nothing changes")
@@ -73,7 +74,8 @@ export function registerServiceCommands(program: Command): void {
         const before = await context.session.call<Service>("getService", { account: context.account, name });
         const service = await context.session.call<Service>("updateService", update);
         const verb = service.revision === before.revision ? "no change to" : "updated";
-        show(context, service, (value) => `${verb} ${describeService(value)} (revision ${value.revision})`);
+        const effect = service.revision === before.revision ? "" : service.restartRequired ? "; the service restarts to apply it" : "; applied without a restart";
+        show(context, service, (value) => `${verb} ${describeService(value)} (revision ${value.revision})${effect}`);
       }),
     );
 

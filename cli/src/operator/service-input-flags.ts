@@ -2,8 +2,9 @@
 // --env-string 'A=1 B=2', --workdir, --health-cmd, --stop-signal, --port, --annotation, --disabled.
 import { MAX_PORTS_PER_SERVICE, ServiceInput, type UpdateServiceRequest } from "@vigil/shared";
 import { usageError } from "./cli-error.js";
+import { type LimitFlags, limitsFromFlags } from "./limit-flags.js";
 
-export interface ServiceFlags {
+export interface ServiceFlags extends LimitFlags {
   readonly env?: readonly string[];
   readonly envString?: string;
   readonly workdir?: string;
@@ -80,6 +81,7 @@ export function serviceInputFromFlags(name: string, command: string, flags: Serv
     annotation: flags.annotation ?? "",
     ports: (flags.port ?? []).map((port) => wholeNumber(port, "--port") ?? 0),
     portCount: portCount(flags.ports),
+    limits: limitsFromFlags(flags).limits,
   });
 }
 
@@ -96,7 +98,13 @@ export function serviceUpdateFromFlags(account: string, name: string, flags: Ser
     ...(flags.healthCmd !== undefined && { checkHealthCommand: flags.healthCmd }),
     ...timingFlags(flags),
     ...(flags.annotation !== undefined && { annotation: flags.annotation }),
+    ...updateLimits(flags),
   };
+}
+
+function updateLimits(flags: ServiceFlags): Partial<Pick<UpdateServiceRequest, "limits" | "removeLimits">> {
+  const { limits, remove } = limitsFromFlags(flags, true);
+  return { ...(Object.keys(limits).length > 0 && { limits }), ...(remove.length > 0 && { removeLimits: remove }) };
 }
 
 /** True when the update carries no field to change: only account, name and the empty defaults. */

@@ -1,5 +1,6 @@
 // Renders services for people: the `service ls` table (like `pm2 ls`) and the `service show`
 // details, with live state coloured when the palette has colour.
+import { describeLimits } from "./limits-view.js";
 import { type Service } from "@vigil/shared";
 import { type Palette } from "./colour.js";
 import { formatBytes, formatDuration, formatPercent, formatTime, orDash } from "./formats.js";
@@ -56,7 +57,7 @@ export function serviceDetails(service: Service, palette: Palette): string {
     ["restarts", String(status?.restarts ?? 0)],
     ["log", status?.logDegraded ? `${palette.red(LOG_WRITE_FAILED_FLAG)}: output is dropped (${status.logLinesDropped} lines so far)` : status?.logLinesDropped ? `ok (${status.logLinesDropped} lines dropped earlier)` : "ok"],
     ["processes", status ? `${status.processes.length}${status.processesOmitted > 0 ? ` listed, ${status.processesOmitted} more not listed` : ""}` : "-"],
-    ["last exit", exit ? `${exit.hasCode ? `code ${exit.code}` : `signal ${exit.signal}`} at ${formatTime(exit.atMs)}` : "-"],
+    ["last exit", exit ? `${exit.hasCode ? `code ${exit.code}` : `signal ${exit.signal}`}${exit.reason ? ` (${exit.reason})` : ""} at ${formatTime(exit.atMs)}` : "-"],
     ["disabled", service.isDisabled ? `yes (${service.disabledReason || "user"})` : "no"],
     ["command", service.command],
     ["directory", service.workingDirectory === "" ? "~" : `~/${service.workingDirectory}`],
@@ -68,6 +69,7 @@ export function serviceDetails(service: Service, palette: Palette): string {
         : `${service.checkHealthCommand} (every ${service.healthCheckIntervalMs} ms, timeout ${service.healthCheckTimeoutMs} ms, first after ${service.healthCheckGraceMs} ms)`,
     ],
     ["stop", `${service.stopSignal}, SIGKILL after ${service.stopTimeoutMs} ms`],
+    ["limits", describeLimits(service.limits)],
     ["annotation", orDash(service.annotation)],
     ["revision", String(service.revision)],
   ];

@@ -82,7 +82,7 @@ function connect(address: string, token: string, httpUrl: string): UpClient {
     auth,
     getService: (account, name) => call(client.getService.bind(client), { account, name }, auth),
     async createService(account, name, command) {
-      await call(client.createService.bind(client), { account, service: { name, command, workingDirectory: "", environment: {}, environmentString: "", checkHealthCommand: "", isDisabled: false, annotation: "", ports: [], portCount: 0 } }, auth);
+      await call(client.createService.bind(client), { account, service: { name, command, workingDirectory: "", environment: {}, environmentString: "", checkHealthCommand: "", isDisabled: false, annotation: "", ports: [], portCount: 0, limits: undefined } }, auth);
     },
     close: () => client.close(),
   };

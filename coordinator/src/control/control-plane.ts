@@ -98,11 +98,13 @@ export class ControlPlane {
   /**
    * Partial update: only the fields present change; the result is compiled like a create. With
    * `expectedRevision`, FAILED_PRECONDITION if the service changed since the caller read it.
+   * `restartRequired` says whether the running service must restart for the change to apply
+   * (limits alone are applied to it live).
    */
   async updateService(ref: ServiceRef, patch: ServiceSpecPatch | UntrustedInput, expectedRevision?: number): Promise<ServiceView> {
     const outcome = await asControlErrors(() => applySpecPatch(this.#store, ref, patch, expectedRevision, USER_DISABLED_REASON));
     if (!outcome.changed) return this.getService(ref);
-    return this.#changed(outcome.service.host, ref);
+    return { ...(await this.#changed(outcome.service.host, ref)), restartRequired: outcome.restartRequired };
   }
 
   async deleteService(ref: ServiceRef): Promise<void> {

@@ -1,6 +1,6 @@
 // The writes behind update, delete, start/stop and enable/disable; each returns where the service
 // is placed so the caller can push the host's new desired state after the commit.
-import { type CompiledServiceSpec, compileServiceUpdate, sameSpec, type ServiceSpecPatch, type UntrustedInput } from "@vigil/shared";
+import { type CompiledServiceSpec, compileServiceUpdate, sameSpec, type ServiceSpecPatch, type UntrustedInput, updateNeedsRestart } from "@vigil/shared";
 import { type Db } from "../store/db.js";
 import { type Store } from "../store/open-store.js";
 import { InvalidArgumentError } from "./control-errors.js";
@@ -14,6 +14,8 @@ import { type DesiredState } from "../store/vocabulary.js";
 export interface PatchOutcome {
   readonly service: ServiceRecord;
   readonly changed: boolean;
+  /** The running service must restart for the change to apply (false when only live-applied fields changed). */
+  readonly restartRequired: boolean;
 }
 
 /**
@@ -31,8 +33,8 @@ export async function applySpecPatch(store: Store, ref: ServiceRef, patch: Servi
     const compiled = compileServiceUpdate(current.spec, patch);
     if (!compiled.ok) throw new InvalidArgumentError(compiled.errors);
     // Nothing changes: no new revision, so no agent is told to look again.
-    if (sameSpec(compiled.value, current.spec)) return { service: current, changed: false };
-    return { service: await writeSpec(tx, current, compiled.value, disabledReason), changed: true };
+    if (sameSpec(compiled.value, current.spec)) return { service: current, changed: false, restartRequired: false };
+    return { service: await writeSpec(tx, current, compiled.value, disabledReason), changed: true, restartRequired: updateNeedsRestart(current.spec, compiled.value) };
   });
 }
 

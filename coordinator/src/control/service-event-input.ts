@@ -33,7 +33,7 @@ export function mapServiceEvent(event: ServiceEvent): MappedServiceEvent {
 }
 
 function statusDetails(event: ServiceEvent, state: ServiceStatusState, at: Date): StatusDetails {
-  const exit = event.exit && { code: event.exit.hasCode ? event.exit.code : null, signal: event.exit.signal || null, at: new Date(event.exit.atMs || event.atMs) };
+  const exit = event.exit && { code: event.exit.hasCode ? event.exit.code : null, signal: event.exit.signal || null, at: new Date(event.exit.atMs || event.atMs), reason: event.reason };
   return {
     restarts: event.restarts,
     ...(event.kind === "started" && { mainPid: event.pid || null, startedAt: at }),

@@ -11,6 +11,8 @@ export interface ServiceView {
   readonly status: ServiceStatusRecord | null;
   /** The state of the host it is placed on; null when unplaced. */
   readonly hostState: HostState | null;
+  /** Set on the answer to an update: the change takes effect only once the service restarts (the agent restarts it). */
+  readonly restartRequired?: boolean;
 }
 
 /** What the service is doing as far as the coordinator knows. */

@@ -3,12 +3,13 @@
 import { type AccountRuntime, type DesiredState, desiredServiceToProto, type HostFirewall } from "@vigil/shared";
 import { firewallRuleMessage } from "../api/messages/resource-messages.js";
 import { type AccountRecord } from "../store/repositories/accounts.js";
+import { limitsFromColumn } from "../store/repositories/limits-column.js";
 import { type HostDesiredState } from "../store/repositories/desired-state.js";
 import { PORT_RANGE } from "../store/vocabulary.js";
 
 export function accountRuntime(account: AccountRecord): AccountRuntime {
   const { name, unixUser, uid, gid, home, environment, languageVersions } = account;
-  return { name, unixUser, uid, gid, home, environment, languageVersions };
+  return { name, unixUser, uid, gid, home, environment, languageVersions, limits: limitsFromColumn(account.limits) };
 }
 
 export function desiredStateMessage(state: HostDesiredState): DesiredState {

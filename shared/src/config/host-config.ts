@@ -3,6 +3,7 @@
 import type { Compiled, FieldError } from "../errors.js";
 import { type ConfigSection, ConfigSection as Section, isVariableName } from "./config-readers.js";
 import { compileLanguagePaths, type LanguagePaths } from "./language-paths.js";
+import { type CompiledLimitsConfig, compileLimitsConfig } from "./limits-config.js";
 import { type CompiledRestartPolicy, compileRestartPolicy } from "./restart-policy-config.js";
 
 export interface CompiledLogRotation {
@@ -37,6 +38,8 @@ export interface CompiledHostConfig {
   readonly minimumUid: number;
   /** Unacked events the agent's outbox keeps on disk at most; past it new events are refused and counted. */
   readonly outboxMaxBytes: number;
+  /** Resource limit defaults and ceilings of this host's pool. */
+  readonly limits: CompiledLimitsConfig;
 }
 
 /** Where regular accounts start on Debian and most distributions (UID_MIN of login.defs). */
@@ -67,6 +70,7 @@ const KNOWN = [
   "allow_setuid",
   "minimum_uid",
   "outbox_max_bytes",
+  "limits",
 ] as const;
 
 export function compileHostConfig(input: unknown = {}): Compiled<CompiledHostConfig> {
@@ -87,6 +91,7 @@ export function compileHostConfig(input: unknown = {}): Compiled<CompiledHostCon
     // Never 0: root is not an account.
     minimumUid: root.integer("minimum_uid", DEFAULT_MINIMUM_UID, 1, MAX_UID),
     outboxMaxBytes: root.integer("outbox_max_bytes", DEFAULT_OUTBOX_MAX_BYTES, MIB, 64 * 1024 * MIB),
+    limits: compileLimitsConfig(root.section("limits")),
   };
   return errors.length === 0 ? { ok: true, value } : { ok: false, errors };
 }

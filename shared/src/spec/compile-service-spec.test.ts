@@ -5,6 +5,7 @@ import { describe, test } from "node:test";
 import type { FieldError } from "../errors.js";
 import { compileServiceSpec } from "./compile-service-spec.js";
 import type { CompiledServiceSpec } from "./compiled-service-spec.js";
+import { NO_LIMITS } from "./resource-limits.js";
 import type { UntrustedInput } from "./service-spec-input.js";
 
 const base = { name: "web", command: "node server.js" };
@@ -18,6 +19,7 @@ const defaults: CompiledServiceSpec = {
   annotation: "",
   stopSignal: "SIGTERM",
   stopTimeoutMs: 10_000,
+  limits: NO_LIMITS,
 };
 const manyVariables = Object.fromEntries(Array.from({ length: 129 }, (_, i) => [`V${i}`, "x"]));
 

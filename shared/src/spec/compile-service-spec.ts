@@ -7,6 +7,7 @@ import { compileEnvironment } from "./environment.js";
 import { checkText, fieldValue, isRecord, readBoolean, readMilliseconds, readString } from "./field-readers.js";
 import { compileHealthCheck } from "./health-check.js";
 import { ANNOTATION_MAX_BYTES, DEFAULT_STOP_TIMEOUT_MS, SERVICE_NAME_PATTERN, STOP_TIMEOUT_MS } from "./limits.js";
+import { compileResourceLimits } from "./resource-limits.js";
 import { SERVICE_INPUT_FIELDS, type ServiceSpecInput, type UntrustedInput } from "./service-spec-input.js";
 import { compileStopSignal } from "./stop-signal.js";
 import { normaliseWorkingDirectory } from "./working-directory.js";
@@ -70,6 +71,7 @@ export function compileServiceSpec(input: ServiceSpecInput | UntrustedInput): Co
     annotation: compileAnnotation(raw, errors),
     stopSignal: compileStopSignal(raw, errors),
     stopTimeoutMs: readMilliseconds(raw, "stop_timeout", STOP_TIMEOUT_MS, errors) ?? DEFAULT_STOP_TIMEOUT_MS,
+    limits: compileResourceLimits(raw, errors),
   };
   for (const field of Object.keys(raw)) {
     if (!KNOWN_FIELDS.has(field)) errors.push({ field, rule: "unknown field" });

@@ -1,5 +1,6 @@
 // The validated, fully defaulted form of a service definition, produced by compileServiceSpec.
 // Everything past the API edge works with these types and never re-checks or re-defaults.
+import type { ResourceLimits } from "./resource-limits.js";
 
 export interface CompiledHealthCheck {
   /** Run by /bin/sh -c as the account user; non-zero exit or timeout restarts the service. */
@@ -22,6 +23,8 @@ export interface CompiledServiceSpec {
   /** Signal name such as "SIGTERM". */
   readonly stopSignal: string;
   readonly stopTimeoutMs: number;
+  /** The service's own limits; the host's defaults and ceilings and the account's apply on top. */
+  readonly limits: ResourceLimits;
 }
 
 /** The account a service runs for, as the agent needs it on the host. */
@@ -35,6 +38,8 @@ export interface AccountRuntime {
   readonly environment: Readonly<Record<string, string>>;
   /** e.g. { NODEJS_VERSION: "20" }; mapped to PATH entries by the host's config. */
   readonly languageVersions: Readonly<Record<string, string>>;
+  /** Caps the sum of the account's services on a host (its account cgroup). */
+  readonly limits: ResourceLimits;
 }
 
 /** Whether a user wants a service to run ("vigil service start|stop"); the coordinator stores it. */

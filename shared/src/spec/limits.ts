@@ -23,6 +23,11 @@
 // ports (Admin API)          requested ports in PORT_RANGE, plus port_count  one port, the lowest free
 //                            more; 1 .. MAX_PORTS_PER_SERVICE in all (a service
 //                            always has at least one: port_count 0 means the default)
+// memory_max, memory_high  bytes or "512M"/"2G", 4 MiB .. 1 PiB;          none (host default)
+//                            memory_high <= memory_max (resource-limits.ts)
+// tasks_max                  2 .. 4 194 304                                  none (host default)
+// cpu_weight                 1 .. 10 000 (100 is normal)                     none (host default)
+// cpu_max                    0.01 .. 1024 cores, to hundredths               none (host default)
 //
 // The timing fields of the health check are refused without a check_health_command: a value
 // that silently did nothing would be lost on the next update. The grace period defaults to a

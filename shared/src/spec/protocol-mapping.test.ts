@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { DesiredService, ServiceSpec } from "../gen/vigil/v1/service.js";
 import type { CompiledServiceSpec, DesiredServiceSpec } from "./compiled-service-spec.js";
+import { NO_LIMITS } from "./resource-limits.js";
 import { accountIdentityToProto, accountRuntimeFromProto, desiredServiceFromProto, desiredServiceToProto, serviceSpecFromProto, serviceSpecToProto } from "./protocol-mapping.js";
 
 const spec: CompiledServiceSpec = {
@@ -16,9 +17,10 @@ const spec: CompiledServiceSpec = {
   annotation: "chat ✓",
   stopSignal: "SIGINT",
   stopTimeoutMs: 0,
+  limits: NO_LIMITS,
 };
 const desired: DesiredServiceSpec = {
-  account: { name: "acme", unixUser: "acme", uid: 1001, gid: 1002, home: "/home/acme", environment: { TZ: "UTC" }, languageVersions: { NODEJS_VERSION: "20" } },
+  account: { name: "acme", unixUser: "acme", uid: 1001, gid: 1002, home: "/home/acme", environment: { TZ: "UTC" }, languageVersions: { NODEJS_VERSION: "20" }, limits: NO_LIMITS },
   spec,
   ports: [8300, 8301],
   disabledReason: "crash-loop",

@@ -5,6 +5,7 @@ import type { AccountIdentity, DesiredService, HealthCheck, ServiceSpec } from "
 import { compileServiceSpec } from "./compile-service-spec.js";
 import { type AccountRuntime, type CompiledServiceSpec, type DesiredServiceSpec, SERVICE_DESIRED_STATES, type ServiceDesiredState } from "./compiled-service-spec.js";
 import { validateEnvironmentRecord } from "./environment.js";
+import { limitInputFromProto, resourceLimitsFromProto, resourceLimitsToProto } from "./limits-protocol.js";
 
 export const ACCOUNT_CLOUDS = ["public", "private"] as const;
 /** Where an account's services run: shared service hosts, or the account's own hosts. */
@@ -30,6 +31,7 @@ export function serviceSpecToProto(spec: CompiledServiceSpec, disabledReason = "
     annotation: spec.annotation,
     stopSignal: spec.stopSignal,
     stopTimeoutMs: spec.stopTimeoutMs,
+    limits: resourceLimitsToProto(spec.limits),
   };
 }
 
@@ -51,6 +53,7 @@ export function serviceSpecFromProto(message: ServiceSpec): Compiled<{ spec: Com
     annotation: message.annotation,
     stop_signal: message.stopSignal === "" ? undefined : message.stopSignal,
     stop_timeout: message.stopTimeoutMs,
+    ...limitInputFromProto(message.limits),
   });
   if (!compiled.ok) return compiled;
   return { ok: true, value: { spec: compiled.value, disabledReason: message.disabledReason } };
@@ -66,6 +69,7 @@ export function accountIdentityToProto(account: AccountRuntime, cloud: AccountCl
     home: account.home,
     environment: { ...account.environment },
     languageVersions: { ...account.languageVersions },
+    limits: resourceLimitsToProto(account.limits),
   };
 }
 
@@ -87,9 +91,11 @@ export function accountRuntimeFromProto(message: AccountIdentity): Compiled<{ ac
   if (message.home !== "" && !message.home.startsWith("/")) errors.push({ field: "home", rule: "must be an absolute path" });
   const environment = validateEnvironmentRecord(message.environment, "environment", errors);
   const languageVersions = validateEnvironmentRecord(message.languageVersions, "language_versions", errors);
-  if (errors.length > 0 || cloud === undefined) return { ok: false, errors };
+  const limits = resourceLimitsFromProto(message.limits);
+  if (!limits.ok) errors.push(...prefixed("limits", limits.errors));
+  if (errors.length > 0 || cloud === undefined || !limits.ok) return { ok: false, errors };
   const { name, unixUser, uid, gid, home } = message;
-  return { ok: true, value: { account: { name, unixUser, uid, gid, home, environment, languageVersions }, cloud } };
+  return { ok: true, value: { account: { name, unixUser, uid, gid, home, environment, languageVersions, limits: limits.value }, cloud } };
 }
 
 export function desiredServiceToProto(desired: DesiredServiceSpec, revision: number, cloud: AccountCloud): DesiredService {

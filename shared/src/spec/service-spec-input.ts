@@ -18,6 +18,13 @@ export interface ServiceSpecInput {
   readonly annotation?: string;
   readonly stop_signal?: string;
   readonly stop_timeout?: number;
+  /** Bytes or "512M"; see resource-limits.ts. */
+  readonly memory_max?: number | string;
+  readonly memory_high?: number | string;
+  readonly tasks_max?: number;
+  readonly cpu_weight?: number;
+  /** Cores: 0.5 is half a core. */
+  readonly cpu_max?: number;
 }
 
 /** Input as it arrives from outside (parsed JSON, CLI flags): anything at all. */
@@ -38,5 +45,10 @@ export const SERVICE_INPUT_FIELDS = [
   "annotation",
   "stop_signal",
   "stop_timeout",
+  "memory_max",
+  "memory_high",
+  "tasks_max",
+  "cpu_weight",
+  "cpu_max",
 ] as const satisfies readonly (keyof ServiceSpecInput)[];
 export type ServiceInputField = (typeof SERVICE_INPUT_FIELDS)[number];

@@ -5,6 +5,7 @@ import { test } from "node:test";
 import type { FieldError } from "../errors.js";
 import { compileServiceSpec } from "./compile-service-spec.js";
 import type { CompiledServiceSpec } from "./compiled-service-spec.js";
+import { NO_LIMITS } from "./resource-limits.js";
 import type { UntrustedInput } from "./service-spec-input.js";
 import { compileServiceUpdate, serviceSpecToInput } from "./service-update.js";
 
@@ -18,6 +19,7 @@ const current: CompiledServiceSpec = {
   annotation: "chat server",
   stopSignal: "SIGINT",
   stopTimeoutMs: 3_000,
+  limits: NO_LIMITS,
 };
 const noHealth = { ...current, healthCheck: null };
 

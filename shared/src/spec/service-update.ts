@@ -5,13 +5,15 @@ import { compileServiceSpec, orderFieldErrors } from "./compile-service-spec.js"
 import type { CompiledServiceSpec } from "./compiled-service-spec.js";
 import { collectEnvironment } from "./environment.js";
 import { fieldValue, isRecord, readBoolean } from "./field-readers.js";
+import { LIMIT_FIELDS, resourceLimitsToInput } from "./resource-limits.js";
 import type { ServiceSpecInput, UntrustedInput } from "./service-spec-input.js";
 
 /**
  * A partial update. Absent or null fields keep their value. The environment is merged into
  * the current one (the patch wins) unless replace_environment is true, in which case the
  * patch's environment (possibly none) replaces it. `name` identifies the service and cannot
- * change. Setting check_health_command to "" removes the health check and its timings.
+ * change. Setting check_health_command to "" removes the health check and its timings; a limit
+ * set to "none" is removed.
  */
 export interface ServiceSpecPatch extends ServiceSpecInput {
   readonly replace_environment?: boolean;
@@ -39,8 +41,12 @@ export function serviceSpecToInput(spec: CompiledServiceSpec): ServiceSpecInput 
     annotation: spec.annotation,
     stop_signal: spec.stopSignal,
     stop_timeout: spec.stopTimeoutMs,
+    ...resourceLimitsToInput(spec.limits),
   };
 }
+
+/** The word that removes a limit in an update (absent or null keeps it, as for every field). */
+export const NO_LIMIT = "none";
 
 export function compileServiceUpdate(current: CompiledServiceSpec, patch: ServiceSpecPatch | UntrustedInput): Compiled<CompiledServiceSpec> {
   if (!isRecord(patch)) return { ok: false, errors: [{ field: "update", rule: "must be an object" }] };
@@ -56,6 +62,7 @@ export function compileServiceUpdate(current: CompiledServiceSpec, patch: Servic
   for (const [field, value] of Object.entries(raw)) {
     if (field !== "name" && field !== "replace_environment" && value !== null && value !== undefined) merged[field] = value;
   }
+  for (const field of LIMIT_FIELDS) if (fieldValue(raw, field) === NO_LIMIT) delete merged[field];
   if (!replaceEnvironment) {
     const environment = new Map<string, unknown>(Object.entries(current.environment));
     for (const [variable, value] of collectEnvironment(raw, errors)) environment.set(variable, value);

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { CompiledServiceSpec, DesiredServiceSpec } from "./compiled-service-spec.js";
+import { NO_LIMITS } from "./resource-limits.js";
 import { canonicalJson, fnv1a64, launchFingerprint, sameSpec, specHash } from "./spec-hash.js";
 
 const spec: CompiledServiceSpec = {
@@ -15,9 +16,11 @@ const spec: CompiledServiceSpec = {
   annotation: "",
   stopSignal: "SIGTERM",
   stopTimeoutMs: 10_000,
+  limits: NO_LIMITS,
 };
 const reordered: CompiledServiceSpec = {
   stopTimeoutMs: 10_000,
+  limits: NO_LIMITS,
   stopSignal: "SIGTERM",
   annotation: "",
   isDisabled: false,
@@ -28,7 +31,7 @@ const reordered: CompiledServiceSpec = {
   name: "queue",
 };
 const desired: DesiredServiceSpec = {
-  account: { name: "acme", unixUser: "acme", uid: 1001, gid: 1001, home: "/home/acme", environment: {}, languageVersions: { PHP_VERSION: "8.3" } },
+  account: { name: "acme", unixUser: "acme", uid: 1001, gid: 1001, home: "/home/acme", environment: {}, languageVersions: { PHP_VERSION: "8.3" }, limits: NO_LIMITS },
   spec,
   ports: [8300],
   disabledReason: "",

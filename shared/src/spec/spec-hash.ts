@@ -62,3 +62,12 @@ export function launchFingerprint(desired: DesiredServiceSpec): string {
     }),
   );
 }
+
+/**
+ * Whether an update of the spec restarts the running service: what launchFingerprint covers of the
+ * spec itself. Limits are not among them: the agent writes them into the running service's cgroups.
+ */
+export function updateNeedsRestart(before: CompiledServiceSpec, after: CompiledServiceSpec): boolean {
+  const launched = (spec: CompiledServiceSpec): string => canonicalJson({ command: spec.command, workingDirectory: spec.workingDirectory, environment: spec.environment });
+  return launched(before) !== launched(after);
+}

@@ -1,6 +1,6 @@
 // Turns the Admin API's service messages into the compiler's input: ServiceInput for a create,
 // UpdateServiceRequest for a partial update (only present fields), and the requested ports.
-import { type ServiceInput, type ServiceSpecPatch, type UntrustedInput, type UpdateServiceRequest } from "@vigil/shared";
+import { LIMIT_FIELDS, limitInputFromProto, NO_LIMIT, type ServiceInput, type ServiceSpecPatch, type UntrustedInput, type UpdateServiceRequest } from "@vigil/shared";
 import { type PortRequest } from "../../store/repositories/ports.js";
 
 /** proto3 cannot tell "" from absent; an empty string means "not given" for optional text. */
@@ -19,6 +19,7 @@ export function serviceSpecInput(input: ServiceInput): UntrustedInput {
     annotation: input.annotation,
     ...(input.stopSignal !== undefined && input.stopSignal !== "" && { stop_signal: input.stopSignal }),
     ...(input.stopTimeoutMs !== undefined && { stop_timeout: input.stopTimeoutMs }),
+    ...limitInputFromProto(input.limits),
   };
 }
 
@@ -42,6 +43,14 @@ export function servicePatch(request: UpdateServiceRequest): ServiceSpecPatch {
     ...(request.annotation !== undefined && { annotation: request.annotation }),
     ...(request.stopSignal !== undefined && request.stopSignal !== "" && { stop_signal: request.stopSignal }),
     ...(request.stopTimeoutMs !== undefined && { stop_timeout: request.stopTimeoutMs }),
+    ...limitInputFromProto(request.limits),
+    // A removal is the update's "none". Any other name must never set a field of that name (a
+    // "command" of "none"): it reaches the compiler as "remove_limits.<name>", an unknown field.
+    ...Object.fromEntries(request.removeLimits.map((field) => [isLimitField(field) ? field : `remove_limits.${field}`, NO_LIMIT])),
     replace_environment: request.replaceEnvironment,
   };
+}
+
+function isLimitField(name: string): boolean {
+  return (LIMIT_FIELDS as readonly string[]).includes(name);
 }

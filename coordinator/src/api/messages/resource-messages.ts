@@ -1,9 +1,10 @@
 // Store records as Admin API messages: accounts, hosts, ports, firewall rules and tokens.
 // Times travel as epoch milliseconds; absent times as 0.
-import { type Account, type FirewallRule, type Host, type PortAllocation, type TokenInfo } from "@vigil/shared";
+import { type Account, type FirewallRule, type Host, type PortAllocation, resourceLimitsToProto, type TokenInfo } from "@vigil/shared";
 import { type AccountRecord } from "../../store/repositories/accounts.js";
 import { type FirewallRuleRecord } from "../../store/repositories/firewall.js";
 import { type HostRecord } from "../../store/repositories/hosts.js";
+import { limitsFromColumn } from "../../store/repositories/limits-column.js";
 import { type PortAllocationRecord } from "../../store/repositories/ports.js";
 import { type TokenRecord } from "../../store/repositories/tokens.js";
 
@@ -21,6 +22,7 @@ export function accountMessage(record: AccountRecord): Account {
     home: record.home,
     environment: { ...record.environment },
     languageVersions: { ...record.languageVersions },
+    limits: resourceLimitsToProto(limitsFromColumn(record.limits)),
     createdAtMs: epochMs(record.createdAt),
   };
 }
@@ -37,6 +39,8 @@ export function hostMessage(record: HostRecord): Host {
     lastSeenMs: epochMs(record.lastSeen),
     agentVersion: record.agentVersion,
     serviceCount: record.serviceCount,
+    limitsMode: record.limitsMode,
+    limitsDetail: record.limitsDetail,
   };
 }
 

@@ -1,6 +1,6 @@
 // Services and their events as Admin API messages: definition, placement and live status (a
 // service on a down host reads "unknown"), and event history rows as ServiceEvent.
-import { type ExitInfo, type ProcessInfo, type ProcessSnapshot, type Service, type ServiceEvent, type ServiceStatus } from "@vigil/shared";
+import { type ExitInfo, type ProcessInfo, type ProcessSnapshot, type Service, type ServiceEvent, type ServiceStatus, resourceLimitsToProto } from "@vigil/shared";
 import { liveState, type ServiceView } from "../../control/service-view.js";
 import { type EventRecord } from "../../store/repositories/events.js";
 import { specColumns } from "../../store/repositories/service-rows.js";
@@ -9,7 +9,7 @@ import { epochMs } from "./resource-messages.js";
 
 function exitMessage(exit: ExitRecord | null): ExitInfo | undefined {
   if (!exit) return undefined;
-  return { hasCode: exit.code !== null, code: exit.code ?? 0, signal: exit.signal ?? "", atMs: epochMs(exit.at) };
+  return { hasCode: exit.code !== null, code: exit.code ?? 0, signal: exit.signal ?? "", atMs: epochMs(exit.at), reason: exit.reason ?? "" };
 }
 
 export function processMessage(process: ProcessSnapshot): ProcessInfo {
@@ -60,6 +60,8 @@ export function serviceMessage(view: ServiceView): Service {
     desiredState: service.desiredState,
     stopSignal,
     stopTimeoutMs,
+    limits: resourceLimitsToProto(service.spec.limits),
+    restartRequired: view.restartRequired ?? false,
   };
 }
 
@@ -78,7 +80,7 @@ function payloadExit(payload: Readonly<Record<string, unknown>>): ExitInfo | und
   if (typeof exit !== "object" || exit === null) return undefined;
   const fields = exit as Record<string, unknown>;
   // The recorder stores { code: number | null, signal: string | null, atMs }.
-  return { hasCode: typeof fields["code"] === "number", code: payloadNumber(fields, "code"), signal: payloadText(fields, "signal"), atMs: payloadNumber(fields, "atMs") };
+  return { hasCode: typeof fields["code"] === "number", code: payloadNumber(fields, "code"), signal: payloadText(fields, "signal"), atMs: payloadNumber(fields, "atMs"), reason: payloadText(payload, "reason") };
 }
 
 /** The payload keeps what the agent sent beyond the indexed columns (message, pid, exit…). */

@@ -23,6 +23,6 @@ export function compileAccountInput(message: Account | undefined): Compiled<Acco
   const { account, cloud } = runtime.value;
   return {
     ok: true,
-    value: { name: account.name, cloud, unixUser: account.unixUser, uid: account.uid, gid: account.gid, home: account.home, environment: account.environment, languageVersions: account.languageVersions },
+    value: { name: account.name, cloud, unixUser: account.unixUser, uid: account.uid, gid: account.gid, home: account.home, environment: account.environment, languageVersions: account.languageVersions, limits: account.limits },
   };
 }

@@ -1,6 +1,7 @@
 // Repository functions for accounts: create, look up, list, and change the defaults that every
 // service of the account inherits (which changes the desired state of the hosts running them).
 import { asc, eq } from "drizzle-orm";
+import { type ResourceLimits, resourceLimitsToInput } from "@vigil/shared";
 import { type Db } from "../db.js";
 import { AlreadyExistsError, NotFoundError } from "../errors.js";
 import { accounts } from "../tables/accounts.js";
@@ -18,17 +19,19 @@ export interface AccountInput {
   readonly home: string;
   readonly environment?: Readonly<Record<string, string>>;
   readonly languageVersions?: Readonly<Record<string, string>>;
+  readonly limits?: ResourceLimits;
 }
 
 export interface AccountDefaults {
   readonly environment?: Readonly<Record<string, string>>;
   readonly languageVersions?: Readonly<Record<string, string>>;
+  readonly limits?: ResourceLimits;
 }
 
 export async function createAccount(db: Db, input: AccountInput): Promise<AccountRecord> {
   const [row] = await db
     .insert(accounts)
-    .values({ ...input, environment: { ...input.environment }, languageVersions: { ...input.languageVersions } })
+    .values({ ...input, environment: { ...input.environment }, languageVersions: { ...input.languageVersions }, limits: input.limits ? resourceLimitsToInput(input.limits) : {} })
     .onConflictDoNothing({ target: accounts.name })
     .returning();
   if (!row) throw new AlreadyExistsError("name", `account ${input.name} already exists`);
@@ -57,6 +60,7 @@ export async function updateAccountDefaults(db: Db, name: string, defaults: Acco
       .set({
         ...(defaults.environment && { environment: { ...defaults.environment } }),
         ...(defaults.languageVersions && { languageVersions: { ...defaults.languageVersions } }),
+        ...(defaults.limits && { limits: resourceLimitsToInput(defaults.limits) }),
       })
       .where(eq(accounts.name, name))
       .returning();

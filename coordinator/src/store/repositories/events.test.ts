@@ -58,7 +58,7 @@ for (const backend of testStoreBackends) {
         assert.deepEqual(await recordServiceEvent(db, event("m1", 1, { status: { mainPid: 100 } })), { inserted: false, statusApplied: false });
         assert.deepEqual((await listEvents(db)).map((e) => e.id), ["m2", "m1"]);
         const status = await getServiceStatus(db, web);
-        assert.deepEqual(status && [status.state, status.mainPid, status.lastExit], ["backoff", null, { code: 1, signal: null, at: at(2) }]);
+        assert.deepEqual(status && [status.state, status.mainPid, status.lastExit], ["backoff", null, { code: 1, signal: null, at: at(2), reason: "" }]);
       }));
 
     test("an older event arriving late is kept in history but does not overwrite newer status", () =>

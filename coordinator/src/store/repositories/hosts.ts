@@ -21,6 +21,8 @@ export interface HostRecord {
   readonly cordoned: boolean;
   readonly lastSeen: Date | null;
   readonly agentVersion: string;
+  readonly limitsMode: string;
+  readonly limitsDetail: string;
   /** Desired-state revision: grows whenever anything this host should run changes. */
   readonly revision: number;
   readonly serviceCount: number;
@@ -39,6 +41,8 @@ export interface AgentHello {
   readonly agentVersion: string;
   readonly capacity: number;
   readonly now: Date;
+  readonly limitsMode?: string;
+  readonly limitsDetail?: string;
 }
 
 const owner = alias(accounts, "owner");
@@ -51,6 +55,8 @@ const hostColumns = {
   cordoned: hosts.cordoned,
   lastSeen: hosts.lastSeen,
   agentVersion: hosts.agentVersion,
+  limitsMode: hosts.limitsMode,
+  limitsDetail: hosts.limitsDetail,
   revision: hosts.revision,
   serviceCount: sql<number>`(select count(*)::int from services where services.host_id = ${hosts.id})`.mapWith(Number),
 };
@@ -108,7 +114,7 @@ export async function registerHost(db: Db, registration: HostRegistration): Prom
  * that states no capacity (0) keeps the one the operator set.
  */
 export async function upsertHostOnHello(db: Db, hello: AgentHello): Promise<HostRecord> {
-  const seen = { state: "up" as const, lastSeen: hello.now, agentVersion: hello.agentVersion };
+  const seen = { state: "up" as const, lastSeen: hello.now, agentVersion: hello.agentVersion, limitsMode: hello.limitsMode ?? "", limitsDetail: hello.limitsDetail ?? "" };
   await db
     .insert(hosts)
     .values({ name: hello.name, pool: "public", ...seen, capacity: hello.capacity })

@@ -1,12 +1,13 @@
 // Converts between a services row and the compiled service spec the rest of the system uses,
 // and selects services with their account, host and ports as one ServiceRecord.
-import { type CompiledServiceSpec } from "@vigil/shared";
+import { type CompiledServiceSpec, resourceLimitsToInput } from "@vigil/shared";
 import { asc, eq, sql, type SQL } from "drizzle-orm";
 import { type Db } from "../db.js";
 import { accounts } from "../tables/accounts.js";
 import { hosts } from "../tables/hosts.js";
 import { services } from "../tables/services.js";
 import { type DesiredState } from "../vocabulary.js";
+import { limitsFromColumn } from "./limits-column.js";
 
 export interface ServiceRef {
   readonly account: string;
@@ -43,6 +44,7 @@ type SpecColumns = Pick<
   | "stopTimeoutMs"
   | "annotation"
   | "isDisabled"
+  | "limits"
 >;
 
 export function specColumns(spec: CompiledServiceSpec): Required<SpecColumns> {
@@ -59,6 +61,7 @@ export function specColumns(spec: CompiledServiceSpec): Required<SpecColumns> {
     stopTimeoutMs: spec.stopTimeoutMs,
     annotation: spec.annotation,
     isDisabled: spec.isDisabled,
+    limits: resourceLimitsToInput(spec.limits),
   };
 }
 
@@ -83,6 +86,7 @@ function toRecord({ row, account, host, ports }: RecordRow): ServiceRecord {
     annotation: row.annotation,
     stopSignal: row.stopSignal,
     stopTimeoutMs: row.stopTimeoutMs,
+    limits: limitsFromColumn(row.limits),
   };
   return { id: row.id, account, spec, desiredState: row.desiredState, disabledReason: row.disabledReason, host, ports: ports.map(Number), revision: row.revision, createdAt: row.createdAt, updatedAt: row.updatedAt };
 }

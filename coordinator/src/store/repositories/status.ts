@@ -15,6 +15,8 @@ export interface ExitRecord {
   readonly code: number | null;
   readonly signal: string | null;
   readonly at: Date;
+  /** "oom-killed", "task-limit", a health check's reason; "" or absent for a plain exit. */
+  readonly reason?: string;
 }
 
 /** Fields a report may carry besides its state; absent fields keep their stored value. */
@@ -72,7 +74,7 @@ export async function applyStatus(db: Db, serviceId: number, report: StatusRepor
     ...(report.mainPid !== undefined && { mainPid: report.mainPid }),
     ...(report.startedAt !== undefined && { startedAt: report.startedAt }),
     ...(report.restarts !== undefined && { restarts: report.restarts }),
-    ...(report.lastExit !== undefined && { lastExitCode: report.lastExit?.code ?? null, lastExitSignal: report.lastExit?.signal ?? null, lastExitAt: report.lastExit?.at ?? null }),
+    ...(report.lastExit !== undefined && { lastExitCode: report.lastExit?.code ?? null, lastExitSignal: report.lastExit?.signal ?? null, lastExitAt: report.lastExit?.at ?? null, lastExitReason: report.lastExit?.reason ?? "" }),
     ...(report.disabledReason !== undefined && { disabledReason: report.disabledReason }),
     ...(report.processes !== undefined && { processes: [...report.processes] }),
     ...(report.processesOmitted !== undefined && { processesOmitted: report.processesOmitted }),
@@ -207,7 +209,7 @@ async function selectStatuses(db: Db, where: SQL | undefined): Promise<ServiceSt
     mainPid: status.mainPid,
     startedAt: status.startedAt,
     restarts: status.restarts,
-    lastExit: status.lastExitAt ? { code: status.lastExitCode, signal: status.lastExitSignal, at: status.lastExitAt } : null,
+    lastExit: status.lastExitAt ? { code: status.lastExitCode, signal: status.lastExitSignal, at: status.lastExitAt, reason: status.lastExitReason } : null,
     disabledReason: status.disabledReason,
     processes: status.processes,
     processesOmitted: status.processesOmitted,

@@ -17,6 +17,8 @@ export const accounts = pgTable(
     home: text("home").notNull(),
     environment: jsonb("environment").$type<Record<string, string>>().notNull().default({}),
     languageVersions: jsonb("language_versions").$type<Record<string, string>>().notNull().default({}),
+    /** Caps the sum of the account's services on each host, in the API's input form ({"memory_max": 1073741824}). */
+    limits: jsonb("limits").$type<Record<string, number>>().notNull().default({}),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [

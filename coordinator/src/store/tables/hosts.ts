@@ -25,6 +25,9 @@ export const hosts = pgTable(
     cordoned: boolean("cordoned").notNull().default(false),
     lastSeen: timestamp("last_seen", { withTimezone: true }),
     agentVersion: text("agent_version").notNull().default(""),
+    /** How its agent enforces resource limits ("cgroup-v2", "cgroup-v1", "none"), from its last hello; "" before any. */
+    limitsMode: text("limits_mode").notNull().default(""),
+    limitsDetail: text("limits_detail").notNull().default(""),
     revision: bigint("revision", { mode: "number" }).notNull().default(nextRevision),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -18,6 +18,8 @@ export const serviceStatus = pgTable(
     lastExitCode: integer("last_exit_code"),
     lastExitSignal: text("last_exit_signal"),
     lastExitAt: timestamp("last_exit_at", { withTimezone: true }),
+    /** The exit's reason from its event ("oom-killed", "task-limit", ...); "" for a plain exit. */
+    lastExitReason: text("last_exit_reason").notNull().default(""),
     disabledReason: text("disabled_reason").notNull().default(""),
     processes: jsonb("processes").$type<ProcessSnapshot[]>().notNull().default([]),
     /** Processes the agent left out of `processes` (its heartbeat lists a bounded number). */

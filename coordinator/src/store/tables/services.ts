@@ -26,6 +26,8 @@ export const services = pgTable(
     stopSignal: text("stop_signal").notNull(),
     stopTimeoutMs: integer("stop_timeout_ms").notNull(),
     annotation: text("annotation").notNull().default(""),
+    /** The service's own resource limits, in the API's input form ({"tasks_max": 256}); {} is none. */
+    limits: jsonb("limits").$type<Record<string, number>>().notNull().default({}),
     desiredState: text("desired_state", { enum: DESIRED_STATES }).notNull().default("running"),
     isDisabled: boolean("is_disabled").notNull().default(false),
     disabledReason: text("disabled_reason").notNull().default(""),

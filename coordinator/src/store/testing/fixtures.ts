@@ -1,6 +1,6 @@
 // Test fixtures: a valid account input and compiled service spec with overridable fields,
 // so store tests state only what matters to them.
-import { type CompiledServiceSpec } from "@vigil/shared";
+import { type CompiledServiceSpec, NO_LIMITS } from "@vigil/shared";
 import { type AccountInput } from "../repositories/accounts.js";
 
 export function sampleAccount(name: string, overrides: Partial<AccountInput> = {}): AccountInput {
@@ -18,6 +18,7 @@ export function sampleSpec(name: string, overrides: Partial<CompiledServiceSpec>
     annotation: "",
     stopSignal: "SIGTERM",
     stopTimeoutMs: 10_000,
+    limits: NO_LIMITS,
     ...overrides,
   };
 }

@@ -21,7 +21,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { ServiceEvent } from "./events.js";
-import { ProcessInfo, ServiceRef, ServiceStatus } from "./service.js";
+import { ProcessInfo, ResourceLimits, ServiceRef, ServiceStatus } from "./service.js";
 
 export const protobufPackage = "vigil.v1";
 
@@ -42,6 +42,8 @@ export interface Account {
   environment: { [key: string]: string };
   languageVersions: { [key: string]: string };
   createdAtMs: number;
+  /** Caps the sum of the account's services on each host (its account cgroup). */
+  limits: ResourceLimits | undefined;
 }
 
 export interface Account_EnvironmentEntry {
@@ -86,6 +88,10 @@ export interface Host {
   lastSeenMs: number;
   agentVersion: string;
   serviceCount: number;
+  /** How the host enforces resource limits: "cgroup-v2", "cgroup-v1", or "none" (reported by its agent). */
+  limitsMode: string;
+  /** why not, or what is missing, when limits_mode is "none" */
+  limitsDetail: string;
 }
 
 export interface ListHostsRequest {
@@ -151,6 +157,14 @@ export interface Service {
   /** e.g. "SIGTERM" */
   stopSignal: string;
   stopTimeoutMs: number;
+  limits:
+    | ResourceLimits
+    | undefined;
+  /**
+   * On an UpdateService response: the change only takes effect once the service restarts, which the
+   * agent does by itself. false: applied to the running service (limits are written live).
+   */
+  restartRequired: boolean;
 }
 
 export interface Service_EnvironmentEntry {
@@ -182,6 +196,7 @@ export interface ServiceInput {
   /** absent: SIGTERM; "TERM", "sigterm" and "SIGTERM" are the same */
   stopSignal?: string | undefined;
   stopTimeoutMs?: number | undefined;
+  limits: ResourceLimits | undefined;
 }
 
 export interface ServiceInput_EnvironmentEntry {
@@ -240,7 +255,15 @@ export interface UpdateServiceRequest {
    * When set, the update applies only if the service is still at this revision (as read from
    * GetService); otherwise FAILED_PRECONDITION and nothing changes.
    */
-  expectedRevision?: number | undefined;
+  expectedRevision?:
+    | number
+    | undefined;
+  /** the limits that are present change */
+  limits:
+    | ResourceLimits
+    | undefined;
+  /** input names ("memory_max", ...) of limits to remove */
+  removeLimits: string[];
 }
 
 export interface UpdateServiceRequest_EnvironmentEntry {
@@ -424,6 +447,7 @@ function createBaseAccount(): Account {
     environment: {},
     languageVersions: {},
     createdAtMs: 0,
+    limits: undefined,
   };
 }
 
@@ -455,6 +479,9 @@ export const Account: MessageFns<Account> = {
     });
     if (message.createdAtMs !== 0) {
       writer.uint32(72).int64(message.createdAtMs);
+    }
+    if (message.limits !== undefined) {
+      ResourceLimits.encode(message.limits, writer.uint32(82).fork()).join();
     }
     return writer;
   },
@@ -550,6 +577,14 @@ export const Account: MessageFns<Account> = {
             message.createdAtMs = longToNumber(reader.int64());
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.limits = ResourceLimits.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -620,6 +655,7 @@ export const Account: MessageFns<Account> = {
         : isSet(object.created_at_ms)
         ? globalThis.Number(object.created_at_ms)
         : 0,
+      limits: isSet(object.limits) ? ResourceLimits.fromJSON(object.limits) : undefined,
     };
   },
 
@@ -664,6 +700,9 @@ export const Account: MessageFns<Account> = {
     if (message.createdAtMs !== 0) {
       obj.createdAtMs = Math.round(message.createdAtMs);
     }
+    if (message.limits !== undefined) {
+      obj.limits = ResourceLimits.toJSON(message.limits);
+    }
     return obj;
   },
 
@@ -697,6 +736,9 @@ export const Account: MessageFns<Account> = {
       {},
     );
     message.createdAtMs = object.createdAtMs ?? 0;
+    message.limits = (object.limits !== undefined && object.limits !== null)
+      ? ResourceLimits.fromPartial(object.limits)
+      : undefined;
     return message;
   },
 };
@@ -1208,6 +1250,8 @@ function createBaseHost(): Host {
     lastSeenMs: 0,
     agentVersion: "",
     serviceCount: 0,
+    limitsMode: "",
+    limitsDetail: "",
   };
 }
 
@@ -1239,6 +1283,12 @@ export const Host: MessageFns<Host> = {
     }
     if (message.serviceCount !== 0) {
       writer.uint32(72).uint32(message.serviceCount);
+    }
+    if (message.limitsMode !== "") {
+      writer.uint32(82).string(message.limitsMode);
+    }
+    if (message.limitsDetail !== "") {
+      writer.uint32(90).string(message.limitsDetail);
     }
     return writer;
   },
@@ -1328,6 +1378,22 @@ export const Host: MessageFns<Host> = {
             message.serviceCount = reader.uint32();
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.limitsMode = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.limitsDetail = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1367,6 +1433,16 @@ export const Host: MessageFns<Host> = {
         : isSet(object.service_count)
         ? globalThis.Number(object.service_count)
         : 0,
+      limitsMode: isSet(object.limitsMode)
+        ? globalThis.String(object.limitsMode)
+        : isSet(object.limits_mode)
+        ? globalThis.String(object.limits_mode)
+        : "",
+      limitsDetail: isSet(object.limitsDetail)
+        ? globalThis.String(object.limitsDetail)
+        : isSet(object.limits_detail)
+        ? globalThis.String(object.limits_detail)
+        : "",
     };
   },
 
@@ -1399,6 +1475,12 @@ export const Host: MessageFns<Host> = {
     if (message.serviceCount !== 0) {
       obj.serviceCount = Math.round(message.serviceCount);
     }
+    if (message.limitsMode !== "") {
+      obj.limitsMode = message.limitsMode;
+    }
+    if (message.limitsDetail !== "") {
+      obj.limitsDetail = message.limitsDetail;
+    }
     return obj;
   },
 
@@ -1416,6 +1498,8 @@ export const Host: MessageFns<Host> = {
     message.lastSeenMs = object.lastSeenMs ?? 0;
     message.agentVersion = object.agentVersion ?? "";
     message.serviceCount = object.serviceCount ?? 0;
+    message.limitsMode = object.limitsMode ?? "";
+    message.limitsDetail = object.limitsDetail ?? "";
     return message;
   },
 };
@@ -1949,6 +2033,8 @@ function createBaseService(): Service {
     healthCheckGraceMs: 0,
     stopSignal: "",
     stopTimeoutMs: 0,
+    limits: undefined,
+    restartRequired: false,
   };
 }
 
@@ -2014,6 +2100,12 @@ export const Service: MessageFns<Service> = {
     }
     if (message.stopTimeoutMs !== 0) {
       writer.uint32(152).uint32(message.stopTimeoutMs);
+    }
+    if (message.limits !== undefined) {
+      ResourceLimits.encode(message.limits, writer.uint32(162).fork()).join();
+    }
+    if (message.restartRequired !== false) {
+      writer.uint32(168).bool(message.restartRequired);
     }
     return writer;
   },
@@ -2196,6 +2288,22 @@ export const Service: MessageFns<Service> = {
             message.stopTimeoutMs = reader.uint32();
             continue;
           }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.limits = ResourceLimits.decode(reader, reader.uint32());
+            continue;
+          }
+          case 21: {
+            if (tag !== 168) {
+              break;
+            }
+
+            message.restartRequired = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2284,6 +2392,12 @@ export const Service: MessageFns<Service> = {
         : isSet(object.stop_timeout_ms)
         ? globalThis.Number(object.stop_timeout_ms)
         : 0,
+      limits: isSet(object.limits) ? ResourceLimits.fromJSON(object.limits) : undefined,
+      restartRequired: isSet(object.restartRequired)
+        ? globalThis.Boolean(object.restartRequired)
+        : isSet(object.restart_required)
+        ? globalThis.Boolean(object.restart_required)
+        : false,
     };
   },
 
@@ -2352,6 +2466,12 @@ export const Service: MessageFns<Service> = {
     if (message.stopTimeoutMs !== 0) {
       obj.stopTimeoutMs = Math.round(message.stopTimeoutMs);
     }
+    if (message.limits !== undefined) {
+      obj.limits = ResourceLimits.toJSON(message.limits);
+    }
+    if (message.restartRequired !== false) {
+      obj.restartRequired = message.restartRequired;
+    }
     return obj;
   },
 
@@ -2389,6 +2509,10 @@ export const Service: MessageFns<Service> = {
     message.healthCheckGraceMs = object.healthCheckGraceMs ?? 0;
     message.stopSignal = object.stopSignal ?? "";
     message.stopTimeoutMs = object.stopTimeoutMs ?? 0;
+    message.limits = (object.limits !== undefined && object.limits !== null)
+      ? ResourceLimits.fromPartial(object.limits)
+      : undefined;
+    message.restartRequired = object.restartRequired ?? false;
     return message;
   },
 };
@@ -2495,6 +2619,7 @@ function createBaseServiceInput(): ServiceInput {
     healthCheckGraceMs: undefined,
     stopSignal: undefined,
     stopTimeoutMs: undefined,
+    limits: undefined,
   };
 }
 
@@ -2548,6 +2673,9 @@ export const ServiceInput: MessageFns<ServiceInput> = {
     }
     if (message.stopTimeoutMs !== undefined) {
       writer.uint32(120).uint32(message.stopTimeoutMs);
+    }
+    if (message.limits !== undefined) {
+      ResourceLimits.encode(message.limits, writer.uint32(130).fork()).join();
     }
     return writer;
   },
@@ -2698,6 +2826,14 @@ export const ServiceInput: MessageFns<ServiceInput> = {
             message.stopTimeoutMs = reader.uint32();
             continue;
           }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.limits = ResourceLimits.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2782,6 +2918,7 @@ export const ServiceInput: MessageFns<ServiceInput> = {
         : isSet(object.stop_timeout_ms)
         ? globalThis.Number(object.stop_timeout_ms)
         : undefined,
+      limits: isSet(object.limits) ? ResourceLimits.fromJSON(object.limits) : undefined,
     };
   },
 
@@ -2838,6 +2975,9 @@ export const ServiceInput: MessageFns<ServiceInput> = {
     if (message.stopTimeoutMs !== undefined) {
       obj.stopTimeoutMs = Math.round(message.stopTimeoutMs);
     }
+    if (message.limits !== undefined) {
+      obj.limits = ResourceLimits.toJSON(message.limits);
+    }
     return obj;
   },
 
@@ -2869,6 +3009,9 @@ export const ServiceInput: MessageFns<ServiceInput> = {
     message.healthCheckGraceMs = object.healthCheckGraceMs ?? undefined;
     message.stopSignal = object.stopSignal ?? undefined;
     message.stopTimeoutMs = object.stopTimeoutMs ?? undefined;
+    message.limits = (object.limits !== undefined && object.limits !== null)
+      ? ResourceLimits.fromPartial(object.limits)
+      : undefined;
     return message;
   },
 };
@@ -3441,6 +3584,8 @@ function createBaseUpdateServiceRequest(): UpdateServiceRequest {
     stopSignal: undefined,
     stopTimeoutMs: undefined,
     expectedRevision: undefined,
+    limits: undefined,
+    removeLimits: [],
   };
 }
 
@@ -3490,6 +3635,12 @@ export const UpdateServiceRequest: MessageFns<UpdateServiceRequest> = {
     }
     if (message.expectedRevision !== undefined) {
       writer.uint32(240).uint64(message.expectedRevision);
+    }
+    if (message.limits !== undefined) {
+      ResourceLimits.encode(message.limits, writer.uint32(122).fork()).join();
+    }
+    for (const v of message.removeLimits) {
+      writer.uint32(130).string(v!);
     }
     return writer;
   },
@@ -3630,6 +3781,22 @@ export const UpdateServiceRequest: MessageFns<UpdateServiceRequest> = {
             message.expectedRevision = longToNumber(reader.uint64());
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.limits = ResourceLimits.decode(reader, reader.uint32());
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.removeLimits.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3712,6 +3879,12 @@ export const UpdateServiceRequest: MessageFns<UpdateServiceRequest> = {
         : isSet(object.expected_revision)
         ? globalThis.Number(object.expected_revision)
         : undefined,
+      limits: isSet(object.limits) ? ResourceLimits.fromJSON(object.limits) : undefined,
+      removeLimits: globalThis.Array.isArray(object?.removeLimits)
+        ? object.removeLimits.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.remove_limits)
+        ? object.remove_limits.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -3768,6 +3941,12 @@ export const UpdateServiceRequest: MessageFns<UpdateServiceRequest> = {
     if (message.expectedRevision !== undefined) {
       obj.expectedRevision = Math.round(message.expectedRevision);
     }
+    if (message.limits !== undefined) {
+      obj.limits = ResourceLimits.toJSON(message.limits);
+    }
+    if (message.removeLimits?.length) {
+      obj.removeLimits = message.removeLimits;
+    }
     return obj;
   },
 
@@ -3799,6 +3978,10 @@ export const UpdateServiceRequest: MessageFns<UpdateServiceRequest> = {
     message.stopSignal = object.stopSignal ?? undefined;
     message.stopTimeoutMs = object.stopTimeoutMs ?? undefined;
     message.expectedRevision = object.expectedRevision ?? undefined;
+    message.limits = (object.limits !== undefined && object.limits !== null)
+      ? ResourceLimits.fromPartial(object.limits)
+      : undefined;
+    message.removeLimits = object.removeLimits?.map((e) => e) || [];
     return message;
   },
 };

@@ -66,6 +66,15 @@ export interface Hello {
   running: RunningService[];
   appliedRevision: number;
   firewall: FirewallSupport | undefined;
+  limits: LimitsSupport | undefined;
+}
+
+/** How the agent enforces resource limits, detected at agent start. */
+export interface LimitsSupport {
+  /** "cgroup-v2" | "cgroup-v1" | "none" */
+  mode: string;
+  /** what is missing, when "none" */
+  detail: string;
 }
 
 /** Whether the agent can enforce a private host's firewall, detected at agent start. */
@@ -693,6 +702,7 @@ function createBaseHello(): Hello {
     running: [],
     appliedRevision: 0,
     firewall: undefined,
+    limits: undefined,
   };
 }
 
@@ -718,6 +728,9 @@ export const Hello: MessageFns<Hello> = {
     }
     if (message.firewall !== undefined) {
       FirewallSupport.encode(message.firewall, writer.uint32(58).fork()).join();
+    }
+    if (message.limits !== undefined) {
+      LimitsSupport.encode(message.limits, writer.uint32(66).fork()).join();
     }
     return writer;
   },
@@ -791,6 +804,14 @@ export const Hello: MessageFns<Hello> = {
             message.firewall = FirewallSupport.decode(reader, reader.uint32());
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.limits = LimitsSupport.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -826,6 +847,7 @@ export const Hello: MessageFns<Hello> = {
         ? globalThis.Number(object.applied_revision)
         : 0,
       firewall: isSet(object.firewall) ? FirewallSupport.fromJSON(object.firewall) : undefined,
+      limits: isSet(object.limits) ? LimitsSupport.fromJSON(object.limits) : undefined,
     };
   },
 
@@ -852,6 +874,9 @@ export const Hello: MessageFns<Hello> = {
     if (message.firewall !== undefined) {
       obj.firewall = FirewallSupport.toJSON(message.firewall);
     }
+    if (message.limits !== undefined) {
+      obj.limits = LimitsSupport.toJSON(message.limits);
+    }
     return obj;
   },
 
@@ -871,6 +896,94 @@ export const Hello: MessageFns<Hello> = {
     message.firewall = (object.firewall !== undefined && object.firewall !== null)
       ? FirewallSupport.fromPartial(object.firewall)
       : undefined;
+    message.limits = (object.limits !== undefined && object.limits !== null)
+      ? LimitsSupport.fromPartial(object.limits)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseLimitsSupport(): LimitsSupport {
+  return { mode: "", detail: "" };
+}
+
+export const LimitsSupport: MessageFns<LimitsSupport> = {
+  encode(message: LimitsSupport, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.mode !== "") {
+      writer.uint32(10).string(message.mode);
+    }
+    if (message.detail !== "") {
+      writer.uint32(18).string(message.detail);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LimitsSupport {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLimitsSupport();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.mode = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.detail = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LimitsSupport {
+    return {
+      mode: isSet(object.mode) ? globalThis.String(object.mode) : "",
+      detail: isSet(object.detail) ? globalThis.String(object.detail) : "",
+    };
+  },
+
+  toJSON(message: LimitsSupport): unknown {
+    const obj: any = {};
+    if (message.mode !== "") {
+      obj.mode = message.mode;
+    }
+    if (message.detail !== "") {
+      obj.detail = message.detail;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LimitsSupport>, I>>(base?: I): LimitsSupport {
+    return LimitsSupport.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LimitsSupport>, I>>(object: I): LimitsSupport {
+    const message = createBaseLimitsSupport();
+    message.mode = object.mode ?? "";
+    message.detail = object.detail ?? "";
     return message;
   },
 };

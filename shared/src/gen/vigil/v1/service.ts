@@ -30,6 +30,8 @@ export interface AccountIdentity {
   environment: { [key: string]: string };
   /** e.g. NODEJS_VERSION -> "20" */
   languageVersions: { [key: string]: string };
+  /** caps the sum of the account's services on a host */
+  limits: ResourceLimits | undefined;
 }
 
 export interface AccountIdentity_EnvironmentEntry {
@@ -40,6 +42,28 @@ export interface AccountIdentity_EnvironmentEntry {
 export interface AccountIdentity_LanguageVersionsEntry {
   key: string;
   value: string;
+}
+
+/** Resource limits of a service or an account; an absent field is no limit at this level. */
+export interface ResourceLimits {
+  /** hard maximum: past it the kernel OOM-kills */
+  memoryMaxBytes?:
+    | number
+    | undefined;
+  /** soft threshold: reclaimed hard above it, not killed */
+  memoryHighBytes?:
+    | number
+    | undefined;
+  /** processes and threads */
+  tasksMax?:
+    | number
+    | undefined;
+  /** share against siblings, 1..10000 (100 is normal) */
+  cpuWeight?:
+    | number
+    | undefined;
+  /** hard cap in cores, e.g. 0.2 */
+  cpuMaxCores?: number | undefined;
 }
 
 export interface HealthCheck {
@@ -64,6 +88,7 @@ export interface ServiceSpec {
   /** e.g. "SIGTERM" */
   stopSignal: string;
   stopTimeoutMs: number;
+  limits: ResourceLimits | undefined;
 }
 
 export interface ServiceSpec_EnvironmentEntry {
@@ -95,6 +120,8 @@ export interface ExitInfo {
   /** "" when it exited with a code */
   signal: string;
   atMs: number;
+  /** why, when known: "oom-killed", "task-limit", a health check's reason */
+  reason: string;
 }
 
 export interface ProcessInfo {
@@ -130,7 +157,17 @@ export interface ServiceStatus {
 }
 
 function createBaseAccountIdentity(): AccountIdentity {
-  return { name: "", cloud: "", unixUser: "", uid: 0, gid: 0, home: "", environment: {}, languageVersions: {} };
+  return {
+    name: "",
+    cloud: "",
+    unixUser: "",
+    uid: 0,
+    gid: 0,
+    home: "",
+    environment: {},
+    languageVersions: {},
+    limits: undefined,
+  };
 }
 
 export const AccountIdentity: MessageFns<AccountIdentity> = {
@@ -159,6 +196,9 @@ export const AccountIdentity: MessageFns<AccountIdentity> = {
     globalThis.Object.entries(message.languageVersions).forEach(([key, value]: [string, string]) => {
       AccountIdentity_LanguageVersionsEntry.encode({ key: key as any, value }, writer.uint32(66).fork()).join();
     });
+    if (message.limits !== undefined) {
+      ResourceLimits.encode(message.limits, writer.uint32(74).fork()).join();
+    }
     return writer;
   },
 
@@ -245,6 +285,14 @@ export const AccountIdentity: MessageFns<AccountIdentity> = {
             }
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.limits = ResourceLimits.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -310,6 +358,7 @@ export const AccountIdentity: MessageFns<AccountIdentity> = {
           {},
         )
         : {},
+      limits: isSet(object.limits) ? ResourceLimits.fromJSON(object.limits) : undefined,
     };
   },
 
@@ -351,6 +400,9 @@ export const AccountIdentity: MessageFns<AccountIdentity> = {
         });
       }
     }
+    if (message.limits !== undefined) {
+      obj.limits = ResourceLimits.toJSON(message.limits);
+    }
     return obj;
   },
 
@@ -383,6 +435,9 @@ export const AccountIdentity: MessageFns<AccountIdentity> = {
       },
       {},
     );
+    message.limits = (object.limits !== undefined && object.limits !== null)
+      ? ResourceLimits.fromPartial(object.limits)
+      : undefined;
     return message;
   },
 };
@@ -565,6 +620,165 @@ export const AccountIdentity_LanguageVersionsEntry: MessageFns<AccountIdentity_L
   },
 };
 
+function createBaseResourceLimits(): ResourceLimits {
+  return {
+    memoryMaxBytes: undefined,
+    memoryHighBytes: undefined,
+    tasksMax: undefined,
+    cpuWeight: undefined,
+    cpuMaxCores: undefined,
+  };
+}
+
+export const ResourceLimits: MessageFns<ResourceLimits> = {
+  encode(message: ResourceLimits, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.memoryMaxBytes !== undefined) {
+      writer.uint32(8).uint64(message.memoryMaxBytes);
+    }
+    if (message.memoryHighBytes !== undefined) {
+      writer.uint32(16).uint64(message.memoryHighBytes);
+    }
+    if (message.tasksMax !== undefined) {
+      writer.uint32(24).uint32(message.tasksMax);
+    }
+    if (message.cpuWeight !== undefined) {
+      writer.uint32(32).uint32(message.cpuWeight);
+    }
+    if (message.cpuMaxCores !== undefined) {
+      writer.uint32(41).double(message.cpuMaxCores);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResourceLimits {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResourceLimits();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.memoryMaxBytes = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.memoryHighBytes = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.tasksMax = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.cpuWeight = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 41) {
+              break;
+            }
+
+            message.cpuMaxCores = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResourceLimits {
+    return {
+      memoryMaxBytes: isSet(object.memoryMaxBytes)
+        ? globalThis.Number(object.memoryMaxBytes)
+        : isSet(object.memory_max_bytes)
+        ? globalThis.Number(object.memory_max_bytes)
+        : undefined,
+      memoryHighBytes: isSet(object.memoryHighBytes)
+        ? globalThis.Number(object.memoryHighBytes)
+        : isSet(object.memory_high_bytes)
+        ? globalThis.Number(object.memory_high_bytes)
+        : undefined,
+      tasksMax: isSet(object.tasksMax)
+        ? globalThis.Number(object.tasksMax)
+        : isSet(object.tasks_max)
+        ? globalThis.Number(object.tasks_max)
+        : undefined,
+      cpuWeight: isSet(object.cpuWeight)
+        ? globalThis.Number(object.cpuWeight)
+        : isSet(object.cpu_weight)
+        ? globalThis.Number(object.cpu_weight)
+        : undefined,
+      cpuMaxCores: isSet(object.cpuMaxCores)
+        ? globalThis.Number(object.cpuMaxCores)
+        : isSet(object.cpu_max_cores)
+        ? globalThis.Number(object.cpu_max_cores)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ResourceLimits): unknown {
+    const obj: any = {};
+    if (message.memoryMaxBytes !== undefined) {
+      obj.memoryMaxBytes = Math.round(message.memoryMaxBytes);
+    }
+    if (message.memoryHighBytes !== undefined) {
+      obj.memoryHighBytes = Math.round(message.memoryHighBytes);
+    }
+    if (message.tasksMax !== undefined) {
+      obj.tasksMax = Math.round(message.tasksMax);
+    }
+    if (message.cpuWeight !== undefined) {
+      obj.cpuWeight = Math.round(message.cpuWeight);
+    }
+    if (message.cpuMaxCores !== undefined) {
+      obj.cpuMaxCores = floatToJson(message.cpuMaxCores);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResourceLimits>, I>>(base?: I): ResourceLimits {
+    return ResourceLimits.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResourceLimits>, I>>(object: I): ResourceLimits {
+    const message = createBaseResourceLimits();
+    message.memoryMaxBytes = object.memoryMaxBytes ?? undefined;
+    message.memoryHighBytes = object.memoryHighBytes ?? undefined;
+    message.tasksMax = object.tasksMax ?? undefined;
+    message.cpuWeight = object.cpuWeight ?? undefined;
+    message.cpuMaxCores = object.cpuMaxCores ?? undefined;
+    return message;
+  },
+};
+
 function createBaseHealthCheck(): HealthCheck {
   return { command: "", intervalMs: 0, timeoutMs: 0, graceMs: 0 };
 }
@@ -706,6 +920,7 @@ function createBaseServiceSpec(): ServiceSpec {
     annotation: "",
     stopSignal: "",
     stopTimeoutMs: 0,
+    limits: undefined,
   };
 }
 
@@ -740,6 +955,9 @@ export const ServiceSpec: MessageFns<ServiceSpec> = {
     }
     if (message.stopTimeoutMs !== 0) {
       writer.uint32(80).uint32(message.stopTimeoutMs);
+    }
+    if (message.limits !== undefined) {
+      ResourceLimits.encode(message.limits, writer.uint32(90).fork()).join();
     }
     return writer;
   },
@@ -840,6 +1058,14 @@ export const ServiceSpec: MessageFns<ServiceSpec> = {
             message.stopTimeoutMs = reader.uint32();
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.limits = ResourceLimits.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -901,6 +1127,7 @@ export const ServiceSpec: MessageFns<ServiceSpec> = {
         : isSet(object.stop_timeout_ms)
         ? globalThis.Number(object.stop_timeout_ms)
         : 0,
+      limits: isSet(object.limits) ? ResourceLimits.fromJSON(object.limits) : undefined,
     };
   },
 
@@ -942,6 +1169,9 @@ export const ServiceSpec: MessageFns<ServiceSpec> = {
     if (message.stopTimeoutMs !== 0) {
       obj.stopTimeoutMs = Math.round(message.stopTimeoutMs);
     }
+    if (message.limits !== undefined) {
+      obj.limits = ResourceLimits.toJSON(message.limits);
+    }
     return obj;
   },
 
@@ -970,6 +1200,9 @@ export const ServiceSpec: MessageFns<ServiceSpec> = {
     message.annotation = object.annotation ?? "";
     message.stopSignal = object.stopSignal ?? "";
     message.stopTimeoutMs = object.stopTimeoutMs ?? 0;
+    message.limits = (object.limits !== undefined && object.limits !== null)
+      ? ResourceLimits.fromPartial(object.limits)
+      : undefined;
     return message;
   },
 };
@@ -1300,7 +1533,7 @@ export const ServiceRef: MessageFns<ServiceRef> = {
 };
 
 function createBaseExitInfo(): ExitInfo {
-  return { hasCode: false, code: 0, signal: "", atMs: 0 };
+  return { hasCode: false, code: 0, signal: "", atMs: 0, reason: "" };
 }
 
 export const ExitInfo: MessageFns<ExitInfo> = {
@@ -1316,6 +1549,9 @@ export const ExitInfo: MessageFns<ExitInfo> = {
     }
     if (message.atMs !== 0) {
       writer.uint32(32).int64(message.atMs);
+    }
+    if (message.reason !== "") {
+      writer.uint32(42).string(message.reason);
     }
     return writer;
   },
@@ -1365,6 +1601,14 @@ export const ExitInfo: MessageFns<ExitInfo> = {
             message.atMs = longToNumber(reader.int64());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1391,6 +1635,7 @@ export const ExitInfo: MessageFns<ExitInfo> = {
         : isSet(object.at_ms)
         ? globalThis.Number(object.at_ms)
         : 0,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
     };
   },
 
@@ -1408,6 +1653,9 @@ export const ExitInfo: MessageFns<ExitInfo> = {
     if (message.atMs !== 0) {
       obj.atMs = Math.round(message.atMs);
     }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
     return obj;
   },
 
@@ -1420,6 +1668,7 @@ export const ExitInfo: MessageFns<ExitInfo> = {
     message.code = object.code ?? 0;
     message.signal = object.signal ?? "";
     message.atMs = object.atMs ?? 0;
+    message.reason = object.reason ?? "";
     return message;
   },
 };
