@@ -1,16 +1,29 @@
 // HTTP routes of accounts, hosts and tokens: operators only, but for reading one's own account.
-import { CreateAccountRequest, GetAccountRequest, HostRequest, IssueTokenRequest, ListAccountsRequest, ListHostsRequest, ListTokensRequest, RevokeTokenRequest } from "@vigil/shared";
+import { AddHostRequest, CreateAccountRequest, GetAccountRequest, HostRequest, IssueTokenRequest, ListAccountsRequest, ListHostsRequest, ListTokensRequest, RevokeTokenRequest } from "@vigil/shared";
 import { type HttpRoute } from "../http-route.js";
-import { accountInputSchema, accountSchema, emptySchema, hostSchema, issuedTokenSchema, tokenInfoSchema } from "../schemas/message-schemas.js";
-import { list, object, text } from "../schemas/schema-kit.js";
+import { accountInputSchema, accountSchema, addedHostSchema, emptySchema, hostSchema, issuedTokenSchema, tokenInfoSchema } from "../schemas/message-schemas.js";
+import { list, object, text, uint32 } from "../schemas/schema-kit.js";
 
 export const OPERATOR_ROUTES: readonly HttpRoute[] = [
   { rpc: "listAccounts", method: "GET", url: "/v1/accounts", summary: "Every account", tag: "accounts", request: ListAccountsRequest, response: object({ accounts: list(accountSchema) }) },
   { rpc: "createAccount", method: "POST", url: "/v1/accounts", summary: "Create an account", tag: "accounts", request: CreateAccountRequest, body: accountInputSchema, bodyField: "account", response: accountSchema, creates: true },
   { rpc: "getAccount", method: "GET", url: "/v1/accounts/:name", summary: "An account (an account token: its own)", tag: "accounts", request: GetAccountRequest, response: accountSchema },
   { rpc: "listHosts", method: "GET", url: "/v1/hosts", summary: "Every host with its state and load", tag: "hosts", request: ListHostsRequest, response: object({ hosts: list(hostSchema) }) },
-  { rpc: "cordonHost", method: "POST", url: "/v1/hosts/:name/cordon", summary: "Place no new services on the host", tag: "hosts", request: HostRequest, response: hostSchema },
-  { rpc: "uncordonHost", method: "POST", url: "/v1/hosts/:name/uncordon", summary: "Place services on the host again", tag: "hosts", request: HostRequest, response: hostSchema },
+  {
+    rpc: "addHost",
+    method: "POST",
+    url: "/v1/hosts",
+    summary: "Register a host; the answer holds its one-time bootstrap token",
+    tag: "hosts",
+    request: AddHostRequest,
+    body: object({ name: text(), pool: text("public or private"), owner_account: text("private hosts only"), capacity: uint32("0: no limit") }),
+    response: addedHostSchema,
+    creates: true,
+  },
+  { rpc: "getHost", method: "GET", url: "/v1/hosts/:name", summary: "A host with its state and load", tag: "hosts", request: HostRequest, response: hostSchema },
+  { rpc: "removeHost", method: "DELETE", url: "/v1/hosts/:name", summary: "Remove a host that holds no services; its credentials are revoked", tag: "hosts", request: HostRequest, response: emptySchema },
+  { rpc: "cordonHost", method: "POST", url: "/v1/hosts/:name/cordon", summary: "Place no new account on the host (accounts on it keep their services together there)", tag: "hosts", request: HostRequest, response: hostSchema },
+  { rpc: "uncordonHost", method: "POST", url: "/v1/hosts/:name/uncordon", summary: "Let the host receive new accounts again", tag: "hosts", request: HostRequest, response: hostSchema },
   { rpc: "listTokens", method: "GET", url: "/v1/tokens", summary: "Every token (never the secret)", tag: "tokens", request: ListTokensRequest, response: object({ tokens: list(tokenInfoSchema) }) },
   {
     rpc: "issueToken",

@@ -5,7 +5,19 @@ import { flag, int32, int64, list, number, object, stringMap, text, uint32 } fro
 
 export const serviceRefSchema = object({ account: text(), name: text() });
 
-export const exitInfoSchema = object({ has_code: flag(), code: int32(), signal: text("empty when it exited with a code"), at_ms: int64() });
+export const exitInfoSchema = object({ has_code: flag(), code: int32(), signal: text("empty when it exited with a code"), at_ms: int64(), reason: text("oom-killed, task-limit, ... when known") });
+
+export const resourceLimitsSchema = object(
+  {
+    memory_max_bytes: int64("hard maximum: past it the kernel OOM-kills"),
+    memory_high_bytes: int64("soft threshold"),
+    tasks_max: uint32("processes and threads"),
+    cpu_weight: uint32("share against siblings, 1..10000"),
+    cpu_max_cores: number("hard cap in cores, e.g. 0.2"),
+  },
+  [],
+  "Resource limits; an absent field is no limit at this level.",
+);
 
 export const processInfoSchema = object({ pid: int32(), ppid: int32(), user: text(), command: text(), cpu_percent: number(), rss_bytes: int64() });
 
@@ -46,6 +58,8 @@ export const serviceSchema = object(
     health_check_grace_ms: uint32(),
     stop_signal: text(),
     stop_timeout_ms: uint32(),
+    limits: resourceLimitsSchema,
+    restart_required: flag("on an update: the change applies only once the service restarts (the agent does it)"),
   },
   [],
   "A service: definition, placement and live status.",
@@ -63,6 +77,7 @@ const serviceSettings = {
   annotation: text(),
   stop_signal: text("e.g. SIGTERM (the default)"),
   stop_timeout_ms: uint32(),
+  limits: resourceLimitsSchema,
 };
 
 export const serviceInputSchema = object(
@@ -71,7 +86,16 @@ export const serviceInputSchema = object(
   "What a caller may set on create; the control plane checks every value and names the field it refuses.",
 );
 
-export const serviceUpdateSchema = object({ ...serviceSettings, replace_environment: flag("replace the environment instead of merging into it") }, [], "Only the fields present change.");
+export const serviceUpdateSchema = object(
+  {
+    ...serviceSettings,
+    replace_environment: flag("replace the environment instead of merging into it"),
+    remove_limits: list(text(), "names of limits to remove, e.g. memory_max"),
+    expected_revision: int64("apply only if the service is still at this revision; otherwise 409 and nothing changes"),
+  },
+  [],
+  "Only the fields present change.",
+);
 
 export const serviceEventSchema = object({
   id: text(),
@@ -90,7 +114,7 @@ export const serviceEventSchema = object({
   sequence: int64(),
 });
 
-const accountSettings = { name: text(), cloud: text("public or private"), unix_user: text(), uid: uint32(), gid: uint32(), home: text(), environment: stringMap(), language_versions: stringMap() };
+const accountSettings = { name: text(), cloud: text("public or private"), unix_user: text(), uid: uint32(), gid: uint32(), home: text(), environment: stringMap(), language_versions: stringMap(), limits: resourceLimitsSchema };
 export const accountInputSchema = object(accountSettings);
 export const accountSchema = object({ ...accountSettings, created_at_ms: int64() });
 
@@ -104,6 +128,16 @@ export const hostSchema = object({
   last_seen_ms: int64(),
   agent_version: text(),
   service_count: uint32(),
+  limits_mode: text("cgroup-v2, cgroup-v1 or none"),
+  limits_detail: text(),
+});
+
+export const addedHostSchema = object({
+  host: hostSchema,
+  bootstrap_token: text("one use: the agent exchanges it for its certificate"),
+  token_id: text(),
+  ca_pem: text("empty on a plaintext coordinator"),
+  ca_sha256: text("for the agent's --ca-pin"),
 });
 
 export const portAllocationSchema = object({ account: text(), port: uint32(), service: text("empty when not bound to a service") });
