@@ -2,7 +2,7 @@
 // applied), applies each full desired state and acknowledges it, answers commands, and redials with
 // jittered backoff until its token is refused. While disconnected, supervision carries on untouched.
 import { type ClientDuplexStream, credentials, status as GrpcStatus, type ServiceError } from "@grpc/grpc-js";
-import { type AgentMessage, AgentLinkClient, type CoordinatorMessage, type DesiredState, type EventAck, type EventPublish, type FirewallSupport, type HostCapacity, type HostFirewall } from "@vigil/shared";
+import { type AgentMessage, AgentLinkClient, type CoordinatorMessage, type DesiredState, type EventAck, type EventPublish, type FirewallSupport, type HostCapacity, type HostFirewall, type NetworkSupport } from "@vigil/shared";
 import { decodeDesiredState } from "./desired-services.js";
 import { executeCommand } from "./execute-command.js";
 import { AGENT_LINK_CLIENT_OPTIONS } from "./keepalive.js";
@@ -44,6 +44,8 @@ export interface CoordinatorLinkOptions {
   readonly welcomeTimeoutMs?: number;
   /** What the agent found out about nftables at start, told in every Hello. */
   readonly firewallSupport?: FirewallSupport;
+  /** Whether accounts get network namespaces here (and from which prefix), told in every Hello. */
+  readonly networkSupport?: NetworkSupport;
   /**
    * Told each desired state's firewall (undefined: the host is not filtered) as soon as it arrives,
    * not after the services were applied, so a rule change takes effect even while services start.
@@ -179,6 +181,7 @@ export class CoordinatorLink {
             running: running.map((service) => ({ service: { account: service.account, name: service.service }, state: service.state, mainPid: service.mainPid ?? 0, specHash: service.launchFingerprint })),
             appliedRevision: this.#appliedRevision,
             firewall: this.#options.firewallSupport,
+            network: this.#options.networkSupport,
           },
         },
       });

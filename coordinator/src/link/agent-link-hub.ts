@@ -172,14 +172,14 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
       return true;
     };
     if (refuseSecond()) return undefined;
-    await upsertHostOnHello(this.#store.db, { name: check.host, agentVersion: hello.agentVersion, capacity: hello.capacity?.maxServices ?? 0, now: new Date() });
+    await upsertHostOnHello(this.#store.db, { name: check.host, agentVersion: hello.agentVersion, capacity: hello.capacity?.maxServices ?? 0, now: new Date(), ...(hello.network && { network: hello.network }) });
     if (refuseSecond()) return undefined;
     const session = new AgentSession(check.host, call);
     this.#sessions.set(check.host, session);
     const release = this.#tokenSessions.hold(check.tokenId, "agent", (reason) => refuse(call, GrpcStatus.UNAUTHENTICATED, reason));
     session.write({ body: { $case: "welcome", value: { hostName: check.host, heartbeatIntervalMs: this.#heartbeatIntervalMs } } });
     const nftables = hello.firewall === undefined ? "not reported" : hello.firewall.nftables ? `nftables ${hello.firewall.version}` : `no usable nftables: ${hello.firewall.detail}`;
-    this.#log(`vigil coordinator: host ${check.host} connected (agent ${hello.agentVersion || "?"}, ${hello.running.length} running, applied revision ${hello.appliedRevision}, firewall: ${nftables})`);
+    this.#log(`vigil coordinator: host ${check.host} connected (agent ${hello.agentVersion || "?"}, ${hello.running.length} running, applied revision ${hello.appliedRevision}, firewall: ${nftables}, ${describeNetwork(hello)})`);
     return { session, release };
   }
 
@@ -245,4 +245,12 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
 function refuse(call: ServerDuplexStream<AgentMessage, CoordinatorMessage>, code: GrpcStatus, details: string): void {
   const error: ServerErrorResponse = Object.assign(new Error(details), { code, details });
   call.emit("error", error);
+}
+
+/** What the Hello says about account namespaces, for the connect line. */
+function describeNetwork(hello: Hello): string {
+  const network = hello.network;
+  if (network === undefined || network.accountAddressPrefix === "") return "accounts share the host's network";
+  if (!network.namespaces) return `account namespaces asked for (${network.accountAddressPrefix}) but unusable: ${network.detail}; this host takes no services`;
+  return `account namespaces from ${network.accountAddressPrefix}`;
 }

@@ -10,6 +10,8 @@ export interface PlacementHost {
   readonly state: HostState;
   readonly cordoned: boolean;
   readonly serviceCount: number;
+  /** Why the host cannot run services as its config asks (account namespaces): it takes no new account. */
+  readonly networkProblem?: string;
 }
 
 export interface PlacementRequest {
@@ -41,8 +43,8 @@ export function placeAccountService(request: PlacementRequest): PlacementDecisio
   const current = [...request.currentHosts].sort().find((name) => known.has(name));
   if (current !== undefined) return { ok: true, host: current, reason: "account-host" };
   if (request.cloud === "public") {
-    const [best] = request.hosts.filter((host) => host.pool === "public" && host.state === "up" && !host.cordoned).sort(byLoad);
-    if (best === undefined) return { ok: false, reason: "no-public-host", message: "no public-pool host is up and accepting services (all down or cordoned)" };
+    const [best] = request.hosts.filter((host) => host.pool === "public" && host.state === "up" && !host.cordoned && !host.networkProblem).sort(byLoad);
+    if (best === undefined) return { ok: false, reason: "no-public-host", message: "no public-pool host is up and accepting services (all down, cordoned or unable to give accounts their network)" };
     return { ok: true, host: best.name, reason: "least-loaded-public" };
   }
   // A private host that is down still takes the service: it starts when the host is back.

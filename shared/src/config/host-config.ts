@@ -3,6 +3,7 @@
 import type { Compiled, FieldError } from "../errors.js";
 import { type ConfigSection, ConfigSection as Section, isVariableName } from "./config-readers.js";
 import { compileLanguagePaths, type LanguagePaths } from "./language-paths.js";
+import { parseAccountPrefix } from "../network/account-address.js";
 import { type CompiledRestartPolicy, compileRestartPolicy } from "./restart-policy-config.js";
 
 export interface CompiledLogRotation {
@@ -37,6 +38,11 @@ export interface CompiledHostConfig {
   readonly minimumUid: number;
   /** Unacked events the agent's outbox keeps on disk at most; past it new events are refused and counted. */
   readonly outboxMaxBytes: number;
+  /**
+   * Public hosts: the IPv6 prefix (routed to this host) the coordinator gives each account an address
+   * from; each account's services then run in a network namespace of their own. null: they share the host's network.
+   */
+  readonly accountAddressPrefix: string | null;
 }
 
 /** Where regular accounts start on Debian and most distributions (UID_MIN of login.defs). */
@@ -67,6 +73,7 @@ const KNOWN = [
   "allow_setuid",
   "minimum_uid",
   "outbox_max_bytes",
+  "account_address_prefix",
 ] as const;
 
 export function compileHostConfig(input: unknown = {}): Compiled<CompiledHostConfig> {
@@ -87,6 +94,7 @@ export function compileHostConfig(input: unknown = {}): Compiled<CompiledHostCon
     // Never 0: root is not an account.
     minimumUid: root.integer("minimum_uid", DEFAULT_MINIMUM_UID, 1, MAX_UID),
     outboxMaxBytes: root.integer("outbox_max_bytes", DEFAULT_OUTBOX_MAX_BYTES, MIB, 64 * 1024 * MIB),
+    accountAddressPrefix: compileAccountPrefix(root),
   };
   return errors.length === 0 ? { ok: true, value } : { ok: false, errors };
 }
@@ -110,4 +118,11 @@ function compileLogRotation(section: ConfigSection): CompiledLogRotation {
     maxBytes: section.integer("max_bytes", 10 * 1024 * 1024, 4_096, 2 ** 40),
     keepFiles: section.integer("keep_files", 5, 1, 100),
   };
+}
+
+function compileAccountPrefix(root: ConfigSection): string | null {
+  const value = root.value("account_address_prefix");
+  if (value === undefined || value === null || value === "") return null;
+  const parsed = typeof value === "string" ? parseAccountPrefix(value) : "must be a string";
+  return typeof parsed === "string" ? (root.fail("account_address_prefix", parsed) ?? null) : parsed.text;
 }

@@ -37,6 +37,8 @@ export function hostMessage(record: HostRecord): Host {
     lastSeenMs: epochMs(record.lastSeen),
     agentVersion: record.agentVersion,
     serviceCount: record.serviceCount,
+    accountAddressPrefix: record.accountAddressPrefix,
+    networkProblem: record.networkProblem,
   };
 }
 

@@ -60,6 +60,7 @@ export function serviceMessage(view: ServiceView): Service {
     desiredState: service.desiredState,
     stopSignal,
     stopTimeoutMs,
+    accountAddress: service.accountAddress,
   };
 }
 

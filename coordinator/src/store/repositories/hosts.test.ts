@@ -18,7 +18,7 @@ for (const backend of testStoreBackends) {
     test("an agent's first hello registers its host as a public, up host", () =>
       withTestStore(backend, async ({ db }) => {
         const host = await upsertHostOnHello(db, { name: "svc1", agentVersion: "0.1.0", capacity: 50, now: t0 });
-        assert.deepEqual({ ...host, revision: 0 }, { name: "svc1", pool: "public", ownerAccount: null, capacity: 50, state: "up", cordoned: false, lastSeen: t0, agentVersion: "0.1.0", revision: 0, serviceCount: 0 });
+        assert.deepEqual({ ...host, revision: 0 }, { name: "svc1", pool: "public", ownerAccount: null, capacity: 50, state: "up", cordoned: false, lastSeen: t0, agentVersion: "0.1.0", revision: 0, serviceCount: 0, accountAddressPrefix: "", networkProblem: "" });
       }));
 
     test("a later hello updates version and capacity but keeps the pool an operator set", () =>

@@ -25,6 +25,10 @@ export const hosts = pgTable(
     cordoned: boolean("cordoned").notNull().default(false),
     lastSeen: timestamp("last_seen", { withTimezone: true }),
     agentVersion: text("agent_version").notNull().default(""),
+    /** From the agent's Hello: the IPv6 prefix its accounts get addresses from ("" : they share the host's network). */
+    accountAddressPrefix: text("account_address_prefix").notNull().default(""),
+    /** From the agent's Hello: why the host cannot run services as its config asks ("" : it can). Placement skips it. */
+    networkProblem: text("network_problem").notNull().default(""),
     revision: bigint("revision", { mode: "number" }).notNull().default(nextRevision),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -86,6 +86,10 @@ export interface Host {
   lastSeenMs: number;
   agentVersion: string;
   serviceCount: number;
+  /** public hosts that give each account its own address */
+  accountAddressPrefix: string;
+  /** why the host takes no services ("" : none) */
+  networkProblem: string;
 }
 
 export interface ListHostsRequest {
@@ -124,6 +128,8 @@ export interface Service {
   /** e.g. "SIGTERM" */
   stopSignal: string;
   stopTimeoutMs: number;
+  /** the account's own IPv6 address on its host ("" : the host's network) */
+  accountAddress: string;
 }
 
 export interface Service_EnvironmentEntry {
@@ -1174,6 +1180,8 @@ function createBaseHost(): Host {
     lastSeenMs: 0,
     agentVersion: "",
     serviceCount: 0,
+    accountAddressPrefix: "",
+    networkProblem: "",
   };
 }
 
@@ -1205,6 +1213,12 @@ export const Host: MessageFns<Host> = {
     }
     if (message.serviceCount !== 0) {
       writer.uint32(72).uint32(message.serviceCount);
+    }
+    if (message.accountAddressPrefix !== "") {
+      writer.uint32(82).string(message.accountAddressPrefix);
+    }
+    if (message.networkProblem !== "") {
+      writer.uint32(90).string(message.networkProblem);
     }
     return writer;
   },
@@ -1294,6 +1308,22 @@ export const Host: MessageFns<Host> = {
             message.serviceCount = reader.uint32();
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.accountAddressPrefix = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.networkProblem = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1333,6 +1363,16 @@ export const Host: MessageFns<Host> = {
         : isSet(object.service_count)
         ? globalThis.Number(object.service_count)
         : 0,
+      accountAddressPrefix: isSet(object.accountAddressPrefix)
+        ? globalThis.String(object.accountAddressPrefix)
+        : isSet(object.account_address_prefix)
+        ? globalThis.String(object.account_address_prefix)
+        : "",
+      networkProblem: isSet(object.networkProblem)
+        ? globalThis.String(object.networkProblem)
+        : isSet(object.network_problem)
+        ? globalThis.String(object.network_problem)
+        : "",
     };
   },
 
@@ -1365,6 +1405,12 @@ export const Host: MessageFns<Host> = {
     if (message.serviceCount !== 0) {
       obj.serviceCount = Math.round(message.serviceCount);
     }
+    if (message.accountAddressPrefix !== "") {
+      obj.accountAddressPrefix = message.accountAddressPrefix;
+    }
+    if (message.networkProblem !== "") {
+      obj.networkProblem = message.networkProblem;
+    }
     return obj;
   },
 
@@ -1382,6 +1428,8 @@ export const Host: MessageFns<Host> = {
     message.lastSeenMs = object.lastSeenMs ?? 0;
     message.agentVersion = object.agentVersion ?? "";
     message.serviceCount = object.serviceCount ?? 0;
+    message.accountAddressPrefix = object.accountAddressPrefix ?? "";
+    message.networkProblem = object.networkProblem ?? "";
     return message;
   },
 };
@@ -1593,6 +1641,7 @@ function createBaseService(): Service {
     healthCheckGraceMs: 0,
     stopSignal: "",
     stopTimeoutMs: 0,
+    accountAddress: "",
   };
 }
 
@@ -1658,6 +1707,9 @@ export const Service: MessageFns<Service> = {
     }
     if (message.stopTimeoutMs !== 0) {
       writer.uint32(152).uint32(message.stopTimeoutMs);
+    }
+    if (message.accountAddress !== "") {
+      writer.uint32(162).string(message.accountAddress);
     }
     return writer;
   },
@@ -1840,6 +1892,14 @@ export const Service: MessageFns<Service> = {
             message.stopTimeoutMs = reader.uint32();
             continue;
           }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.accountAddress = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1928,6 +1988,11 @@ export const Service: MessageFns<Service> = {
         : isSet(object.stop_timeout_ms)
         ? globalThis.Number(object.stop_timeout_ms)
         : 0,
+      accountAddress: isSet(object.accountAddress)
+        ? globalThis.String(object.accountAddress)
+        : isSet(object.account_address)
+        ? globalThis.String(object.account_address)
+        : "",
     };
   },
 
@@ -1996,6 +2061,9 @@ export const Service: MessageFns<Service> = {
     if (message.stopTimeoutMs !== 0) {
       obj.stopTimeoutMs = Math.round(message.stopTimeoutMs);
     }
+    if (message.accountAddress !== "") {
+      obj.accountAddress = message.accountAddress;
+    }
     return obj;
   },
 
@@ -2033,6 +2101,7 @@ export const Service: MessageFns<Service> = {
     message.healthCheckGraceMs = object.healthCheckGraceMs ?? 0;
     message.stopSignal = object.stopSignal ?? "";
     message.stopTimeoutMs = object.stopTimeoutMs ?? 0;
+    message.accountAddress = object.accountAddress ?? "";
     return message;
   },
 };

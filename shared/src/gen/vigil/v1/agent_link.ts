@@ -50,6 +50,21 @@ export interface Hello {
   running: RunningService[];
   appliedRevision: number;
   firewall: FirewallSupport | undefined;
+  network: NetworkSupport | undefined;
+}
+
+/**
+ * Whether the agent gives each account on its host a network namespace and an IPv6 address of its
+ * own, detected at agent start. The coordinator places no service on a host whose config asks for
+ * it (account_address_prefix set) but which cannot do it (namespaces false).
+ */
+export interface NetworkSupport {
+  /** from the host config, e.g. "2001:db8:a::/64"; "" when not asked for */
+  accountAddressPrefix: string;
+  /** ip netns, veth and nftables masquerade work here */
+  namespaces: boolean;
+  /** why not, when namespaces is false */
+  detail: string;
 }
 
 /** Whether the agent can enforce a private host's firewall, detected at agent start. */
@@ -471,6 +486,7 @@ function createBaseHello(): Hello {
     running: [],
     appliedRevision: 0,
     firewall: undefined,
+    network: undefined,
   };
 }
 
@@ -496,6 +512,9 @@ export const Hello: MessageFns<Hello> = {
     }
     if (message.firewall !== undefined) {
       FirewallSupport.encode(message.firewall, writer.uint32(58).fork()).join();
+    }
+    if (message.network !== undefined) {
+      NetworkSupport.encode(message.network, writer.uint32(66).fork()).join();
     }
     return writer;
   },
@@ -569,6 +588,14 @@ export const Hello: MessageFns<Hello> = {
             message.firewall = FirewallSupport.decode(reader, reader.uint32());
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.network = NetworkSupport.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -604,6 +631,7 @@ export const Hello: MessageFns<Hello> = {
         ? globalThis.Number(object.applied_revision)
         : 0,
       firewall: isSet(object.firewall) ? FirewallSupport.fromJSON(object.firewall) : undefined,
+      network: isSet(object.network) ? NetworkSupport.fromJSON(object.network) : undefined,
     };
   },
 
@@ -630,6 +658,9 @@ export const Hello: MessageFns<Hello> = {
     if (message.firewall !== undefined) {
       obj.firewall = FirewallSupport.toJSON(message.firewall);
     }
+    if (message.network !== undefined) {
+      obj.network = NetworkSupport.toJSON(message.network);
+    }
     return obj;
   },
 
@@ -649,6 +680,114 @@ export const Hello: MessageFns<Hello> = {
     message.firewall = (object.firewall !== undefined && object.firewall !== null)
       ? FirewallSupport.fromPartial(object.firewall)
       : undefined;
+    message.network = (object.network !== undefined && object.network !== null)
+      ? NetworkSupport.fromPartial(object.network)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseNetworkSupport(): NetworkSupport {
+  return { accountAddressPrefix: "", namespaces: false, detail: "" };
+}
+
+export const NetworkSupport: MessageFns<NetworkSupport> = {
+  encode(message: NetworkSupport, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.accountAddressPrefix !== "") {
+      writer.uint32(10).string(message.accountAddressPrefix);
+    }
+    if (message.namespaces !== false) {
+      writer.uint32(16).bool(message.namespaces);
+    }
+    if (message.detail !== "") {
+      writer.uint32(26).string(message.detail);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NetworkSupport {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNetworkSupport();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.accountAddressPrefix = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.namespaces = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.detail = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): NetworkSupport {
+    return {
+      accountAddressPrefix: isSet(object.accountAddressPrefix)
+        ? globalThis.String(object.accountAddressPrefix)
+        : isSet(object.account_address_prefix)
+        ? globalThis.String(object.account_address_prefix)
+        : "",
+      namespaces: isSet(object.namespaces) ? globalThis.Boolean(object.namespaces) : false,
+      detail: isSet(object.detail) ? globalThis.String(object.detail) : "",
+    };
+  },
+
+  toJSON(message: NetworkSupport): unknown {
+    const obj: any = {};
+    if (message.accountAddressPrefix !== "") {
+      obj.accountAddressPrefix = message.accountAddressPrefix;
+    }
+    if (message.namespaces !== false) {
+      obj.namespaces = message.namespaces;
+    }
+    if (message.detail !== "") {
+      obj.detail = message.detail;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<NetworkSupport>, I>>(base?: I): NetworkSupport {
+    return NetworkSupport.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NetworkSupport>, I>>(object: I): NetworkSupport {
+    const message = createBaseNetworkSupport();
+    message.accountAddressPrefix = object.accountAddressPrefix ?? "";
+    message.namespaces = object.namespaces ?? false;
+    message.detail = object.detail ?? "";
     return message;
   },
 };
