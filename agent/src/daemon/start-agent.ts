@@ -6,6 +6,8 @@ import { type BusNames, type CompiledHostConfig, type EventPublisher } from "@vi
 import { newBootId } from "../bus/boot-id.js";
 import { startHostFirewall } from "../firewall/host-firewall.js";
 import { type Nftables } from "../firewall/nftables.js";
+import { type HostNetworkCommands } from "../network/host-network-commands.js";
+import { type HostAccountNetworks, startHostAccountNetworks } from "../network/host-account-networks.js";
 import { LinuxProcessDriver } from "../driver/linux-process-driver.js";
 import { type ProcessDriver } from "../driver/process-driver.js";
 import { CoordinatorLink } from "../link/coordinator-link.js";
@@ -60,6 +62,11 @@ export interface AgentOptions {
    * share the test runner's namespace and must not touch it).
    */
   readonly nftables?: Nftables;
+  /**
+   * The host's network (`vigil agent` passes the real one): with it, and account_address_prefix set in
+   * the host config, each account gets a network namespace of its own. Without it, none does.
+   */
+  readonly hostNetwork?: HostNetworkCommands;
 }
 
 export interface RunningAgent {
@@ -92,11 +99,14 @@ interface Supervision {
   readonly supervisor: HostSupervisor;
   readonly reporter: StatusReporter;
   readonly linkRef: { current?: CoordinatorLink };
+  readonly accountNetworks: HostAccountNetworks;
 }
 
 /** Driver, logs, supervision (its leftover recovery done) and reporting; on failure nothing of it keeps running. */
 async function startSupervision(options: AgentOptions, outbox: DiskOutbox, telemetry: TelemetryBus, stateDir: string, agentVersion: string, log: (line: string) => void): Promise<Supervision> {
   const { hostConfig } = options;
+  const instance = options.cgroupInstance ?? cgroupInstanceFor(stateDir);
+  const accountNetworks = await startHostAccountNetworks({ prefix: hostConfig.accountAddressPrefix, instance, commands: options.hostNetwork, log });
   // A driver the caller passed in is the caller's to dispose of.
   const ownDriver = options.driver === undefined;
   const driver =
@@ -104,7 +114,7 @@ async function startSupervision(options: AgentOptions, outbox: DiskOutbox, telem
     new LinuxProcessDriver({
       stateDir: join(stateDir, "driver"),
       ...(hostConfig.cgroupRoot !== null && { cgroupRoot: hostConfig.cgroupRoot }),
-      instance: options.cgroupInstance ?? cgroupInstanceFor(stateDir),
+      instance,
       allowSetuid: hostConfig.allowSetuid,
       minimumUid: hostConfig.minimumUid,
     });
@@ -116,7 +126,14 @@ async function startSupervision(options: AgentOptions, outbox: DiskOutbox, telem
       onError: reportLogErrors(log),
     });
   const history = new FileServiceHistoryStore(join(stateDir, "services"), (error) => log(`vigil agent: service history: ${error instanceof Error ? error.message : String(error)}`));
-  const supervisor = new HostSupervisor({ driver, logs, config: hostConfig, history, ...(options.runAs && { runAs: options.runAs }) });
+  const supervisor = new HostSupervisor({
+    driver,
+    logs,
+    config: hostConfig,
+    history,
+    ...(options.runAs && { runAs: options.runAs }),
+    ...(accountNetworks.networks && { networks: accountNetworks.networks }),
+  });
   // The reporter starts before the link exists (so no event of the recovery is missed) and reads its revision later.
   const linkRef: { current?: CoordinatorLink } = {};
   const reporter = new StatusReporter({
@@ -140,9 +157,10 @@ async function startSupervision(options: AgentOptions, outbox: DiskOutbox, telem
     // Whatever recovery adopted stays for the next start's leftover recovery, as after a crash.
     await reporter.stop().catch(() => undefined);
     if (ownDriver) await driver.dispose?.().catch(() => undefined);
+    accountNetworks.stop();
     throw error;
   }
-  return { driver, ownDriver, supervisor, reporter, linkRef };
+  return { driver, ownDriver, supervisor, reporter, linkRef, accountNetworks };
 }
 
 export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
@@ -170,7 +188,7 @@ async function startLocked(options: AgentOptions, stateDir: string, log: (line: 
     maxBytes: options.outboxMaxBytes ?? options.hostConfig.outboxMaxBytes,
     onNotice: (notice) => log(`vigil agent: ${noticeLine(notice)}`),
   });
-  const { driver, ownDriver, supervisor, reporter, linkRef } = await startSupervision(options, outbox, publisher, stateDir, agentVersion, log).catch(async (error: unknown) => {
+  const { driver, ownDriver, supervisor, reporter, linkRef, accountNetworks } = await startSupervision(options, outbox, publisher, stateDir, agentVersion, log).catch(async (error: unknown) => {
     await outbox.close().catch(() => undefined);
     throw error;
   });
@@ -196,8 +214,10 @@ async function startLocked(options: AgentOptions, stateDir: string, log: (line: 
       } catch (error) {
         log(`vigil agent: could not cache the desired state in ${cache.path}: ${(error as Error).message}`);
       }
+      accountNetworks.onApplied(state);
     },
     firewallSupport: firewall.support,
+    networkSupport: accountNetworks.support,
     onFirewall: (desired, revision) => firewall.onFirewall(desired, revision),
     onWelcome: (intervalMs) => {
       if (options.heartbeatIntervalMs === undefined && intervalMs > 0) reporter.setHeartbeatInterval(intervalMs);
@@ -220,6 +240,8 @@ async function startLocked(options: AgentOptions, stateDir: string, log: (line: 
       if (linkPublisher === undefined) await link.stop();
       // The table stays: the host keeps its protection while no agent runs.
       await firewall.stop();
+      // Namespaces stay: a service that outlives the agent keeps its network.
+      accountNetworks.stop();
       // A service that failed to stop is reported after the others' final events went out.
       const stopped = await supervisor.stopAll().then(
         () => null,

@@ -48,11 +48,19 @@ function setprivArgs(user: LaunchUser | null, privileges: LaunchPrivileges): str
 }
 
 /**
+ * Joins the account's network namespace, still as root and after the cgroup (nsenter execs setpriv
+ * next): nothing of the service runs in the agent's network. The name comes from account-netns-name.ts.
+ */
+function netnsArgs(request: LaunchRequest): string[] {
+  return request.netns === undefined ? [] : ["nsenter", `--net=/run/netns/${request.netns}`, "--"];
+}
+
+/**
  * argv for ROOT_SHELL; the user script goes to the child's fd 0. --norc: bash reads ~/.bashrc even
  * non-interactively when its stdin is a socket (the "run by sshd" rule), and fd 0 is one.
  */
 export function buildLaunchArgv(request: LaunchRequest, cgroupPath: string | null, privileges: LaunchPrivileges): string[] {
-  return ["--norc", "--noprofile", "-c", ROOT_SCRIPT, "vigil-launch", cgroupPath ?? "", ...setprivArgs(request.user, privileges), ...USER_SHELL];
+  return ["--norc", "--noprofile", "-c", ROOT_SCRIPT, "vigil-launch", cgroupPath ?? "", ...netnsArgs(request), ...setprivArgs(request.user, privileges), ...USER_SHELL];
 }
 
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -31,6 +31,8 @@ export interface LaunchRequest {
   readonly user: LaunchUser | null;
   /** Optional identity of the spec this launch runs, kept in the launch record so a future agent can adopt a matching process. */
   readonly specHash?: string;
+  /** A network namespace under /run/netns the command joins before it runs (its account's); absent: the agent's. */
+  readonly netns?: string;
 }
 
 export interface ExitStatus {

@@ -2,7 +2,7 @@
 // events to NATS through the disk outbox (or on the link, under vigil up); SIGINT/SIGTERM (or a
 // refused token) stop every service.
 import { hostname } from "node:os";
-import { NatsEventPublisher, NftCli, startAgent } from "@vigil/agent";
+import { NatsEventPublisher, NftCli, realHostNetworkCommands, startAgent } from "@vigil/agent";
 import { AGENT_SETTINGS, busNames, compileAgentConfig } from "@vigil/shared";
 import { loadHostConfig } from "../config/host-config-file.js";
 import { loadSettings, requireConfig, withConfigErrors } from "../config/load-settings.js";
@@ -29,6 +29,7 @@ export async function runAgent(givenFlags: Record<string, unknown>): Promise<voi
       publisher: publisher ?? "link",
       busNames: busNames(config.busPrefix),
       nftables: new NftCli(),
+      hostNetwork: realHostNetworkCommands,
     }).catch(async (error: unknown) => {
       await publisher?.close().catch(() => undefined);
       process.stderr.write(`vigil agent: cannot start: ${error instanceof Error ? error.message : String(error)}\n`);

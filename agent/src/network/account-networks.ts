@@ -1,0 +1,162 @@
+// Gives each account with services on a public host its own network namespace: a veth pair to the
+// host, the account's IPv6 address (inbound and outbound) and a private IPv4 for outbound only
+// (masqueraded). Every step is idempotent: ensure() on a namespace that exists checks and repairs
+// it in place, and a namespace in use is never recreated or removed, so an agent restart (or a
+// check) never breaks a running service's network.
+import { type AccountPrefix, accountAddressIndex, egressIpv4 } from "@vigil/shared";
+import { ACCOUNT_VETH_GROUP, accountNatRuleset } from "./account-nat-ruleset.js";
+import { accountNetnsNames, hostVethOf, NAMESPACE_VETH, netnsPrefix } from "./account-netns-name.js";
+import { type HostNetworkCommands } from "./host-network-commands.js";
+
+/** The host end's addresses, the same on every host veth: the namespaces' gateways. */
+const GATEWAY_V4 = "169.254.1.1";
+const GATEWAY_V6 = "fe80::1";
+
+export interface AccountNetworksOptions {
+  /** Names this agent's namespaces (see account-netns-name.ts). */
+  readonly instance: string;
+  /** The host's account prefix: every address given must be in it. */
+  readonly prefix: AccountPrefix;
+  readonly commands: HostNetworkCommands;
+  readonly log: (line: string) => void;
+}
+
+interface AddressInfo {
+  readonly local?: string;
+  readonly prefixlen?: number;
+  readonly scope?: string;
+}
+
+export class AccountNetworks {
+  readonly #options: AccountNetworksOptions;
+  /** Accounts whose namespace was checked whole by this agent, with the address it has. */
+  readonly #checked = new Map<string, string>();
+  /** One change per account at a time (a service and its health check may start together). */
+  readonly #busy = new Map<string, Promise<string>>();
+  #hostReady: Promise<void> | undefined;
+
+  constructor(options: AccountNetworksOptions) {
+    this.#options = options;
+  }
+
+  get prefix(): AccountPrefix {
+    return this.#options.prefix;
+  }
+
+  /** The namespace services of `account` join (under /run/netns). */
+  netnsOf(account: string): string {
+    return accountNetnsNames(this.#options.instance, account).netns;
+  }
+
+  /**
+   * Makes sure the account's namespace exists with `address` and returns its name. Already checked
+   * with this address by this agent: returns at once (a start must not wait on a dozen `ip` runs).
+   */
+  async ensure(account: string, address: string, recheck = false): Promise<string> {
+    if (!recheck && this.#checked.get(account) === address) return this.netnsOf(account);
+    const previous = this.#busy.get(account) ?? Promise.resolve("");
+    const next = previous.catch(() => "").then(() => this.#ensure(account, address));
+    this.#busy.set(account, next);
+    try {
+      return await next;
+    } finally {
+      if (this.#busy.get(account) === next) this.#busy.delete(account);
+    }
+  }
+
+  /**
+   * Checks every wanted namespace and removes this agent's namespaces no account wants any more,
+   * once no process is left in them (a stopping service keeps its network until it is gone).
+   */
+  async converge(wanted: ReadonlyMap<string, string>): Promise<void> {
+    for (const [account, address] of wanted) {
+      await this.ensure(account, address, true).catch((error: unknown) => this.#options.log(`vigil agent: network of account ${account}: ${message(error)}`));
+    }
+    const keep = new Set([...wanted.keys()].map((account) => this.netnsOf(account)));
+    for (const [account] of this.#checked) if (!wanted.has(account)) this.#checked.delete(account);
+    const prefix = netnsPrefix(this.#options.instance);
+    for (const netns of this.#options.commands.listNetns()) {
+      const hostVeth = hostVethOf(this.#options.instance, netns);
+      if (!netns.startsWith(prefix) || hostVeth === undefined || keep.has(netns)) continue;
+      await this.#remove(netns, hostVeth).catch((error: unknown) => this.#options.log(`vigil agent: network namespace ${netns}: ${message(error)}`));
+    }
+  }
+
+  async #remove(netns: string, hostVeth: string): Promise<void> {
+    const pids = (await this.#ip(["netns", "pids", netns])).trim();
+    if (pids !== "") return; // Tried again at the next converge.
+    await this.#ip(["link", "del", hostVeth]).catch(() => undefined); // Gone already, or never made.
+    await this.#ip(["netns", "del", netns]);
+    this.#options.log(`vigil agent: network namespace ${netns} removed (no service of its account is left on this host)`);
+  }
+
+  async #ensure(account: string, address: string): Promise<string> {
+    const { prefix, commands } = this.#options;
+    const index = accountAddressIndex(prefix, address);
+    if (index === undefined) throw new Error(`address ${address} of account ${account} is not in this host's account prefix ${prefix.text}`);
+    const v4 = egressIpv4(index);
+    const { netns, hostVeth } = accountNetnsNames(this.#options.instance, account);
+    const started = performance.now();
+    await (this.#hostReady ??= this.#prepareHost().catch((error: unknown) => {
+      this.#hostReady = undefined;
+      throw error;
+    }));
+    const created = !commands.listNetns().includes(netns);
+    if (created) await this.#ip(["netns", "add", netns]);
+    await this.#ip(["-n", netns, "link", "set", "lo", "up"]);
+    if (!(await this.#linkExists(hostVeth))) await this.#ip(["link", "add", hostVeth, "type", "veth", "peer", "name", NAMESPACE_VETH, "netns", netns]);
+    await this.#ip(["addr", "replace", `${GATEWAY_V4}/32`, "dev", hostVeth]);
+    await this.#ip(["-6", "addr", "replace", `${GATEWAY_V6}/64`, "dev", hostVeth, "nodad"]);
+    await this.#ip(["link", "set", hostVeth, "group", String(ACCOUNT_VETH_GROUP), "up"]);
+    await this.#ip(["-n", netns, "link", "set", NAMESPACE_VETH, "up"]);
+    await this.#dropOtherAddresses(netns, [address, v4]);
+    await this.#ip(["-n", netns, "-6", "addr", "replace", `${address}/128`, "dev", NAMESPACE_VETH, "nodad"]);
+    await this.#ip(["-n", netns, "addr", "replace", `${v4}/32`, "dev", NAMESPACE_VETH]);
+    await this.#ip(["-n", netns, "route", "replace", "default", "via", GATEWAY_V4, "dev", NAMESPACE_VETH, "onlink"]);
+    await this.#ip(["-n", netns, "-6", "route", "replace", "default", "via", GATEWAY_V6, "dev", NAMESPACE_VETH]);
+    await this.#routeOnlyTo(v4, hostVeth);
+    await this.#ip(["-6", "route", "replace", `${address}/128`, "dev", hostVeth]);
+    await this.#ip(["route", "replace", `${v4}/32`, "dev", hostVeth]);
+    this.#checked.set(account, address);
+    if (created) this.#options.log(`vigil agent: network namespace ${netns} of account ${account} created with ${address} in ${Math.round(performance.now() - started)} ms`);
+    return netns;
+  }
+
+  /** Forwarding on (IPv6 in, both out) and the masquerade table, once per agent run. */
+  async #prepareHost(): Promise<void> {
+    await this.#options.commands.sysctl("net.ipv6.conf.all.forwarding", "1");
+    await this.#options.commands.sysctl("net.ipv4.ip_forward", "1");
+    await this.#options.commands.nft(accountNatRuleset());
+  }
+
+  async #linkExists(name: string): Promise<boolean> {
+    return this.#ip(["link", "show", "dev", name]).then(
+      () => true,
+      (error: unknown) => (/does not exist|Cannot find device/.test(message(error)) ? false : Promise.reject(error as Error)),
+    );
+  }
+
+  /** A changed address (a new host prefix) is taken off, so only the account's own stays bindable. */
+  async #dropOtherAddresses(netns: string, keep: readonly string[]): Promise<void> {
+    const listed = JSON.parse((await this.#ip(["-j", "-n", netns, "addr", "show", "dev", NAMESPACE_VETH])) || "[]") as { addr_info?: AddressInfo[] }[];
+    for (const info of listed.flatMap((link) => link.addr_info ?? [])) {
+      if (info.scope !== "global" || info.local === undefined || keep.includes(info.local)) continue;
+      await this.#ip(["-n", netns, "addr", "del", `${info.local}/${info.prefixlen ?? 128}`, "dev", NAMESPACE_VETH]);
+    }
+  }
+
+  /** Two namespaces must never share an outbound IPv4: replies would reach the wrong one. */
+  async #routeOnlyTo(v4: string, hostVeth: string): Promise<void> {
+    const routes = JSON.parse((await this.#ip(["-j", "route", "show", `${v4}/32`])) || "[]") as { dev?: string }[];
+    const other = routes.find((route) => route.dev !== undefined && route.dev !== hostVeth);
+    if (other !== undefined) throw new Error(`outbound address ${v4} is already routed to ${other.dev}; refusing to take it`);
+  }
+
+  #ip(args: readonly string[]): Promise<string> {
+    return this.#options.commands.ip(args);
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
