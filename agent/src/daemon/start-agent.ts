@@ -106,7 +106,13 @@ interface Supervision {
 async function startSupervision(options: AgentOptions, outbox: DiskOutbox, telemetry: TelemetryBus, stateDir: string, agentVersion: string, log: (line: string) => void): Promise<Supervision> {
   const { hostConfig } = options;
   const instance = options.cgroupInstance ?? cgroupInstanceFor(stateDir);
-  const accountNetworks = await startHostAccountNetworks({ prefix: hostConfig.accountAddressPrefix, instance, commands: options.hostNetwork, log });
+  const accountNetworks = await startHostAccountNetworks({
+    prefix: hostConfig.accountAddressPrefix,
+    uplink: hostConfig.accountAddressUplink,
+    instance,
+    commands: options.hostNetwork,
+    log,
+  });
   // A driver the caller passed in is the caller's to dispose of.
   const ownDriver = options.driver === undefined;
   const driver =

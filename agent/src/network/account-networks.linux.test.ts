@@ -33,10 +33,10 @@ function ip(...args: string[]): void {
   execFileSync("ip", args, { stdio: ["ignore", "ignore", "pipe"] });
 }
 
-function agent(): AccountNetworks {
-  const prefix = parseAccountPrefix(PREFIX);
+function agent(instance = INSTANCE, prefixText = PREFIX, uplink?: string): AccountNetworks {
+  const prefix = parseAccountPrefix(prefixText);
   assert.ok(typeof prefix !== "string");
-  return new AccountNetworks({ instance: INSTANCE, prefix, commands: hostNetworkCommands(HOST), log: (line) => logLines.push(line) });
+  return new AccountNetworks({ instance, prefix, commands: hostNetworkCommands(HOST), log: (line) => logLines.push(line), ...(uplink !== undefined && { uplink }) });
 }
 
 function probe(netns: string): NetnsProbe {
@@ -77,7 +77,7 @@ after(async () => {
   for (const each of probes) each.stop();
   await networks?.converge(new Map()).catch(() => undefined);
   for (const netns of execFileSync("ip", ["netns", "list"], { encoding: "utf8" }).split("\n").map((line) => line.split(" ")[0] ?? "")) {
-    if (netns.startsWith(`vigil-${INSTANCE}-`)) ip("netns", "del", netns);
+    if (netns.startsWith(`vigil-${INSTANCE}-`) || netns.startsWith(`vigil-${INSTANCE}p-`)) ip("netns", "del", netns);
   }
   for (const netns of [HOST, OUTSIDE]) ip("netns", "del", netns);
 });
@@ -126,4 +126,22 @@ test("a namespace no account wants is removed once its last process is gone, not
   assert.ok(!execFileSync("ip", ["netns", "list"], { encoding: "utf8" }).includes(netns), "removed");
   assert.equal(await outside.connect(BETA, PORT, "2001:db8:f::2", 500), "timeout");
   assert.equal(await outside.connect(ALPHA, PORT, "2001:db8:f::2", 2_000), "connected");
+});
+
+test("a prefix on-link at the uplink is answered by proxy NDP, and the entry goes with the namespace", async () => {
+  const onLink = agent(`${INSTANCE}p`, "2001:db8:b::/64", `van${id}h`);
+  ip("-n", OUTSIDE, "-6", "route", "add", "2001:db8:b::/64", "dev", `van${id}o`);
+  // Index 1 maps to alpha's outbound 100.64.0.1: a second agent in this namespace must not take it.
+  await assert.rejects(onLink.ensure("delta", "2001:db8:b::1"), /outbound address 100\.64\.0\.1 is already routed to vn[0-9a-f]{12}; refusing to take it/);
+  const gamma = probe(await onLink.ensure("gamma", "2001:db8:b::3"));
+  await gamma.listen(PORT);
+  const proxies = () => execFileSync("ip", ["-n", HOST, "-6", "neigh", "show", "proxy"], { encoding: "utf8" });
+  assert.match(proxies(), /2001:db8:b::3 dev van[0-9a-f]+h proxy/);
+  assert.equal(await outside.connect("2001:db8:b::3", PORT, "2001:db8:f::2", 2_000), "connected", "outside resolves the address on its link and reaches it");
+  gamma.stop();
+  for (let attempt = 0; attempt < 100 && proxies().includes("2001:db8:b::3"); attempt += 1) {
+    await onLink.converge(new Map());
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.doesNotMatch(proxies(), /2001:db8:b::3/);
 });

@@ -19,6 +19,8 @@ export interface AccountNetworksOptions {
   readonly prefix: AccountPrefix;
   readonly commands: HostNetworkCommands;
   readonly log: (line: string) => void;
+  /** The interface the prefix is on-link at: each address is answered there by proxy NDP. Absent: the prefix is routed to the host. */
+  readonly uplink?: string;
 }
 
 interface AddressInfo {
@@ -80,6 +82,7 @@ export class AccountNetworks {
       if (!netns.startsWith(prefix) || hostVeth === undefined || keep.has(netns)) continue;
       await this.#remove(netns, hostVeth).catch((error: unknown) => this.#options.log(`vigil agent: network namespace ${netns}: ${message(error)}`));
     }
+    await this.#dropStaleProxies(new Set(wanted.values())).catch((error: unknown) => this.#options.log(`vigil agent: proxy NDP on ${this.#options.uplink}: ${message(error)}`));
   }
 
   async #remove(netns: string, hostVeth: string): Promise<void> {
@@ -101,22 +104,35 @@ export class AccountNetworks {
       this.#hostReady = undefined;
       throw error;
     }));
+    await this.#routeOnlyTo(v4, hostVeth);
     const created = !commands.listNetns().includes(netns);
     if (created) await this.#ip(["netns", "add", netns]);
-    await this.#ip(["-n", netns, "link", "set", "lo", "up"]);
     if (!(await this.#linkExists(hostVeth))) await this.#ip(["link", "add", hostVeth, "type", "veth", "peer", "name", NAMESPACE_VETH, "netns", netns]);
-    await this.#ip(["addr", "replace", `${GATEWAY_V4}/32`, "dev", hostVeth]);
-    await this.#ip(["-6", "addr", "replace", `${GATEWAY_V6}/64`, "dev", hostVeth, "nodad"]);
-    await this.#ip(["link", "set", hostVeth, "group", String(ACCOUNT_VETH_GROUP), "up"]);
-    await this.#ip(["-n", netns, "link", "set", NAMESPACE_VETH, "up"]);
     await this.#dropOtherAddresses(netns, [address, v4]);
-    await this.#ip(["-n", netns, "-6", "addr", "replace", `${address}/128`, "dev", NAMESPACE_VETH, "nodad"]);
-    await this.#ip(["-n", netns, "addr", "replace", `${v4}/32`, "dev", NAMESPACE_VETH]);
-    await this.#ip(["-n", netns, "route", "replace", "default", "via", GATEWAY_V4, "dev", NAMESPACE_VETH, "onlink"]);
-    await this.#ip(["-n", netns, "-6", "route", "replace", "default", "via", GATEWAY_V6, "dev", NAMESPACE_VETH]);
-    await this.#routeOnlyTo(v4, hostVeth);
-    await this.#ip(["-6", "route", "replace", `${address}/128`, "dev", hostVeth]);
-    await this.#ip(["route", "replace", `${v4}/32`, "dev", hostVeth]);
+    // Two `ip -batch` runs instead of a dozen processes: every line is idempotent (replace, set).
+    await this.#options.commands.ipBatch(
+      ["-n", netns],
+      [
+        ["link", "set", "lo", "up"],
+        ["link", "set", NAMESPACE_VETH, "up"],
+        ["addr", "replace", `${address}/128`, "dev", NAMESPACE_VETH, "nodad"],
+        ["addr", "replace", `${v4}/32`, "dev", NAMESPACE_VETH],
+        ["route", "replace", "default", "via", GATEWAY_V4, "dev", NAMESPACE_VETH, "onlink"],
+        ["route", "replace", "default", "via", GATEWAY_V6, "dev", NAMESPACE_VETH],
+      ],
+    );
+    const uplink = this.#options.uplink;
+    await this.#options.commands.ipBatch(
+      [],
+      [
+        ["addr", "replace", `${GATEWAY_V4}/32`, "dev", hostVeth],
+        ["addr", "replace", `${GATEWAY_V6}/64`, "dev", hostVeth, "nodad"],
+        ["link", "set", hostVeth, "group", String(ACCOUNT_VETH_GROUP), "up"],
+        ["route", "replace", `${address}/128`, "dev", hostVeth],
+        ["route", "replace", `${v4}/32`, "dev", hostVeth],
+        ...(uplink === undefined ? [] : [["neigh", "replace", "proxy", address, "dev", uplink]]),
+      ],
+    );
     this.#checked.set(account, address);
     if (created) this.#options.log(`vigil agent: network namespace ${netns} of account ${account} created with ${address} in ${Math.round(performance.now() - started)} ms`);
     return netns;
@@ -127,6 +143,19 @@ export class AccountNetworks {
     await this.#options.commands.sysctl("net.ipv6.conf.all.forwarding", "1");
     await this.#options.commands.sysctl("net.ipv4.ip_forward", "1");
     await this.#options.commands.nft(accountNatRuleset());
+    // The slash form keeps a dot in an interface name (eth0.100) from reading as a separator.
+    if (this.#options.uplink !== undefined) await this.#options.commands.sysctl(`net/ipv6/conf/${this.#options.uplink}/proxy_ndp`, "1");
+  }
+
+  /** Proxy entries of the prefix for addresses no wanted account has (a removed namespace, a changed address). */
+  async #dropStaleProxies(wanted: ReadonlySet<string>): Promise<void> {
+    const uplink = this.#options.uplink;
+    if (uplink === undefined) return;
+    const entries = JSON.parse((await this.#ip(["-j", "-6", "neigh", "show", "proxy", "dev", uplink])) || "[]") as { dst?: string }[];
+    for (const { dst } of entries) {
+      if (dst === undefined || wanted.has(dst) || accountAddressIndex(this.#options.prefix, dst) === undefined) continue;
+      await this.#ip(["-6", "neigh", "del", "proxy", dst, "dev", uplink]);
+    }
   }
 
   async #linkExists(name: string): Promise<boolean> {

@@ -13,6 +13,7 @@ function fakeCommands(failing: RegExp | null): HostNetworkCommands & { readonly 
       calls.push(`ip ${args.join(" ")}`);
       return failing?.test(args.join(" ")) ? Promise.reject(new Error(`ip ${args.join(" ")}: mount --make-shared /run/netns failed: Operation not permitted`)) : Promise.resolve("");
     },
+    ipBatch: () => (calls.push("ip -batch"), Promise.resolve()),
     nft: () => (calls.push("nft"), Promise.resolve()),
     sysctl: () => (calls.push("sysctl"), Promise.resolve()),
     listNetns: () => [],

@@ -42,7 +42,17 @@ export async function probeNamespaces(commands: HostNetworkCommands, instance: s
   }
 }
 
-export async function startHostAccountNetworks(options: { prefix: string | null; instance: string; commands: HostNetworkCommands | undefined; log: (line: string) => void }): Promise<HostAccountNetworks> {
+export interface HostAccountNetworksOptions {
+  /** The host config's account_address_prefix; null: accounts share the host's network. */
+  readonly prefix: string | null;
+  /** The host config's account_address_uplink (proxy NDP there); null: the prefix is routed to the host. */
+  readonly uplink?: string | null;
+  readonly instance: string;
+  readonly commands: HostNetworkCommands | undefined;
+  readonly log: (line: string) => void;
+}
+
+export async function startHostAccountNetworks(options: HostAccountNetworksOptions): Promise<HostAccountNetworks> {
   const idle = { onApplied: () => undefined, stop: () => undefined };
   if (options.prefix === null) return { support: { accountAddressPrefix: "", namespaces: false, detail: "account_address_prefix is not set" }, ...idle };
   const prefix = parseAccountPrefix(options.prefix);
@@ -52,8 +62,10 @@ export async function startHostAccountNetworks(options: { prefix: string | null;
     options.log(`vigil agent: account namespaces from ${prefix.text} are asked for but unusable here (${problem}); the coordinator places no services on this host`);
     return { support: { accountAddressPrefix: prefix.text, namespaces: false, detail: problem ?? "" }, ...idle };
   }
-  const networks = new AccountNetworks({ instance: options.instance, prefix, commands: options.commands, log: options.log });
-  options.log(`vigil agent: account namespaces usable: each account gets its own namespace and an address from ${prefix.text}`);
+  const uplink = options.uplink ?? undefined;
+  const networks = new AccountNetworks({ instance: options.instance, prefix, commands: options.commands, log: options.log, ...(uplink !== undefined && { uplink }) });
+  const reached = uplink === undefined ? "routed to this host" : `on-link at ${uplink}, answered by proxy NDP`;
+  options.log(`vigil agent: account namespaces usable: each account gets its own namespace and an address from ${prefix.text} (${reached})`);
   let wanted = new Map<string, string>();
   let running = Promise.resolve();
   const converge = () => (running = running.then(() => networks.converge(wanted)));

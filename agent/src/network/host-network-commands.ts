@@ -8,6 +8,8 @@ import { execa, type ExecaError } from "execa";
 export interface HostNetworkCommands {
   /** `ip <args>`; rejects with ip's own message. */
   ip(args: readonly string[]): Promise<string>;
+  /** `ip <globalArgs> -batch -`, one command a line: one process for many changes; stops at the first failure. */
+  ipBatch(globalArgs: readonly string[], commands: readonly (readonly string[])[]): Promise<void>;
   /** `nft -f -` (or `nft --check -f -`) with `ruleset` on stdin. */
   nft(ruleset: string, check?: boolean): Promise<void>;
   /** Sets a sysctl of the agent's own network namespace, e.g. "net.ipv6.conf.all.forwarding". */
@@ -37,6 +39,11 @@ export function hostNetworkCommands(netns?: string): HostNetworkCommands {
     netns === undefined ? run(command, args, input) : run("nsenter", [`--net=/run/netns/${netns}`, "--", command, ...args], input);
   return {
     ip: (args) => inside("ip", args),
+    ipBatch: async (globalArgs, commands) => {
+      // A batch line is split on blanks: a word holding one would change the command.
+      if (commands.some((command) => command.some((word) => word === "" || /\s/.test(word)))) throw new Error("ip -batch: a word is empty or holds a blank");
+      await inside("ip", [...globalArgs, "-batch", "-"], commands.map((command) => command.join(" ")).join("\n") + "\n");
+    },
     nft: async (ruleset, check = false) => void (await inside("nft", check ? ["--check", "-f", "-"] : ["-f", "-"], ruleset)),
     sysctl: async (key, value) => void (await inside("sysctl", ["-q", "-w", `${key}=${value}`])),
     listNetns: () => {

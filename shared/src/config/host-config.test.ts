@@ -109,4 +109,12 @@ void describe("compileHostConfig", () => {
     assert.deepEqual(errorsOf({ account_address_prefix: "2001:db8::/32" }), ["account_address_prefix: must be a /64 to /120 (got /32)"]);
     assert.deepEqual(errorsOf({ account_address_prefix: 64 }), ["account_address_prefix: must be a string"]);
   });
+
+  void it("account_address_uplink: an interface name, only with a prefix", () => {
+    assert.equal(compileOk({ account_address_prefix: "2001:db8:a::/64", account_address_uplink: "eth0.100" }).accountAddressUplink, "eth0.100");
+    assert.equal(compileOk({}).accountAddressUplink, null);
+    assert.deepEqual(errorsOf({ account_address_prefix: "2001:db8:a::/64", account_address_uplink: "../x" }), ["account_address_uplink: must be a network interface name (1-15 letters, digits, _ . : @ -)"]);
+    assert.deepEqual(errorsOf({ account_address_prefix: "2001:db8:a::/64", account_address_uplink: ".." }), ["account_address_uplink: must be a network interface name (1-15 letters, digits, _ . : @ -)"]);
+    assert.deepEqual(errorsOf({ account_address_uplink: "eth0" }), ["account_address_uplink: needs account_address_prefix"]);
+  });
 });

@@ -43,6 +43,11 @@ export interface CompiledHostConfig {
    * from; each account's services then run in a network namespace of their own. null: they share the host's network.
    */
   readonly accountAddressPrefix: string | null;
+  /**
+   * The interface the prefix is on-link at (the upstream router sends neighbour solicitations for
+   * each address there): the agent answers them by proxy NDP. null: the prefix is routed to the host.
+   */
+  readonly accountAddressUplink: string | null;
 }
 
 /** Where regular accounts start on Debian and most distributions (UID_MIN of login.defs). */
@@ -74,6 +79,7 @@ const KNOWN = [
   "minimum_uid",
   "outbox_max_bytes",
   "account_address_prefix",
+  "account_address_uplink",
 ] as const;
 
 export function compileHostConfig(input: unknown = {}): Compiled<CompiledHostConfig> {
@@ -95,6 +101,7 @@ export function compileHostConfig(input: unknown = {}): Compiled<CompiledHostCon
     minimumUid: root.integer("minimum_uid", DEFAULT_MINIMUM_UID, 1, MAX_UID),
     outboxMaxBytes: root.integer("outbox_max_bytes", DEFAULT_OUTBOX_MAX_BYTES, MIB, 64 * 1024 * MIB),
     accountAddressPrefix: compileAccountPrefix(root),
+    accountAddressUplink: compileUplink(root),
   };
   return errors.length === 0 ? { ok: true, value } : { ok: false, errors };
 }
@@ -125,4 +132,15 @@ function compileAccountPrefix(root: ConfigSection): string | null {
   if (value === undefined || value === null || value === "") return null;
   const parsed = typeof value === "string" ? parseAccountPrefix(value) : "must be a string";
   return typeof parsed === "string" ? (root.fail("account_address_prefix", parsed) ?? null) : parsed.text;
+}
+
+/** A Linux interface name: 1-15 bytes, no slash or blank, not "." or "..". */
+const INTERFACE_NAME = /^(?!\.\.?$)[A-Za-z0-9_.:@-]{1,15}$/;
+
+function compileUplink(root: ConfigSection): string | null {
+  const value = root.value("account_address_uplink");
+  if (value === undefined || value === null || value === "") return null;
+  if (typeof value !== "string" || !INTERFACE_NAME.test(value)) return root.fail("account_address_uplink", "must be a network interface name (1-15 letters, digits, _ . : @ -)") ?? null;
+  if (root.value("account_address_prefix") === undefined) return root.fail("account_address_uplink", "needs account_address_prefix") ?? null;
+  return value;
 }
