@@ -8,7 +8,7 @@ import { sampleAccount, sampleSpec } from "../testing/fixtures.js";
 import { testStoreBackends, withTestStore } from "../testing/test-stores.js";
 import { accountAddressesOnHost } from "./account-addresses.js";
 import { createAccount } from "./accounts.js";
-import { getHost, upsertHostOnHello } from "./hosts.js";
+import { getHost, listPlacementCandidates, upsertHostOnHello } from "./hosts.js";
 import { createService, deleteService, getService } from "./services.js";
 import { setPlacement } from "./service-changes.js";
 
@@ -69,6 +69,9 @@ for (const backend of testStoreBackends) {
         assert.match(refused.networkProblem, /^account_address_prefix 2001:db8:b::\/64 is set but this host cannot give accounts network namespaces: ip netns add: Operation not permitted$/);
         assert.deepEqual(await addresses(db, "svc1"), {});
         assert.equal((await getHost(db, "svc1")).accountAddressPrefix, "");
+        const newcomer = await createAccount(db, sampleAccount("newcomer"));
+        const candidates = await listPlacementCandidates(db, newcomer.id);
+        assert.deepEqual(candidates.hosts.map((host) => host.name), [], "placement offers the host to no new account");
       }));
   });
 }

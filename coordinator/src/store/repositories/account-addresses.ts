@@ -13,7 +13,12 @@ import { services } from "../tables/services.js";
 
 export async function syncAccountAddresses(db: Db, hostIds: readonly number[]): Promise<void> {
   if (hostIds.length === 0) return;
-  const rows = await db.select({ id: hosts.id, name: hosts.name, pool: hosts.pool, prefix: hosts.accountAddressPrefix }).from(hosts).where(inArray(hosts.id, [...hostIds]));
+  // Hosts without a prefix and without addresses (every host where accounts share the network) cost this one query.
+  const holdsAddresses = sql`exists (select 1 from ${accountAddresses} where ${accountAddresses.hostId} = ${hosts.id})`;
+  const rows = await db
+    .select({ id: hosts.id, name: hosts.name, pool: hosts.pool, prefix: hosts.accountAddressPrefix })
+    .from(hosts)
+    .where(and(inArray(hosts.id, [...hostIds]), sql`(${ne(hosts.accountAddressPrefix, "")} or ${holdsAddresses})`));
   for (const host of rows) {
     const parsed = host.pool === "public" && host.prefix !== "" ? parseAccountPrefix(host.prefix) : undefined;
     const prefix = typeof parsed === "object" ? parsed : undefined;
