@@ -34,7 +34,9 @@ export class AccountNetworks {
   /** Accounts whose namespace was checked whole by this agent, with the address it has. */
   readonly #checked = new Map<string, string>();
   /** One change per account at a time (a service and its health check may start together). */
-  readonly #busy = new Map<string, Promise<string>>();
+  readonly #busy = new Map<string, Promise<unknown>>();
+  /** Which account each namespace this agent ensured belongs to, so a removal waits for its account's ensure. */
+  readonly #accountOf = new Map<string, string>();
   #hostReady: Promise<void> | undefined;
 
   constructor(options: AccountNetworksOptions) {
@@ -56,8 +58,13 @@ export class AccountNetworks {
    */
   async ensure(account: string, address: string, recheck = false): Promise<string> {
     if (!recheck && this.#checked.get(account) === address) return this.netnsOf(account);
-    const previous = this.#busy.get(account) ?? Promise.resolve("");
-    const next = previous.catch(() => "").then(() => this.#ensure(account, address));
+    return this.#serialised(account, () => this.#ensure(account, address));
+  }
+
+  /** Runs `step` after every earlier step for the account, so a creation and a removal never interleave. */
+  async #serialised<T>(account: string, step: () => Promise<T>): Promise<T> {
+    const previous = this.#busy.get(account) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(step);
     this.#busy.set(account, next);
     try {
       return await next;
@@ -80,7 +87,10 @@ export class AccountNetworks {
     for (const netns of this.#options.commands.listNetns()) {
       const hostVeth = hostVethOf(this.#options.instance, netns);
       if (!netns.startsWith(prefix) || hostVeth === undefined || keep.has(netns)) continue;
-      await this.#remove(netns, hostVeth).catch((error: unknown) => this.#options.log(`vigil agent: network namespace ${netns}: ${message(error)}`));
+      const account = this.#accountOf.get(netns);
+      // A start that ensured the account meanwhile (a newer desired state) keeps its namespace.
+      const remove = () => (account !== undefined && this.#checked.has(account) ? Promise.resolve() : this.#remove(netns, hostVeth));
+      await (account === undefined ? remove() : this.#serialised(account, remove)).catch((error: unknown) => this.#options.log(`vigil agent: network namespace ${netns}: ${message(error)}`));
     }
     await this.#dropStaleProxies(new Set(wanted.values())).catch((error: unknown) => this.#options.log(`vigil agent: proxy NDP on ${this.#options.uplink}: ${message(error)}`));
   }
@@ -90,6 +100,7 @@ export class AccountNetworks {
     if (pids !== "") return; // Tried again at the next converge.
     await this.#ip(["link", "del", hostVeth]).catch(() => undefined); // Gone already, or never made.
     await this.#ip(["netns", "del", netns]);
+    this.#accountOf.delete(netns);
     this.#options.log(`vigil agent: network namespace ${netns} removed (no service of its account is left on this host)`);
   }
 
@@ -134,6 +145,7 @@ export class AccountNetworks {
       ],
     );
     this.#checked.set(account, address);
+    this.#accountOf.set(netns, account);
     if (created) this.#options.log(`vigil agent: network namespace ${netns} of account ${account} created with ${address} in ${Math.round(performance.now() - started)} ms`);
     return netns;
   }
