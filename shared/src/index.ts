@@ -104,3 +104,14 @@ export type { CompiledFirewallRule, FirewallRuleFields, PortRange } from "./fire
 export { addressVersion, compileFirewallRule } from "./firewall/compile-firewall-rule.js";
 export type { IpFamily, IpInterval } from "./firewall/ip-interval.js";
 export { formatInterval, formatIp, mergeIntervals, parseIpInterval } from "./firewall/ip-interval.js";
+export type { AccountPrefix } from "./network/account-address.js";
+export {
+  ACCOUNT_PREFIX_LENGTHS,
+  accountAddressAt,
+  accountAddressCapacity,
+  accountAddressIndex,
+  EGRESS_V4_RANGE,
+  egressIpv4,
+  MAX_ACCOUNT_ADDRESS_INDEX,
+  parseAccountPrefix,
+} from "./network/account-address.js";

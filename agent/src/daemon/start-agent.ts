@@ -8,6 +8,8 @@ import { defaultLogger, type Logger } from "@vigil/shared/logging";
 import { newBootId } from "../bus/boot-id.js";
 import { startHostFirewall } from "../firewall/host-firewall.js";
 import { type Nftables } from "../firewall/nftables.js";
+import { type HostNetworkCommands } from "../network/host-network-commands.js";
+import { type HostAccountNetworks, startHostAccountNetworks } from "../network/host-account-networks.js";
 import { LinuxProcessDriver } from "../driver/linux-process-driver.js";
 import { type ProcessDriver } from "../driver/process-driver.js";
 import { protectAgentFromOom } from "../limits/agent-oom-score.js";
@@ -68,6 +70,11 @@ export interface AgentOptions {
    * share the test runner's namespace and must not touch it).
    */
   readonly nftables?: Nftables;
+  /**
+   * The host's network (`vigil agent` passes the real one): with it, and account_address_prefix set in
+   * the host config, each account gets a network namespace of its own. Without it, none does.
+   */
+  readonly hostNetwork?: HostNetworkCommands;
 }
 
 export interface RunningAgent {
@@ -100,11 +107,21 @@ interface Supervision {
   readonly supervisor: HostSupervisor;
   readonly reporter: StatusReporter;
   readonly linkRef: { current?: CoordinatorLink };
+  readonly accountNetworks: HostAccountNetworks;
 }
 
 /** Driver, logs, supervision (its leftover recovery done) and reporting; on failure nothing of it keeps running. */
 async function startSupervision(options: AgentOptions, outbox: DiskOutbox, telemetry: TelemetryBus, stateDir: string, agentVersion: string, logger: Logger): Promise<Supervision> {
   const { hostConfig } = options;
+  const instance = options.cgroupInstance ?? cgroupInstanceFor(stateDir);
+  const accountNetworks = await startHostAccountNetworks({
+    prefix: hostConfig.accountAddressPrefix,
+    uplink: hostConfig.accountAddressUplink,
+    instance,
+    commands: options.hostNetwork,
+    // The network code reports in lines; they become records of the daemon's log.
+    log: (line: string) => logger.info(line.replace(/^vigil agent: /, "")),
+  });
   // A driver the caller passed in is the caller's to dispose of.
   const ownDriver = options.driver === undefined;
   const driver =
@@ -112,7 +129,7 @@ async function startSupervision(options: AgentOptions, outbox: DiskOutbox, telem
     new LinuxProcessDriver({
       stateDir: join(stateDir, "driver"),
       ...(hostConfig.cgroupRoot !== null && { cgroupRoot: hostConfig.cgroupRoot }),
-      instance: options.cgroupInstance ?? cgroupInstanceFor(stateDir),
+      instance,
       allowSetuid: hostConfig.allowSetuid,
       minimumUid: hostConfig.minimumUid,
       requireLimits: hostConfig.limits.required,
@@ -140,6 +157,7 @@ async function startSupervision(options: AgentOptions, outbox: DiskOutbox, telem
     onError,
     ...(options.runAs && { runAs: options.runAs }),
     ...(metrics && { onLaunched: (latencyMs: number) => metrics.launched(latencyMs) }),
+    ...(accountNetworks.networks && { networks: accountNetworks.networks }),
   });
   // The reporter starts before the link exists (so no event of the recovery is missed) and reads its revision later.
   const linkRef: { current?: CoordinatorLink } = {};
@@ -165,9 +183,10 @@ async function startSupervision(options: AgentOptions, outbox: DiskOutbox, telem
     // Whatever recovery adopted stays for the next start's leftover recovery, as after a crash.
     await reporter.stop().catch(() => undefined);
     if (ownDriver) await driver.dispose?.().catch(() => undefined);
+    accountNetworks.stop();
     throw error;
   }
-  return { driver, ownDriver, supervisor, reporter, linkRef };
+  return { driver, ownDriver, supervisor, reporter, linkRef, accountNetworks };
 }
 
 export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
@@ -195,7 +214,7 @@ async function startLocked(options: AgentOptions, stateDir: string, logger: Logg
     maxBytes: options.outboxMaxBytes ?? options.hostConfig.outboxMaxBytes,
     logger,
   });
-  const { driver, ownDriver, supervisor, reporter, linkRef } = await startSupervision(options, outbox, publisher, stateDir, agentVersion, logger).catch(async (error: unknown) => {
+  const { driver, ownDriver, supervisor, reporter, linkRef, accountNetworks } = await startSupervision(options, outbox, publisher, stateDir, agentVersion, logger).catch(async (error: unknown) => {
     await outbox.close().catch(() => undefined);
     throw error;
   });
@@ -222,9 +241,11 @@ async function startLocked(options: AgentOptions, stateDir: string, logger: Logg
       } catch (error) {
         logger.error({ path: cache.path, err: error }, "could not cache the desired state");
       }
+      accountNetworks.onApplied(state);
     },
     firewallSupport: firewall.support,
     limitsSupport: limitsSupport(driver),
+    networkSupport: accountNetworks.support,
     onFirewall: (desired, revision) => firewall.onFirewall(desired, revision),
     onWelcome: (intervalMs) => {
       if (options.heartbeatIntervalMs === undefined && intervalMs > 0) reporter.setHeartbeatInterval(intervalMs);
@@ -247,6 +268,8 @@ async function startLocked(options: AgentOptions, stateDir: string, logger: Logg
       if (linkPublisher === undefined) await link.stop();
       // The table stays: the host keeps its protection while no agent runs.
       await firewall.stop();
+      // Namespaces stay: a service that outlives the agent keeps its network.
+      accountNetworks.stop();
       // A service that failed to stop is reported after the others' final events went out.
       const stopped = await supervisor.stopAll().then(
         () => null,

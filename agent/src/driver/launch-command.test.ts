@@ -42,6 +42,14 @@ void test("services get no_new_privs unless setuid programs are allowed", () => 
   assert.ok(!buildLaunchArgv(request({ user: null }), null, { ...PRIVILEGES, allowSetuid: true }).includes("/usr/bin/setpriv"));
 });
 
+void test("a launch in an account namespace joins it by nsenter as root, after the cgroup and before setpriv", () => {
+  const argv = buildLaunchArgv({ ...request(), netns: "vigil-a1-0123456789ab-alice" }, "/sys/fs/cgroup/vigil/agent/alice-web", PRIVILEGES);
+  const joined = argv.indexOf("nsenter");
+  assert.deepEqual(argv.slice(joined, joined + 3), ["nsenter", "--net=/run/netns/vigil-a1-0123456789ab-alice", "--"]);
+  assert.ok(joined > argv.indexOf("/sys/fs/cgroup/vigil/agent/alice-web") && joined < argv.indexOf("/usr/bin/setpriv"));
+  assert.ok(!buildLaunchArgv(request(), null, PRIVILEGES).includes("nsenter"), "no namespace: the agent's network");
+});
+
 void test("the user script recreates exactly the service's environment, whatever bytes its values hold", () => {
   const env = {
     API_TOKEN: SECRET,

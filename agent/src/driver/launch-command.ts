@@ -52,12 +52,20 @@ function setprivArgs(user: LaunchUser | null, privileges: LaunchPrivileges): str
 }
 
 /**
+ * Joins the account's network namespace, still as root and after the cgroup (nsenter execs setpriv
+ * next): nothing of the service runs in the agent's network. The name comes from account-netns-name.ts.
+ */
+function netnsArgs(request: LaunchRequest): string[] {
+  return request.netns === undefined ? [] : ["nsenter", `--net=/run/netns/${request.netns}`, "--"];
+}
+
+/**
  * argv for ROOT_SHELL; the user script goes to the child's fd 0. --norc: bash reads ~/.bashrc even
  * non-interactively when its stdin is a socket (the "run by sshd" rule), and fd 0 is one.
  */
 export function buildLaunchArgv(request: LaunchRequest, cgroupPath: string | null, privileges: LaunchPrivileges, joins: LaunchJoins = NO_JOINS): string[] {
   const limitArgs = [String(joins.cgroups.length), ...joins.cgroups, joins.oomScoreAdj === null ? "" : String(joins.oomScoreAdj)];
-  return ["--norc", "--noprofile", "-c", ROOT_SCRIPT, "vigil-launch", cgroupPath ?? "", ...limitArgs, ...setprivArgs(request.user, privileges), ...USER_SHELL];
+  return ["--norc", "--noprofile", "-c", ROOT_SCRIPT, "vigil-launch", cgroupPath ?? "", ...limitArgs, ...netnsArgs(request), ...setprivArgs(request.user, privileges), ...USER_SHELL];
 }
 
 /** What a launch joins besides its tracking cgroup: limit cgroups, and its OOM score (-1000..1000). */

@@ -33,6 +33,8 @@ export interface LaunchRequest {
   readonly specHash?: string;
   /** The effective limits (host defaults and ceilings applied); absent: no limit cgroups. */
   readonly limits?: LaunchLimits;
+  /** A network namespace under /run/netns the command joins before it runs (its account's); absent: the agent's. */
+  readonly netns?: string;
 }
 
 export interface LaunchLimits {

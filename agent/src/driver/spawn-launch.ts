@@ -74,8 +74,13 @@ export async function describeEarlyExit(wrapper: SpawnedWrapper, status: LaunchS
   }
   const said = output.trim().split("\n").filter(Boolean).join("; ") || "no message";
   const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
-  const step = status === "cgroup" ? "could not join its cgroup" : request.user ? `could not switch to user ${request.user.name}` : "stopped before running its command";
+  const step = status === "cgroup" ? "could not join its cgroup" : joinNetnsFailed(request, said) ? "could not join its account's network namespace" : request.user ? `could not switch to user ${request.user.name}` : "stopped before running its command";
   return new StartFailure("spawn-failed", `unit ${request.unit} ${step} (${how}): ${said}`);
+}
+
+/** nsenter names itself in what it says when it cannot enter the namespace. */
+function joinNetnsFailed(request: LaunchRequest, said: string): boolean {
+  return request.netns !== undefined && said.startsWith("nsenter");
 }
 
 function describeUser(user: LaunchUser | null): string {

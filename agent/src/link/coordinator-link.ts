@@ -2,7 +2,7 @@
 // applied), applies each full desired state and acknowledges it, answers commands, and redials with
 // jittered backoff until its token is refused. While disconnected, supervision carries on untouched.
 import { type ChannelCredentials, type ClientDuplexStream, credentials, status as GrpcStatus, type ServiceError } from "@grpc/grpc-js";
-import { type AgentMessage, AgentLinkClient, type CoordinatorMessage, type DesiredState, type EventAck, type EventPublish, type FirewallSupport, type LimitsSupport, type HostCapacity, type HostFirewall } from "@vigil/shared";
+import { type AgentMessage, AgentLinkClient, type CoordinatorMessage, type DesiredState, type EventAck, type EventPublish, type FirewallSupport, type LimitsSupport, type HostCapacity, type HostFirewall, type NetworkSupport } from "@vigil/shared";
 import { defaultLogger, type Logger } from "@vigil/shared/logging";
 import { decodeDesiredState } from "./desired-services.js";
 import { executeCommand } from "./execute-command.js";
@@ -49,6 +49,8 @@ export interface CoordinatorLinkOptions {
   readonly firewallSupport?: FirewallSupport;
   /** How this host enforces resource limits, for host information. */
   readonly limitsSupport?: LimitsSupport;
+  /** Whether accounts get network namespaces here (and from which prefix), told in every Hello. */
+  readonly networkSupport?: NetworkSupport;
   /**
    * Told each desired state's firewall (undefined: the host is not filtered) as soon as it arrives,
    * not after the services were applied, so a rule change takes effect even while services start.
@@ -185,6 +187,7 @@ export class CoordinatorLink {
             appliedRevision: this.#appliedRevision,
             firewall: this.#options.firewallSupport,
             limits: this.#options.limitsSupport,
+            network: this.#options.networkSupport,
           },
         },
       });

@@ -8,6 +8,7 @@ import type { SupervisionEventListener } from "../events/service-event.js";
 import type { LogChunk, LogRead, ServiceLogFactory } from "../logs/service-log.js";
 import { type Clock, systemClock } from "../runtime/clock.js";
 import type { RunAs } from "../runtime/service-environment.js";
+import type { AccountNetworkJoin } from "../supervisor/launch-hook.js";
 import { NO_HISTORY, type ServiceHistoryStore } from "../supervisor/service-history.js";
 import { type ServiceSnapshot, ServiceSupervisor, type SupervisorContext } from "../supervisor/service-supervisor.js";
 import { ServiceNotFound } from "../supervisor/supervisor-errors.js";
@@ -30,6 +31,8 @@ export interface HostSupervisorOptions {
   readonly history?: ServiceHistoryStore;
   /** Told how long each launch took (the agent's launch latency histogram). */
   readonly onLaunched?: (latencyMs: number) => void;
+  /** Account namespaces that services and health checks join (public hosts with an account prefix). */
+  readonly networks?: AccountNetworkJoin;
 }
 
 export interface ServiceStatus extends Omit<ServiceSnapshot, "tracking"> {
@@ -79,6 +82,7 @@ export class HostSupervisor {
       emit: (event) => this.events.emit(event),
       history: options.history ?? NO_HISTORY,
       ...(options.onLaunched && { onLaunched: options.onLaunched }),
+      ...(options.networks && { networks: options.networks }),
     };
     this.samples = new ProcessSampleCache(options.driver, clock, options.config.processSampleIntervalMs);
   }

@@ -48,6 +48,12 @@ void describe("service environment", () => {
     assert.equal(env.PORTS, "8301,8305");
   });
 
+  void it("gives the account's own address as VIGIL_ADDRESS, over anything the service set", () => {
+    const desired = { ...testDesired({ environment: { VIGIL_ADDRESS: "::1" } }), accountAddress: "2001:db8:a::7" };
+    assert.equal(runtimeOf(buildServiceRuntime(config, desired, "account-user")).env.VIGIL_ADDRESS, "2001:db8:a::7");
+    assert.equal(runtimeOf(buildServiceRuntime(config, testDesired({}), "account-user")).env.VIGIL_ADDRESS, undefined);
+  });
+
   void it("sets no PORT when the service has no port", () => {
     const { env } = runtimeOf(buildServiceRuntime(config, testDesired({}, { ports: [] }), "account-user"));
     assert.equal(env.PORT, undefined);

@@ -24,7 +24,8 @@ type HostEnvironmentConfig = Pick<CompiledHostConfig, "baseEnvironment" | "langu
 /**
  * Layers, later wins: host base, account defaults, account language versions, the service's own
  * variables; then the directories of the chosen language versions go in front of PATH, and the
- * platform's own variables (PORT, PORTS, HOME, USER, LOGNAME) are set last so nobody overrides them.
+ * platform's own variables (PORT, PORTS, VIGIL_ADDRESS, HOME, USER, LOGNAME) are set last so nobody
+ * overrides them. VIGIL_ADDRESS is the account's own IPv6 address, where its namespace has one.
  */
 export function buildServiceRuntime(config: HostEnvironmentConfig, desired: DesiredServiceSpec, runAs: RunAs): ServiceRuntimeResult {
   const { account, spec, ports } = desired;
@@ -51,6 +52,7 @@ export function buildServiceRuntime(config: HostEnvironmentConfig, desired: Desi
     env.PORT = String(ports[0]);
     env.PORTS = ports.join(",");
   }
+  if (desired.accountAddress) env.VIGIL_ADDRESS = desired.accountAddress;
   env.HOME = account.home;
   env.USER = account.unixUser;
   env.LOGNAME = account.unixUser;

@@ -13,6 +13,7 @@ export const START_FAILURE_REASONS = {
   logPathRefused: "log-path-refused",
   unknownLanguageVersion: "unknown-language-version",
   commandNotFound: "command-not-found",
+  networkUnavailable: "network-unavailable",
 } as const;
 export type StartFailureReason = (typeof START_FAILURE_REASONS)[keyof typeof START_FAILURE_REASONS];
 
@@ -39,18 +40,33 @@ export interface LaunchContext {
   readonly config: CompiledHostConfig;
   readonly runAs: RunAs;
   readonly onError: (error: unknown) => void;
+  /** Account namespaces (public hosts with an account prefix); absent: services share the agent's network. */
+  readonly networks?: AccountNetworkJoin;
+}
+
+/** What launching needs of account namespaces (AccountNetworks; tests pass fakes). */
+export interface AccountNetworkJoin {
+  /** The namespace's name under /run/netns, derived (no I/O): health checks join it too. */
+  netnsOf(account: string): string;
+  /** Creates or checks the namespace with the account's address; rejects with what failed. */
+  ensure(account: string, address: string): Promise<string>;
 }
 
 /** The request for the service (unit "<account>/<name>") or its health check ("<account>/<name>.health"). */
 export function buildLaunchRequest(
-  context: Pick<LaunchContext, "config" | "runAs">,
+  context: Pick<LaunchContext, "config" | "runAs" | "networks">,
   desired: DesiredServiceSpec,
   unit: string,
   command: string,
 ): { readonly ok: true; readonly request: LaunchRequest } | StartRefusal {
   const runtime = buildServiceRuntime(context.config, desired, context.runAs);
   if (!runtime.ok) return { ok: false, reason: START_FAILURE_REASONS.unknownLanguageVersion, message: runtime.message };
-  return { ok: true, request: { unit, command, ...runtime.value, specHash: launchFingerprint(desired), limits: launchLimits(context.config, desired) } };
+  const address = desired.accountAddress ?? "";
+  if (address !== "" && context.networks === undefined) {
+    return { ok: false, reason: START_FAILURE_REASONS.networkUnavailable, message: `account address ${address} given, but this agent gives accounts no network namespace (account_address_prefix unset or unusable)` };
+  }
+  const netns = address === "" ? undefined : context.networks?.netnsOf(desired.account.name);
+  return { ok: true, request: { unit, command, ...runtime.value, specHash: launchFingerprint(desired), limits: launchLimits(context.config, desired), ...(netns !== undefined && { netns }) } };
 }
 
 /** The service's and its account's limits as this host enforces them (its pool's defaults and ceilings applied). */
@@ -73,6 +89,12 @@ export async function launchService(context: LaunchContext, desired: DesiredServ
   const built = buildLaunchRequest(context, desired, unit, desired.spec.command);
   if (!built.ok) return built;
   let launched: LaunchedProcess;
+  try {
+    // The namespace is created or checked before every start: the command joins it before it runs.
+    if (built.request.netns !== undefined) await context.networks?.ensure(desired.account.name, desired.accountAddress ?? "");
+  } catch (error) {
+    return { ok: false, reason: START_FAILURE_REASONS.networkUnavailable, message: `network of account ${desired.account.name}: ${error instanceof Error ? error.message : String(error)}` };
+  }
   try {
     launched = await context.driver.launch(built.request);
   } catch (error) {

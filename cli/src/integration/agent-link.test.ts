@@ -38,7 +38,7 @@ describe("AgentLink", () => {
     const error = await new Promise<ServiceError>((resolve) => {
       call.on("error", resolve);
       call.on("data", () => undefined);
-      call.write({ body: { $case: "hello", value: { hostName: "host-a", token: "vigil_not-a-real-token", agentVersion: "t", capacity: undefined, running: [], appliedRevision: 0, firewall: undefined, limits: undefined } } });
+      call.write({ body: { $case: "hello", value: { hostName: "host-a", token: "vigil_not-a-real-token", agentVersion: "t", capacity: undefined, running: [], appliedRevision: 0, firewall: undefined, limits: undefined, network: undefined } } });
     });
     client.close();
     assert.equal(error.code, status.UNAUTHENTICATED);
@@ -51,7 +51,7 @@ describe("AgentLink", () => {
     const error = await new Promise<ServiceError>((resolve) => {
       call.on("error", resolve);
       call.on("data", () => undefined);
-      call.write({ body: { $case: "hello", value: { hostName: "host-b", token, agentVersion: "t", capacity: undefined, running: [], appliedRevision: 0, firewall: undefined, limits: undefined } } });
+      call.write({ body: { $case: "hello", value: { hostName: "host-b", token, agentVersion: "t", capacity: undefined, running: [], appliedRevision: 0, firewall: undefined, limits: undefined, network: undefined } } });
     });
     client.close();
     assert.equal(error.code, status.UNAUTHENTICATED);

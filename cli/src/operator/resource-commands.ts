@@ -19,7 +19,7 @@ function id(value: string, flag: string): number {
 function registerHostCommands(program: Command): void {
   const group = configureGroup(program.command("host").description("add, list, show, cordon and remove hosts (operators)"));
   registerHostLifecycleCommands(group);
-  operatorCommand(group, "ls", "list hosts with state, service count, last seen and agent version").action(
+  operatorCommand(group, "ls", "list hosts with state, service count, last seen, agent version, limits and account network").action(
     runOperator(async (context) => {
       const { hosts } = await context.session.call<ListHostsResponse>("listHosts");
       show(context, hosts, (list) =>
@@ -32,6 +32,8 @@ function registerHostCommands(program: Command): void {
             { header: "LAST SEEN", cell: (host) => formatTime(host.lastSeenMs) },
             { header: "AGENT", cell: (host) => orDash(host.agentVersion) },
             { header: "LIMITS", cell: (host) => (host.limitsMode === "" ? "-" : host.limitsMode) },
+            // Public hosts that give each account a namespace and an address of its own; or why one cannot.
+            { header: "ACCOUNT NETWORK", cell: (host) => (host.networkProblem ? context.palette.red(host.networkProblem) : orDash(host.accountAddressPrefix)) },
           ],
           list,
           context.palette.bold,

@@ -38,4 +38,9 @@ void describe("what the CLI prints", () => {
     assert.match(details, /^log: +log-write-failed: output is dropped \(17 lines so far\)$/m);
     assert.match(details, /^processes: +1 listed, 3 more not listed$/m);
   });
+
+  void it("shows the account's own address in service show, and a dash on a host that gives none", () => {
+    assert.match(serviceDetails({ ...service(false), accountAddress: "2001:db8:a::1" }, PLAIN), /^address: +2001:db8:a::1$/m);
+    assert.match(serviceDetails(service(false), PLAIN), /^address: +-$/m);
+  });
 });

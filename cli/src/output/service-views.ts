@@ -52,6 +52,8 @@ export function serviceDetails(service: Service, palette: Palette): string {
     ["state", stateCell(service, palette)],
     ["desired", service.desiredState],
     ["host", orDash(service.host)],
+    // The account's own IPv6 address on that host, published as services-<account>.
+    ["address", orDash(service.accountAddress)],
     ["pid", orDash(status?.mainPid)],
     ["started", formatTime(status?.startedAtMs ?? 0)],
     ["restarts", String(status?.restarts ?? 0)],

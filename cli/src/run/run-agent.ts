@@ -2,7 +2,7 @@
 // events to NATS through the disk outbox (or on the link, under vigil up); SIGINT/SIGTERM (or a
 // refused token) stop every service.
 import { hostname } from "node:os";
-import { NatsEventPublisher, NftCli, startAgent } from "@vigil/agent";
+import { NatsEventPublisher, NftCli, realHostNetworkCommands, startAgent } from "@vigil/agent";
 import { AGENT_SETTINGS, busNames, compileAgentConfig, hostInboxPrefix } from "@vigil/shared";
 import { createDaemonLogger, logProcessWarnings } from "@vigil/shared/logging";
 import { loadHostConfig } from "../config/host-config-file.js";
@@ -50,6 +50,7 @@ export async function runAgent(givenFlags: Record<string, unknown>): Promise<voi
       nftables: new NftCli(),
       logger,
       ...(metrics && { metrics }),
+      hostNetwork: realHostNetworkCommands,
     }).catch(async (error: unknown) => {
       await publisher?.close().catch(() => undefined);
       await metricsServer?.close();

@@ -43,7 +43,7 @@ describe("AgentLink hub: bursts of changes", () => {
       if (message.body?.$case === "desiredState") states.push(message.body.value);
     });
     call.on("error", () => undefined);
-    call.write({ body: { $case: "hello", value: { hostName: HOST, token, agentVersion: "hub-test", capacity: undefined, running: [], appliedRevision: 0, firewall: undefined, limits: undefined } } });
+    call.write({ body: { $case: "hello", value: { hostName: HOST, token, agentVersion: "hub-test", capacity: undefined, running: [], appliedRevision: 0, firewall: undefined, limits: undefined, network: undefined } } });
     await until("the host to connect", () => (hub.isConnected(HOST) ? true : undefined));
   });
   after(async () => {

@@ -210,7 +210,7 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
     if (refuseSecond()) return undefined;
     const before = await findHostState(this.#store.db, check.host);
     const now = new Date();
-    await upsertHostOnHello(this.#store.db, { name: check.host, agentVersion: hello.agentVersion, capacity: hello.capacity?.maxServices ?? 0, now, limitsMode: hello.limits?.mode ?? "", limitsDetail: hello.limits?.detail ?? "" });
+    await upsertHostOnHello(this.#store.db, { name: check.host, agentVersion: hello.agentVersion, capacity: hello.capacity?.maxServices ?? 0, now, limitsMode: hello.limits?.mode ?? "", limitsDetail: hello.limits?.detail ?? "", ...(hello.network && { network: hello.network }) });
     if (before?.state !== "up") await recordHostUp(this.#store.db, check.host, now, `${before?.lastSeen ? "back up" : "first contact"}: agent ${hello.agentVersion || "?"} connected`);
     if (refuseSecond()) return undefined;
     const session = new AgentSession(check.host, call);
@@ -219,7 +219,7 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
     const release = check.tokenId === null ? () => {} : this.#tokenSessions.hold(check.tokenId, "agent", (reason) => refuse(call, GrpcStatus.UNAUTHENTICATED, reason));
     session.write({ body: { $case: "welcome", value: { hostName: check.host, heartbeatIntervalMs: this.#heartbeatIntervalMs } } });
     const nftables = hello.firewall === undefined ? "not reported" : hello.firewall.nftables ? `nftables ${hello.firewall.version}` : `no usable nftables: ${hello.firewall.detail}`;
-    this.#logger.info({ host: check.host, agentVersion: hello.agentVersion || "?", running: hello.running.length, appliedRevision: hello.appliedRevision, firewall: nftables }, "host connected");
+    this.#logger.info({ host: check.host, agentVersion: hello.agentVersion || "?", running: hello.running.length, appliedRevision: hello.appliedRevision, firewall: nftables, network: describeNetwork(hello) }, "host connected");
     return { session, release };
   }
 
@@ -285,4 +285,12 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
 function refuse(call: ServerDuplexStream<AgentMessage, CoordinatorMessage>, code: GrpcStatus, details: string): void {
   const error: ServerErrorResponse = Object.assign(new Error(details), { code, details });
   call.emit("error", error);
+}
+
+/** What the Hello says about account namespaces, for the connect line. */
+function describeNetwork(hello: Hello): string {
+  const network = hello.network;
+  if (network === undefined || network.accountAddressPrefix === "") return "accounts share the host's network";
+  if (!network.namespaces) return `account namespaces asked for (${network.accountAddressPrefix}) but unusable: ${network.detail}; this host takes no services`;
+  return `account namespaces from ${network.accountAddressPrefix}`;
 }

@@ -15,7 +15,14 @@ export function accountRuntime(account: AccountRecord): AccountRuntime {
 export function desiredStateMessage(state: HostDesiredState): DesiredState {
   const services = state.services.map(({ account, service }) =>
     desiredServiceToProto(
-      { account: accountRuntime(account), spec: service.spec, ports: service.ports, disabledReason: service.disabledReason, desiredState: service.desiredState },
+      {
+        account: accountRuntime(account),
+        spec: service.spec,
+        ports: service.ports,
+        disabledReason: service.disabledReason,
+        desiredState: service.desiredState,
+        accountAddress: service.accountAddress,
+      },
       service.revision,
       account.cloud,
     ),

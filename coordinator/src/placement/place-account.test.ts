@@ -15,6 +15,11 @@ const cases: { name: string; request: PlacementRequest; expected: string | { rea
     expected: "b",
   },
   {
+    name: "a public host that cannot give accounts the namespaces its config asks for takes no new account",
+    request: { account: "acme", cloud: "public", currentHosts: [], hosts: [host("a", { networkProblem: "account_address_prefix 2001:db8:a::/64 is set but ..." }), host("b", { serviceCount: 5 })] },
+    expected: "b",
+  },
+  {
     name: "ties between equally loaded public hosts go to the first by name",
     request: { account: "acme", cloud: "public", currentHosts: [], hosts: [host("z"), host("m")] },
     expected: "m",

@@ -12,6 +12,8 @@ export interface PlacementHost {
   readonly serviceCount: number;
   /** The most services the host takes; 0 sets no limit. */
   readonly capacity: number;
+  /** Why the host cannot run services as its config asks (account namespaces): it takes no new account. */
+  readonly networkProblem?: string;
 }
 
 export interface PlacementRequest {
@@ -58,11 +60,11 @@ export function placeAccountService(request: PlacementRequest): PlacementDecisio
     return hasRoom(current, count) ? { ok: true, host: current.name, reason: "account-host" } : { ok: false, reason: "host-full", message: fullMessage(current, count) };
   }
   if (request.cloud === "public") {
-    const open = request.hosts.filter((host) => host.pool === "public" && host.state === "up" && !host.cordoned);
+    const open = request.hosts.filter((host) => host.pool === "public" && host.state === "up" && !host.cordoned && !host.networkProblem);
     const [best] = open.filter((host) => hasRoom(host, count)).sort(byLoad);
     if (best !== undefined) return { ok: true, host: best.name, reason: "least-loaded-public" };
     if (open.length > 0) return { ok: false, reason: "pool-full", message: `every public-pool host that accepts services is full (${count} more asked)` };
-    return { ok: false, reason: "no-public-host", message: "no public-pool host is up and accepting services (all down or cordoned)" };
+    return { ok: false, reason: "no-public-host", message: "no public-pool host is up and accepting services (all down, cordoned or unable to give accounts their network)" };
   }
   // A private host that is down still takes the service: it starts when the host is back.
   const owned = request.hosts.filter((host) => host.ownerAccount === request.account && !host.cordoned);

@@ -65,7 +65,7 @@ describe("coordinator replicas", () => {
       call.write({ body: answer });
     });
     call.on("error", () => undefined);
-    call.write({ body: { $case: "hello", value: { hostName: HOST, token, agentVersion: "replica-test", capacity: undefined, running: [], appliedRevision: 0, firewall: undefined, limits: undefined } } });
+    call.write({ body: { $case: "hello", value: { hostName: HOST, token, agentVersion: "replica-test", capacity: undefined, running: [], appliedRevision: 0, firewall: undefined, limits: undefined, network: undefined } } });
     await until("the host to connect to replica A", () => (a.link.isConnected(HOST) ? true : undefined));
     await a.control.createService({ account: "alpha", spec: { name: "web", command: "exec sleep 1000" } });
   });

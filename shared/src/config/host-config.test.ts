@@ -98,4 +98,23 @@ void describe("compileHostConfig", () => {
       "log_rotation.keep_files: must be between 1 and 100",
     ]);
   });
+
+  void it("account_address_prefix: unset is null (accounts share the host's network); an IPv6 /64-/120 is kept canonical", () => {
+    assert.equal(compileOk({}).accountAddressPrefix, null);
+    assert.equal(compileOk({ account_address_prefix: "2001:DB8:A::/64" }).accountAddressPrefix, "2001:db8:a::/64");
+  });
+
+  void it("account_address_prefix: anything but an IPv6 prefix of /64-/120 is refused with the rule", () => {
+    assert.deepEqual(errorsOf({ account_address_prefix: "10.0.0.0/8" }), ['account_address_prefix: must be an IPv6 prefix such as 2001:db8:a::/64 (got "10.0.0.0/8")']);
+    assert.deepEqual(errorsOf({ account_address_prefix: "2001:db8::/32" }), ["account_address_prefix: must be a /64 to /120 (got /32)"]);
+    assert.deepEqual(errorsOf({ account_address_prefix: 64 }), ["account_address_prefix: must be a string"]);
+  });
+
+  void it("account_address_uplink: an interface name, only with a prefix", () => {
+    assert.equal(compileOk({ account_address_prefix: "2001:db8:a::/64", account_address_uplink: "eth0.100" }).accountAddressUplink, "eth0.100");
+    assert.equal(compileOk({}).accountAddressUplink, null);
+    assert.deepEqual(errorsOf({ account_address_prefix: "2001:db8:a::/64", account_address_uplink: "../x" }), ["account_address_uplink: must be a network interface name (1-15 letters, digits, _ . : @ -)"]);
+    assert.deepEqual(errorsOf({ account_address_prefix: "2001:db8:a::/64", account_address_uplink: ".." }), ["account_address_uplink: must be a network interface name (1-15 letters, digits, _ . : @ -)"]);
+    assert.deepEqual(errorsOf({ account_address_uplink: "eth0" }), ["account_address_uplink: needs account_address_prefix"]);
+  });
 });

@@ -4,6 +4,7 @@ import type { Compiled, FieldError } from "../errors.js";
 import { type ConfigSection, ConfigSection as Section, isVariableName } from "./config-readers.js";
 import { compileLanguagePaths, type LanguagePaths } from "./language-paths.js";
 import { type CompiledLimitsConfig, compileLimitsConfig } from "./limits-config.js";
+import { parseAccountPrefix } from "../network/account-address.js";
 import { type CompiledRestartPolicy, compileRestartPolicy } from "./restart-policy-config.js";
 
 export interface CompiledLogRotation {
@@ -40,6 +41,16 @@ export interface CompiledHostConfig {
   readonly outboxMaxBytes: number;
   /** Resource limit defaults and ceilings of this host's pool. */
   readonly limits: CompiledLimitsConfig;
+  /**
+   * Public hosts: the IPv6 prefix (routed to this host) the coordinator gives each account an address
+   * from; each account's services then run in a network namespace of their own. null: they share the host's network.
+   */
+  readonly accountAddressPrefix: string | null;
+  /**
+   * The interface the prefix is on-link at (the upstream router sends neighbour solicitations for
+   * each address there): the agent answers them by proxy NDP. null: the prefix is routed to the host.
+   */
+  readonly accountAddressUplink: string | null;
 }
 
 /** Where regular accounts start on Debian and most distributions (UID_MIN of login.defs). */
@@ -71,6 +82,8 @@ const KNOWN = [
   "minimum_uid",
   "outbox_max_bytes",
   "limits",
+  "account_address_prefix",
+  "account_address_uplink",
 ] as const;
 
 export function compileHostConfig(input: unknown = {}): Compiled<CompiledHostConfig> {
@@ -92,6 +105,8 @@ export function compileHostConfig(input: unknown = {}): Compiled<CompiledHostCon
     minimumUid: root.integer("minimum_uid", DEFAULT_MINIMUM_UID, 1, MAX_UID),
     outboxMaxBytes: root.integer("outbox_max_bytes", DEFAULT_OUTBOX_MAX_BYTES, MIB, 64 * 1024 * MIB),
     limits: compileLimitsConfig(root.section("limits")),
+    accountAddressPrefix: compileAccountPrefix(root),
+    accountAddressUplink: compileUplink(root),
   };
   return errors.length === 0 ? { ok: true, value } : { ok: false, errors };
 }
@@ -115,4 +130,22 @@ function compileLogRotation(section: ConfigSection): CompiledLogRotation {
     maxBytes: section.integer("max_bytes", 10 * 1024 * 1024, 4_096, 2 ** 40),
     keepFiles: section.integer("keep_files", 5, 1, 100),
   };
+}
+
+function compileAccountPrefix(root: ConfigSection): string | null {
+  const value = root.value("account_address_prefix");
+  if (value === undefined || value === null || value === "") return null;
+  const parsed = typeof value === "string" ? parseAccountPrefix(value) : "must be a string";
+  return typeof parsed === "string" ? (root.fail("account_address_prefix", parsed) ?? null) : parsed.text;
+}
+
+/** A Linux interface name: 1-15 bytes, no slash or blank, not "." or "..". */
+const INTERFACE_NAME = /^(?!\.\.?$)[A-Za-z0-9_.:@-]{1,15}$/;
+
+function compileUplink(root: ConfigSection): string | null {
+  const value = root.value("account_address_uplink");
+  if (value === undefined || value === null || value === "") return null;
+  if (typeof value !== "string" || !INTERFACE_NAME.test(value)) return root.fail("account_address_uplink", "must be a network interface name (1-15 letters, digits, _ . : @ -)") ?? null;
+  if (root.value("account_address_prefix") === undefined) return root.fail("account_address_uplink", "needs account_address_prefix") ?? null;
+  return value;
 }

@@ -55,6 +55,8 @@ export interface DesiredServiceSpec {
   readonly disabledReason: string;
   /** "stopped": the agent keeps it known (status, log, processes) without running it. */
   readonly desiredState: ServiceDesiredState;
+  /** The account's own IPv6 address on this host: the service runs in the account's network namespace. Absent or "": the host's network. */
+  readonly accountAddress?: string;
 }
 
 /** The host-unique key of a service: "<account>/<name>". */

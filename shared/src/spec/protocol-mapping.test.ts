@@ -32,6 +32,16 @@ void test("a desired service survives encoding to the wire and back", () => {
   assert.deepEqual(desiredServiceFromProto(DesiredService.decode(wire)), { ok: true, value: { desired, revision: 42, cloud: "private" } });
 });
 
+void test("an account address travels with the service; anything but one IPv6 address is refused naming the field", () => {
+  const withAddress = { ...desired, accountAddress: "2001:db8:a::1" };
+  const wire = DesiredService.encode(desiredServiceToProto(withAddress, 42, "public")).finish();
+  assert.deepEqual(desiredServiceFromProto(DesiredService.decode(wire)), { ok: true, value: { desired: withAddress, revision: 42, cloud: "public" } });
+  for (const accountAddress of ["10.0.0.1", "2001:db8:a::/64", "2001:db8:a::1 dev lo"]) {
+    const decoded = desiredServiceFromProto({ ...desiredServiceToProto(desired, 3, "public"), accountAddress });
+    assert.deepEqual(decoded, { ok: false, errors: [{ field: "account_address", rule: "must be one IPv6 address" }] }, accountAddress);
+  }
+});
+
 void test("a desired service from a coordinator that sends no desired state is meant to run", () => {
   const decoded = desiredServiceFromProto({ ...desiredServiceToProto(desired, 3, "public"), desiredState: "" });
   assert.ok(decoded.ok);

@@ -6,6 +6,11 @@ import { compileServiceSpec } from "./compile-service-spec.js";
 import { type AccountRuntime, type CompiledServiceSpec, type DesiredServiceSpec, SERVICE_DESIRED_STATES, type ServiceDesiredState } from "./compiled-service-spec.js";
 import { validateEnvironmentRecord } from "./environment.js";
 import { limitInputFromProto, resourceLimitsFromProto, resourceLimitsToProto } from "./limits-protocol.js";
+import { parseIpInterval } from "../firewall/ip-interval.js";
+
+function isSingleIpv6(text: string): boolean {
+  return !text.includes("/") && parseIpInterval(text)?.family === 6;
+}
 
 export const ACCOUNT_CLOUDS = ["public", "private"] as const;
 /** Where an account's services run: shared service hosts, or the account's own hosts. */
@@ -105,6 +110,7 @@ export function desiredServiceToProto(desired: DesiredServiceSpec, revision: num
     ports: [...desired.ports],
     revision,
     desiredState: desired.desiredState,
+    accountAddress: desired.accountAddress ?? "",
   };
 }
 
@@ -139,7 +145,16 @@ export function desiredServiceFromProto(message: DesiredService): Compiled<Decod
   else if (!spec.ok) errors.push(...prefixed("spec", spec.errors));
   checkPorts(message.ports, errors);
   const desiredState = desiredStateFromProto(message.desiredState, errors);
+  const accountAddress = message.accountAddress ?? "";
+  if (accountAddress !== "" && !isSingleIpv6(accountAddress)) errors.push({ field: "account_address", rule: "must be one IPv6 address" });
   if (errors.length > 0 || !account?.ok || !spec?.ok) return { ok: false, errors };
-  const desired: DesiredServiceSpec = { account: account.value.account, spec: spec.value.spec, ports: [...message.ports], disabledReason: spec.value.disabledReason, desiredState };
+  const desired: DesiredServiceSpec = {
+    account: account.value.account,
+    spec: spec.value.spec,
+    ports: [...message.ports],
+    disabledReason: spec.value.disabledReason,
+    desiredState,
+    ...(accountAddress !== "" && { accountAddress }),
+  };
   return { ok: true, value: { desired, revision: message.revision, cloud: account.value.cloud } };
 }

@@ -59,6 +59,8 @@ export function launchFingerprint(desired: DesiredServiceSpec): string {
       workingDirectory: spec.workingDirectory,
       environment: spec.environment,
       ports,
+      // Only when set, so services without one keep the fingerprint they had before addresses existed.
+      ...(desired.accountAddress ? { accountAddress: desired.accountAddress } : {}),
     }),
   );
 }

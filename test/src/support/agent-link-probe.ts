@@ -18,7 +18,7 @@ export class AgentLinkProbe {
       if (message.body?.$case === "desiredState") this.states.push(message.body.value);
     });
     this.#call.on("error", (error: ServiceError) => (this.failure = error));
-    this.#call.write({ body: { $case: "hello", value: { hostName, token, agentVersion: "system-test-probe", capacity: undefined, running: [], appliedRevision: 0, firewall: undefined, limits: undefined } } });
+    this.#call.write({ body: { $case: "hello", value: { hostName, token, agentVersion: "system-test-probe", capacity: undefined, running: [], appliedRevision: 0, firewall: undefined, limits: undefined, network: undefined } } });
   }
 
   /** "account/name" of every service in the latest desired state received. */

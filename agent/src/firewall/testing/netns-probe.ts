@@ -12,7 +12,7 @@ createInterface({ input: process.stdin }).on("line", (line) => {
   if (request.op === "listen") {
     const server = net.createServer((socket) => socket.end());
     server.on("error", (error) => reply(request.id, "error " + error.message));
-    server.listen({ port: request.port, host: "::" }, () => reply(request.id, "listening"));
+    server.listen({ port: request.port, host: request.host ?? "::" }, () => reply(request.id, "listening"));
   } else {
     const socket = net.connect({ host: request.host, port: request.port, localAddress: request.source, timeout: request.timeoutMs });
     socket.once("connect", () => { socket.destroy(); reply(request.id, "connected"); });
@@ -40,8 +40,13 @@ export class NetnsProbe {
   }
 
   async listen(port: number): Promise<void> {
-    const result = await this.#request({ op: "listen", port });
+    const result = await this.bind(port);
     if (result !== "listening") throw new Error(`listen on ${port}: ${result}`);
+  }
+
+  /** "listening", or "error <message>" (e.g. an address this namespace does not have). */
+  bind(port: number, host = "::"): Promise<string> {
+    return this.#request({ op: "listen", port, host });
   }
 
   /** "connected", "timeout" (dropped), or an error code such as ECONNREFUSED. */

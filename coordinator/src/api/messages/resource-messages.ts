@@ -41,6 +41,8 @@ export function hostMessage(record: HostRecord): Host {
     serviceCount: record.serviceCount,
     limitsMode: record.limitsMode,
     limitsDetail: record.limitsDetail,
+    accountAddressPrefix: record.accountAddressPrefix,
+    networkProblem: record.networkProblem,
   };
 }
 

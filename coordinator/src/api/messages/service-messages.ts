@@ -62,6 +62,7 @@ export function serviceMessage(view: ServiceView): Service {
     stopTimeoutMs,
     limits: resourceLimitsToProto(service.spec.limits),
     restartRequired: view.restartRequired ?? false,
+    accountAddress: service.accountAddress,
   };
 }
 

@@ -60,6 +60,7 @@ export const serviceSchema = object(
     stop_timeout_ms: uint32(),
     limits: resourceLimitsSchema,
     restart_required: flag("on an update: the change applies only once the service restarts (the agent does it)"),
+    account_address: text("the account's own IPv6 address on its host; empty: the host's network"),
   },
   [],
   "A service: definition, placement and live status.",
@@ -130,6 +131,8 @@ export const hostSchema = object({
   service_count: uint32(),
   limits_mode: text("cgroup-v2, cgroup-v1 or none"),
   limits_detail: text(),
+  account_address_prefix: text("public hosts that give each account its own IPv6 address"),
+  network_problem: text("why the host takes no new account; empty: none"),
 });
 
 export const addedHostSchema = object({

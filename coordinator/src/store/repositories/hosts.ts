@@ -2,7 +2,7 @@
 // liveness (marking silent hosts down), cordoning, and listing with service counts.
 import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { InvalidInputError } from "@vigil/shared";
+import { InvalidInputError, parseAccountPrefix } from "@vigil/shared";
 import { type Db } from "../db.js";
 import { AlreadyExistsError, ConflictError, NotFoundError } from "../errors.js";
 import { accounts } from "../tables/accounts.js";
@@ -10,6 +10,7 @@ import { hosts } from "../tables/hosts.js";
 import { services } from "../tables/services.js";
 import { type HostPool, type HostState } from "../vocabulary.js";
 import { requireAccountId } from "./accounts.js";
+import { bumpHostRevisions } from "./revisions.js";
 
 export interface HostRecord {
   readonly name: string;
@@ -26,6 +27,10 @@ export interface HostRecord {
   /** Desired-state revision: grows whenever anything this host should run changes. */
   readonly revision: number;
   readonly serviceCount: number;
+  /** The IPv6 prefix its agent gives accounts their addresses from ("" : accounts share the host's network). */
+  readonly accountAddressPrefix: string;
+  /** Why the host takes no new services ("" : none), from its agent's Hello. */
+  readonly networkProblem: string;
 }
 
 export interface HostRegistration {
@@ -43,6 +48,8 @@ export interface AgentHello {
   readonly now: Date;
   readonly limitsMode?: string;
   readonly limitsDetail?: string;
+  /** What the agent reported about account namespaces; absent: an agent that predates them (none). */
+  readonly network?: { readonly accountAddressPrefix: string; readonly namespaces: boolean; readonly detail: string };
 }
 
 const owner = alias(accounts, "owner");
@@ -58,6 +65,8 @@ const hostColumns = {
   limitsMode: hosts.limitsMode,
   limitsDetail: hosts.limitsDetail,
   revision: hosts.revision,
+  accountAddressPrefix: hosts.accountAddressPrefix,
+  networkProblem: hosts.networkProblem,
   serviceCount: sql<number>`(select count(*)::int from services where services.host_id = ${hosts.id})`.mapWith(Number),
 };
 
@@ -83,7 +92,7 @@ export async function listPlacementCandidates(db: Db, accountId: number, newServ
   const best = db
     .select({ id: hosts.id })
     .from(hosts)
-    .where(and(eq(hosts.pool, "public"), eq(hosts.state, "up"), eq(hosts.cordoned, false), sql`(${hosts.capacity} = 0 or ${load} + ${newServices} <= ${hosts.capacity})`))
+    .where(and(eq(hosts.pool, "public"), eq(hosts.state, "up"), eq(hosts.cordoned, false), eq(hosts.networkProblem, ""), sql`(${hosts.capacity} = 0 or ${load} + ${newServices} <= ${hosts.capacity})`))
     .orderBy(load, sql`${hosts.name} collate "C"`)
     .limit(1);
   return { currentHosts: [], hosts: await selectHosts(db).where(or(eq(hosts.ownerAccountId, accountId), inArray(hosts.id, best))) };
@@ -110,16 +119,34 @@ export async function registerHost(db: Db, registration: HostRegistration): Prom
 }
 
 /**
- * An agent said hello: create the host if it is new (public pool), mark it up and seen. An agent
- * that states no capacity (0) keeps the one the operator set.
+ * An agent said hello: create the host if it is new (public pool), mark it up and seen, and record
+ * how it enforces limits, its account prefix and whether it can give accounts their namespaces. A
+ * changed prefix bumps the host's revision, which gives its accounts addresses from the new prefix.
+ * An agent that states no capacity (0) keeps the one the operator set.
  */
 export async function upsertHostOnHello(db: Db, hello: AgentHello): Promise<HostRecord> {
-  const seen = { state: "up" as const, lastSeen: hello.now, agentVersion: hello.agentVersion, limitsMode: hello.limitsMode ?? "", limitsDetail: hello.limitsDetail ?? "" };
-  await db
-    .insert(hosts)
-    .values({ name: hello.name, pool: "public", ...seen, capacity: hello.capacity })
-    .onConflictDoUpdate({ target: hosts.name, set: { ...seen, capacity: hello.capacity > 0 ? hello.capacity : sql`${hosts.capacity}` } });
-  return getHost(db, hello.name);
+  const network = helloNetwork(hello);
+  const seen = { state: "up" as const, lastSeen: hello.now, agentVersion: hello.agentVersion, limitsMode: hello.limitsMode ?? "", limitsDetail: hello.limitsDetail ?? "", ...network };
+  return db.transaction(async (tx) => {
+    const [before] = await tx.select({ id: hosts.id, prefix: hosts.accountAddressPrefix }).from(hosts).where(eq(hosts.name, hello.name)).for("update");
+    const [row] = await tx
+      .insert(hosts)
+      .values({ name: hello.name, pool: "public", ...seen, capacity: hello.capacity })
+      .onConflictDoUpdate({ target: hosts.name, set: { ...seen, capacity: hello.capacity > 0 ? hello.capacity : sql`${hosts.capacity}` } })
+      .returning({ id: hosts.id });
+    if (before !== undefined && before.prefix !== network.accountAddressPrefix) await bumpHostRevisions(tx, [row!.id]);
+    return getHost(tx, hello.name);
+  });
+}
+
+/** The prefix only when the agent can use it; otherwise the problem, in words for the operator. */
+function helloNetwork(hello: AgentHello): { accountAddressPrefix: string; networkProblem: string } {
+  const reported = hello.network;
+  if (reported === undefined || reported.accountAddressPrefix === "") return { accountAddressPrefix: "", networkProblem: "" };
+  const parsed = parseAccountPrefix(reported.accountAddressPrefix);
+  if (typeof parsed === "string") return { accountAddressPrefix: "", networkProblem: `account_address_prefix ${parsed}` };
+  if (!reported.namespaces) return { accountAddressPrefix: "", networkProblem: `account_address_prefix ${parsed.text} is set but this host cannot give accounts network namespaces: ${reported.detail || "no reason given"}` };
+  return { accountAddressPrefix: parsed.text, networkProblem: "" };
 }
 
 /** The host's state and when it was last heard from, or null if there is no such host. */

@@ -29,7 +29,9 @@ export async function setPlacement(db: Db, ref: ServiceRef, host: string | null)
     const [before] = await tx.select({ hostId: services.hostId }).from(services).where(matchRef(tx, ref)).for("update");
     if (!before) throw serviceNotFound(ref);
     if (before.hostId === hostId) return getService(tx, ref);
+    const moved = await changeService(tx, ref, { hostId });
+    // After the move, so the old host's account addresses see the service gone.
     await bumpHostRevisions(tx, [before.hostId]);
-    return changeService(tx, ref, { hostId });
+    return moved;
   });
 }

@@ -24,6 +24,8 @@ export interface ServiceRecord {
   /** Where it is placed; null until placement. */
   readonly host: string | null;
   readonly ports: number[];
+  /** The account's own IPv6 address on the service's host ("" : the host gives accounts none). */
+  readonly accountAddress: string;
   /** From one database-wide sequence: grows on every change and never repeats. */
   readonly revision: number;
   readonly createdAt: Date;
@@ -70,11 +72,12 @@ const recordColumns = {
   account: accounts.name,
   host: hosts.name,
   ports: sql<number[]>`coalesce((select array_agg(port order by port) from port_allocations where service_id = ${services.id}), '{}')`,
+  accountAddress: sql<string>`coalesce((select address from account_addresses where host_id = ${services.hostId} and account_id = ${services.accountId}), '')`,
 };
 
-type RecordRow = { row: typeof services.$inferSelect; account: string; host: string | null; ports: number[] };
+type RecordRow = { row: typeof services.$inferSelect; account: string; host: string | null; ports: number[]; accountAddress: string };
 
-function toRecord({ row, account, host, ports }: RecordRow): ServiceRecord {
+function toRecord({ row, account, host, ports, accountAddress }: RecordRow): ServiceRecord {
   const healthCheck = row.checkHealthCommand === "" ? null : { command: row.checkHealthCommand, intervalMs: row.healthCheckIntervalMs, timeoutMs: row.healthCheckTimeoutMs, graceMs: row.healthCheckGraceMs };
   const spec: CompiledServiceSpec = {
     name: row.name,
@@ -88,7 +91,7 @@ function toRecord({ row, account, host, ports }: RecordRow): ServiceRecord {
     stopTimeoutMs: row.stopTimeoutMs,
     limits: limitsFromColumn(row.limits),
   };
-  return { id: row.id, account, spec, desiredState: row.desiredState, disabledReason: row.disabledReason, host, ports: ports.map(Number), revision: row.revision, createdAt: row.createdAt, updatedAt: row.updatedAt };
+  return { id: row.id, account, spec, desiredState: row.desiredState, disabledReason: row.disabledReason, host, ports: ports.map(Number), accountAddress, revision: row.revision, createdAt: row.createdAt, updatedAt: row.updatedAt };
 }
 
 /** Services matching `where`, ordered by account then name. */

@@ -28,6 +28,10 @@ export const hosts = pgTable(
     /** How its agent enforces resource limits ("cgroup-v2", "cgroup-v1", "none"), from its last hello; "" before any. */
     limitsMode: text("limits_mode").notNull().default(""),
     limitsDetail: text("limits_detail").notNull().default(""),
+    /** From the agent's Hello: the IPv6 prefix its accounts get addresses from ("" : they share the host's network). */
+    accountAddressPrefix: text("account_address_prefix").notNull().default(""),
+    /** From the agent's Hello: why the host cannot run services as its config asks ("" : it can). Placement skips it. */
+    networkProblem: text("network_problem").notNull().default(""),
     revision: bigint("revision", { mode: "number" }).notNull().default(nextRevision),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -92,6 +92,10 @@ export interface Host {
   limitsMode: string;
   /** why not, or what is missing, when limits_mode is "none" */
   limitsDetail: string;
+  /** public hosts that give each account its own address */
+  accountAddressPrefix: string;
+  /** why the host takes no services ("" : none) */
+  networkProblem: string;
 }
 
 export interface ListHostsRequest {
@@ -165,6 +169,8 @@ export interface Service {
    * agent does by itself. false: applied to the running service (limits are written live).
    */
   restartRequired: boolean;
+  /** the account's own IPv6 address on its host ("" : the host's network) */
+  accountAddress: string;
 }
 
 export interface Service_EnvironmentEntry {
@@ -1252,6 +1258,8 @@ function createBaseHost(): Host {
     serviceCount: 0,
     limitsMode: "",
     limitsDetail: "",
+    accountAddressPrefix: "",
+    networkProblem: "",
   };
 }
 
@@ -1289,6 +1297,12 @@ export const Host: MessageFns<Host> = {
     }
     if (message.limitsDetail !== "") {
       writer.uint32(90).string(message.limitsDetail);
+    }
+    if (message.accountAddressPrefix !== "") {
+      writer.uint32(98).string(message.accountAddressPrefix);
+    }
+    if (message.networkProblem !== "") {
+      writer.uint32(106).string(message.networkProblem);
     }
     return writer;
   },
@@ -1394,6 +1408,22 @@ export const Host: MessageFns<Host> = {
             message.limitsDetail = reader.string();
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.accountAddressPrefix = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.networkProblem = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1443,6 +1473,16 @@ export const Host: MessageFns<Host> = {
         : isSet(object.limits_detail)
         ? globalThis.String(object.limits_detail)
         : "",
+      accountAddressPrefix: isSet(object.accountAddressPrefix)
+        ? globalThis.String(object.accountAddressPrefix)
+        : isSet(object.account_address_prefix)
+        ? globalThis.String(object.account_address_prefix)
+        : "",
+      networkProblem: isSet(object.networkProblem)
+        ? globalThis.String(object.networkProblem)
+        : isSet(object.network_problem)
+        ? globalThis.String(object.network_problem)
+        : "",
     };
   },
 
@@ -1481,6 +1521,12 @@ export const Host: MessageFns<Host> = {
     if (message.limitsDetail !== "") {
       obj.limitsDetail = message.limitsDetail;
     }
+    if (message.accountAddressPrefix !== "") {
+      obj.accountAddressPrefix = message.accountAddressPrefix;
+    }
+    if (message.networkProblem !== "") {
+      obj.networkProblem = message.networkProblem;
+    }
     return obj;
   },
 
@@ -1500,6 +1546,8 @@ export const Host: MessageFns<Host> = {
     message.serviceCount = object.serviceCount ?? 0;
     message.limitsMode = object.limitsMode ?? "";
     message.limitsDetail = object.limitsDetail ?? "";
+    message.accountAddressPrefix = object.accountAddressPrefix ?? "";
+    message.networkProblem = object.networkProblem ?? "";
     return message;
   },
 };
@@ -2035,6 +2083,7 @@ function createBaseService(): Service {
     stopTimeoutMs: 0,
     limits: undefined,
     restartRequired: false,
+    accountAddress: "",
   };
 }
 
@@ -2106,6 +2155,9 @@ export const Service: MessageFns<Service> = {
     }
     if (message.restartRequired !== false) {
       writer.uint32(168).bool(message.restartRequired);
+    }
+    if (message.accountAddress !== "") {
+      writer.uint32(178).string(message.accountAddress);
     }
     return writer;
   },
@@ -2304,6 +2356,14 @@ export const Service: MessageFns<Service> = {
             message.restartRequired = reader.bool();
             continue;
           }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.accountAddress = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2398,6 +2458,11 @@ export const Service: MessageFns<Service> = {
         : isSet(object.restart_required)
         ? globalThis.Boolean(object.restart_required)
         : false,
+      accountAddress: isSet(object.accountAddress)
+        ? globalThis.String(object.accountAddress)
+        : isSet(object.account_address)
+        ? globalThis.String(object.account_address)
+        : "",
     };
   },
 
@@ -2472,6 +2537,9 @@ export const Service: MessageFns<Service> = {
     if (message.restartRequired !== false) {
       obj.restartRequired = message.restartRequired;
     }
+    if (message.accountAddress !== "") {
+      obj.accountAddress = message.accountAddress;
+    }
     return obj;
   },
 
@@ -2513,6 +2581,7 @@ export const Service: MessageFns<Service> = {
       ? ResourceLimits.fromPartial(object.limits)
       : undefined;
     message.restartRequired = object.restartRequired ?? false;
+    message.accountAddress = object.accountAddress ?? "";
     return message;
   },
 };

@@ -67,6 +67,7 @@ export interface Hello {
   appliedRevision: number;
   firewall: FirewallSupport | undefined;
   limits: LimitsSupport | undefined;
+  network: NetworkSupport | undefined;
 }
 
 /** How the agent enforces resource limits, detected at agent start. */
@@ -74,6 +75,20 @@ export interface LimitsSupport {
   /** "cgroup-v2" | "cgroup-v1" | "none" */
   mode: string;
   /** what is missing, when "none" */
+  detail: string;
+}
+
+/**
+ * Whether the agent gives each account on its host a network namespace and an IPv6 address of its
+ * own, detected at agent start. The coordinator places no service on a host whose config asks for
+ * it (account_address_prefix set) but which cannot do it (namespaces false).
+ */
+export interface NetworkSupport {
+  /** from the host config, e.g. "2001:db8:a::/64"; "" when not asked for */
+  accountAddressPrefix: string;
+  /** ip netns, veth and nftables masquerade work here */
+  namespaces: boolean;
+  /** why not, when namespaces is false */
   detail: string;
 }
 
@@ -703,6 +718,7 @@ function createBaseHello(): Hello {
     appliedRevision: 0,
     firewall: undefined,
     limits: undefined,
+    network: undefined,
   };
 }
 
@@ -731,6 +747,9 @@ export const Hello: MessageFns<Hello> = {
     }
     if (message.limits !== undefined) {
       LimitsSupport.encode(message.limits, writer.uint32(66).fork()).join();
+    }
+    if (message.network !== undefined) {
+      NetworkSupport.encode(message.network, writer.uint32(74).fork()).join();
     }
     return writer;
   },
@@ -812,6 +831,14 @@ export const Hello: MessageFns<Hello> = {
             message.limits = LimitsSupport.decode(reader, reader.uint32());
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.network = NetworkSupport.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -848,6 +875,7 @@ export const Hello: MessageFns<Hello> = {
         : 0,
       firewall: isSet(object.firewall) ? FirewallSupport.fromJSON(object.firewall) : undefined,
       limits: isSet(object.limits) ? LimitsSupport.fromJSON(object.limits) : undefined,
+      network: isSet(object.network) ? NetworkSupport.fromJSON(object.network) : undefined,
     };
   },
 
@@ -877,6 +905,9 @@ export const Hello: MessageFns<Hello> = {
     if (message.limits !== undefined) {
       obj.limits = LimitsSupport.toJSON(message.limits);
     }
+    if (message.network !== undefined) {
+      obj.network = NetworkSupport.toJSON(message.network);
+    }
     return obj;
   },
 
@@ -898,6 +929,9 @@ export const Hello: MessageFns<Hello> = {
       : undefined;
     message.limits = (object.limits !== undefined && object.limits !== null)
       ? LimitsSupport.fromPartial(object.limits)
+      : undefined;
+    message.network = (object.network !== undefined && object.network !== null)
+      ? NetworkSupport.fromPartial(object.network)
       : undefined;
     return message;
   },
@@ -983,6 +1017,111 @@ export const LimitsSupport: MessageFns<LimitsSupport> = {
   fromPartial<I extends Exact<DeepPartial<LimitsSupport>, I>>(object: I): LimitsSupport {
     const message = createBaseLimitsSupport();
     message.mode = object.mode ?? "";
+    message.detail = object.detail ?? "";
+    return message;
+  },
+};
+
+function createBaseNetworkSupport(): NetworkSupport {
+  return { accountAddressPrefix: "", namespaces: false, detail: "" };
+}
+
+export const NetworkSupport: MessageFns<NetworkSupport> = {
+  encode(message: NetworkSupport, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.accountAddressPrefix !== "") {
+      writer.uint32(10).string(message.accountAddressPrefix);
+    }
+    if (message.namespaces !== false) {
+      writer.uint32(16).bool(message.namespaces);
+    }
+    if (message.detail !== "") {
+      writer.uint32(26).string(message.detail);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NetworkSupport {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNetworkSupport();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.accountAddressPrefix = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.namespaces = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.detail = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): NetworkSupport {
+    return {
+      accountAddressPrefix: isSet(object.accountAddressPrefix)
+        ? globalThis.String(object.accountAddressPrefix)
+        : isSet(object.account_address_prefix)
+        ? globalThis.String(object.account_address_prefix)
+        : "",
+      namespaces: isSet(object.namespaces) ? globalThis.Boolean(object.namespaces) : false,
+      detail: isSet(object.detail) ? globalThis.String(object.detail) : "",
+    };
+  },
+
+  toJSON(message: NetworkSupport): unknown {
+    const obj: any = {};
+    if (message.accountAddressPrefix !== "") {
+      obj.accountAddressPrefix = message.accountAddressPrefix;
+    }
+    if (message.namespaces !== false) {
+      obj.namespaces = message.namespaces;
+    }
+    if (message.detail !== "") {
+      obj.detail = message.detail;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<NetworkSupport>, I>>(base?: I): NetworkSupport {
+    return NetworkSupport.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NetworkSupport>, I>>(object: I): NetworkSupport {
+    const message = createBaseNetworkSupport();
+    message.accountAddressPrefix = object.accountAddressPrefix ?? "";
+    message.namespaces = object.namespaces ?? false;
     message.detail = object.detail ?? "";
     return message;
   },

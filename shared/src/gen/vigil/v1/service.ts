@@ -107,6 +107,11 @@ export interface DesiredService {
    * log, processes) without running; it is neither crashed nor disabled.
    */
   desiredState: string;
+  /**
+   * The account's own IPv6 address on this host (public hosts with an account prefix): the service
+   * runs in the account's network namespace, where binding :: binds only this address. "" : none.
+   */
+  accountAddress: string;
 }
 
 export interface ServiceRef {
@@ -1293,7 +1298,7 @@ export const ServiceSpec_EnvironmentEntry: MessageFns<ServiceSpec_EnvironmentEnt
 };
 
 function createBaseDesiredService(): DesiredService {
-  return { account: undefined, spec: undefined, ports: [], revision: 0, desiredState: "" };
+  return { account: undefined, spec: undefined, ports: [], revision: 0, desiredState: "", accountAddress: "" };
 }
 
 export const DesiredService: MessageFns<DesiredService> = {
@@ -1316,6 +1321,9 @@ export const DesiredService: MessageFns<DesiredService> = {
     }
     if (message.desiredState !== "") {
       writer.uint32(42).string(message.desiredState);
+    }
+    if (message.accountAddress !== "") {
+      writer.uint32(50).string(message.accountAddress);
     }
     return writer;
   },
@@ -1383,6 +1391,14 @@ export const DesiredService: MessageFns<DesiredService> = {
             message.desiredState = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.accountAddress = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1406,6 +1422,11 @@ export const DesiredService: MessageFns<DesiredService> = {
         : isSet(object.desired_state)
         ? globalThis.String(object.desired_state)
         : "",
+      accountAddress: isSet(object.accountAddress)
+        ? globalThis.String(object.accountAddress)
+        : isSet(object.account_address)
+        ? globalThis.String(object.account_address)
+        : "",
     };
   },
 
@@ -1426,6 +1447,9 @@ export const DesiredService: MessageFns<DesiredService> = {
     if (message.desiredState !== "") {
       obj.desiredState = message.desiredState;
     }
+    if (message.accountAddress !== "") {
+      obj.accountAddress = message.accountAddress;
+    }
     return obj;
   },
 
@@ -1443,6 +1467,7 @@ export const DesiredService: MessageFns<DesiredService> = {
     message.ports = object.ports?.map((e) => e) || [];
     message.revision = object.revision ?? 0;
     message.desiredState = object.desiredState ?? "";
+    message.accountAddress = object.accountAddress ?? "";
     return message;
   },
 };
