@@ -100,7 +100,7 @@ after(async () => {
 
 test("the agent detects namespaces and the coordinator learns the host's account prefix", async () => {
   await host.process!.waitForOutput(/account namespaces usable: each account gets its own namespace and an address from 2001:db8:a::\/64/, 30_000);
-  await cluster.coordinator.waitForOutput(new RegExp(`host ${host.name} connected .*account namespaces from 2001:db8:a::/64`), 30_000);
+  await cluster.coordinator.waitForOutput(new RegExp(`"host":"${host.name}".*"network":"account namespaces from 2001:db8:a::/64.*"msg":"host connected"`), 30_000);
   const shown = await cluster.api.host(host.name);
   assert.equal(shown?.accountAddressPrefix, PREFIX);
   assert.equal(shown?.networkProblem, "");
