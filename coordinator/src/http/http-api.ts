@@ -20,13 +20,26 @@ export interface HttpApiOptions {
   readonly version?: string;
   /** Told of every route as it is registered (the OpenAPI test compares them with the document). */
   readonly onRoute?: (route: RouteOptions) => void;
+  /** Serve HTTPS with this certificate and key. */
+  readonly https?: { readonly cert: string; readonly key: string };
+  /** Told of each answered API route: its RPC and the HTTP status. */
+  readonly onRequestEnded?: (rpc: string, statusCode: number) => void;
 }
 
 export async function buildHttpApi(options: HttpApiOptions): Promise<FastifyInstance> {
   const app = Fastify({
     // The request-size rule is the Admin API's own (checked on the request message); this only stops absurd bodies early.
     bodyLimit: ADMIN_MAX_REQUEST_BYTES * 2,
-  });
+    ...(options.https && { https: { cert: options.https.cert, key: options.https.key } }),
+  }) as unknown as FastifyInstance;
+  const { onRequestEnded } = options;
+  if (onRequestEnded) {
+    app.addHook("onResponse", (request, reply, done) => {
+      const rpc = request.routeOptions.config.rpc;
+      if (rpc !== undefined) onRequestEnded(rpc, reply.statusCode);
+      done();
+    });
+  }
   app.setValidatorCompiler(requestValidators());
   if (options.onRoute) app.addHook("onRoute", options.onRoute);
   await app.register(swagger, {

@@ -10,12 +10,21 @@ import { toJsonFields } from "./json-case.js";
 /** A stream answers once its first message, its end or its error is known, or this long after it was let in. */
 export const STREAM_HEADERS_AFTER_MS = 300;
 
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** The Admin RPC a route runs (for counting requests). */
+    rpc?: string;
+  }
+}
+
 export function registerRoutes(app: FastifyInstance, calls: AdminCalls, routes: readonly HttpRoute[]): void {
   for (const route of routes) {
     const params = paramsSchema(route.url);
     app.route({
       method: route.method,
       url: route.url,
+      // Read back by the metrics hook: requests are counted by the RPC they run.
+      config: { rpc: route.rpc },
       schema: {
         operationId: operationId(routes, route),
         summary: route.summary,

@@ -82,6 +82,8 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const logger = options.logger ?? defaultLogger();
   const { store, tls } = options;
   refusePlaintext(options.listen, tls !== undefined || options.insecure === true);
+  // The HTTP API is served with the same certificate as gRPC, or refused off loopback like it.
+  if (options.httpListen !== undefined) refusePlaintext(options.httpListen, tls !== undefined || options.insecure === true, "http_listen");
   const sessions = new TokenSessions({
     store,
     logger,
@@ -122,7 +124,14 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   let http: Awaited<ReturnType<typeof startHttpApi>> | undefined;
   try {
     const port = await bind(server, options.listen, tls === undefined ? ServerCredentials.createInsecure() : serverCredentials(tls));
-    if (options.httpListen !== undefined) http = await startHttpApi({ calls, listen: options.httpListen });
+    if (options.httpListen !== undefined) {
+      http = await startHttpApi({
+        calls,
+        listen: options.httpListen,
+        ...(tls && { tls: { certPem: tls.certPem, keyPem: tls.keyPem } }),
+        ...(metrics && { onRequestEnded: (rpc: string, statusCode: number) => metrics.apiRequest("http", rpc, String(statusCode)) }),
+      });
+    }
     consumer = await options.events.consume(eventAuthority === undefined ? recorder.handle : eventAuthority.guard(recorder.handle));
     jobs.start();
     const host = options.listen.slice(0, options.listen.lastIndexOf(":"));

@@ -15,9 +15,9 @@ export function hostOf(listen: string): string {
 export class PlaintextRefusedError extends Error {}
 
 /** Throws unless `listen` is loopback or the listener is secured (or the operator said --insecure). */
-export function refusePlaintext(listen: string, securedOrAllowed: boolean): void {
+export function refusePlaintext(listen: string, securedOrAllowed: boolean, field = "listen"): void {
   if (securedOrAllowed || isLoopbackHost(hostOf(listen))) return;
   throw new PlaintextRefusedError(
-    `listen: ${listen} is not a loopback address, and a plaintext listener there would send tokens in clear; give TLS (the default of vigil coordinator, or --tls-cert/--tls-key/--tls-ca) or say --insecure`,
+    `${field}: ${listen} is not a loopback address, and a plaintext listener there would send tokens in clear; give TLS (the default of vigil coordinator, or --tls-cert/--tls-key/--tls-ca) or say --insecure`,
   );
 }
