@@ -27,7 +27,7 @@ describe("the vigil command", () => {
 
   it("reads a relative file from the caller's directory (apply --dry-run with no coordinator says why it cannot plan)", () => {
     writeFileSync(join(dir, "svc.yaml"), "services:\n  - name: web\n    command: sleep 100\n");
-    const result = spawnSync(BIN, ["apply", "-f", "svc.yaml", "--dry-run", "--address", "127.0.0.1:1", "--token", "x", "--account", "alice"], { cwd: dir, encoding: "utf8", env: { ...process.env, VIGIL_CLIENT_CONFIG: join(dir, "none.json") } });
+    const result = spawnSync(BIN, ["apply", "-f", "svc.yaml", "--dry-run", "--address", "127.0.0.1:1", "--account", "alice"], { cwd: dir, encoding: "utf8", env: { ...process.env, VIGIL_TOKEN: "x", VIGIL_CLIENT_CONFIG: join(dir, "none.json") } });
     assert.doesNotMatch(result.stderr, /ENOENT|no such file/i, result.stderr);
     assert.notEqual(result.status, 0);
   });

@@ -141,14 +141,18 @@ describe("vigil CLI against a running coordinator", () => {
 
   test("login saves address and token; later commands need neither", async () => {
     const { VIGIL_ADDRESS: _a, VIGIL_TOKEN: _t, ...bare } = env;
-    const login = await runCli(["login", "--address", server.address, "--token", server.tokens.operator], bare);
+    const onArgv = await runCliInProcess(["login", "--address", server.address, "--token", server.tokens.operator], bare);
+    assert.deepEqual([onArgv.code, onArgv.stderr.split("\n")[0]], [2, "vigil: --token: a token on the command line is readable by every user of this machine (/proc/<pid>/cmdline); use --token-file <path> (mode 0600) or the VIGIL_TOKEN environment variable"]);
+    const refused = await runCliInProcess(["host", "ls", "--address", server.address, "--token", server.tokens.operator], bare);
+    assert.equal(refused.code, 2);
+    const login = await runCli(["login", "--address", server.address], { ...bare, VIGIL_TOKEN: server.tokens.operator });
     assert.equal(login.code, 0, login.stderr);
     const hosts = await runCliInProcess(["host", "ls", "--json"], bare);
     assert.equal(hosts.code, 0, hosts.stderr);
     assert.deepEqual((JSON.parse(hosts.stdout) as { name: string }[]).map((host) => host.name), [TEST_HOST]);
-    const badLogin = await runCliInProcess(["login", "--address", server.address, "--token", "vigil_not-a-token"], bare);
+    const badLogin = await runCliInProcess(["login", "--address", server.address], { ...bare, VIGIL_TOKEN: "vigil_not-a-token" });
     assert.deepEqual([badLogin.code, badLogin.stderr], [1, "vigil: authorization: the token is unknown or revoked\n"]);
-    const json = await runCliInProcess(["login", "--address", server.address, "--token", server.tokens.operator, "--json"], bare);
+    const json = await runCliInProcess(["login", "--address", server.address, "--json"], { ...bare, VIGIL_TOKEN: server.tokens.operator });
     assert.deepEqual(JSON.parse(json.stdout), { address: server.address, config: join(dir, "config.json") });
     assert.ok(!json.stdout.includes(server.tokens.operator), "the token is not printed");
   });

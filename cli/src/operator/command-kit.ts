@@ -5,7 +5,7 @@ import { type Command, CommanderError, Option } from "commander";
 import { cliIo } from "../io/cli-io.js";
 import { paletteFor, type Palette } from "../output/colour.js";
 import { AdminSession } from "./admin-session.js";
-import { EXIT_CODES } from "./cli-error.js";
+import { EXIT_CODES, usageError } from "./cli-error.js";
 import { resolveConnection } from "./connection.js";
 
 export interface OperatorOptions {
@@ -41,7 +41,7 @@ export function operatorCommand(parent: Command, spec: string, description: stri
     .description(description)
     .option("--address <host:port>", "coordinator address (env VIGIL_ADDRESS, or the config file)")
     .option("--token-file <path>", "file holding the bearer token, mode 0600 (env VIGIL_TOKEN_FILE; or the token in env VIGIL_TOKEN, or the config file)")
-    // Still accepted for scripts, but not offered: a token on the command line is in /proc/<pid>/cmdline.
+    // Not offered, and refused with the way to do it: a token on the command line is in /proc/<pid>/cmdline.
     .addOption(new Option("--token <token>").hideHelp())
     .option("--ca-file <path>", "the coordinator's CA certificate: connect over TLS and verify it (env VIGIL_CA_FILE, or the config file)")
     .option("--json", "print JSON for scripts instead of text");
@@ -55,6 +55,7 @@ export function runOperator<O extends object>(body: (context: ActionContext<O>, 
     const command = args.at(-1) as Command;
     const options = command.opts<O & OperatorOptions>();
     const positional = args.slice(0, -2) as string[];
+    refuseTokenOnArgv(options.token);
     const io = cliIo();
     const connection = await resolveConnection(options, io.env);
     const session = new AdminSession(connection);
@@ -78,4 +79,11 @@ export function runOperator<O extends object>(body: (context: ActionContext<O>, 
 export function show<T>(context: ActionContext<object>, value: T, render: (value: T) => string): void {
   if (context.options.json) context.printJson(value);
   else context.print(render(value));
+}
+
+/** A token given as --token is readable by every user of the machine; the refusal says where to put it instead. */
+export function refuseTokenOnArgv(token: string | undefined): void {
+  if (token !== undefined) {
+    throw usageError("--token: a token on the command line is readable by every user of this machine (/proc/<pid>/cmdline); use --token-file <path> (mode 0600) or the VIGIL_TOKEN environment variable");
+  }
 }

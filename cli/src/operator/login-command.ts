@@ -1,4 +1,4 @@
-// `vigil login --address A --token T`: checks that the coordinator accepts the token, then saves
+// `vigil login --address A --token-file F`: checks that the coordinator accepts the token, then saves
 // them (and an optional default account) to the client config file so later commands need no flags.
 import { type Command, Option } from "commander";
 import { readTokenFile } from "../run/secret-flags.js";
@@ -6,7 +6,7 @@ import { AdminSession } from "./admin-session.js";
 import { cliIo } from "../io/cli-io.js";
 import { usageError } from "./cli-error.js";
 import { clientConfigPath, writeClientConfig } from "./client-config.js";
-import { configureGroup } from "./command-kit.js";
+import { configureGroup, refuseTokenOnArgv } from "./command-kit.js";
 
 export function registerLoginCommand(program: Command): void {
   configureGroup(program.command("login"))
@@ -18,10 +18,11 @@ export function registerLoginCommand(program: Command): void {
     .option("--account <name>", "default account for commands that name none (env VIGIL_ACCOUNT)")
     .option("--json", "print JSON for scripts instead of text")
     .action(async (options: { address?: string; token?: string; tokenFile?: string; caFile?: string; account?: string; json?: boolean }) => {
+      refuseTokenOnArgv(options.token);
       const io = cliIo();
       const address = options.address || io.env["VIGIL_ADDRESS"];
       const tokenFile = options.tokenFile || io.env["VIGIL_TOKEN_FILE"];
-      const token = options.token || (tokenFile ? readTokenFile(tokenFile, "token_file") : "") || io.env["VIGIL_TOKEN"];
+      const token = (tokenFile ? readTokenFile(tokenFile, "token_file") : "") || io.env["VIGIL_TOKEN"];
       const caFile = options.caFile || io.env["VIGIL_CA_FILE"];
       if (!address) throw usageError("address: is required (--address or VIGIL_ADDRESS)");
       if (!token) throw usageError("token: is required (--token-file, VIGIL_TOKEN_FILE or VIGIL_TOKEN)");
