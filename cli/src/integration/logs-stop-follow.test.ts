@@ -32,6 +32,8 @@ describe("vigil logs and stop/start with a real agent", () => {
     await harness.addAccount("acme");
     await harness.addHost("host-a");
     await harness.startAgent("host-a");
+    // Placement takes only a host that is up: wait for the agent's Hello to be done.
+    await eventually("host-a connected", () => (harness.coordinator.link.isConnected("host-a") ? true : undefined), 60_000);
     home = (await getAccount(harness.store.db, "acme")).home;
     const operator = await createToken(harness.store.db, { scope: "operator" });
     env = { ...process.env, VIGIL_ADDRESS: harness.address, VIGIL_TOKEN: operator.token, VIGIL_CLIENT_CONFIG: join(home, "no-client-config.json") };
