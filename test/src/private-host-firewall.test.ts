@@ -114,3 +114,40 @@ test("a flushed table on the private host is repaired by its agent within 5 s", 
   assert.ok(repaired < 5_000, `repair took ${Math.round(repaired)} ms`);
   await host.process!.waitForOutput(/table inet vigil had drifted/, 10_000);
 });
+
+test("a kill -9 of the agent and its restart leave the rules in force throughout", async (t) => {
+  const rule = await cluster.api.call<FirewallRule>("createFirewallRule", {
+    rule: FirewallRule.fromPartial({ account: "acme", protocol: "tcp", action: "accept", direction: "in", hosts: [`${ALLOWED}/32`], ports: [String(PORT)], ipVersion: "ipv4" }),
+  });
+  await until("8300 open to the allowed source", ALLOWED, "connected", performance.now());
+  await until("8300 dropped from another source", OTHER, "timeout", performance.now());
+  // Probe both sources without pause while the agent dies and comes back.
+  const seen = { dropped: 0, leaked: 0, allowed: 0, refusedAllowed: 0 };
+  let probing = true;
+  const probes = (async () => {
+    while (probing) {
+      const [other, allowed] = await Promise.all([connect(OTHER), connect(ALLOWED)]);
+      if (other === "connected") seen.leaked += 1;
+      else seen.dropped += 1;
+      if (allowed === "connected") seen.allowed += 1;
+      else seen.refusedAllowed += 1;
+    }
+  })();
+  const connections = () => cluster.coordinator.output.split("\n").filter((line) => line.includes(`"host":"${host.name}"`) && line.includes('"msg":"host connected"')).length;
+  const connectedBefore = connections();
+  await host.process!.crash();
+  // The table is the kernel's: nothing of it goes with the agent.
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  await cluster.startAgent(host);
+  // The new agent finds the table as its desired state says and keeps it; probing goes on past that.
+  await waitFor("the restarted agent connected", () => (connections() > connectedBefore ? true : undefined), { timeoutMs: 60_000, intervalMs: 50 });
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  probing = false;
+  await probes;
+  t.diagnostic(`probes during kill -9 and restart: other source ${seen.dropped} dropped, ${seen.leaked} accepted; allowed source ${seen.allowed} accepted, ${seen.refusedAllowed} not`);
+  assert.equal(seen.leaked, 0, "no connection the rules drop got through");
+  assert.ok(seen.dropped > 10, `probes ran throughout (${seen.dropped})`);
+  assert.equal(seen.refusedAllowed, 0, "the accept rule held too");
+  await cluster.api.call("deleteFirewallRule", { account: "acme", id: rule.id });
+  await until("8300 closed again", ALLOWED, "timeout", performance.now());
+});
