@@ -210,7 +210,7 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
     if (refuseSecond()) return undefined;
     const before = await findHostState(this.#store.db, check.host);
     const now = new Date();
-    await upsertHostOnHello(this.#store.db, { name: check.host, agentVersion: hello.agentVersion, capacity: hello.capacity?.maxServices ?? 0, now, limitsMode: hello.limits?.mode ?? "", limitsDetail: hello.limits?.detail ?? "", ...(hello.network && { network: hello.network }) });
+    await upsertHostOnHello(this.#store.db, { name: check.host, agentVersion: hello.agentVersion, capacity: hello.capacity?.maxServices ?? 0, now, limitsMode: hello.limits?.mode ?? "", limitsDetail: hello.limits?.detail ?? "", ...(hello.network && { network: hello.network }), ...(hello.firewall && { firewall: { nftables: hello.firewall.nftables, detail: hello.firewall.detail } }) });
     if (before?.state !== "up") await recordHostUp(this.#store.db, check.host, now, `${before?.lastSeen ? "back up" : "first contact"}: agent ${hello.agentVersion || "?"} connected`);
     if (refuseSecond()) return undefined;
     const session = new AgentSession(check.host, call);

@@ -105,6 +105,11 @@ const cases: { name: string; request: PlacementRequest; expected: string | { rea
     expected: { reason: "pool-full" },
   },
   {
+    name: "a private account's host that cannot enforce its firewall takes no new service",
+    request: { account: "bank", cloud: "private", currentHosts: [], hosts: [host("bank-1", { pool: "private", ownerAccount: "bank", networkProblem: "nftables is unusable" })] },
+    expected: { reason: "no-own-host" },
+  },
+  {
     name: "a current host that no longer exists is ignored",
     request: { account: "acme", cloud: "public", currentHosts: ["gone"], hosts: [host("a")] },
     expected: "a",

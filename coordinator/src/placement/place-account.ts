@@ -67,7 +67,7 @@ export function placeAccountService(request: PlacementRequest): PlacementDecisio
     return { ok: false, reason: "no-public-host", message: "no public-pool host is up and accepting services (all down, cordoned or unable to give accounts their network)" };
   }
   // A private host that is down still takes the service: it starts when the host is back.
-  const owned = request.hosts.filter((host) => host.ownerAccount === request.account && !host.cordoned);
+  const owned = request.hosts.filter((host) => host.ownerAccount === request.account && !host.cordoned && !host.networkProblem);
   const [own] = owned.filter((host) => hasRoom(host, count)).sort(byLoad);
   if (own !== undefined) return { ok: true, host: own.name, reason: "least-loaded-own" };
   if (owned.length > 0) return { ok: false, reason: "pool-full", message: `every host of private-cloud account ${request.account} is full (${count} more asked)` };

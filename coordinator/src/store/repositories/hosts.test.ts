@@ -55,6 +55,18 @@ for (const backend of testStoreBackends) {
         await assert.rejects(markHostSeen(db, "nope", t0), (error: unknown) => error instanceof NotFoundError && error.message === "host: host nope does not exist");
       }));
 
+    test("a private host whose agent reports no usable nftables is recorded as unable to take services; a public one is not", () =>
+      withTestStore(backend, async ({ db }) => {
+        await createAccount(db, sampleAccount("bank", { cloud: "private" }));
+        await registerHost(db, { name: "bank-1", pool: "private", ownerAccount: "bank" });
+        const broken = await upsertHostOnHello(db, { name: "bank-1", agentVersion: "1", capacity: 0, now: t0, firewall: { nftables: false, detail: "nft: command not found" } });
+        assert.equal(broken.networkProblem, "this private host cannot enforce its account's firewall: nftables is unusable (nft: command not found)");
+        const fixed = await upsertHostOnHello(db, { name: "bank-1", agentVersion: "1", capacity: 0, now: t0, firewall: { nftables: true, detail: "" } });
+        assert.equal(fixed.networkProblem, "");
+        const pub = await upsertHostOnHello(db, { name: "pub-1", agentVersion: "1", capacity: 0, now: t0, firewall: { nftables: false, detail: "nft: command not found" } });
+        assert.equal(pub.networkProblem, "", "a public host is unfiltered by design");
+      }));
+
     test("cordoning and uncordoning a host", () =>
       withTestStore(backend, async ({ db }) => {
         await registerHost(db, { name: "svc1", pool: "public" });

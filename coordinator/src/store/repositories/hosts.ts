@@ -50,6 +50,8 @@ export interface AgentHello {
   readonly limitsDetail?: string;
   /** What the agent reported about account namespaces; absent: an agent that predates them (none). */
   readonly network?: { readonly accountAddressPrefix: string; readonly namespaces: boolean; readonly detail: string };
+  /** What the agent reported about nftables; absent: not reported. A private host needs it for its account's firewall. */
+  readonly firewall?: { readonly nftables: boolean; readonly detail: string };
 }
 
 const owner = alias(accounts, "owner");
@@ -125,10 +127,10 @@ export async function registerHost(db: Db, registration: HostRegistration): Prom
  * An agent that states no capacity (0) keeps the one the operator set.
  */
 export async function upsertHostOnHello(db: Db, hello: AgentHello): Promise<HostRecord> {
-  const network = helloNetwork(hello);
-  const seen = { state: "up" as const, lastSeen: hello.now, agentVersion: hello.agentVersion, limitsMode: hello.limitsMode ?? "", limitsDetail: hello.limitsDetail ?? "", ...network };
   return db.transaction(async (tx) => {
-    const [before] = await tx.select({ id: hosts.id, prefix: hosts.accountAddressPrefix }).from(hosts).where(eq(hosts.name, hello.name)).for("update");
+    const [before] = await tx.select({ id: hosts.id, prefix: hosts.accountAddressPrefix, pool: hosts.pool }).from(hosts).where(eq(hosts.name, hello.name)).for("update");
+    const network = helloNetwork(hello, before?.pool ?? "public");
+    const seen = { state: "up" as const, lastSeen: hello.now, agentVersion: hello.agentVersion, limitsMode: hello.limitsMode ?? "", limitsDetail: hello.limitsDetail ?? "", ...network };
     const [row] = await tx
       .insert(hosts)
       .values({ name: hello.name, pool: "public", ...seen, capacity: hello.capacity })
@@ -139,8 +141,14 @@ export async function upsertHostOnHello(db: Db, hello: AgentHello): Promise<Host
   });
 }
 
-/** The prefix only when the agent can use it; otherwise the problem, in words for the operator. */
-function helloNetwork(hello: AgentHello): { accountAddressPrefix: string; networkProblem: string } {
+/**
+ * The prefix only when the agent can use it; otherwise the problem, in words for the operator. A
+ * private host must also enforce its account's firewall: without usable nftables it takes nothing.
+ */
+function helloNetwork(hello: AgentHello, pool: HostPool): { accountAddressPrefix: string; networkProblem: string } {
+  if (pool === "private" && hello.firewall !== undefined && !hello.firewall.nftables) {
+    return { accountAddressPrefix: "", networkProblem: `this private host cannot enforce its account's firewall: nftables is unusable (${hello.firewall.detail || "no reason given"})` };
+  }
   const reported = hello.network;
   if (reported === undefined || reported.accountAddressPrefix === "") return { accountAddressPrefix: "", networkProblem: "" };
   const parsed = parseAccountPrefix(reported.accountAddressPrefix);
