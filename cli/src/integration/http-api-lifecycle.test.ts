@@ -29,9 +29,9 @@ describe("the HTTP API drives a service's life cycle", () => {
     client = await up.ready();
   });
 
-  after(() => {
+  after(async () => {
     client?.close();
-    up?.kill();
+    await up?.stop();
     scratch?.remove();
   });
 

@@ -9,9 +9,9 @@ import { defaultAccountName } from "../run/embedded-setup.js";
 import { runningPid, startUp, type UpClient, type UpInstance } from "../testing/up-instance.js";
 
 describe("vigil up instances", () => {
-  const cleanups: (() => void)[] = [];
-  after(() => {
-    for (const cleanup of cleanups.reverse()) cleanup();
+  const cleanups: (() => void | Promise<void>)[] = [];
+  after(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
   });
 
   function tempDir(prefix: string): string {
@@ -29,7 +29,7 @@ describe("vigil up instances", () => {
 
   async function started(args: string[], home: string): Promise<{ up: UpInstance; client: UpClient }> {
     const up = startUp(["--listen", "127.0.0.1:0", "--homes-dir", homesDir(), ...args], { HOME: home });
-    cleanups.push(() => up.kill());
+    cleanups.push(() => up.stop());
     const client = await up.ready();
     cleanups.push(() => client.close());
     return { up, client };
@@ -42,7 +42,7 @@ describe("vigil up instances", () => {
     await first.client.createService(account, "steady", "while true; do sleep 1; done");
     const pid = await runningPid(first.client, account, "steady");
     const second = startUp(["--listen", "127.0.0.1:0", "--homes-dir", homesDir()], { HOME: home });
-    cleanups.push(() => second.kill());
+    cleanups.push(() => second.stop());
     assert.equal(await second.exited(), 1, second.output());
     assert.match(second.output(), new RegExp(`state directory ${join(home, ".vigil")} is in use by vigil up \\(pid ${first.up.child.pid}\\)`));
     assert.equal(await runningPid(first.client, account, "steady"), pid, "the first one's service was not touched");
@@ -75,7 +75,7 @@ describe("vigil up instances", () => {
     const home = tempDir("vigil-up-private-");
     const privateHomes = tempDir("vigil-up-homes-private-");
     const up = startUp(["--listen", "127.0.0.1:0", "--homes-dir", privateHomes], { HOME: home });
-    cleanups.push(() => up.kill());
+    cleanups.push(() => up.stop());
     assert.equal(await up.exited(), 1, up.output());
     assert.match(up.output(), new RegExp(`is not reachable by user nobody \\(uid 65534\\), who runs its services: ${privateHomes} is mode 0700`));
   });

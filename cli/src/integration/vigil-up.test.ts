@@ -26,9 +26,9 @@ describe("vigil up with the default layout", () => {
     client = await up.ready();
   });
 
-  after(() => {
+  after(async () => {
     client?.close();
-    up?.kill();
+    await up?.stop();
     rmSync(home, { recursive: true, force: true });
     if (homesDir !== undefined) rmSync(homesDir, { recursive: true, force: true });
   });

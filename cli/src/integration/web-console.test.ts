@@ -30,7 +30,7 @@ describe("the web console", () => {
   after(async () => {
     await browser?.close();
     client?.close();
-    up?.kill();
+    await up?.stop();
     scratch?.remove();
   });
 

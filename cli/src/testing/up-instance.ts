@@ -20,8 +20,11 @@ export interface UpInstance {
   exited(): Promise<number | null>;
   /** Waits for "ready" and connects; rejects (with the output) when it exits first. */
   ready(timeoutMs?: number): Promise<UpClient>;
-  /** SIGKILL to its process group, if it is still running. */
-  kill(): void;
+  /**
+   * Stops it as a user does (SIGINT: it stops every service, then exits), so that no service of
+   * the test outlives it; SIGKILL to its process group if it has not exited within `graceMs`.
+   */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export interface UpClient {
@@ -58,14 +61,19 @@ export function startUp(args: readonly string[], env: Readonly<Record<string, st
       }, timeoutMs);
       return connect(/listening on (\S+)/.exec(text)![1]!, /operator token (\S+)/.exec(text)![1]!, /HTTP API and console on (\S+)/.exec(text)![1]!);
     },
-    kill() {
-      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+    async stop(graceMs = 60_000) {
+      if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+      const pid = child.pid;
+      process.kill(pid, "SIGINT");
+      const timer = setTimeout(() => {
         try {
-          process.kill(-child.pid, "SIGKILL");
+          process.kill(-pid, "SIGKILL");
         } catch {
           // Already gone.
         }
-      }
+      }, graceMs);
+      await exit;
+      clearTimeout(timer);
     },
   };
 }
