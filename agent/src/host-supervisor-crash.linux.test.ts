@@ -1,5 +1,6 @@
 // Real processes: after `kill -9` of the agent and a new start on the same state directory, every
-// service runs exactly once (the previous run's processes are found and ended before anything starts).
+// service is taken over with the same processes (none restarted, none twice); one killed while the
+// agent was down is restarted once, one whose spec changed meanwhile runs the new spec.
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomInt } from "node:crypto";
@@ -18,10 +19,19 @@ import { pidsWithMarker, waitUntil } from "./testing/real-host.js";
 
 const entry = fileURLToPath(new URL("./testing/agent-entry.ts", import.meta.url));
 
+interface ServiceReport {
+  readonly key: string;
+  readonly pid: number | null;
+  readonly restarts: number;
+  readonly state: string;
+  readonly lastExit: { readonly unknown?: string } | null;
+}
+
 interface AgentReport {
-  readonly recovered: Array<{ unit: string; pids: number[] }>;
+  readonly ended: Array<{ unit: string; pids: number[] }>;
+  readonly adoptable: Array<{ unit: string; pids: number[] }>;
   readonly errors: unknown[];
-  readonly pids: number[];
+  readonly services: ServiceReport[];
 }
 
 let user: TestUser;
@@ -58,44 +68,67 @@ async function startAgent(desiredPath: string): Promise<{ agent: ChildProcess; r
   return { agent, report: JSON.parse(first) as AgentReport };
 }
 
-void it("after kill -9 of the agent and a new start, every service runs exactly once", async () => {
+void it("after kill -9 of the agent, the next run adopts every service with the same processes; one killed meanwhile restarts once, one changed meanwhile runs its new spec", async () => {
   const account = freshAccount(user);
-  const markers = [0, 1, 2].map(() => `${randomInt(10_000_000, 99_999_999)}`);
-  const desired: DesiredServiceSpec[] = markers.map((mark, i) => ({
+  const markers = [0, 1, 2, 3].map(() => `${randomInt(10_000_000, 99_999_999)}`);
+  const specOf = (i: number, mark: string): DesiredServiceSpec => ({
     account,
     // A child besides the main process, so the whole tree has to be found, not only the main pid.
     spec: testSpec({ name: `svc-${i}`, command: `sleep ${mark} & exec sleep ${mark}`, stopTimeoutMs: 1_000 }),
     ports: [8300 + i],
     disabledReason: "",
     desiredState: "running",
-  }));
+  });
+  const desired = markers.map((mark, i) => specOf(i, mark));
   const desiredPath = join(kit.stateDir, "desired.json");
   writeFileSync(desiredPath, JSON.stringify(desired));
 
   const first = await startAgent(desiredPath);
   assert.deepEqual(first.report.errors, []);
   for (const mark of markers) await exactlyTwice(mark);
-  const firstRun = markers.map((mark) => pidsWithMarker(mark));
+  const firstRun = markers.map((mark) => pidsWithMarker(mark).sort());
 
   first.agent.kill("SIGKILL");
   await new Promise((resolve) => first.agent.once("exit", resolve));
   for (const pids of firstRun) assert.ok(pids.every(isAlive), "services outlive the killed agent");
+  // While no agent runs: svc-2 is killed from outside, svc-3 gets a new command.
+  for (const pid of firstRun[2]!) process.kill(pid, "SIGKILL");
+  await waitUntil(() => (pidsWithMarker(markers[2]!).length === 0 ? true : undefined), "svc-2 gone");
+  const changedMark = `${randomInt(10_000_000, 99_999_999)}`;
+  writeFileSync(desiredPath, JSON.stringify([...desired.slice(0, 3), specOf(3, changedMark)]));
 
   const second = await startAgent(desiredPath);
-  assert.deepEqual(second.report.recovered.map((unit) => unit.unit).sort(), desired.map((d) => `${account.name}/${d.spec.name}`).sort());
-  for (const [i, mark] of markers.entries()) {
-    assert.deepEqual(firstRun[i]!.filter(isAlive), [], `the previous run of ${mark} is gone`);
-    await exactlyTwice(mark);
+  assert.deepEqual(second.report.errors, []);
+  assert.deepEqual(second.report.ended, [], "nothing of the previous run is ended without its service deciding");
+  assert.deepEqual(second.report.adoptable.map((unit) => unit.unit).sort(), desired.map((d) => `${account.name}/${d.spec.name}`).sort());
+  const byKey = new Map(second.report.services.map((service) => [service.key, service]));
+  for (const i of [0, 1]) {
+    assert.deepEqual(pidsWithMarker(markers[i]!).sort(), firstRun[i], `svc-${i} keeps its processes`);
+    const firstPid = first.report.services.find((service) => service.key === `${account.name}/svc-${i}`)?.pid;
+    assert.equal(byKey.get(`${account.name}/svc-${i}`)?.pid, firstPid, `svc-${i} is supervised with its old main pid`);
+    assert.equal(byKey.get(`${account.name}/svc-${i}`)?.restarts, 0);
   }
+  await exactlyTwice(markers[2]!);
+  const restarted = byKey.get(`${account.name}/svc-2`)!;
+  assert.equal(restarted.restarts, 1, "the exit while the agent was down counts once");
+  assert.equal(restarted.lastExit?.unknown, "exited-while-down");
+  assert.deepEqual(pidsWithMarker(markers[3]!), [], "svc-3's old spec is ended");
+  await exactlyTwice(changedMark);
   // Settled: nothing of the previous run comes back and no second copy appears.
   await new Promise((resolve) => setTimeout(resolve, 300));
-  for (const [i, mark] of markers.entries()) assert.equal(pidsWithMarker(mark).length, 2, `service ${i} runs exactly once`);
-  assert.ok(second.report.pids.every((pid) => !firstRun.flat().includes(pid)));
+  for (const mark of [markers[0]!, markers[1]!, markers[2]!, changedMark]) assert.equal(pidsWithMarker(mark).length, 2, `${mark} runs exactly once`);
+
+  // An adopted process is still watched: its exit is noticed and restarted by the policy.
+  process.kill(byKey.get(`${account.name}/svc-0`)!.pid!, "SIGKILL");
+  await waitUntil(() => {
+    const pids = pidsWithMarker(markers[0]!);
+    return pids.length === 2 && pids.every((pid) => !firstRun[0]!.includes(pid)) ? true : undefined;
+  }, "svc-0 restarted after its adopted process was killed");
 
   second.agent.kill("SIGTERM");
   const code = await new Promise((resolve) => second.agent.once("exit", resolve));
   assert.equal(code, 0, `the agent stopped every service and exited cleanly:\n${agentErrors}`);
-  for (const mark of markers) assert.deepEqual(pidsWithMarker(mark).map(describePid), [], agentErrors);
+  for (const mark of [...markers, changedMark]) assert.deepEqual(pidsWithMarker(mark).map(describePid), [], agentErrors);
 });
 
 function describePid(pid: number): string {

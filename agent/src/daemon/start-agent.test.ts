@@ -41,7 +41,7 @@ void test("a host config's log_rotation (4 KiB, keep 2) rotates a service's log 
   });
   // after hooks run in the order they were added: stop the services before removing their user.
   t.after(async () => {
-    await agent.close(0);
+    await agent.close({ drainMs: 0 });
     const mount = findCgroup2Mount();
     const subtreeLeft = mount !== null && existsSync(join(mount, "vigil", instance));
     rmSync(stateDir, { recursive: true, force: true });
@@ -92,7 +92,7 @@ void test("a host config's minimum_uid and allow_setuid reach the driver through
     logger: recordingLogger().logger,
   });
   t.after(async () => {
-    await agent.close(0);
+    await agent.close({ drainMs: 0 });
     rmSync(stateDir, { recursive: true, force: true });
     low.remove();
     high.remove();

@@ -85,7 +85,11 @@ export interface RunningAgent {
   /** Resolves with the reason if the coordinator refuses this host's token: the agent should then close and exit non-zero. */
   readonly refused: Promise<string>;
   /** Disconnects, stops every service (their final events still go out), flushes the outbox for up to `drainMs`. */
-  close(drainMs?: number): Promise<void>;
+  /**
+   * Stops the agent. `stopServices` (default true): every service is stopped; false: they run on
+   * (their output waits in its pipe) and the next agent run on this state directory adopts them.
+   */
+  close(options?: { readonly drainMs?: number; readonly stopServices?: boolean }): Promise<void>;
 }
 
 /** A full disk fails every batch of every service: one line per log file and minute is enough. */
@@ -262,7 +266,7 @@ async function startLocked(options: AgentOptions, stateDir: string, logger: Logg
     reporter,
     outbox,
     refused,
-    async close(drainMs = 5_000) {
+    async close({ drainMs = 5_000, stopServices = true } = {}) {
       // Events that travel on the link need it until the outbox is drained; no new state is applied meanwhile.
       link.freezeDesiredState();
       if (linkPublisher === undefined) await link.stop();
@@ -271,7 +275,7 @@ async function startLocked(options: AgentOptions, stateDir: string, logger: Logg
       // Namespaces stay: a service that outlives the agent keeps its network.
       accountNetworks.stop();
       // A service that failed to stop is reported after the others' final events went out.
-      const stopped = await supervisor.stopAll().then(
+      const stopped = await (stopServices ? supervisor.stopAll() : supervisor.detachAll()).then(
         () => null,
         (error: unknown) => ({ error }),
       );

@@ -1,5 +1,5 @@
-// After an agent crash, the next run finds what the previous one left running (cgroups and
-// recorded process groups) and ends it, so no service ever runs twice.
+// After an agent crash, the next run finds what the previous one left (cgroups, recorded process
+// groups, recorded services that exited meanwhile) and can end it, so no service ever runs twice.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -23,7 +23,7 @@ function newKit(cgroups: boolean): DriverKit {
 for (const cgroups of [true, false]) {
   const mode = cgroups ? "cgroups" : "process groups";
 
-  void test(`with ${mode}, a new driver finds the previous run's services and ends them`, async () => {
+  void test(`with ${mode}, a new driver finds the previous run's services (also one that exited meanwhile) and ends them`, async () => {
     const kit = newKit(cgroups);
     const web = await kit.driver.launch(request("alice/web", "sleep 1000 & sleep 1000"));
     const worker = await kit.driver.launch(request("alice/worker", "sleep 1000"));
@@ -37,10 +37,12 @@ for (const cgroups of [true, false]) {
     assert.deepEqual(
       leftovers.map((leftover) => [leftover.unit, leftover.tracking, leftover.record?.pid, leftover.record?.specHash]),
       [
+        ["alice/done", ended.tracking, ended.pid, "hash-of-alice/done"],
         ["alice/web", web.tracking, web.pid, "hash-of-alice/web"],
         ["alice/worker", worker.tracking, worker.pid, "hash-of-alice/worker"],
       ],
     );
+    assert.deepEqual(leftovers[0]!.pids, [], "the exited service has no process left, only its record");
     const pids = leftovers.flatMap((leftover) => leftover.pids);
     assert.ok(pids.includes(web.pid) && pids.includes(worker.pid));
     for (const leftover of leftovers) await nextRun.endLeftover(leftover, { timeoutMs: 15_000 });

@@ -1,5 +1,5 @@
 // The on-disk record of each launch (<stateDir>/launches/<escaped unit>.json), written atomically,
-// so a restarted agent finds what its previous run left behind and could later adopt it.
+// so a restarted agent finds what its previous run left behind and adopts it.
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ProcessTracking } from "./process-driver.js";
@@ -18,6 +18,8 @@ export interface LaunchRecord {
   readonly startedAt: number;
   /** Identifies the spec the process was started from, so an adopting agent can tell if it is current. */
   readonly specHash: string | null;
+  /** The FIFO that carries the service's output (output-pipe.ts); absent in records of older agents. */
+  readonly outputPath?: string;
 }
 
 function isTracking(value: unknown): value is ProcessTracking {
@@ -39,6 +41,7 @@ export function parseLaunchRecord(text: string): LaunchRecord | null {
   if (typeof value.unit !== "string" || !isTracking(value.tracking)) return null;
   if (!Number.isInteger(value.pid) || !Number.isInteger(value.pidStartTicks) || typeof value.bootId !== "string") return null;
   if (typeof value.startedAt !== "number" || (value.specHash !== null && typeof value.specHash !== "string")) return null;
+  if (value.outputPath !== undefined && typeof value.outputPath !== "string") return null;
   return value as unknown as LaunchRecord;
 }
 

@@ -1,5 +1,5 @@
-// Finds what a previous agent run left running (populated cgroups of the subtree, recorded
-// process groups) so that no service ever runs twice after an agent crash.
+// Finds what a previous agent run left (populated cgroups of the subtree, recorded process groups,
+// recorded services that exited meanwhile) so that it is adopted or ended, never run twice.
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { processGroupPids } from "./process-group-unit.js";
@@ -43,7 +43,9 @@ export function findLeftovers(records: LaunchRecords, cgroupRoot: string | null,
     const key = trackingKey(record.tracking);
     if (live.has(key)) continue;
     const pids = record.tracking.kind === "cgroup" ? trackedPids(record.tracking) : recordedGroupPids(record, record.tracking.pgid, bootId);
-    if (pids.length > 0) found.set(key, { unit: record.unit, tracking: record.tracking, pids, record });
+    // A service of this boot that exited while no agent ran is reported too: its exit counts.
+    const exitedWhileDown = record.bootId === bootId && record.outputPath !== undefined;
+    if (pids.length > 0 || exitedWhileDown) found.set(key, { unit: record.unit, tracking: record.tracking, pids, record, specHash: record.specHash });
     else records.remove(record.unit);
   }
   if (cgroupRoot === null) return [...found.values()];

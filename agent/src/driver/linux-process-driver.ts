@@ -1,5 +1,6 @@
 // The real ProcessDriver for Linux: spawns services as their user in their own cgroup (or process
 // group), signals, kills and observes every process of a unit, and finds a previous run's leftovers.
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { ProcessSnapshot } from "@vigil/shared";
 import { SERVICE_OOM_SCORE_ADJ, UnitLimits } from "../limits/unit-limits.js";
@@ -8,16 +9,21 @@ import { PasswdDatabase } from "../system/passwd.js";
 import { readBootId, readProcStat } from "../system/proc-files.js";
 import { cgroupPids, createCgroup, removeCgroup } from "./cgroup-unit.js";
 import { type CompiledDriverOptions, compileDriverOptions, type LinuxProcessDriverOptions } from "./driver-options.js";
+import { AdoptedExitWatcher } from "./adopted-exit.js";
 import { buildLaunchArgv } from "./launch-command.js";
 import { type LaunchRecord, LaunchRecords } from "./launch-records.js";
 import { findLeftovers, type Leftover } from "./leftovers.js";
-import { type LaunchedProcess, type LaunchLimits, type LaunchRequest, type LimitCounters, type ProcessDriver, type ProcessTracking, StartFailure } from "./process-driver.js";
+import { reopenOutputPipe } from "./output-pipe.js";
+import { type LaunchedProcess, type LaunchLimits, type LaunchRequest, type LeftoverUnit, type LimitCounters, type ProcessDriver, type ProcessTracking, StartFailure } from "./process-driver.js";
 import { ProcessSampler } from "./process-sampler.js";
 import { pollUntil, signalPid } from "./signal-pids.js";
 import { describeEarlyExit, spawnWrapper } from "./spawn-launch.js";
 import { checkLaunchable } from "./start-checks.js";
 import { escapeUnit } from "./unit-name.js";
 import { isTrackedEmpty, killTracked, releaseTracked, signalTracked, trackedPids, trackingKey } from "./unit-tracking.js";
+
+/** How often adopted processes (not this process's children) are checked for their exit. */
+const ADOPTED_EXIT_POLL_MS = 200;
 
 export interface EndLeftoverOptions {
   /** First signal, so a service can shut down cleanly. Default SIGTERM. */
@@ -31,14 +37,20 @@ export class LinuxProcessDriver implements ProcessDriver {
   private readonly records: LaunchRecords;
   private readonly passwd = new PasswdDatabase();
   private readonly sampler = new ProcessSampler(this.passwd);
-  /** Units launched by this instance, by tracking key: never reported as leftovers. */
-  private readonly launched = new Map<string, { readonly unit: string; readonly pid: number }>();
+  /** Units launched (or adopted) by this instance, by tracking key: never reported as leftovers. */
+  private readonly launched = new Map<string, { readonly unit: string; readonly pid: number; readonly outputPath?: string }>();
+  /** Where services' output pipes keep their names while they run (see output-pipe.ts). */
+  private readonly pipesDir: string;
+  private readonly adoptedExits: AdoptedExitWatcher;
 
   private readonly limits: UnitLimits;
 
   constructor(options: LinuxProcessDriverOptions) {
     this.options = compileDriverOptions(options);
     this.records = new LaunchRecords(this.options.stateDir);
+    this.pipesDir = join(this.options.stateDir, "pipes");
+    mkdirSync(this.pipesDir, { recursive: true, mode: 0o700 });
+    this.adoptedExits = new AdoptedExitWatcher(ADOPTED_EXIT_POLL_MS);
     this.limits = new UnitLimits(this.options.limitsMode, this.options.instance, this.options.requireLimits);
   }
 
@@ -60,7 +72,8 @@ export class LinuxProcessDriver implements ProcessDriver {
     const limitKey = cgroupPath === null ? null : trackingKey({ kind: "cgroup", path: cgroupPath });
     const limitCgroups = limitKey === null ? [] : this.limits.prepare(limitKey, request.unit, cgroupPath, request.limits);
     const joins = { cgroups: limitCgroups, oomScoreAdj: SERVICE_OOM_SCORE_ADJ };
-    const wrapper = await spawnWrapper(buildLaunchArgv(request, cgroupPath, this.options, joins), request, this.options.stateDir);
+    const outputPath = join(this.pipesDir, `${escapeUnit(request.unit)}.fifo`);
+    const wrapper = await spawnWrapper(buildLaunchArgv(request, cgroupPath, this.options, joins), request, this.options.stateDir, outputPath);
     const pid = wrapper.child.pid;
     const startedAt = Date.now();
     const tracking: ProcessTracking = cgroupPath === null ? { kind: "process-group", pgid: pid } : { kind: "cgroup", path: cgroupPath };
@@ -74,8 +87,9 @@ export class LinuxProcessDriver implements ProcessDriver {
       bootId: readBootId(),
       startedAt,
       specHash: request.specHash ?? null,
+      outputPath,
     });
-    this.launched.set(trackingKey(tracking), { unit: request.unit, pid });
+    this.launched.set(trackingKey(tracking), { unit: request.unit, pid, outputPath });
     const status = await wrapper.status;
     if (status !== "ready") {
       const failure = await describeEarlyExit(wrapper, status, request);
@@ -83,6 +97,34 @@ export class LinuxProcessDriver implements ProcessDriver {
       throw failure;
     }
     return { pid, tracking, startedAt, output: wrapper.output, exited: wrapper.exited };
+  }
+
+  /**
+   * Takes over a service a previous run launched (recorded in this boot, output pipe still there):
+   * the same pid goes on, its output is read from where the previous run stopped, its limit cgroups
+   * are taken back, and its exit is noticed by polling (it is not this process's child).
+   */
+  async adopt(leftover: LeftoverUnit, limits: LaunchLimits | undefined): Promise<LaunchedProcess | null> {
+    const record = this.records.read(leftover.unit);
+    if (record === null || record.outputPath === undefined || record.bootId !== readBootId()) return null;
+    if (trackingKey(record.tracking) !== trackingKey(leftover.tracking)) return null;
+    let output;
+    try {
+      output = reopenOutputPipe(record.outputPath);
+    } catch {
+      return null;
+    }
+    const key = trackingKey(record.tracking);
+    this.launched.set(key, { unit: record.unit, pid: record.pid, outputPath: record.outputPath });
+    if (record.tracking.kind === "cgroup") {
+      try {
+        this.limits.prepare(key, record.unit, record.tracking.path, limits, true);
+      } catch {
+        // The process runs on in whatever cgroups it joined; only live limit updates are lost to it.
+      }
+    }
+    const exited = this.adoptedExits.exited(record.pid, record.pidStartTicks);
+    return { pid: record.pid, tracking: record.tracking, startedAt: record.startedAt, output, exited };
   }
 
   /** A launch nobody could find again after an agent crash must not run at all. */
@@ -174,12 +216,17 @@ export class LinuxProcessDriver implements ProcessDriver {
     if (own) {
       // Our own launch: its record is named by its unit. Reading every record here made each
       // release O(services), and stopping all of them quadratic (bench: 500 services).
-      if (this.records.read(own.unit)?.pid === own.pid) this.records.remove(own.unit);
+      if (this.records.read(own.unit)?.pid === own.pid) {
+        this.records.remove(own.unit);
+        if (own.outputPath !== undefined) rmSync(own.outputPath, { force: true });
+      }
       return;
     }
     // A leftover of a previous run has no entry in `launched`; its record is found by tracking.
     for (const record of this.records.readAll()) {
-      if (trackingKey(record.tracking) === key) this.records.remove(record.unit);
+      if (trackingKey(record.tracking) !== key) continue;
+      this.records.remove(record.unit);
+      if (record.outputPath !== undefined) rmSync(record.outputPath, { force: true });
     }
   }
 
@@ -197,6 +244,9 @@ export class LinuxProcessDriver implements ProcessDriver {
       if (!(await this.waitEmpty(tracking, 5_000))) throw new Error(`unit ${leftover.unit} still has processes after SIGKILL: ${trackedPids(tracking).join(", ")}`);
     }
     if (tracking.kind === "cgroup") removeCgroup(tracking.path);
-    if (this.records.read(leftover.unit)?.pid === leftover.record?.pid) this.records.remove(leftover.unit);
+    if (this.records.read(leftover.unit)?.pid === leftover.record?.pid) {
+      this.records.remove(leftover.unit);
+      if (leftover.record?.outputPath !== undefined) rmSync(leftover.record.outputPath, { force: true });
+    }
   }
 }

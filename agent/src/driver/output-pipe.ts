@@ -1,8 +1,10 @@
 // A real pipe for a service's stdout and stderr. Node's stdio "pipe" is a socketpair, where
 // `> /dev/stdout` fails (ENXIO) and POSIX's PIPE_BUF atomicity is not promised; a FIFO gives both.
+// The FIFO keeps a name in the agent's private directory for as long as the service runs, so that
+// a restarted agent can open it again and read on where its previous run stopped.
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { closeSync, constants, fchownSync, openSync, rmSync } from "node:fs";
+import { closeSync, constants, fchownSync, openSync, renameSync, rmSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { Socket } from "node:net";
 import { join } from "node:path";
@@ -12,7 +14,11 @@ import { promisify } from "node:util";
 const execFileAsync = promisify(execFile);
 
 export interface OutputPipe {
-  /** Given to the child as fd 1; the agent closes its copy right after spawning. */
+  /**
+   * Given to the child as fd 1; the agent closes its copy right after spawning. Opened read-write:
+   * the service itself then always holds a reader, so an agent that dies never makes its writes fail
+   * (EPIPE, SIGPIPE); with nobody reading, a full pipe only makes the writer wait for the next agent.
+   */
   readonly writeFd: number;
   /** Read without blocking a libuv thread: a net.Socket on the pipe fd uses epoll. */
   readonly output: Readable;
@@ -59,11 +65,11 @@ class FifoPool {
 const pools = new Map<string, FifoPool>();
 
 /**
- * Node has no pipe(2), so: a FIFO from the agent's private directory, open both ends, unlink it.
- * The read end is opened first (non-blocking), so opening the write end in blocking mode returns at
- * once and the service inherits a blocking stdout.
+ * Node has no pipe(2), so: a FIFO from the agent's private directory, open both ends, then give it
+ * the name `keepAs` (a later agent run reopens it by that name) or unlink it. The read end is opened
+ * first (non-blocking); the service's end is a blocking read-write descriptor.
  */
-export async function createOutputPipe(privateDir: string, owner: { readonly uid: number; readonly gid: number } | null): Promise<OutputPipe> {
+export async function createOutputPipe(privateDir: string, owner: { readonly uid: number; readonly gid: number } | null, keepAs?: string): Promise<OutputPipe> {
   let pool = pools.get(privateDir);
   if (!pool) pools.set(privateDir, (pool = new FifoPool(privateDir)));
   const path = await pool.take();
@@ -73,13 +79,23 @@ export async function createOutputPipe(privateDir: string, owner: { readonly uid
     try {
       // Reopening /dev/stdout checks the FIFO's own permissions: it must be the service user's.
       if (owner) fchownSync(readFd, owner.uid, owner.gid);
-      writeFd = openSync(path, constants.O_WRONLY);
+      writeFd = openSync(path, constants.O_RDWR);
+      if (keepAs !== undefined) renameSync(path, keepAs);
     } catch (error) {
       closeSync(readFd);
       throw error;
     }
-    return { writeFd, output: new Socket({ fd: readFd, readable: true, writable: false }) };
+    return { writeFd, output: readerOn(readFd) };
   } finally {
     rmSync(path, { force: true });
   }
+}
+
+/** Opens a kept FIFO again (a previous agent run's service); throws when it is gone. */
+export function reopenOutputPipe(path: string): Readable {
+  return readerOn(openSync(path, constants.O_RDONLY | constants.O_NONBLOCK));
+}
+
+function readerOn(fd: number): Readable {
+  return new Socket({ fd, readable: true, writable: false });
 }

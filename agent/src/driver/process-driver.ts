@@ -56,6 +56,11 @@ export interface ExitStatus {
   /** Signal name such as "SIGKILL", or null. */
   readonly signal: string | null;
   readonly at: number;
+  /**
+   * How it ended is not known: the process was started by an earlier agent run, so no exit status
+   * reaches this one; "exited-while-down": it was already gone when this run took the service over.
+   */
+  readonly unknown?: "exited-while-down" | "not-a-child";
 }
 
 export interface LaunchedProcess {
@@ -83,7 +88,10 @@ export class StartFailure extends Error {
 export interface LeftoverUnit {
   readonly unit: string;
   readonly tracking: ProcessTracking;
+  /** Empty when the recorded service exited while no agent ran. */
   readonly pids: readonly number[];
+  /** The launch's fingerprint (launchFingerprint of its spec), when recorded. */
+  readonly specHash?: string | null;
 }
 
 export interface ProcessDriver {
@@ -107,8 +115,14 @@ export interface ProcessDriver {
   release(tracking: ProcessTracking): Promise<void>;
   /** Removes what the driver itself made (its empty cgroup subtree) after every unit was released. */
   dispose?(): Promise<void>;
-  /** Units a previous agent run left running; the supervisor ends them before starting anything. */
+  /** Units a previous agent run left (running, or exited while no agent ran); the supervisor adopts or ends them. */
   findLeftovers?(): Promise<readonly LeftoverUnit[]>;
+  /**
+   * Takes over a leftover's service as if this run had launched it: same pid, its output pipe read
+   * again, its exit noticed (status unknown). null: it cannot be adopted (no record of a launch by
+   * this boot with a kept output pipe) and must be ended instead.
+   */
+  adopt?(leftover: LeftoverUnit, limits: LaunchLimits | undefined): Promise<LaunchedProcess | null>;
   /** Writes new limits into the running unit's cgroups; throws when the kernel refuses (e.g. a memory maximum below use). */
   updateLimits?(tracking: ProcessTracking, limits: LaunchLimits): Promise<void>;
   /** The unit's counters, null when it has no limit cgroups. */

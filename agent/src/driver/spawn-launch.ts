@@ -30,10 +30,11 @@ function readAll(stream: Readable, limitBytes: number): Promise<string> {
   });
 }
 
-export async function spawnWrapper(argv: string[], request: LaunchRequest, privateDir: string): Promise<SpawnedWrapper> {
+/** `outputPath`: the name the service's output pipe keeps while it runs (see output-pipe.ts). */
+export async function spawnWrapper(argv: string[], request: LaunchRequest, privateDir: string, outputPath?: string): Promise<SpawnedWrapper> {
   let pipe: OutputPipe;
   try {
-    pipe = await createOutputPipe(privateDir, request.user);
+    pipe = await createOutputPipe(privateDir, request.user, outputPath);
   } catch (error) {
     throw new StartFailure("spawn-failed", `could not start unit ${request.unit}: no output pipe (${(error as Error).message})`);
   }

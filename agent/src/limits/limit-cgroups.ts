@@ -62,8 +62,11 @@ export class LimitCgroups {
     private readonly instance: string,
   ) {}
 
-  /** Creates the account's and the launch's cgroups and writes both sets of limits. null: this host enforces none. */
-  prepare(accountDir: string, unitDir: string, trackingPath: string | null, accountLimits: ResourceLimits, serviceLimits: ResourceLimits): LimitedUnit | null {
+  /**
+   * Creates the account's and the launch's cgroups and writes both sets of limits. null: this host
+   * enforces none. `adopting`: the launch runs already (a previous agent run's): its cgroups are kept.
+   */
+  prepare(accountDir: string, unitDir: string, trackingPath: string | null, accountLimits: ResourceLimits, serviceLimits: ResourceLimits, adopting = false): LimitedUnit | null {
     const { mode } = this;
     if (mode.mode === "none") return null;
     if (mode.mode === "cgroup-v2") {
@@ -79,7 +82,10 @@ export class LimitCgroups {
     const account = { memory: base(mode.hierarchies.memory), pids: base(mode.hierarchies.pids), cpu: base(mode.hierarchies.cpu) };
     const service = { memory: join(account.memory, unitDir), pids: join(account.pids, unitDir), cpu: join(account.cpu, unitDir) };
     const cpuacct = mode.cpuacct === null ? null : join(base(mode.cpuacct), unitDir);
-    for (const dir of [...Object.values(service), ...(cpuacct === null ? [] : [cpuacct])]) freshDir(dir);
+    for (const dir of [...Object.values(service), ...(cpuacct === null ? [] : [cpuacct])]) {
+      if (adopting) mkdirSync(dir, { recursive: true });
+      else freshDir(dir);
+    }
     const unit: LimitedUnit = { version: "v1", account, service, join: [...Object.values(service), ...(cpuacct === null ? [] : [cpuacct])], cpuUsage: cpuacct };
     this.writeAll(unit, accountLimits, serviceLimits);
     return unit;

@@ -22,14 +22,14 @@ export class UnitLimits {
   }
 
   /** The cgroups the launch must join; [] when it runs without limits. Throws StartFailure when limits are required but impossible. */
-  prepare(key: string, unit: string, trackingPath: string | null, limits: LaunchLimits | undefined): readonly string[] {
+  prepare(key: string, unit: string, trackingPath: string | null, limits: LaunchLimits | undefined, adopting = false): readonly string[] {
     if (this.required && this.mode.mode === "none") {
       throw new StartFailure("spawn-failed", `unit ${unit} was not started: this host cannot enforce resource limits (${this.mode.detail}) and its configuration requires them`);
     }
     if (limits === undefined) return [];
     let limited: LimitedUnit | null;
     try {
-      limited = this.cgroups.prepare(escapeUnit(limits.account), escapeUnit(unit), trackingPath, limits.accountLimits, limits.serviceLimits);
+      limited = this.cgroups.prepare(escapeUnit(limits.account), escapeUnit(unit), trackingPath, limits.accountLimits, limits.serviceLimits, adopting);
     } catch (error) {
       throw new StartFailure("spawn-failed", `unit ${unit} could not get its limit cgroups: ${(error as Error).message}`);
     }

@@ -12,7 +12,7 @@ import type { AccountNetworkJoin } from "../supervisor/launch-hook.js";
 import { NO_HISTORY, type ServiceHistoryStore } from "../supervisor/service-history.js";
 import { type ServiceSnapshot, ServiceSupervisor, type SupervisorContext } from "../supervisor/service-supervisor.js";
 import { ServiceNotFound } from "../supervisor/supervisor-errors.js";
-import { endLeftovers, type RecoveryReport } from "./leftover-recovery.js";
+import { AdoptionPool, endLeftovers, type RecoveryReport } from "./leftover-recovery.js";
 import { desiredKey, planReconcile, type ReconcilePlan } from "./plan-reconcile.js";
 import { ProcessSampleCache } from "./process-sample-cache.js";
 
@@ -66,12 +66,15 @@ export class HostSupervisor {
   private readonly context: SupervisorContext;
   private readonly samples: ProcessSampleCache;
   private started: Promise<RecoveryReport> | null = null;
+  private readonly adoption: AdoptionPool;
 
   constructor(options: HostSupervisorOptions) {
     const onError = options.onError ?? ((error: unknown) => defaultLogger().error({ err: error }, "supervision"));
     const clock = options.clock ?? systemClock;
     this.events = new EventHub(onError);
+    this.adoption = new AdoptionPool(options.driver, options.config.stopTimeoutMs, onError);
     this.context = {
+      adoption: this.adoption,
       driver: options.driver,
       logs: options.logs,
       config: options.config,
@@ -87,10 +90,25 @@ export class HostSupervisor {
     this.samples = new ProcessSampleCache(options.driver, clock, options.config.processSampleIntervalMs);
   }
 
-  /** Ends what a previous (crashed) agent run left running. apply() waits for it; calling it again returns the same report. */
+  /**
+   * Finds what a previous agent run left: services that can be adopted wait for the first desired
+   * state (each claims its own), the rest is ended now. apply() waits for it; calling it again
+   * returns the same report.
+   */
   start(): Promise<RecoveryReport> {
-    this.started ??= endLeftovers(this.context.driver, this.context.config.stopTimeoutMs, this.context.onError);
+    this.started ??= this.recover();
     return this.started;
+  }
+
+  private async recover(): Promise<RecoveryReport> {
+    const { driver, config, onError } = this.context;
+    const leftovers = (await driver.findLeftovers?.()) ?? [];
+    if (driver.adopt === undefined) return { ended: await endLeftovers(driver, leftovers, config.stopTimeoutMs, onError), adoptable: [] };
+    // Only a recorded launch can be adopted; a unit found by its cgroup alone is ended now.
+    const adoptable = leftovers.filter((leftover) => leftover.specHash !== undefined);
+    this.adoption.offer(adoptable);
+    const ended = await endLeftovers(driver, leftovers.filter((leftover) => leftover.specHash === undefined), config.stopTimeoutMs, onError);
+    return { ended, adoptable: adoptable.map((leftover) => ({ unit: leftover.unit, pids: [...leftover.pids] })) };
   }
 
   /**
@@ -109,6 +127,8 @@ export class HostSupervisor {
     // Halting, resuming and in-place changes need no new definition: the supervisor converges to the desired spec.
     for (const next of [...plan.halt, ...plan.resume, ...plan.updateInPlace]) work.push([desiredKey(next), this.update(next, (s) => s.reconfigure(next))]);
     const settled = await Promise.allSettled(work.map(([, promise]) => promise));
+    // The first desired state says what this host runs: a leftover no service claimed is ended.
+    await this.adoption.endUnclaimed();
     const errors = settled.flatMap((result, i) => (result.status === "rejected" ? [{ key: work[i]![0], message: String((result.reason as Error)?.message ?? result.reason) }] : []));
     return { plan, errors };
   }
@@ -160,6 +180,17 @@ export class HostSupervisor {
     await Promise.all(this.retiring.values());
     const failures = removals.flatMap((result) => (result.status === "rejected" ? [result.reason as unknown] : []));
     if (failures.length > 0) throw new AggregateError(failures, `${failures.length} service(s) did not stop cleanly`);
+  }
+
+  /**
+   * Lets go of every service without stopping it (the agent exits and leaves them running); the next
+   * agent run adopts them.
+   */
+  async detachAll(): Promise<void> {
+    await this.started?.catch(() => undefined);
+    await Promise.all([...this.services.values()].map((entry) => entry.supervisor.detach()));
+    this.services.clear();
+    await Promise.all(this.retiring.values());
   }
 
   /** Subscribes to every service's events; returns the unsubscribe function. */

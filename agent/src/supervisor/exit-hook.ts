@@ -28,9 +28,10 @@ export function classifyExit(exit: ExitStatus, startedAt: number, command: strin
  */
 export type LeftoverVerdict = "none" | "daemonized" | "orphaned";
 
-export function classifyLeftovers(exit: Pick<ExitStatus, "signal">, leftovers: number): LeftoverVerdict {
+export function classifyLeftovers(exit: Pick<ExitStatus, "signal" | "unknown">, leftovers: number): LeftoverVerdict {
   if (leftovers === 0) return "none";
-  return exit.signal === null ? "daemonized" : "orphaned";
+  // An adopted process's exit status is not known: nothing says it daemonised.
+  return exit.signal === null && exit.unknown === undefined ? "daemonized" : "orphaned";
 }
 
 /** How many processes of the service are still there once the main process has gone. */

@@ -6,8 +6,14 @@ export function startedLine(pid: number): string {
   return `started with pid ${pid}`;
 }
 
-export function exitLine(exit: Pick<ExitStatus, "code" | "signal">): string {
+export function exitLine(exit: Pick<ExitStatus, "code" | "signal" | "unknown">): string {
+  if (exit.unknown === "exited-while-down") return "exited while the agent was not running (exit status unknown)";
+  if (exit.unknown === "not-a-child") return "exited (exit status unknown: it was started by an earlier run of the agent)";
   return exit.signal !== null ? `killed by signal ${exit.signal}` : `exited with code ${exit.code ?? "unknown"}`;
+}
+
+export function adoptedLine(pid: number, startedAt: number): string {
+  return `running with pid ${pid} since ${new Date(startedAt).toISOString()}, taken over from the agent's previous run`;
 }
 
 export function restartingLine(delayMs: number): string {

@@ -11,10 +11,11 @@ import { CommandQueue } from "./command-queue.js";
 import { classifyExit, classifyLeftovers, leftoversAfterExit } from "./exit-hook.js";
 import { classifyLimitExit } from "./limit-exit-hook.js";
 import { outputLogged, startHealthChecks, type ServiceRun, settledExit, stopHealthChecks } from "./run-hooks.js";
+import { type AdoptionSource, adoptPrevious, endPrevious } from "./adopt-hook.js";
 import { type LaunchContext, launchLimits, launchService, openLog, type StartRefusal } from "./launch-hook.js";
 import { updateRunLimits } from "./limits-update-hook.js";
 import { logHealthEvent } from "./log-health-hook.js";
-import { crashLoopLine, daemonizedLine, disabledLine, escalatedLine, exitLine, healthFailedLine, remainingEndedLine, restartingLine, startedLine, startFailedLine, stoppingLine } from "./log-lines.js";
+import { adoptedLine, crashLoopLine, daemonizedLine, disabledLine, escalatedLine, exitLine, healthFailedLine, remainingEndedLine, restartingLine, startedLine, startFailedLine, stoppingLine } from "./log-lines.js";
 import { decideRestart, EMPTY_FAILURE_HISTORY, type FailureHistory, recordFailure } from "./restart-policy.js";
 import type { ServiceHistoryStore } from "./service-history.js";
 import { SIGNALLABLE_STATES, type ServiceTrigger, transition } from "./service-state.js";
@@ -30,6 +31,8 @@ export interface SupervisorContext extends LaunchContext {
   readonly history: ServiceHistoryStore;
   /** Told how long each launch took, from the decision to start to the process running (metrics). */
   readonly onLaunched?: (latencyMs: number) => void;
+  /** What the agent's previous run left running: a service takes over its own process instead of starting one. */
+  readonly adoption?: AdoptionSource;
 }
 
 /** What status reports of one service, apart from its sampled processes. */
@@ -143,6 +146,24 @@ export class ServiceSupervisor {
   }
 
   /**
+   * Lets go of the service without stopping it (the agent exits and leaves services running): no
+   * more health checks or restarts, its output stays in its pipe for the next agent run, which
+   * adopts the process. Later commands do nothing.
+   */
+  detach(): Promise<void> {
+    return this.command(async () => {
+      this.removed = true;
+      this.cancelBackoff();
+      const run = this.run;
+      if (run) {
+        await stopHealthChecks(run);
+        run.launched.output.destroy();
+      }
+      await this.closeLog();
+    });
+  }
+
+  /**
    * Stops the service and releases its log; later commands do nothing. "removed": it left this host's
    * desired state (its history is forgotten); "shutdown": the agent is shutting down (its history is kept).
    */
@@ -214,6 +235,8 @@ export class ServiceSupervisor {
    */
   private async converge(before: DesiredServiceSpec, fresh: boolean): Promise<void> {
     const { spec, disabledReason, desiredState } = this.desired;
+    // A process the previous agent run left for a service that is not to run now is ended.
+    if (spec.isDisabled || desiredState === "stopped") await endPrevious(this.context, this.key);
     if (spec.isDisabled) return this.disable(disabledReason || "disabled by the user");
     if (this.state === "disabled" && (fresh || before.spec.isDisabled)) {
       // Enabling starts a fresh failure window: the failures that disabled it would otherwise
@@ -236,7 +259,24 @@ export class ServiceSupervisor {
 
   private async startFromStopped(): Promise<void> {
     this.move("start", { message: "starting" }); // STOPPED -> STARTING
-    await this.launch();
+    if (!(await this.adopt())) await this.launch();
+  }
+
+  /** Takes over the process the agent's previous run started for this service, if it still runs this spec. */
+  private async adopt(): Promise<boolean> {
+    const adopted = await adoptPrevious(this.context, this.desired, this.key, async () => {
+      if (this.log) return this.log;
+      const opened = await openLog(this.context.logs, this.desired);
+      return opened.ok ? this.useLog(opened.log) : null;
+    });
+    if (adopted === null) return false;
+    const run: ServiceRun = { ...adopted, health: null };
+    this.lastRun = run;
+    this.run = run;
+    this.move("launched", { pid: run.launched.pid, message: adoptedLine(run.launched.pid, run.launched.startedAt) }); // STARTING -> RUNNING
+    this.startHealth(run);
+    void run.launched.exited.then((exit) => this.internal(() => this.onMainExit(run, exit)));
+    return true;
   }
 
   private async relaunch(message: string): Promise<void> {

@@ -1,5 +1,6 @@
 // Test support only: a minimal agent process (HostSupervisor on the real driver) for the agent-crash
 // test. Args: <stateDir> <cgroupRoot|none> <desired.json>. Prints one JSON status line when applied.
+// SIGTERM stops every service; SIGINT leaves them running for the next run to adopt.
 import { readFileSync } from "node:fs";
 import { compileHostConfig, type DesiredServiceSpec } from "@vigil/shared";
 import { LinuxProcessDriver } from "../driver/linux-process-driver.js";
@@ -22,10 +23,13 @@ process.on("SIGTERM", () => {
     },
   );
 });
+process.on("SIGINT", () => void host.detachAll().then(() => process.exit(0)));
 const recovered = await host.start();
 const desired = JSON.parse(readFileSync(desiredPath, "utf8")) as DesiredServiceSpec[];
 const { errors } = await host.apply(desired);
+await host.idle();
 const status = await host.status();
-process.stdout.write(`${JSON.stringify({ recovered: recovered.ended, errors, pids: status.map((s) => s.mainPid) })}\n`);
+const services = status.map((s) => ({ key: s.key, pid: s.mainPid, restarts: s.restarts, state: s.state, lastExit: s.lastExit }));
+process.stdout.write(`${JSON.stringify({ ended: recovered.ended, adoptable: recovered.adoptable, errors, services })}\n`);
 // Stay alive like an agent until killed.
 setInterval(() => undefined, 60_000);

@@ -91,7 +91,7 @@ export async function startControlStack(mode: ControlMode, logger: Logger): Prom
     operatorToken,
     home,
     async close() {
-      await agent.close(5_000);
+      await agent.close({ drainMs: 5_000 });
       // The agent removes its services' cgroups but leaves its own subtree's root (empty by now).
       const mount = findCgroup2Mount();
       if (mount !== null && existsSync(join(mount, "vigil", cgroupInstance))) rmdirSync(join(mount, "vigil", cgroupInstance));

@@ -24,6 +24,7 @@ export function registerAgentCommand(program: Command): void {
     .option("--tls-key <file>", "its private key (env VIGIL_TLS_KEY)")
     .option("--insecure", "dial a non-loopback coordinator in plaintext: the token crosses the network in clear (env VIGIL_INSECURE)")
     .option("--nats-credentials-file <file>", "file (mode 0600) holding user:password of this host's NATS user (env VIGIL_NATS_CREDENTIALS_FILE)")
+    .option("--on-exit <policy>", "what SIGTERM or SIGINT does to this host's services: leave-running (they run on; the next agent run takes them over, so an agent restart or upgrade restarts no service) or stop-services (env VIGIL_ON_EXIT; default leave-running)")
     .option("--config <file>", "configuration file, JSON or YAML (env VIGIL_CONFIG)")
     .action(async (options: Record<string, unknown>) => {
       const { runAgent } = await import("../run/run-agent.js");

@@ -1,6 +1,7 @@
 // Runs `vigil agent`: supervision of this host's services, AgentLink to the coordinator, status
-// events to NATS through the disk outbox (or on the link, under vigil up); SIGINT/SIGTERM (or a
-// refused token) stop every service.
+// events to NATS through the disk outbox (or on the link, under vigil up). SIGINT/SIGTERM leave the
+// services running for the next agent run to adopt (--on-exit stop-services stops them; vigil up's
+// agent always stops them); a refused token stops every service.
 import { hostname } from "node:os";
 import { NatsEventPublisher, NftCli, realHostNetworkCommands, startAgent } from "@vigil/agent";
 import { AGENT_SETTINGS, busNames, compileAgentConfig, hostInboxPrefix } from "@vigil/shared";
@@ -67,9 +68,11 @@ export async function runAgent(givenFlags: Record<string, unknown>): Promise<voi
     logger.info({ host: config.hostName, coordinator: config.coordinator, link: link.description, events: publisher === null ? "link" : config.natsUrl }, "agent running");
     const stopped = embedded ? Promise.race([untilSignal(), untilStdinCloses()]) : untilSignal();
     const ended = await Promise.race([stopped, agent.refused.then((message) => ({ refused: message }))]);
-    if (typeof ended === "string") logger.info(`${ended}: stopping every service`);
-    else logger.fatal(`${ended.refused}; stopping every service and exiting`);
-    await agent.close();
+    // vigil up's agent ends with vigil up, and vigil up's Ctrl-C stops everything.
+    const stopServices = embedded || config.onExit === "stop-services" || typeof ended !== "string";
+    if (typeof ended !== "string") logger.fatal(`${ended.refused}; stopping every service and exiting`);
+    else logger.info(`${ended}: ${stopServices ? "stopping every service" : "leaving every service running for the next agent run"}`);
+    await agent.close({ stopServices });
     await publisher?.close();
     await metricsServer?.close();
     // The pipe from vigil up would otherwise keep this process alive, and vigil up waits for its exit.

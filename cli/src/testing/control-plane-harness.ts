@@ -102,11 +102,11 @@ export class ControlPlaneHarness {
 
   async stopAgent(agent: RunningAgent): Promise<void> {
     this.#agents.delete(agent);
-    await agent.close(2_000);
+    await agent.close({ drainMs: 2_000 });
   }
 
   async close(): Promise<void> {
-    for (const agent of this.#agents) await agent.close(1_000);
+    for (const agent of this.#agents) await agent.close({ drainMs: 1_000 });
     await this.coordinator.close();
     await this.bus.close();
     await this.store.close();

@@ -70,7 +70,12 @@ export interface CompiledAgentConfig {
   readonly tls: AgentTlsConfig;
   /** A file (mode 0600) holding "user:password" for NATS; null: no credentials. */
   readonly natsCredentialsFile: string | null;
+  /** What SIGTERM/SIGINT does to the services: "leave-running" (the next agent run adopts them) or "stop-services". */
+  readonly onExit: AgentExitPolicy;
 }
+
+export const AGENT_EXIT_POLICIES = ["leave-running", "stop-services"] as const;
+export type AgentExitPolicy = (typeof AGENT_EXIT_POLICIES)[number];
 
 export const AGENT_EVENT_TRANSPORTS = ["nats", "link"] as const;
 export type AgentEventTransport = (typeof AGENT_EVENT_TRANSPORTS)[number];
@@ -130,6 +135,7 @@ export const AGENT_SETTINGS = [
   "tls_key",
   "insecure",
   "nats_credentials_file",
+  "on_exit",
 ] as const;
 export const UP_SETTINGS = ["state_dir", "listen", "http_listen", "host_name", "host_config", "homes_dir", "metrics_listen", "agent_metrics_listen"] as const;
 
@@ -294,6 +300,7 @@ export function compileAgentConfig(input: unknown, defaults: { readonly hostName
       metricsListen: s.optionalHostPort("metrics_listen"),
       tls: agentTls(s, String(s.value("coordinator") ?? "").replace(/:\d+$/, "").replace(/^\[(.*)\]$/, "$1")),
       natsCredentialsFile: s.absolute("nats_credentials_file", null),
+      onExit: s.pattern("on_exit", /^(leave-running|stop-services)$/, "leave-running") as AgentExitPolicy,
     };
   });
 }
