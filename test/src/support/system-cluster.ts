@@ -29,6 +29,7 @@ export interface SecureClusterOptions {
 
 const REPO = new URL("../../../", import.meta.url).pathname;
 const MAIN = join(REPO, "cli/src/main.ts");
+const BUNDLE = join(REPO, "cli/bin/vigil.mjs");
 /** tsx compiles the CLI at every start: on a busy 2-core machine that alone takes seconds. */
 const START_TIMEOUT_MS = 90_000;
 
@@ -58,6 +59,9 @@ function writeNatsUsers(dir: string, id: string, secure: SecureClusterOptions): 
   writeFileSync(configFile, natsAuthorizationConfig({ names: busNames(`sys${id}`), coordinator, hosts }), { mode: 0o600 });
   return configFile;
 }
+
+/** Tests end their agents with SIGTERM; without this, services would outlive them (the agent's default). */
+const STOP_SERVICES_ON_EXIT = ["--on-exit", "stop-services"];
 
 export class SystemCluster {
   /** Processes and what they hold: ended first, so that users and files are no longer in use. */
@@ -181,16 +185,20 @@ export class SystemCluster {
   }
 
   /**
-   * Starts `vigil agent` for the host inside its namespace; `token` overrides the host's own.
+   * Starts `vigil agent` for the host inside its namespace; `token` overrides the host's own. The
+   * agent stops its services when it is stopped (so a test leaves none running) unless `options.args`
+   * says `--on-exit leave-running`.
    * `options.args` are added to the command line; `tokenInEnvironment` false leaves VIGIL_TOKEN unset
    * (for --token-file); `started` false returns at once (for an agent expected to refuse to start).
    */
   async startAgent(
     host: AgentHost,
     token = host.token,
-    options: { readonly args?: readonly string[]; readonly tokenInEnvironment?: boolean; readonly started?: boolean } = {},
+    options: { readonly args?: readonly string[]; readonly tokenInEnvironment?: boolean; readonly started?: boolean; readonly bundle?: boolean } = {},
   ): Promise<TestProcess> {
-    const args = ["--import", "tsx", MAIN, "agent", "--coordinator", this.address, "--nats-url", this.nats.url, "--host-name", host.name, "--state-dir", host.stateDir, "--bus-prefix", this.busPrefix, ...this.#transportArgs(host), ...(options.args ?? [])];
+    // `bundle`: the built CLI (npm ci builds it), another build of the agent than the sources.
+    const program = options.bundle === true ? [BUNDLE] : ["--import", "tsx", MAIN];
+    const args = [...program, "agent", "--coordinator", this.address, "--nats-url", this.nats.url, "--host-name", host.name, "--state-dir", host.stateDir, "--bus-prefix", this.busPrefix, ...this.#transportArgs(host), ...STOP_SERVICES_ON_EXIT, ...(options.args ?? [])];
     const entered = this.network.enter(host.network, process.execPath, args);
     // The token goes through the environment: command lines are readable by every user.
     const env = childEnv(options.tokenInEnvironment === false ? {} : { VIGIL_TOKEN: token });

@@ -1,0 +1,115 @@
+// Services outlive their agent: `kill -9` of `vigil agent` 20 times in a row while five services
+// each write 10,000 lines/s, then a stop and a start of another build of the agent (an upgrade).
+// Every service keeps its pid throughout; its log holds its lines in order, none twice.
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { servicePids } from "./support/service-processes.js";
+import { type AgentHost, SystemCluster } from "./support/system-cluster.js";
+import { waitFor } from "./support/wait-for.js";
+
+const SERVICES = ["w0", "w1", "w2", "w3", "w4"];
+const KILLS = 20;
+/** 100 numbered lines every 10 ms: 10,000 lines/s, with perl (Debian's essential perl-base). */
+const WRITER = `exec perl -e '$| = 1; my $i = 0; while (1) { for (1 .. 100) { print "line $i\\n"; $i++ } select(undef, undef, undef, 0.01) }'`;
+
+interface LogCheck {
+  readonly lines: number;
+  readonly lost: number;
+  readonly damaged: number;
+  readonly duplicated: number;
+  readonly outOfOrder: number;
+}
+
+/** Reads the service's log (with its rotated files, oldest first) and checks the numbered lines. */
+function checkLog(home: string, name: string): LogCheck {
+  const base = join(home, "admin", "logs", "services", `${name}.log`);
+  const files = [...Array.from({ length: 10 }, (_, i) => `${base}.${10 - i}`), base].filter((file) => existsSync(file));
+  let previous = -1;
+  let lines = 0;
+  let lost = 0;
+  let damaged = 0;
+  let duplicated = 0;
+  let outOfOrder = 0;
+  for (const file of files) {
+    for (const line of readFileSync(file, "utf8").split("\n")) {
+      if (line === "" || line.includes("[vigil]")) continue;
+      const match = /^line (\d+)$/.exec(line);
+      if (match === null) {
+        damaged += 1;
+        continue;
+      }
+      const n = Number(match[1]);
+      lines += 1;
+      if (n === previous) duplicated += 1;
+      else if (n < previous) outOfOrder += 1;
+      else if (n > previous + 1) lost += n - previous - 1;
+      previous = Math.max(previous, n);
+    }
+  }
+  return { lines, lost, damaged, duplicated, outOfOrder };
+}
+
+describe("agent restarts", () => {
+  let cluster: SystemCluster;
+  let host: AgentHost;
+  let home: string;
+
+  before(async () => {
+    cluster = await SystemCluster.start(1);
+    await cluster.startCoordinator();
+    host = await cluster.addHost("a");
+    await cluster.startAgent(host, host.token, { args: ["--on-exit", "leave-running"] });
+    await cluster.waitForHostState(host, "up");
+    home = (await cluster.addAccount("alpha")).home;
+    for (const name of SERVICES) await cluster.createRunningService("alpha", name, WRITER);
+  });
+  after(async () => cluster?.close());
+
+  it("kill -9 of the agent 20 times while five services write 10,000 lines/s: same pids, logs in order with no line twice", async () => {
+    const pids = new Map(SERVICES.map((name) => [name, servicePids(host.name, "alpha", name)]));
+    for (const [name, list] of pids) assert.equal(list.length, 1, `${name} runs one process`);
+    const startedAt = Date.now();
+    for (let kill = 0; kill < KILLS; kill++) {
+      await host.process!.crash();
+      for (const [name, list] of pids) assert.deepEqual(servicePids(host.name, "alpha", name), list, `${name} kept its pid after kill ${kill + 1}`);
+      await cluster.startAgent(host, host.token, { args: ["--on-exit", "leave-running"] });
+    }
+    // Let the last agent run read what waited in the pipes.
+    await waitFor("the host up again", async () => ((await cluster.api.host(host.name))?.state === "up" ? true : undefined));
+    for (const name of SERVICES) {
+      const service = await waitFor(`alpha/${name} running`, async () => {
+        const current = await cluster.api.getService("alpha", name);
+        return current.status?.state === "running" ? current : undefined;
+      });
+      assert.equal(service.status!.mainPid, pids.get(name)![0], `alpha/${name}: the API names the same pid`);
+      assert.equal(service.status!.restarts, 0, `alpha/${name} was never restarted`);
+    }
+    const checks = SERVICES.map((name) => ({ name, ...checkLog(home, name) }));
+    console.log(`${KILLS} kills in ${((Date.now() - startedAt) / 1000).toFixed(1)} s; per service: ${checks.map((c) => `${c.name} ${c.lines} lines, ${c.lost} lost, ${c.damaged} damaged`).join("; ")}`);
+    for (const check of checks) {
+      assert.ok(check.lines > 10_000, `${check.name} logged its output (${check.lines} lines)`);
+      assert.equal(check.duplicated, 0, `${check.name}: no line twice`);
+      assert.equal(check.outOfOrder, 0, `${check.name}: lines in order`);
+    }
+  });
+
+  it("stopping the agent and starting another build of it (the CLI bundle) restarts no service", async () => {
+    const pids = new Map(SERVICES.map((name) => [name, servicePids(host.name, "alpha", name)]));
+    const exit = await host.process!.stop(20_000);
+    assert.equal(exit.code, 0, "SIGTERM ends the agent cleanly");
+    assert.match(host.process!.output, /leaving every service running for the next agent run/);
+    for (const [name, list] of pids) assert.deepEqual(servicePids(host.name, "alpha", name), list, `${name} runs on without an agent`);
+    await cluster.startAgent(host, host.token, { args: ["--on-exit", "stop-services"], bundle: true });
+    await cluster.waitForHostState(host, "up");
+    for (const name of SERVICES) {
+      const service = await cluster.api.getService("alpha", name);
+      assert.equal(service.status?.mainPid, pids.get(name)![0], `alpha/${name} is supervised with its old pid by the new build`);
+    }
+    for (const name of SERVICES) {
+      const started = (await cluster.api.events("alpha", name)).filter((event) => event.kind === "started" && !/taken over/.test(event.message));
+      assert.equal(started.length, 1, `alpha/${name} was started once, when it was created`);
+    }
+  });
+});
