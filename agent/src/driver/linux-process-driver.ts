@@ -1,6 +1,6 @@
 // The real ProcessDriver for Linux: spawns services as their user in their own cgroup (or process
 // group), signals, kills and observes every process of a unit, and finds a previous run's leftovers.
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ProcessSnapshot } from "@vigil/shared";
 import { SERVICE_OOM_SCORE_ADJ, UnitLimits } from "../limits/unit-limits.js";
@@ -14,6 +14,7 @@ import { buildLaunchArgv } from "./launch-command.js";
 import { type LaunchRecord, LaunchRecords } from "./launch-records.js";
 import { findLeftovers, type Leftover } from "./leftovers.js";
 import { reopenOutputPipe } from "./output-pipe.js";
+import type { OutputCarry } from "../logs/service-log.js";
 import { type LaunchedProcess, type LaunchLimits, type LaunchRequest, type LeftoverUnit, type LimitCounters, type ProcessDriver, type ProcessTracking, StartFailure } from "./process-driver.js";
 import { ProcessSampler } from "./process-sampler.js";
 import { pollUntil, signalPid } from "./signal-pids.js";
@@ -24,6 +25,30 @@ import { isTrackedEmpty, killTracked, releaseTracked, signalTracked, trackedPids
 
 /** How often adopted processes (not this process's children) are checked for their exit. */
 const ADOPTED_EXIT_POLL_MS = 200;
+
+/** Half a line the agent had read when it let go of the service, beside its FIFO (root's, 0600). */
+function partialPath(outputPath: string): string {
+  return `${outputPath}.partial`;
+}
+
+function takeFile(path: string): Buffer | null {
+  try {
+    const bytes = readFileSync(path);
+    rmSync(path, { force: true });
+    return bytes;
+  } catch {
+    return null;
+  }
+}
+
+function carryBeside(outputPath: string, carried: Buffer | null): OutputCarry {
+  return { carried, keep: (partial) => writeFileSync(partialPath(outputPath), partial, { mode: 0o600 }) };
+}
+
+function removeOutputFiles(outputPath: string): void {
+  rmSync(outputPath, { force: true });
+  rmSync(partialPath(outputPath), { force: true });
+}
 
 export interface EndLeftoverOptions {
   /** First signal, so a service can shut down cleanly. Default SIGTERM. */
@@ -96,7 +121,7 @@ export class LinuxProcessDriver implements ProcessDriver {
       await this.release(tracking).catch(() => undefined);
       throw failure;
     }
-    return { pid, tracking, startedAt, output: wrapper.output, exited: wrapper.exited };
+    return { pid, tracking, startedAt, output: wrapper.output, exited: wrapper.exited, carry: carryBeside(outputPath, null) };
   }
 
   /**
@@ -124,7 +149,7 @@ export class LinuxProcessDriver implements ProcessDriver {
       }
     }
     const exited = this.adoptedExits.exited(record.pid, record.pidStartTicks);
-    return { pid: record.pid, tracking: record.tracking, startedAt: record.startedAt, output, exited };
+    return { pid: record.pid, tracking: record.tracking, startedAt: record.startedAt, output, exited, carry: carryBeside(record.outputPath, takeFile(partialPath(record.outputPath))) };
   }
 
   /** A launch nobody could find again after an agent crash must not run at all. */
@@ -218,7 +243,7 @@ export class LinuxProcessDriver implements ProcessDriver {
       // release O(services), and stopping all of them quadratic (bench: 500 services).
       if (this.records.read(own.unit)?.pid === own.pid) {
         this.records.remove(own.unit);
-        if (own.outputPath !== undefined) rmSync(own.outputPath, { force: true });
+        if (own.outputPath !== undefined) removeOutputFiles(own.outputPath);
       }
       return;
     }
@@ -226,7 +251,7 @@ export class LinuxProcessDriver implements ProcessDriver {
     for (const record of this.records.readAll()) {
       if (trackingKey(record.tracking) !== key) continue;
       this.records.remove(record.unit);
-      if (record.outputPath !== undefined) rmSync(record.outputPath, { force: true });
+      if (record.outputPath !== undefined) removeOutputFiles(record.outputPath);
     }
   }
 
@@ -246,7 +271,7 @@ export class LinuxProcessDriver implements ProcessDriver {
     if (tracking.kind === "cgroup") removeCgroup(tracking.path);
     if (this.records.read(leftover.unit)?.pid === leftover.record?.pid) {
       this.records.remove(leftover.unit);
-      if (leftover.record?.outputPath !== undefined) rmSync(leftover.record.outputPath, { force: true });
+      if (leftover.record?.outputPath !== undefined) removeOutputFiles(leftover.record.outputPath);
     }
   }
 }

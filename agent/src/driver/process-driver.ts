@@ -2,6 +2,7 @@
 // The real implementation (linux-process-driver) spawns and tracks; fake-process-driver is for logic tests.
 import type { Readable } from "node:stream";
 import type { ProcessSnapshot, ResourceLimits } from "@vigil/shared";
+import type { OutputCarry } from "../logs/service-log.js";
 
 /** How every process of one launch is found again: a cgroup v2 directory, or a process group. */
 export type ProcessTracking =
@@ -71,6 +72,8 @@ export interface LaunchedProcess {
   readonly output: Readable;
   /** Resolves when the main process has exited (other processes of the unit may remain). */
   readonly exited: Promise<ExitStatus>;
+  /** Carries a line half read across agent runs (see ServiceLog.attach); absent: not kept. */
+  readonly carry?: OutputCarry;
 }
 
 /** A launch refused before the command could run: unknown or refused user, unreachable directory, no shell. */

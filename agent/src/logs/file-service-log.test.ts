@@ -139,3 +139,26 @@ test("tail does not show a rotated file that is a hard link to another file", as
   assert.deepEqual((await log.tail(5)).length, 1);
   await log.close();
 });
+
+test("a line half read when the agent lets go of a running service is kept and completed by the next run, whole", async () => {
+  const account = freshAccount(user);
+  const factory = new FileServiceLogFactory({ now: fixedClock });
+  let kept: Buffer | null = null;
+  const first = await factory.open(account, "web");
+  const output = new PassThrough();
+  const attached = first.attach(output, { carried: null, keep: (partial) => (kept = partial) });
+  output.write("one\ntw");
+  while (!(await first.tail(1)).includes("one")) await new Promise((resolve) => setTimeout(resolve, 5));
+  output.destroy(); // the agent lets go: its reader closes while the service runs on
+  await attached;
+  await first.close();
+  assert.equal(String(kept), "tw", "the unfinished line is handed over, not written");
+
+  const next = await factory.open(account, "web");
+  const rest = new PassThrough();
+  const reattached = next.attach(rest, { carried: kept, keep: () => assert.fail("nothing is let go") });
+  rest.end("o\nthree\n");
+  await reattached;
+  await next.close();
+  assert.equal(readFileSync(join(servicesDir(account), "web.log"), "utf8"), "one\ntwo\nthree\n");
+});

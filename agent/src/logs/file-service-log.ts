@@ -10,7 +10,7 @@ import { closeGenerations, openGenerations } from "./log-generations.js";
 import { readGenerations } from "./log-read.js";
 import { tailGenerations } from "./log-tail.js";
 import { closeQuietly, openAppendFile } from "./safe-open.js";
-import { LOG_START, type LogChunk, type LogHealth, type LogHealthChange, type LogRead, type ServiceLog } from "./service-log.js";
+import { LOG_START, type OutputCarry, type LogChunk, type LogHealth, type LogHealthChange, type LogRead, type ServiceLog } from "./service-log.js";
 import { formatVigilLine, linesDroppedLine } from "./vigil-line.js";
 import type { CompiledFileServiceLogOptions } from "./file-service-log-options.js";
 
@@ -50,17 +50,29 @@ export class FileServiceLog implements ServiceLog {
     return `${this.directory.path}/${this.fileName}`;
   }
 
-  async attach(output: Readable): Promise<void> {
+  async attach(output: Readable, carry?: OutputCarry): Promise<void> {
     const splitter = new LineSplitter(this.options.maxLineBytes);
+    const carried = carry?.carried ? splitter.push(carry.carried) : null;
+    if (carried) this.enqueue(carried);
+    let letGo = false;
     try {
       for await (const chunk of output) {
         const lines = splitter.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
         if (lines) this.enqueue(lines);
         if (this.queuedBytes > HIGH_WATER_BYTES) await this.idle();
       }
+    } catch (error) {
+      if (carry === undefined || (error as NodeJS.ErrnoException).code !== "ERR_STREAM_PREMATURE_CLOSE") throw error;
+      letGo = true;
     } finally {
-      const last = splitter.end();
-      if (last) this.enqueue(last);
+      if (letGo) {
+        // The service runs on: the rest of this line is still to come, to the next agent run.
+        const partial = splitter.takePartial();
+        if (partial.length > 0) carry?.keep(partial);
+      } else {
+        const last = splitter.end();
+        if (last) this.enqueue(last);
+      }
       await this.idle();
     }
   }

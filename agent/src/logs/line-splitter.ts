@@ -41,6 +41,13 @@ export class LineSplitter {
     return last;
   }
 
+  /** The unterminated last line as read so far (no newline added), to be continued elsewhere. */
+  takePartial(): Buffer {
+    const partial = this.partial;
+    this.partial = Buffer.alloc(0);
+    return partial;
+  }
+
   /** Appends whole lines, splitting only those over the limit (the common case is one slice). */
   private appendLines(lines: Buffer, out: Buffer[]): void {
     if (lines.length <= this.maxLineBytes + 1) {

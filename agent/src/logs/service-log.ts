@@ -35,9 +35,21 @@ export interface LogHealth {
 /** "failed": the first failed write of a series; "recovered": a write succeeded again, after `dropped` lines were lost. */
 export type LogHealthChange = { readonly kind: "failed"; readonly error: Error } | { readonly kind: "recovered"; readonly dropped: number };
 
+/** The start of a line that crosses agent runs: read by one run of the agent, completed by the next. */
+export interface OutputCarry {
+  /** Read by the previous run and not logged: the output continues this line. */
+  readonly carried: Buffer | null;
+  /** Keeps half a line read when the agent lets go of a running service (its output was closed on purpose). */
+  keep(partial: Buffer): void;
+}
+
 export interface ServiceLog {
-  /** Copies a launched process's output into the log, whole lines only; resolves when the output ends. */
-  attach(output: Readable): Promise<void>;
+  /**
+   * Copies a launched process's output into the log, whole lines only; resolves when the output
+   * ends. With `carry`, the output continues the carried line, and an output closed on purpose
+   * (ERR_STREAM_PREMATURE_CLOSE) hands its unfinished line to `carry.keep` instead of the log.
+   */
+  attach(output: Readable, carry?: OutputCarry): Promise<void>;
   /** Appends one of Vigil's own lines, timestamped and marked as Vigil's (e.g. "started with pid 42"). */
   note(message: string): void;
   /** The last `lines` lines of the log (across a rotation if needed). */

@@ -39,7 +39,7 @@ export async function adoptPrevious(
     await context.adoption?.end(previous);
     return null;
   }
-  return { launched, logged: attachOutput(log, launched.output, context.onError), limits };
+  return { launched, logged: attachOutput(log, launched, context.onError), limits };
 }
 
 /** Ends a previous run's process of a service that is not to run (stopped or disabled). */

@@ -1,6 +1,5 @@
 // Starts one run of a service: computes its runtime, opens its log, launches through the driver and
 // pipes the output into the log. Any refusal comes back as a start failure with a reason.
-import type { Readable } from "node:stream";
 import { type CompiledHostConfig, type DesiredServiceSpec, hostEffectiveLimits, launchFingerprint } from "@vigil/shared";
 import { type LaunchedProcess, type LaunchLimits, type LaunchRequest, type ProcessDriver, StartFailure } from "../driver/process-driver.js";
 import { LogPathRefused, type ServiceLog, type ServiceLogFactory } from "../logs/service-log.js";
@@ -102,15 +101,15 @@ export async function launchService(context: LaunchContext, desired: DesiredServ
     if (error instanceof StartFailure) return { ok: false, reason: error.reason, message: error.message };
     throw error;
   }
-  return { ok: true, launched, request: built.request, logged: attachOutput(log, launched.output, context.onError) };
+  return { ok: true, launched, request: built.request, logged: attachOutput(log, launched, context.onError) };
 }
 
 /**
  * Copies a run's output into its log. A reader closed on purpose (the agent leaves its services
  * running when it exits: see ServiceSupervisor.detach) ends the copy quietly.
  */
-export function attachOutput(log: ServiceLog, output: Readable, onError: (error: unknown) => void): Promise<void> {
-  return log.attach(output).catch((error: unknown) => {
+export function attachOutput(log: ServiceLog, launched: LaunchedProcess, onError: (error: unknown) => void): Promise<void> {
+  return log.attach(launched.output, launched.carry).catch((error: unknown) => {
     if ((error as NodeJS.ErrnoException)?.code !== "ERR_STREAM_PREMATURE_CLOSE") onError(error);
   });
 }
