@@ -14,7 +14,11 @@ import { evaluateTargets } from "./report/targets.js";
 import { log, runGuarded, runTurn } from "./run-turn.js";
 import { runControlLatency } from "./control/control-latency.js";
 import { CONTROL_MODES } from "./control/control-stack.js";
+import { runReattach } from "./control/reattach.js";
 import { runScale, SCALE_SERVICES_PER_HOST } from "./control/scale.js";
+
+/** The issue's figure: how long reattach takes at 500 services. */
+const REATTACH_SERVICES = 500;
 import { runCrashLoop } from "./scenarios/crash-loop.js";
 import { runFleet } from "./scenarios/fleet.js";
 import { runFlood } from "./scenarios/flood.js";
@@ -92,6 +96,7 @@ async function main(): Promise<void> {
     for (const mode of CONTROL_MODES) {
       incidents.push(...(await runGuarded(`control plane (${mode})`, 300_000, (ledger) => runControlLatency(mode, options.controlSamples, figures, ledger, log))));
     }
+    incidents.push(...(await runGuarded("control plane (agent restart)", 600_000, (ledger) => runReattach(REATTACH_SERVICES, figures, ledger, log))));
     incidents.push(...(await runGuarded("control plane (scale)", 600_000, (ledger) => runScale(options.scaleHosts, SCALE_SERVICES_PER_HOST, figures, ledger, log))));
   }
   const targets = evaluateTargets(figures, options.sizes, options.crashers, options.scaleHosts);

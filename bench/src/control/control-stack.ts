@@ -19,7 +19,13 @@ const HOST = "bench-host";
 
 export interface ControlStack {
   readonly coordinator: RunningCoordinator;
+  /** The agent running now (restartAgent replaces it). */
   readonly agent: RunningAgent;
+  /**
+   * Stops the agent leaving its services running, and starts a new one on the same state directory
+   * (it adopts them); `startedAt`: performance.now() when the new one began to start.
+   */
+  restartAgent(): Promise<{ readonly agent: RunningAgent; readonly startedAt: number }>;
   readonly operatorToken: string;
   /** The account's home, writable by its user: pid files go here. */
   readonly home: string;
@@ -73,7 +79,7 @@ export async function startControlStack(mode: ControlMode, logger: Logger): Prom
   const cgroupInstance = `bench-${mode}-${process.pid}`;
   const hostConfig = compileHostConfig({ state_dir: stateDir });
   if (!hostConfig.ok) throw new Error(JSON.stringify(hostConfig.errors));
-  const agent = await startAgent({
+  const agentOptions = {
     coordinator: coordinator.address,
     hostName: HOST,
     token: hostToken,
@@ -83,11 +89,20 @@ export async function startControlStack(mode: ControlMode, logger: Logger): Prom
     busNames: busNames(prefix),
     cgroupInstance,
     logger,
-  });
+  };
+  let agent = await startAgent(agentOptions);
   await waitFor(() => (coordinator.link.isConnected(HOST) ? true : undefined), "the agent to connect", 30_000, 20);
   return {
     coordinator,
-    agent,
+    get agent() {
+      return agent;
+    },
+    async restartAgent() {
+      await agent.close({ drainMs: 5_000, stopServices: false });
+      const startedAt = performance.now();
+      agent = await startAgent(agentOptions);
+      return { agent, startedAt };
+    },
     operatorToken,
     home,
     async close() {
