@@ -39,7 +39,8 @@ void describe("real processes: states users read", () => {
   });
 
   void it("makes a full log disk visible: an event, a status flag, and a line counting the dropped lines once space returns", async () => {
-    const desired = real.desired({ name: "chatty", command: `i=0; while :; do i=$((i+1)); echo "line $i"; sleep 0.02; done` });
+    // 100-byte lines: the last partly used page of the log fills within a second, even on a loaded host.
+    const desired = real.desired({ name: "chatty", command: `i=0; while :; do i=$((i+1)); echo "line $i ${"x".repeat(90)}"; sleep 0.02; done` });
     const dir = servicesDir(desired.account);
     const account = desired.account;
     let current = account.home;
@@ -59,7 +60,7 @@ void describe("real processes: states users read", () => {
       } catch (error) {
         assert.equal((error as NodeJS.ErrnoException).code, "ENOSPC");
       }
-      const failed = await real.waitForEvent("chatty", "log-write-failed", 15_000);
+      const failed = await real.waitForEvent("chatty", "log-write-failed", 30_000);
       assert.equal(failed.state, "running");
       assert.match(failed.message, /^the service log cannot be written \(.*ENOSPC.*\): the service keeps running/);
       const degraded = await real.waitForStatus("chatty", (s) => s.logDegraded, "the log-degraded flag");
