@@ -69,7 +69,7 @@ export { formatFieldError, formatFieldErrors, InvalidInputError } from "./errors
 export type { CompiledHostConfig, CompiledLogRotation } from "./config/host-config.js";
 export type { CompiledLimitsConfig } from "./config/limits-config.js";
 export { compileLimitsConfig, DEFAULT_LIMITS_CONFIG, hostEffectiveLimits } from "./config/limits-config.js";
-export { compileHostConfig, DEFAULT_BASE_ENVIRONMENT, DEFAULT_MINIMUM_UID, DEFAULT_OUTBOX_MAX_BYTES, MAX_UID } from "./config/host-config.js";
+export { compileHostConfig, DEFAULT_AGENT_STATE_DIR, DEFAULT_BASE_ENVIRONMENT, DEFAULT_MINIMUM_UID, DEFAULT_OUTBOX_MAX_BYTES, MAX_UID } from "./config/host-config.js";
 export type { CompiledRestartPolicy } from "./config/restart-policy-config.js";
 export { DEFAULT_RESTART_POLICY } from "./config/restart-policy-config.js";
 export type { LanguagePaths } from "./config/language-paths.js";

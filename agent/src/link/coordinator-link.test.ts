@@ -39,7 +39,7 @@ describe("CoordinatorLink against a stub coordinator", () => {
   function startLink(log: string[], refusals: string[] = []): CoordinatorLink {
     attempts = 0;
     const link = new CoordinatorLink({
-      address,
+      addresses: [address],
       hostName: "stub-host",
       token: "vigil_stub",
       agentVersion: "test",

@@ -74,7 +74,7 @@ export async function startControlStack(mode: ControlMode, logger: Logger): Prom
   const hostConfig = compileHostConfig({ state_dir: stateDir });
   if (!hostConfig.ok) throw new Error(JSON.stringify(hostConfig.errors));
   const agent = await startAgent({
-    coordinator: coordinator.address,
+    coordinators: [coordinator.address],
     hostName: HOST,
     token: hostToken,
     stateDir,

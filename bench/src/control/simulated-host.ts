@@ -29,7 +29,7 @@ export class SimulatedHost {
       signal: async () => undefined,
       readLog: async () => ({ lines: [], next: { fileId: 0, offset: 0 } }),
     };
-    this.link = new CoordinatorLink({ address, hostName: name, token, agentVersion: "bench-simulated", supervisor, logger: recordingLogger().logger });
+    this.link = new CoordinatorLink({ addresses: [address], hostName: name, token, agentVersion: "bench-simulated", supervisor, logger: recordingLogger().logger });
   }
 
   get serviceCount(): number {

@@ -53,6 +53,13 @@ export interface CompiledHostConfig {
   readonly accountAddressUplink: string | null;
 }
 
+/**
+ * The agent's state (outbox, launch records, certificate, desired-state cache): the agent's
+ * `state_dir` setting, which the host config's `state_dir` defaults to as well (`vigil agent` sets
+ * the one from the other). The coordinator's default lies beside it, in coordinator/.
+ */
+export const DEFAULT_AGENT_STATE_DIR = "/var/lib/vigil";
+
 /** Where regular accounts start on Debian and most distributions (UID_MIN of login.defs). */
 export const DEFAULT_MINIMUM_UID = 1000;
 /** The largest uid the kernel accepts: (uid_t)-1 means "unchanged" to setresuid. */
@@ -98,7 +105,7 @@ export function compileHostConfig(input: unknown = {}): Compiled<CompiledHostCon
     logRotation: compileLogRotation(root.section("log_rotation")),
     healthCheckGraceMs: root.integer("health_check_grace_ms", 5_000, 0, HOUR_MS),
     cgroupRoot: root.absolutePath("cgroup_root", null),
-    stateDir: root.absolutePath("state_dir", "/var/lib/vigil/agent"),
+    stateDir: root.absolutePath("state_dir", DEFAULT_AGENT_STATE_DIR),
     processSampleIntervalMs: root.integer("process_sample_interval_ms", 2_000, 0, HOUR_MS),
     allowSetuid: root.boolean("allow_setuid", false),
     // Never 0: root is not an account.
