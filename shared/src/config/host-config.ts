@@ -75,7 +75,8 @@ const MIB = 1024 * 1024;
 /** The agent outbox's default size cap on disk. */
 export const DEFAULT_OUTBOX_MAX_BYTES = 64 * MIB;
 
-const KNOWN = [
+/** Top-level keys of the host configuration (restart_policy, log_rotation and limits are sections). */
+export const HOST_CONFIG_SETTINGS = [
   "restart_policy",
   "stop_timeout_ms",
   "base_environment",
@@ -96,7 +97,7 @@ const KNOWN = [
 export function compileHostConfig(input: unknown = {}): Compiled<CompiledHostConfig> {
   const errors: FieldError[] = [];
   const root = Section.root(input, errors);
-  root.rejectUnknown(KNOWN);
+  root.rejectUnknown(HOST_CONFIG_SETTINGS);
   const value: CompiledHostConfig = {
     restartPolicy: compileRestartPolicy(root.section("restart_policy")),
     stopTimeoutMs: root.integer("stop_timeout_ms", 10_000, 0, HOUR_MS),
@@ -131,8 +132,10 @@ function compileBaseEnvironment(root: ConfigSection): Readonly<Record<string, st
   return environment;
 }
 
+export const LOG_ROTATION_SETTINGS = ["max_bytes", "keep_files"] as const;
+
 function compileLogRotation(section: ConfigSection): CompiledLogRotation {
-  section.rejectUnknown(["max_bytes", "keep_files"]);
+  section.rejectUnknown(LOG_ROTATION_SETTINGS);
   return {
     maxBytes: section.integer("max_bytes", 10 * 1024 * 1024, 4_096, 2 ** 40),
     keepFiles: section.integer("keep_files", 5, 1, 100),
