@@ -15,6 +15,7 @@ import { log, runGuarded, runTurn } from "./run-turn.js";
 import { runControlLatency } from "./control/control-latency.js";
 import { CONTROL_MODES } from "./control/control-stack.js";
 import { runScale, SCALE_SERVICES_PER_HOST } from "./control/scale.js";
+import { runFailover } from "./control/failover.js";
 import { runCrashLoop } from "./scenarios/crash-loop.js";
 import { runFleet } from "./scenarios/fleet.js";
 import { runFlood } from "./scenarios/flood.js";
@@ -93,6 +94,7 @@ async function main(): Promise<void> {
       incidents.push(...(await runGuarded(`control plane (${mode})`, 300_000, (ledger) => runControlLatency(mode, options.controlSamples, figures, ledger, log))));
     }
     incidents.push(...(await runGuarded("control plane (scale)", 600_000, (ledger) => runScale(options.scaleHosts, SCALE_SERVICES_PER_HOST, figures, ledger, log))));
+    incidents.push(...(await runGuarded("control plane (failover)", 300_000, (ledger) => runFailover(options.scaleHosts, figures, ledger, log))));
   }
   const targets = evaluateTargets(figures, options.sizes, options.crashers, options.scaleHosts);
   const durationS = (performance.now() - started) / 1000;
