@@ -1,11 +1,14 @@
 // Two `vigil coordinator` replicas on one PostgreSQL and NATS, one `vigil agent` given both addresses:
-// `kill -9` of the replica holding the agent's session. The agent is back on the other within 5 s,
-// no service is restarted, an event produced during the switch is stored once, and a restart
-// issued right after through the surviving replica reaches the host.
+// `kill -9` of the replica holding the agent's session. The agent (mTLS, bootstrapped through the
+// first replica) is back on the other within 5 s, no service is restarted, an event produced during
+// the switch is stored once, and a restart issued right after through the surviving replica reaches
+// the host.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { credentials } from "@grpc/grpc-js";
 import { AdminApi } from "./support/admin-api.js";
 import { servicePids } from "./support/service-processes.js";
 import { type AgentHost, SystemCluster } from "./support/system-cluster.js";
@@ -37,11 +40,11 @@ describe("agent failover between coordinator replicas", () => {
   let survivor: AdminApi;
 
   before(async () => {
-    cluster = await SystemCluster.start(1);
+    cluster = await SystemCluster.start(1, { hostSuffixes: ["a"] });
     await cluster.startCoordinator();
     first = cluster.address;
     second = (await cluster.startReplica()).address;
-    survivor = new AdminApi(second, cluster.operatorToken);
+    survivor = new AdminApi(second, cluster.operatorToken, credentials.createSsl(readFileSync(cluster.caFile)));
     host = await cluster.addHost("a");
     agent = await cluster.startAgent(host, host.token, { args: ["--coordinator", second] });
     await cluster.waitForHostState(host, "up");
@@ -96,7 +99,7 @@ describe("agent failover between coordinator replicas", () => {
       cwd: REPO,
       encoding: "utf8",
       timeout: 60_000,
-      env: { ...process.env, VIGIL_ADDRESS: second, VIGIL_TOKEN: cluster.operatorToken, VIGIL_CLIENT_CONFIG: join(cluster.dir, "client.json") },
+      env: { ...process.env, VIGIL_ADDRESS: second, VIGIL_TOKEN: cluster.operatorToken, VIGIL_CA_FILE: cluster.caFile, VIGIL_CLIENT_CONFIG: join(cluster.dir, "client.json") },
     });
     assert.equal(restart.status, 0, `vigil service restart: ${restart.stdout}${restart.stderr}`);
     await waitFor("alpha/web running a new process after the restart", () => {
