@@ -16,9 +16,8 @@ import { runControlLatency } from "./control/control-latency.js";
 import { CONTROL_MODES } from "./control/control-stack.js";
 import { runReattach } from "./control/reattach.js";
 import { runScale, SCALE_SERVICES_PER_HOST } from "./control/scale.js";
+import { runFailover } from "./control/failover.js";
 
-/** The figure: how long reattach takes at 500 services. */
-const REATTACH_SERVICES = 500;
 import { runCrashLoop } from "./scenarios/crash-loop.js";
 import { runFleet } from "./scenarios/fleet.js";
 import { runFlood } from "./scenarios/flood.js";
@@ -33,6 +32,9 @@ import { VigilUnderTest } from "./sut/vigil-sut.js";
 import { bundleVigilHost } from "./vigil/bundle-host.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
+
+/** The figure: how long reattach takes at 500 services. */
+const REATTACH_SERVICES = 500;
 
 interface Step {
   readonly label: string;
@@ -98,6 +100,7 @@ async function main(): Promise<void> {
     }
     incidents.push(...(await runGuarded("control plane (agent restart)", 600_000, (ledger) => runReattach(REATTACH_SERVICES, figures, ledger, log))));
     incidents.push(...(await runGuarded("control plane (scale)", 600_000, (ledger) => runScale(options.scaleHosts, SCALE_SERVICES_PER_HOST, figures, ledger, log))));
+    incidents.push(...(await runGuarded("control plane (failover)", 300_000, (ledger) => runFailover(options.scaleHosts, figures, ledger, log))));
   }
   const targets = evaluateTargets(figures, options.sizes, options.crashers, options.scaleHosts);
   const durationS = (performance.now() - started) / 1000;

@@ -29,7 +29,7 @@ void test("a host config's log_rotation (4 KiB, keep 2) rotates a service's log 
   const logLines: string[] = [];
   const agent = await startAgent({
     // Nothing listens on port 1: the link keeps redialling while the test drives supervision directly.
-    coordinator: "127.0.0.1:1",
+    coordinators: ["127.0.0.1:1"],
     hostName: "rotation-host",
     token: "unused",
     hostConfig: compiled.value,
@@ -81,7 +81,7 @@ void test("a host config's minimum_uid and allow_setuid reach the driver through
   const compiled = compileHostConfig({ state_dir: stateDir, stop_timeout_ms: 1_000, minimum_uid: high.uid, allow_setuid: true });
   assert.ok(compiled.ok);
   const agent = await startAgent({
-    coordinator: "127.0.0.1:1",
+    coordinators: ["127.0.0.1:1"],
     hostName: "privileges-host",
     token: "unused",
     hostConfig: compiled.value,
@@ -121,7 +121,7 @@ void test("an agent whose supervision cannot start rejects and leaves nothing re
   const recording: EventPublisher = { publish: (subject) => (published.push(subject), Promise.resolve()), close: () => Promise.resolve() };
   const driver = Object.assign(new FakeProcessDriver(systemClock), { findLeftovers: () => Promise.reject(new Error("leftover recovery failed: EIO")) });
   await assert.rejects(
-    startAgent({ coordinator: "127.0.0.1:1", hostName: "failing-host", token: "unused", hostConfig: compiled.value, publisher: recording, busNames: busNames("fail-test"), driver, heartbeatIntervalMs: 50, metricsIntervalMs: 50 }),
+    startAgent({ coordinators: ["127.0.0.1:1"], hostName: "failing-host", token: "unused", hostConfig: compiled.value, publisher: recording, busNames: busNames("fail-test"), driver, heartbeatIntervalMs: 50, metricsIntervalMs: 50 }),
     /leftover recovery failed: EIO/,
   );
   // Heartbeats every 50 ms would have published by now had the reporter been left running.

@@ -33,8 +33,8 @@ import { lockStateDir, type StateDirLock } from "../system/state-dir-lock.js";
 export const AGENT_VERSION = "0.1.0";
 
 export interface AgentOptions {
-  /** host:port of the coordinator's gRPC listener. */
-  readonly coordinator: string;
+  /** host:port of each coordinator replica's gRPC listener, in the order the link tries them. */
+  readonly coordinators: readonly string[];
   readonly hostName: string;
   readonly token: string;
   /** mTLS to the coordinator (hostLinkCredentials); default plaintext. */
@@ -228,7 +228,7 @@ async function startLocked(options: AgentOptions, stateDir: string, logger: Logg
   let onRefused = (_message: string) => {};
   const refused = new Promise<string>((resolve) => (onRefused = resolve));
   const link = new CoordinatorLink({
-    address: options.coordinator,
+    addresses: options.coordinators,
     hostName: options.hostName,
     token: options.token,
     ...(options.linkCredentials && { credentials: options.linkCredentials }),

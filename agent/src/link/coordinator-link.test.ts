@@ -1,6 +1,7 @@
 // The link against a stub coordinator: a Hello left unanswered is given up after the Welcome timeout
 // and redialled; a refused token (UNAUTHENTICATED, PERMISSION_DENIED) stops the link for good, while
-// UNAVAILABLE and ALREADY_EXISTS are redialled.
+// UNAVAILABLE and ALREADY_EXISTS are redialled; with several addresses, a dead first one is passed over
+// at once, without backoff.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { Server, ServerCredentials, type ServerDuplexStream, status } from "@grpc/grpc-js";
@@ -39,7 +40,7 @@ describe("CoordinatorLink against a stub coordinator", () => {
   function startLink(log: string[], refusals: string[] = []): CoordinatorLink {
     attempts = 0;
     const link = new CoordinatorLink({
-      address,
+      addresses: [address],
       hostName: "stub-host",
       token: "vigil_stub",
       agentVersion: "test",
@@ -92,4 +93,20 @@ describe("CoordinatorLink against a stub coordinator", () => {
       await link.stop();
     });
   }
+
+  test("a dead first address is passed over at once: the second one welcomes the agent long before the first backoff step", async () => {
+    behaviour = (call) => call.write({ body: { $case: "welcome", value: { hostName: "stub-host", heartbeatIntervalMs: 10_000 } } });
+    attempts = 0;
+    const log: string[] = [];
+    // Port 1 refuses the connection; a backoff would wait 2.5-5 s before the next dial.
+    const link = new CoordinatorLink({ addresses: ["127.0.0.1:1", address], hostName: "stub-host", token: "vigil_stub", agentVersion: "test", supervisor: idleSupervisor, reconnect: { baseMs: 5_000, maxMs: 10_000 }, logger: recordingLogger(log).logger });
+    const started = performance.now();
+    link.start();
+    await waitUntil(() => (link.state === "connected" ? true : undefined), "the second address to welcome the agent", 20_000);
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed < 2_000, `connected after ${elapsed.toFixed(0)} ms`);
+    assert.equal(link.address, address);
+    assert.equal(attempts, 1);
+    await link.stop();
+  });
 });

@@ -1,6 +1,7 @@
-// The agent's side of AgentLink: dials the coordinator, says Hello (what it runs, the revision it
-// applied), applies each full desired state and acknowledges it, answers commands, and redials with
-// jittered backoff until its token is refused. While disconnected, supervision carries on untouched.
+// The agent's side of AgentLink: dials a coordinator, says Hello (what it runs, the revision it
+// applied), applies each full desired state and acknowledges it, answers commands, and redials until
+// its token is refused: the next replica's address at once, backoff once all failed (reconnect-delay.ts).
+// While disconnected, supervision carries on untouched.
 import { type ChannelCredentials, type ClientDuplexStream, credentials, status as GrpcStatus, type ServiceError } from "@grpc/grpc-js";
 import { type AgentMessage, AgentLinkClient, type CoordinatorMessage, type DesiredState, type EventAck, type EventPublish, type FirewallSupport, type LimitsSupport, type HostCapacity, type HostFirewall, type NetworkSupport } from "@vigil/shared";
 import { defaultLogger, type Logger } from "@vigil/shared/logging";
@@ -9,7 +10,7 @@ import { executeCommand } from "./execute-command.js";
 import { AGENT_LINK_CLIENT_OPTIONS } from "./keepalive.js";
 import { type LinkSupervisor } from "./link-supervisor.js";
 import { isRefusal } from "./link-refusal.js";
-import { DEFAULT_RECONNECT_POLICY, reconnectDelayMs, type ReconnectPolicy } from "./reconnect-delay.js";
+import { DEFAULT_RECONNECT_POLICY, FIRST_DIAL, nextDial, type ReconnectPolicy } from "./reconnect-delay.js";
 
 export const LINK_STATES = ["connecting", "connected", "waiting", "refused", "stopped"] as const;
 /** connecting: dialled, no Welcome yet; waiting: between attempts; refused: the coordinator refused our token (no more dialling); stopped: stop() was called. */
@@ -19,8 +20,8 @@ export type LinkState = (typeof LINK_STATES)[number];
 export const DEFAULT_WELCOME_TIMEOUT_MS = 15_000;
 
 export interface CoordinatorLinkOptions {
-  /** host:port of the coordinator's gRPC listener. */
-  readonly address: string;
+  /** host:port of each coordinator replica's gRPC listener, tried in this order (at least one). */
+  readonly addresses: readonly string[];
   readonly hostName: string;
   readonly token: string;
   /** mTLS with the host's certificate (hostLinkCredentials); default plaintext, for loopback and --insecure. */
@@ -60,7 +61,9 @@ export interface CoordinatorLinkOptions {
 
 export class CoordinatorLink {
   readonly #options: CoordinatorLinkOptions;
-  readonly #client: AgentLinkClient;
+  /** One client per address, made on first dial: a replica's channel backoff never delays dialling another. */
+  readonly #clients = new Map<string, AgentLinkClient>();
+  #address: string;
   #state: LinkState = "waiting";
   #appliedRevision = 0;
   #call: ClientDuplexStream<AgentMessage, CoordinatorMessage> | undefined;
@@ -74,7 +77,13 @@ export class CoordinatorLink {
   constructor(options: CoordinatorLinkOptions) {
     this.#options = options;
     this.#appliedRevision = options.initialRevision ?? 0;
-    this.#client = new AgentLinkClient(options.address, options.credentials ?? credentials.createInsecure(), AGENT_LINK_CLIENT_OPTIONS);
+    if (options.addresses.length === 0) throw new Error("addresses: at least one coordinator address is required");
+    this.#address = options.addresses[0]!;
+  }
+
+  /** The coordinator address connected to, or dialled next. */
+  get address(): string {
+    return this.#address;
   }
 
   get state(): LinkState {
@@ -114,31 +123,44 @@ export class CoordinatorLink {
     this.#wakeUp?.();
     await this.#running;
     await this.#applying;
-    this.#client.close();
+    for (const client of this.#clients.values()) client.close();
   }
 
   async #run(): Promise<void> {
-    let failures = 0;
+    const addresses = this.#options.addresses;
+    let dial = FIRST_DIAL;
     while (!this.#stopped()) {
-      const welcomed = await this.#connectOnce();
+      this.#address = addresses[dial.index]!;
+      const welcomed = await this.#connectOnce(this.#address);
       if (this.#stopped()) break;
       if (this.#state === "refused") return;
-      failures = welcomed ? 1 : failures + 1;
+      const next = nextDial(this.#options.reconnect ?? DEFAULT_RECONNECT_POLICY, addresses.length, dial, welcomed, (this.#options.random ?? Math.random)());
+      if (addresses.length > 1) this.#logger().info({ from: this.#address, to: addresses[next.state.index], delayMs: next.delayMs, allFailed: next.state.failedInRound === 0 }, "dialling the next coordinator");
+      dial = next.state;
       this.#state = "waiting";
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, reconnectDelayMs(this.#options.reconnect ?? DEFAULT_RECONNECT_POLICY, failures, (this.#options.random ?? Math.random)()));
+        const timer = setTimeout(resolve, next.delayMs);
         this.#wakeUp = () => (clearTimeout(timer), resolve());
       });
     }
   }
 
+  #client(address: string): AgentLinkClient {
+    let client = this.#clients.get(address);
+    if (client === undefined) {
+      client = new AgentLinkClient(address, this.#options.credentials ?? credentials.createInsecure(), AGENT_LINK_CLIENT_OPTIONS);
+      this.#clients.set(address, client);
+    }
+    return client;
+  }
+
   /** One connection, from dial to the end of the stream; true if the coordinator welcomed us. */
-  async #connectOnce(): Promise<boolean> {
+  async #connectOnce(address: string): Promise<boolean> {
     this.#state = "connecting";
     const running = await this.#options.supervisor.status().catch(() => []);
     return new Promise<boolean>((resolve) => {
       let welcomed = false;
-      const call = this.#client.connect();
+      const call = this.#client(address).connect();
       this.#call = call;
       const welcomeTimeoutMs = this.#options.welcomeTimeoutMs ?? DEFAULT_WELCOME_TIMEOUT_MS;
       // A coordinator that took the Hello and never answers (stuck on its database) must not hold us forever.
@@ -159,6 +181,7 @@ export class CoordinatorLink {
           clearTimeout(welcomeTimer);
           welcomed = true;
           this.#state = "connected";
+          this.#logger().info({ coordinator: address }, "connected to the coordinator");
           this.#startHeartbeat(call, message.body.value.heartbeatIntervalMs);
           this.#options.onWelcome?.(message.body.value.heartbeatIntervalMs);
         }
@@ -171,7 +194,7 @@ export class CoordinatorLink {
           const message = `the coordinator refused this host's token (${GrpcStatus[error.code]}): ${error.details}`;
           this.#logger().error(message);
           this.#options.onRefused?.(message);
-        } else this.#logger().warn(`link lost: ${error.details || error.message}`);
+        } else this.#logger().warn({ coordinator: address }, `link lost: ${error.details || error.message}`);
         finish();
       });
       call.on("end", finish);

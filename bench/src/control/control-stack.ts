@@ -80,7 +80,7 @@ export async function startControlStack(mode: ControlMode, logger: Logger): Prom
   const hostConfig = compileHostConfig({ state_dir: stateDir });
   if (!hostConfig.ok) throw new Error(JSON.stringify(hostConfig.errors));
   const agentOptions = {
-    coordinator: coordinator.address,
+    coordinators: [coordinator.address],
     hostName: HOST,
     token: hostToken,
     stateDir,

@@ -16,7 +16,8 @@ export class SimulatedHost {
 
   constructor(
     readonly name: string,
-    address: string,
+    /** One coordinator, or every replica's address (the link fails over between them). */
+    address: string | readonly string[],
     token: string,
     private readonly publisher: EventPublisher,
     private readonly names: BusNames,
@@ -29,7 +30,7 @@ export class SimulatedHost {
       signal: async () => undefined,
       readLog: async () => ({ lines: [], next: { fileId: 0, offset: 0 } }),
     };
-    this.link = new CoordinatorLink({ address, hostName: name, token, agentVersion: "bench-simulated", supervisor, logger: recordingLogger().logger });
+    this.link = new CoordinatorLink({ addresses: typeof address === "string" ? [address] : address, hostName: name, token, agentVersion: "bench-simulated", supervisor, logger: recordingLogger().logger });
   }
 
   get serviceCount(): number {

@@ -54,7 +54,18 @@ void describe("target verdicts", () => {
   void it("an incomplete scale run is a miss that says how far it got", () => {
     const figures = new FigureLog();
     figures.set("control plane", "scale: every service placed and delivered to its host", "s", true, "vigil", null, "only 10 of 20000 created");
-    const scale = evaluateTargets(figures, [500], 3, 1000).at(-1)!;
+    const scale = evaluateTargets(figures, [500], 3, 1000).find((target) => target.target.startsWith("20,000 services"))!;
     assert.deepEqual([scale.verdict, scale.measured], ["not met", "only 10 of 20000 created"]);
+  });
+
+  void it("failover is met when every agent reconnected within 5 s, whatever the restart took", () => {
+    const verdict = (reconnectedS: number) => {
+      const figures = new FigureLog();
+      figures.set("control plane", "failover: every agent reconnected to the other coordinator", "s", true, "vigil", reconnectedS);
+      figures.set("control plane", "failover: a restart through the survivor answered by its host", "ms", true, "vigil", 120);
+      return evaluateTargets(figures, [500], 3, 1000).find((target) => target.target.startsWith("two coordinators"))!;
+    };
+    assert.deepEqual([verdict(1.25).verdict, verdict(1.25).measured], ["met", "1.25 s, restart answered in 120 ms"]);
+    assert.equal(verdict(5.5).verdict, "not met");
   });
 });

@@ -24,6 +24,8 @@ export const CONTROL_METRICS = {
   exitToStatusP99: "distributed: exit-to-status, p99",
   scalePlaced: "scale: every service placed and delivered to its host",
   scaleLost: "scale: events lost",
+  failoverReconnected: "failover: every agent reconnected to the other coordinator",
+  failoverRestart: "failover: a restart through the survivor answered by its host",
 } as const;
 
 const fmt = (value: number, digits = 1): string => value.toFixed(digits);
@@ -98,6 +100,12 @@ export function evaluateTargets(figures: FigureLog, sizes: readonly number[], cr
     [v(CONTROL_SECTION, CONTROL_METRICS.scalePlaced, "vigil"), v(CONTROL_SECTION, CONTROL_METRICS.scaleLost, "vigil")],
     ([a, b]) => `${fmt(a!, 2)} s, ${b} lost`,
     ([a, b]) => a! < 10 && b === 0,
+  );
+  judge(
+    `two coordinators, kill -9 of the one holding ${scaleHosts.toLocaleString("en")} agents' sessions: every agent on the other < 5 s, a restart right after reaches its host`,
+    [v(CONTROL_SECTION, CONTROL_METRICS.failoverReconnected, "vigil"), v(CONTROL_SECTION, CONTROL_METRICS.failoverRestart, "vigil")],
+    ([a, b]) => `${fmt(a!, 2)} s, restart answered in ${fmt(b!, 0)} ms`,
+    ([a]) => a! < 5,
   );
   return results;
 }

@@ -6,7 +6,7 @@ export function registerAgentCommand(program: Command): void {
   program
     .command("agent")
     .description("run the agent of this host (dials the coordinator, supervises services, reports events)")
-    .option("--coordinator <host:port>", "the coordinator's gRPC address (env VIGIL_COORDINATOR)")
+    .option("--coordinator <host:port>", "a coordinator's gRPC address; repeat it or separate with commas to give each replica's, tried in turn on failure (env VIGIL_COORDINATOR)", collect)
     .option("--nats-url <url>", "NATS server, e.g. nats://127.0.0.1:4222 (env VIGIL_NATS_URL)")
     .option("--host-name <name>", "this host's name (env VIGIL_HOST_NAME; default the machine's host name)")
     .option("--token-file <path>", "file holding this host's token (over TLS: the one-time bootstrap token of vigil host add), owned by the agent's user, mode 0600 or 0400 (env VIGIL_TOKEN_FILE; or the token itself in env VIGIL_TOKEN)")
@@ -30,4 +30,9 @@ export function registerAgentCommand(program: Command): void {
       const { runAgent } = await import("../run/run-agent.js");
       await runAgent(options);
     });
+}
+
+/** A repeated flag keeps every value (compileAgentConfig splits each on commas). */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }

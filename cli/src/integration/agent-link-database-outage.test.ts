@@ -69,7 +69,7 @@ describe("AgentLink: a Hello during a database outage", () => {
     const applied: (readonly DesiredServiceSpec[])[] = [];
     proxy.cut();
     link = new CoordinatorLink({
-      address: coordinator.address,
+      addresses: [coordinator.address],
       hostName: HOST,
       token,
       agentVersion: "outage-test",

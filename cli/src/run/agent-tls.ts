@@ -1,6 +1,7 @@
 // How `vigil agent` reaches its coordinator: plaintext (loopback, or --insecure) with its host token,
 // mTLS with the operator's own certificate, or mTLS with a certificate from the bootstrap token,
-// the coordinator verified by --ca-file or --ca-pin (kept in the state directory afterwards).
+// the coordinator verified by --ca-file or --ca-pin (kept in the state directory afterwards). With
+// several coordinator replicas, the first one that answers does the bootstrap.
 import { readFileSync } from "node:fs";
 import { type ChannelCredentials, credentials } from "@grpc/grpc-js";
 import { bootstrapHostIdentity, fetchPinnedCa, hostLinkCredentials, loadHostIdentity } from "@vigil/agent";
@@ -36,8 +37,23 @@ export async function agentLinkSecurity(config: CompiledAgentConfig): Promise<Ag
   }
   const kept = loadHostIdentity(config.stateDir);
   if (kept !== null) return { token: "", credentials: hostLinkCredentials(kept), description: "mTLS (kept certificate)" };
-  const caPem = tls.caFile !== null ? readFileSync(tls.caFile, "utf8") : tls.caPin !== null ? await fetchPinnedCa(config.coordinator, tls.caPin) : null;
-  if (caPem === null) throw new ConfigError(`ca_file: the coordinator ${config.coordinator} is not on loopback: give --ca-file or --ca-pin (printed by vigil host add) to verify it, or --insecure`);
-  const identity = await bootstrapHostIdentity({ address: config.coordinator, hostName: config.hostName, bootstrapToken: token(), caPem, stateDir: config.stateDir });
+  const caPin = tls.caPin;
+  const caPem = tls.caFile !== null ? readFileSync(tls.caFile, "utf8") : caPin !== null ? await firstAnswering(config.coordinators, (address) => fetchPinnedCa(address, caPin)) : null;
+  if (caPem === null) throw new ConfigError(`ca_file: the coordinator ${config.coordinators.join(", ")} is not on loopback: give --ca-file or --ca-pin (printed by vigil host add) to verify it, or --insecure`);
+  const identity = await firstAnswering(config.coordinators, (address) => bootstrapHostIdentity({ address, hostName: config.hostName, bootstrapToken: token(), caPem, stateDir: config.stateDir }));
   return { token: "", credentials: hostLinkCredentials(identity), description: "mTLS (certificate from the bootstrap token)" };
+}
+
+/** `attempt` on each replica in turn until one succeeds; the last failure (naming every address tried) otherwise. */
+async function firstAnswering<T>(addresses: readonly string[], attempt: (address: string) => Promise<T>): Promise<T> {
+  const failures: string[] = [];
+  for (const address of addresses) {
+    try {
+      return await attempt(address);
+    } catch (error) {
+      if (addresses.length === 1) throw error;
+      failures.push(`${address}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  throw new Error(`no coordinator answered (${failures.join("; ")})`);
 }

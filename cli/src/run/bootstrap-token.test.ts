@@ -1,5 +1,6 @@
 // Tests of the coordinator's bootstrap operator token: written once (mode 0600) and usable,
-// an existing file is kept, and a path that cannot be created is a setting error naming the field.
+// an existing file is kept, a missing directory is made (0700), and a path that cannot be created is
+// a setting error naming the field.
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -37,6 +38,13 @@ test("an existing bootstrap file is kept and no further token is issued", async 
   assert.equal((await listTokens(store.db)).length, before);
 });
 
+test("a bootstrap file in a directory that does not exist yet is written, the directory made private", async () => {
+  const path = join(dir, "state", "coordinator", "operator.token");
+  assert.equal(await writeBootstrapToken(store, path), "written");
+  assert.equal(statSync(join(dir, "state", "coordinator")).mode & 0o777, 0o700);
+});
+
 test("a bootstrap file that cannot be created names the setting", async () => {
-  await assert.rejects(writeBootstrapToken(store, join(dir, "missing-dir", "operator.token")), /^ConfigError: bootstrap_token_file: cannot create .*ENOENT/);
+  writeFileSync(join(dir, "a-file"), "");
+  await assert.rejects(writeBootstrapToken(store, join(dir, "a-file", "operator.token")), /^ConfigError: bootstrap_token_file: cannot create the directory of .*(EEXIST|ENOTDIR)/);
 });

@@ -40,7 +40,7 @@ export async function runAgent(givenFlags: Record<string, unknown>): Promise<voi
     const nats = config.natsCredentialsFile === null ? undefined : { ...readNatsCredentials(config.natsCredentialsFile), inboxPrefix: hostInboxPrefix(config.hostName) };
     const publisher = config.events === "link" ? null : new NatsEventPublisher({ servers: config.natsUrl, name: `vigil-agent ${config.hostName}`, ...(nats && { credentials: nats }) });
     const agent = await startAgent({
-      coordinator: config.coordinator,
+      coordinators: config.coordinators,
       hostName: config.hostName,
       token: link.token,
       ...(link.credentials && { linkCredentials: link.credentials }),
@@ -65,7 +65,7 @@ export async function runAgent(givenFlags: Record<string, unknown>): Promise<voi
       process.stdin.destroy();
       return;
     }
-    logger.info({ host: config.hostName, coordinator: config.coordinator, link: link.description, events: publisher === null ? "link" : config.natsUrl }, "agent running");
+    logger.info({ host: config.hostName, coordinators: config.coordinators, link: link.description, events: publisher === null ? "link" : config.natsUrl }, "agent running");
     const stopped = embedded ? Promise.race([untilSignal(), untilStdinCloses()]) : untilSignal();
     const ended = await Promise.race([stopped, agent.refused.then((message) => ({ refused: message }))]);
     // vigil up's agent ends with vigil up, and vigil up's Ctrl-C stops everything.

@@ -85,7 +85,7 @@ export class ControlPlaneHarness {
     });
     if (!hostConfig.ok) throw new Error(hostConfig.errors.map((error) => `${error.field}: ${error.rule}`).join("; "));
     const agent = await startAgent({
-      coordinator: this.address,
+      coordinators: [this.address],
       hostName: host,
       token: overrides.token ?? this.#tokens.get(host) ?? "",
       stateDir,

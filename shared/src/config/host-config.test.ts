@@ -35,7 +35,7 @@ void describe("compileHostConfig", () => {
     assert.deepEqual(config.baseEnvironment, { PATH: "/usr/local/bin:/usr/bin:/bin", LANG: "C.UTF-8" });
     assert.deepEqual(config.logRotation, { maxBytes: 10 * 1024 * 1024, keepFiles: 5 });
     assert.equal(config.cgroupRoot, null);
-    assert.equal(config.stateDir, "/var/lib/vigil/agent");
+    assert.equal(config.stateDir, "/var/lib/vigil", "the agent's own state_dir default: one default for both");
     assert.equal(config.allowSetuid, false, "services run with no_new_privs unless the operator allows setuid programs");
     assert.equal(config.minimumUid, 1000);
   });

@@ -53,6 +53,13 @@ export interface CompiledHostConfig {
   readonly accountAddressUplink: string | null;
 }
 
+/**
+ * The agent's state (outbox, launch records, certificate, desired-state cache): the agent's
+ * `state_dir` setting, which the host config's `state_dir` defaults to as well (`vigil agent` sets
+ * the one from the other). The coordinator's default lies beside it, in coordinator/.
+ */
+export const DEFAULT_AGENT_STATE_DIR = "/var/lib/vigil";
+
 /** Where regular accounts start on Debian and most distributions (UID_MIN of login.defs). */
 export const DEFAULT_MINIMUM_UID = 1000;
 /** The largest uid the kernel accepts: (uid_t)-1 means "unchanged" to setresuid. */
@@ -68,7 +75,8 @@ const MIB = 1024 * 1024;
 /** The agent outbox's default size cap on disk. */
 export const DEFAULT_OUTBOX_MAX_BYTES = 64 * MIB;
 
-const KNOWN = [
+/** Top-level keys of the host configuration (restart_policy, log_rotation and limits are sections). */
+export const HOST_CONFIG_SETTINGS = [
   "restart_policy",
   "stop_timeout_ms",
   "base_environment",
@@ -89,7 +97,7 @@ const KNOWN = [
 export function compileHostConfig(input: unknown = {}): Compiled<CompiledHostConfig> {
   const errors: FieldError[] = [];
   const root = Section.root(input, errors);
-  root.rejectUnknown(KNOWN);
+  root.rejectUnknown(HOST_CONFIG_SETTINGS);
   const value: CompiledHostConfig = {
     restartPolicy: compileRestartPolicy(root.section("restart_policy")),
     stopTimeoutMs: root.integer("stop_timeout_ms", 10_000, 0, HOUR_MS),
@@ -98,7 +106,7 @@ export function compileHostConfig(input: unknown = {}): Compiled<CompiledHostCon
     logRotation: compileLogRotation(root.section("log_rotation")),
     healthCheckGraceMs: root.integer("health_check_grace_ms", 5_000, 0, HOUR_MS),
     cgroupRoot: root.absolutePath("cgroup_root", null),
-    stateDir: root.absolutePath("state_dir", "/var/lib/vigil/agent"),
+    stateDir: root.absolutePath("state_dir", DEFAULT_AGENT_STATE_DIR),
     processSampleIntervalMs: root.integer("process_sample_interval_ms", 2_000, 0, HOUR_MS),
     allowSetuid: root.boolean("allow_setuid", false),
     // Never 0: root is not an account.
@@ -124,8 +132,10 @@ function compileBaseEnvironment(root: ConfigSection): Readonly<Record<string, st
   return environment;
 }
 
+export const LOG_ROTATION_SETTINGS = ["max_bytes", "keep_files"] as const;
+
 function compileLogRotation(section: ConfigSection): CompiledLogRotation {
-  section.rejectUnknown(["max_bytes", "keep_files"]);
+  section.rejectUnknown(LOG_ROTATION_SETTINGS);
   return {
     maxBytes: section.integer("max_bytes", 10 * 1024 * 1024, 4_096, 2 ** 40),
     keepFiles: section.integer("keep_files", 5, 1, 100),

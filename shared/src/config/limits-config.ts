@@ -18,6 +18,8 @@ export interface CompiledLimitsConfig {
 export const DEFAULT_LIMITS_CONFIG: CompiledLimitsConfig = { required: false, serviceDefaults: NO_LIMITS, serviceCeiling: NO_LIMITS, accountDefaults: NO_LIMITS, accountCeiling: NO_LIMITS };
 
 const SETS = ["service_defaults", "service_ceiling", "account_defaults", "account_ceiling"] as const;
+/** Keys of the host configuration's limits section; each set takes the LIMIT_FIELDS. */
+export const LIMITS_SETTINGS = ["required", ...SETS] as const;
 
 function compileSet(section: ConfigSection): ResourceLimits {
   section.rejectUnknown(LIMIT_FIELDS);
@@ -28,7 +30,7 @@ function compileSet(section: ConfigSection): ResourceLimits {
 }
 
 export function compileLimitsConfig(section: ConfigSection): CompiledLimitsConfig {
-  section.rejectUnknown(["required", ...SETS]);
+  section.rejectUnknown(LIMITS_SETTINGS);
   return {
     required: section.boolean("required", false),
     serviceDefaults: compileSet(section.section("service_defaults")),

@@ -34,7 +34,7 @@ export const DEFAULT_RESTART_POLICY: CompiledRestartPolicy = {
 
 const DAY_MS = 86_400_000;
 
-const KNOWN = [
+export const RESTART_POLICY_SETTINGS = [
   "first_restart_delay_ms",
   "backoff_base_ms",
   "backoff_factor",
@@ -48,7 +48,7 @@ const KNOWN = [
 
 export function compileRestartPolicy(section: ConfigSection): CompiledRestartPolicy {
   const d = DEFAULT_RESTART_POLICY;
-  section.rejectUnknown(KNOWN);
+  section.rejectUnknown(RESTART_POLICY_SETTINGS);
   const policy: CompiledRestartPolicy = {
     firstRestartDelayMs: section.integer("first_restart_delay_ms", d.firstRestartDelayMs, 0, DAY_MS),
     backoffBaseMs: section.integer("backoff_base_ms", d.backoffBaseMs, 1, DAY_MS),

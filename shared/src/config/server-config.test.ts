@@ -95,3 +95,27 @@ test("agent config takes the machine's host name by default", () => {
   assert.equal(result.value.hostName, "web-1");
   assert.equal(result.value.stateDir, "/var/lib/vigil");
 });
+
+test("agent coordinator: one address, a comma-separated list, a repeated flag or a YAML list, in the order given", () => {
+  const coordinatorsOf = (coordinator: unknown) => {
+    const compiled = compileAgentConfig({ coordinator, nats_url: "nats://n:4222", token: "t", insecure: true }, { hostName: "h" });
+    return compiled.ok ? compiled.value.coordinators : errorsOf(compiled);
+  };
+  assert.deepEqual(coordinatorsOf("c1:7465"), ["c1:7465"]);
+  assert.deepEqual(coordinatorsOf("c1:7465, c2:7465"), ["c1:7465", "c2:7465"]);
+  assert.deepEqual(coordinatorsOf(["c2:7465", "c1:7465,[fd00::1]:7465"]), ["c2:7465", "c1:7465", "[fd00::1]:7465"]);
+  assert.equal(coordinatorsOf(undefined), "coordinator: is required");
+  assert.equal(coordinatorsOf(" , "), "coordinator: is required");
+  assert.equal(coordinatorsOf("c1:7465,c2"), 'coordinator: must be host:port (port 0-65535), or a comma-separated list of them: "c2" is not');
+  assert.equal(coordinatorsOf("c1:7465,c1:7465"), "coordinator: lists an address twice");
+  assert.equal(coordinatorsOf(7465), "coordinator: must be host:port or a list of them");
+});
+
+test("an agent dials its coordinators in plaintext without being told insecure only when every one is on loopback", () => {
+  const tlsOf = (coordinator: string) => {
+    const compiled = compileAgentConfig({ coordinator, nats_url: "nats://n:4222", token: "t" }, { hostName: "h" });
+    return compiled.ok ? compiled.value.tls.mode : errorsOf(compiled);
+  };
+  assert.equal(tlsOf("127.0.0.1:7465,[::1]:7466"), "plaintext");
+  assert.equal(tlsOf("127.0.0.1:7465,10.0.0.5:7465"), "bootstrap");
+});

@@ -4,6 +4,7 @@
 import type { Compiled, FieldError } from "../errors.js";
 import { compileBusNames } from "../bus/subjects.js";
 import { ConfigSection, isAbsolutePath } from "./config-readers.js";
+import { DEFAULT_AGENT_STATE_DIR } from "./host-config.js";
 
 export interface CompiledCoordinatorConfig {
   readonly databaseUrl: string;
@@ -52,7 +53,8 @@ export type AgentTlsConfig =
   | { readonly mode: "own"; readonly certFile: string; readonly keyFile: string; readonly caFile: string };
 
 export interface CompiledAgentConfig {
-  readonly coordinator: string;
+  /** host:port of each coordinator replica, in the order the agent tries them (setting `coordinator`). */
+  readonly coordinators: readonly string[];
   readonly natsUrl: string;
   readonly hostName: string;
   /** The host token from VIGIL_TOKEN or the config file; "" when it is read from `tokenFile`. */
@@ -160,6 +162,24 @@ class ServerSettings extends ConfigSection {
     return value;
   }
 
+  /**
+   * One or more host:port: a list in a config file, or comma-separated text (the environment, a
+   * flag given once); a repeated flag arrives as a list of such texts. No address twice.
+   */
+  hostPorts(field: string): string[] {
+    const value = this.value(field);
+    const parts = typeof value === "string" ? [value] : Array.isArray(value) && value.every((part) => typeof part === "string") ? (value as string[]) : undefined;
+    if (parts === undefined) return value === undefined ? (this.fail(field, "is required"), []) : (this.fail(field, "must be host:port or a list of them"), []);
+    const list = parts.flatMap((part) => part.split(",")).map((part) => part.trim()).filter((part) => part !== "");
+    if (list.length === 0) return this.fail(field, "is required") ?? [];
+    for (const address of list) {
+      const match = HOST_PORT.exec(address);
+      if (match === null || Number(match[2]) > 65535) return this.fail(field, `must be host:port (port 0-65535), or a comma-separated list of them: ${JSON.stringify(address)} is not`) ?? [];
+    }
+    if (new Set(list).size !== list.length) return this.fail(field, "lists an address twice") ?? [];
+    return list;
+  }
+
   /** host:port, or null when the setting is absent or empty (the feature is off). */
   optionalHostPort(field: string): string | null {
     const value = this.value(field);
@@ -256,13 +276,13 @@ function coordinatorTls(s: ServerSettings): CoordinatorTlsConfig {
     }
     return { mode: "own", certFile: own.certFile ?? "", keyFile: own.keyFile ?? "", caFile: own.caFile ?? "", caKeyFile: own.caKeyFile };
   }
-  const listenHost = (s.text("listen", DEFAULT_COORDINATOR_LISTEN) ?? "").replace(/:\d+$/, "").replace(/^\[(.*)\]$/, "$1");
+  const listenHost = hostOf(s.text("listen", DEFAULT_COORDINATOR_LISTEN) ?? "");
   if (stateDir === null && names.length === 0 && isLoopback(listenHost)) return { mode: "plaintext" };
   const specific = listenHost !== "0.0.0.0" && listenHost !== "::" ? [listenHost] : [];
   return { mode: "created", dir: stateDir ?? DEFAULT_COORDINATOR_STATE_DIR, names: [...names, ...specific] };
 }
 
-function agentTls(s: ServerSettings, coordinatorHost: string): AgentTlsConfig {
+function agentTls(s: ServerSettings, coordinators: readonly string[]): AgentTlsConfig {
   const caFile = s.absolute("ca_file", null);
   const caPinValue = s.value("ca_pin");
   const caPin = caPinValue === undefined || caPinValue === "" ? null : s.pattern("ca_pin", /^(sha256:)?[0-9a-f]{64}$/, null);
@@ -275,8 +295,13 @@ function agentTls(s: ServerSettings, coordinatorHost: string): AgentTlsConfig {
     if (caFile === null) s.fail("ca_file", "is required with tls_cert and tls_key (the CA that signed the coordinator's certificate)");
     return { mode: "own", certFile: certFile ?? "", keyFile: keyFile ?? "", caFile: caFile ?? "" };
   }
-  if (caFile === null && caPin === null && isLoopback(coordinatorHost)) return { mode: "plaintext" };
+  if (caFile === null && caPin === null && coordinators.every((address) => isLoopback(hostOf(address)))) return { mode: "plaintext" };
   return { mode: "bootstrap", caFile, caPin };
+}
+
+/** The host part of host:port, without the brackets of an IPv6 address. */
+export function hostOf(address: string): string {
+  return address.replace(/:\d+$/, "").replace(/^\[(.*)\]$/, "$1");
 }
 
 /** Loopback only: plaintext anywhere else sends tokens in clear. */
@@ -288,17 +313,18 @@ export function isLoopback(host: string): boolean {
 export function compileAgentConfig(input: unknown, defaults: { readonly hostName: string }): Compiled<CompiledAgentConfig> {
   return compileWith(input, AGENT_SETTINGS, (s) => {
     const events = s.pattern("events", /^(nats|link)$/, "nats") as AgentEventTransport;
+    const coordinators = s.hostPorts("coordinator");
     return {
-      coordinator: s.hostPort("coordinator", null),
+      coordinators,
       natsUrl: events === "link" && s.value("nats_url") === undefined ? "" : s.url("nats_url", ["nats://", "tls://"], null),
       hostName: s.pattern("host_name", HOST_NAME, defaults.hostName),
       ...agentToken(s),
-      stateDir: s.absolute("state_dir", "/var/lib/vigil") ?? "/var/lib/vigil",
+      stateDir: s.absolute("state_dir", DEFAULT_AGENT_STATE_DIR) ?? DEFAULT_AGENT_STATE_DIR,
       hostConfig: s.absolute("host_config", null),
       busPrefix: s.busPrefix(),
       events,
       metricsListen: s.optionalHostPort("metrics_listen"),
-      tls: agentTls(s, String(s.value("coordinator") ?? "").replace(/:\d+$/, "").replace(/^\[(.*)\]$/, "$1")),
+      tls: agentTls(s, coordinators),
       natsCredentialsFile: s.absolute("nats_credentials_file", null),
       onExit: s.pattern("on_exit", /^(leave-running|stop-services)$/, "leave-running") as AgentExitPolicy,
     };

@@ -140,17 +140,7 @@ export class SystemCluster {
   async startCoordinator(args: readonly string[] = []): Promise<TestProcess> {
     const port = this.address === "" ? "0" : this.address.slice(this.address.lastIndexOf(":") + 1);
     const tokenFile = join(this.dir, "operator.token");
-    const coordinator = TestProcess.start(
-      "vigil coordinator",
-      process.execPath,
-      [
-        ...["--import", "tsx", MAIN, "coordinator", "--database-url", this.database.url, "--nats-url", this.nats.url, "--listen", `${this.network.hub}:${port}`],
-        ...["--bus-prefix", this.busPrefix, "--bootstrap-token-file", tokenFile],
-        ...(this.secure === undefined ? INSECURE : ["--state-dir", join(this.dir, "coordinator"), "--nats-credentials-file", join(this.dir, "nats-coordinator")]),
-        ...args,
-      ],
-      { cwd: REPO, env: childEnv() },
-    );
+    const coordinator = TestProcess.start("vigil coordinator", process.execPath, [...this.#coordinatorArgs(port), ...args], { cwd: REPO, env: childEnv() });
     if (this.address === "") this.#processes.defer("stop the coordinator", () => this.coordinator.stop());
     this.coordinator = coordinator;
     const [, address] = await coordinator.waitForOutput(/listening on ([^\s"]+)/, START_TIMEOUT_MS);
@@ -161,6 +151,31 @@ export class SystemCluster {
       this.#processes.defer("close the API client", () => this.api.close());
     }
     return coordinator;
+  }
+
+  /**
+   * Another coordinator replica on the same database, NATS and bus prefix, on a port of its own
+   * (in a secure cluster with the same state directory, so the same CA and certificate); the first
+   * one's bootstrap token file exists, so it writes none. Ended by close().
+   */
+  async startReplica(): Promise<{ readonly process: TestProcess; readonly address: string }> {
+    const replica = TestProcess.start("vigil coordinator (replica)", process.execPath, this.#coordinatorArgs("0"), { cwd: REPO, env: childEnv() });
+    this.#processes.defer("stop the replica coordinator", () => replica.stop());
+    const [, address] = await replica.waitForOutput(/listening on ([^\s"]+)/, START_TIMEOUT_MS);
+    return { process: replica, address: address! };
+  }
+
+  #coordinatorArgs(port: string): string[] {
+    return [
+      ...["--import", "tsx", MAIN, "coordinator", "--database-url", this.database.url, "--nats-url", this.nats.url, "--listen", `${this.network.hub}:${port}`],
+      ...["--bus-prefix", this.busPrefix, "--bootstrap-token-file", join(this.dir, "operator.token")],
+      ...(this.secure === undefined ? INSECURE : ["--state-dir", join(this.dir, "coordinator"), "--nats-credentials-file", join(this.dir, "nats-coordinator")]),
+    ];
+  }
+
+  /** The first operator token, written by the first coordinator's start. */
+  get operatorToken(): string {
+    return readFileSync(join(this.dir, "operator.token"), "utf8").trim();
   }
 
   /**

@@ -43,12 +43,16 @@ export class TestProcess {
 
   /** The first match of `pattern` in the output; fails early if the process exits first. */
   async waitForOutput(pattern: RegExp, timeoutMs = 60_000): Promise<RegExpExecArray> {
-    return waitFor(`${this.name} to print ${pattern}`, () => {
-      const match = pattern.exec(this.#output);
-      if (match !== null) return match;
-      if (!this.running) throw new Error(`${this.name} exited: ${this.#output.slice(-2_000)}`);
-      return undefined;
-    }, { timeoutMs, intervalMs: 50 });
+    let exited = false;
+    const match = await Promise.race([
+      waitFor(`${this.name} to print ${pattern}`, () => (exited ? null : (pattern.exec(this.#output) ?? undefined)), { timeoutMs, intervalMs: 50 }),
+      this.exited.then(() => null),
+    ]);
+    exited = true;
+    // Output that came with the exit still counts.
+    const found = match ?? pattern.exec(this.#output);
+    if (found === null) throw new Error(`${this.name} exited before printing ${pattern}: ${this.#output.slice(-2_000)}`);
+    return found;
   }
 
   /** SIGKILL to the leader only, as a crash would: whatever it started outside its group lives on. */
