@@ -27,6 +27,9 @@ if (files.length === 0) {
   console.error("no test files matched");
   process.exit(1);
 }
+// Tests that start `vigil` as installed (cli/bin/vigil.mjs) must run the code under test: rebuild it.
+const build = spawnSync(process.execPath, ["scripts/build-cli.mjs"], { stdio: "inherit" });
+if (build.status !== 0) process.exit(build.status ?? 1);
 const concurrency = process.env.VIGIL_TEST_CONCURRENCY ?? "3";
 const result = spawnSync(
   process.execPath,

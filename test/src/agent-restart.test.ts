@@ -1,5 +1,6 @@
 // Services outlive their agent: `kill -9` of `vigil agent` 20 times in a row while five services
-// each write 10,000 lines/s, then a stop and a start of another build of the agent (an upgrade).
+// each write 10,000 lines/s (the built command), then a stop and a start of another build of the
+// agent (the sources, through tsx: an upgrade).
 // Every service keeps its pid throughout; its log holds its lines in order, none twice.
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
@@ -79,7 +80,8 @@ describe("agent restarts", () => {
     for (let kill = 0; kill < KILLS; kill++) {
       await host.process!.crash();
       for (const [name, list] of pids) assert.deepEqual(servicePids(host.name, "alpha", name), list, `${name} kept its pid after kill ${kill + 1}`);
-      await cluster.startAgent(host, host.token, { args: ["--on-exit", "leave-running"] });
+      // The built command starts in about a second, where tsx compiles for several.
+      await cluster.startAgent(host, host.token, { args: ["--on-exit", "leave-running"], bundle: true });
     }
     // Let the last agent run read what waited in the pipes.
     await waitFor("the host up again", async () => ((await cluster.api.host(host.name))?.state === "up" ? true : undefined));
@@ -100,14 +102,14 @@ describe("agent restarts", () => {
     }
   });
 
-  it("stopping the agent and starting another build of it (the CLI bundle) restarts no service", async () => {
+  it("stopping the agent and starting another build of it (the sources through tsx) restarts no service", async () => {
     const pids = new Map(SERVICES.map((name) => [name, servicePids(host.name, "alpha", name)]));
     const lastBefore = new Map(SERVICES.map((name) => [name, checkLog(home, name).last]));
     const exit = await host.process!.stop(20_000);
     assert.equal(exit.code, 0, "SIGTERM ends the agent cleanly");
     assert.match(host.process!.output, /leaving every service running for the next agent run/);
     for (const [name, list] of pids) assert.deepEqual(servicePids(host.name, "alpha", name), list, `${name} runs on without an agent`);
-    await cluster.startAgent(host, host.token, { args: ["--on-exit", "stop-services"], bundle: true });
+    await cluster.startAgent(host, host.token, { args: ["--on-exit", "stop-services"] });
     await cluster.waitForHostState(host, "up");
     for (const name of SERVICES) {
       const service = await cluster.api.getService("alpha", name);

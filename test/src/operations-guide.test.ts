@@ -84,10 +84,10 @@ describe("docs/operations.md, followed from zero", () => {
       registerAgentStateDir(host, machines.get(host)!.state);
       cleanup.defer(`remove ${host}'s cgroups`, () => removeAgentCgroups(host));
     }
-    // `vigil` on PATH, as the install step links it (run through tsx, so the code under test is what runs).
+    // `vigil` on PATH, as the install step links it: the built command (npm test rebuilds it first).
     const bin = join(root, "bin");
     mkdirSync(bin);
-    writeFileSync(join(bin, "vigil"), `#!/bin/sh\nexec "${process.execPath}" --import "file://${REPO}node_modules/tsx/dist/loader.mjs" "${REPO}cli/src/main.ts" "$@"\n`);
+    writeFileSync(join(bin, "vigil"), `#!/bin/sh\nexec "${process.execPath}" "${REPO}cli/bin/vigil.mjs" "$@"\n`);
     chmodSync(join(bin, "vigil"), 0o755);
     const [acme, globex] = [createTestUser(), createTestUser()];
     for (const user of [acme, globex]) cleanup.defer(`remove user ${user.name}`, () => user.remove());
@@ -103,6 +103,8 @@ describe("docs/operations.md, followed from zero", () => {
       ...inherited,
       PATH: `${bin}:${process.env["PATH"] ?? "/usr/bin:/bin"}`,
       VIGIL_CLIENT_CONFIG: join(operator, "cli.json"),
+      // The test's agents stop their services when the test stops them (an agent leaves them running by default).
+      VIGIL_ON_EXIT: "stop-services",
       COORDINATOR_HOST: network.hub,
       COORDINATOR_PORT: String(await freePort()),
       NATS_PORT: String(await freePort()),
@@ -162,7 +164,7 @@ describe("docs/operations.md, followed from zero", () => {
       assert.ok(servicePids(host, account, name).includes(service.status!.mainPid), `${account}/${name}'s process is in its cgroup on ${host}`);
     }
     const seconds = (performance.now() - started) / 1000;
-    console.log(`operations guide: zero to two agents running services in ${seconds.toFixed(1)} s (${guide.steps.length} steps; vigil runs through tsx here, which compiles at every start)`);
+    console.log(`operations guide: zero to two agents running services in ${seconds.toFixed(1)} s (${guide.steps.length} steps, the built vigil command)`);
     console.log(`steps: ${timings.join("; ")}`);
     for (const host of ["web-1", "db-1"]) assert.equal((await api.host(host))?.state, "up", `${host} is up`);
     assert.equal((await api.host("db-1"))?.ownerAccount, "globex", "db-1 is globex's private host");
