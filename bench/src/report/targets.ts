@@ -22,6 +22,8 @@ export const CONTROL_METRICS = {
   exitToStatusP99: "distributed: exit-to-status, p99",
   scalePlaced: "scale: every service placed and delivered to its host",
   scaleLost: "scale: events lost",
+  drainSeconds: "drain: 50 accounts, 500 services moved to another host",
+  drainOverlaps: "drain: services seen running on both hosts",
 } as const;
 
 const fmt = (value: number, digits = 1): string => value.toFixed(digits);
@@ -95,6 +97,12 @@ export function evaluateTargets(figures: FigureLog, sizes: readonly number[], cr
     [v(CONTROL_SECTION, CONTROL_METRICS.scalePlaced, "vigil"), v(CONTROL_SECTION, CONTROL_METRICS.scaleLost, "vigil")],
     ([a, b]) => `${fmt(a!, 2)} s, ${b} lost`,
     ([a, b]) => a! < 10 && b === 0,
+  );
+  judge(
+    "drain of a host with 50 accounts and 500 services < 30 s, no service on both hosts at any moment",
+    [v(CONTROL_SECTION, CONTROL_METRICS.drainSeconds, "vigil"), v(CONTROL_SECTION, CONTROL_METRICS.drainOverlaps, "vigil")],
+    ([a, b]) => `${fmt(a!)} s, ${b} on both`,
+    ([a, b]) => a! < 30 && b === 0,
   );
   return results;
 }

@@ -33,6 +33,8 @@ export class HostDrainer {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #stopped = true;
+  /** A drain was under way at the last round: acknowledgements are then worth a round at once. */
+  #busy = false;
 
   constructor(options: HostDrainerOptions) {
     this.#options = options;
@@ -46,6 +48,13 @@ export class HostDrainer {
   /** Runs a round now instead of at the next tick (a drain was just asked for). */
   wake(): void {
     if (this.#stopped || this.#running !== undefined) return;
+    clearTimeout(this.#timer);
+    this.#schedule(0);
+  }
+
+  /** An agent acknowledged a desired state: while a drain waits for one, look now. */
+  acknowledged(): void {
+    if (!this.#busy || this.#stopped || this.#running !== undefined) return;
     clearTimeout(this.#timer);
     this.#schedule(0);
   }
@@ -72,6 +81,7 @@ export class HostDrainer {
         })
         .then((busy) => {
           this.#running = undefined;
+          this.#busy = busy;
           if (!this.#stopped) this.#schedule(busy ? (this.#options.busyMs ?? 50) : (this.#options.idleMs ?? 1_000));
         });
     }, delayMs);
@@ -83,13 +93,17 @@ export class HostDrainer {
     if (move !== undefined) {
       if (!(await this.#stoppedOnOldHost(move, host.state))) return "waiting";
       const count = await finishAccountMove(db, move);
-      this.#options.notifier.hostsChanged([move.from, move.to]);
+      // The old host already runs none of them: its new state can wait for the next move's, if any.
+      this.#options.notifier.hostsChanged([move.to]);
       await recordHostEvent(db, { host: move.from, kind: "account-moved", account: move.account, at: new Date(), message: `moved ${move.account} (${count} service(s)) from ${move.from} to ${move.to}` });
     }
     const staying = await accountsStaying(db, host.id);
     const plan = planDrain(host.name, staying, await listHosts(db));
     const next = plan.moves[0];
-    if (next === undefined) return this.#finish(host, plan.misfits.length === 0 ? "" : describeMisfits(plan.misfits));
+    if (next === undefined) {
+      this.#options.notifier.hostsChanged([host.name]);
+      return this.#finish(host, plan.misfits.length === 0 ? "" : describeMisfits(plan.misfits));
+    }
     const account = staying.find((candidate) => candidate.account === next.account)!;
     await startAccountMove(db, { accountId: account.accountId, fromHostId: host.id, toHostId: await requireHostId(db, next.to) });
     this.#options.notifier.hostsChanged([host.name]);

@@ -120,6 +120,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   });
   // Drains run where the singleton jobs do: one replica moves accounts at a time.
   const drainer = new HostDrainer({ store, logger, notifier: agents, ackedRevision: (host) => link.ackedRevision(host), isLeader: () => jobs.leader });
+  link.onAck(() => drainer.acknowledged());
   const untrusted = options.events.untrustedNames;
   const eventAuthority = untrusted === undefined ? undefined : new BusEventAuthority({ names: untrusted, store, logger });
   const server = new Server(AGENT_LINK_SERVER_OPTIONS);
