@@ -121,10 +121,12 @@ export class HostDrainer {
   }
 
   async #finish(host: { id: number; name: string }, misfits: string): Promise<StepOutcome> {
-    const { db } = this.#options.store;
     const message = misfits === "" ? "drained: no service left, host cordoned" : `drain ended with accounts that fit nowhere, left here: ${misfits}`;
-    await setDrainMessage(db, host.id, message, false);
-    await recordHostEvent(db, { host: host.name, kind: "drain-finished", at: new Date(), message });
+    // One transaction: whoever sees the drain over also sees its drain-finished event.
+    await this.#options.store.transaction(async (tx) => {
+      await setDrainMessage(tx, host.id, message, false);
+      await recordHostEvent(tx, { host: host.name, kind: "drain-finished", at: new Date(), message });
+    });
     (this.#options.logger ?? defaultLogger()).info({ host: host.name }, message);
     return "finished";
   }
