@@ -12,6 +12,7 @@ import { getHostDesiredState } from "../store/repositories/desired-state.js";
 import { listEvents } from "../store/repositories/events.js";
 import { getHost, registerHost, setHostCordoned, upsertHostOnHello } from "../store/repositories/hosts.js";
 import { listServices } from "../store/repositories/services.js";
+import { applyStatus } from "../store/repositories/status.js";
 import { sampleAccount } from "../store/testing/fixtures.js";
 import { testStoreBackends } from "../store/testing/test-stores.js";
 import { applyHostDownPolicy } from "./host-down-policy.js";
@@ -89,6 +90,30 @@ describe("host drain", () => {
     assert.match(host.drainMessage, /^drained/);
     const kinds = (await listEvents(store.db, { host: "pub-a" })).map((event) => `${event.kind}${event.account ? ` ${event.account}` : ""}`).reverse();
     assert.deepEqual(kinds.filter((kind) => kind !== "host-up"), ["drain-started", "account-moved alpha", "account-moved beta", "drain-finished"]);
+  });
+
+  test("without an acknowledgement (another replica holds the link), only a stop reported since the move began lets the account go", async () => {
+    await up("pub-d");
+    await setHostCordoned(store.db, "pub-d", true);
+    await createAccount(store.db, sampleAccount("delta", { uid: 10_150, gid: 10_150 }));
+    await setHostCordoned(store.db, "pub-b", true);
+    await setHostCordoned(store.db, "pub-c", true);
+    await setHostCordoned(store.db, "pub-d", false);
+    await control.createService({ account: "delta", spec: { name: "web", command: "exec sleep 100" } });
+    await setHostCordoned(store.db, "pub-b", false);
+    const [service] = await listServices(store.db, { account: "delta" });
+    assert.equal(service?.host, "pub-d");
+    // A "stopped" from before the move (a start not reported yet) proves nothing.
+    await applyStatus(store.db, service!.id, { host: "pub-d", state: "stopped", at: new Date(Date.now() - 60_000), sequence: 1 });
+    await requestHostDrain(store, { host: "pub-d", why: "test", allOrNothing: true });
+    await drainer.round();
+    await drainer.round();
+    assert.deepEqual(await placed("pub-d"), ["delta/web"]);
+    await applyStatus(store.db, service!.id, { host: "pub-d", state: "stopped", at: new Date(Date.now() + 1_000), sequence: 2 });
+    await drainer.round();
+    assert.ok((await placed("pub-b")).includes("delta/web"), "placed on pub-b once it reported the stop");
+    assert.deepEqual(await placed("pub-d"), []);
+    await setHostCordoned(store.db, "pub-c", false);
   });
 
   test("refuses a drain when an account fits nowhere, naming it, and changes nothing", async () => {

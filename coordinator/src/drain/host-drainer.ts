@@ -117,7 +117,7 @@ export class HostDrainer {
     // A host that is down gets an empty desired state when it returns; nothing here can reach it.
     if (hostState === "down") return true;
     if ((this.#options.ackedRevision(move.from) ?? 0) >= move.stopRevision) return true;
-    return accountStoppedOn(this.#options.store.db, move.accountId, move.fromHostId);
+    return accountStoppedOn(this.#options.store.db, move);
   }
 
   async #finish(host: { id: number; name: string }, misfits: string): Promise<StepOutcome> {

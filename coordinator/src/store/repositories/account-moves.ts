@@ -26,6 +26,7 @@ export interface AccountMove {
   readonly to: string;
   /** The old host's revision that first sent the account's services stopped. */
   readonly stopRevision: number;
+  readonly startedAt: Date;
 }
 
 /** Status states in which a service runs no process. */
@@ -72,7 +73,7 @@ export async function accountsStaying(db: Db, hostId: number): Promise<AccountOn
 export async function moveOffHost(db: Db, hostId: number): Promise<AccountMove | undefined> {
   const to = sql<string>`(select name from hosts target where target.id = ${accountMoves.toHostId})`;
   const [row] = await db
-    .select({ accountId: accountMoves.accountId, account: accounts.name, fromHostId: accountMoves.fromHostId, from: hosts.name, toHostId: accountMoves.toHostId, to, stopRevision: accountMoves.stopRevision })
+    .select({ accountId: accountMoves.accountId, account: accounts.name, fromHostId: accountMoves.fromHostId, from: hosts.name, toHostId: accountMoves.toHostId, to, stopRevision: accountMoves.stopRevision, startedAt: accountMoves.startedAt })
     .from(accountMoves)
     .innerJoin(accounts, eq(accounts.id, accountMoves.accountId))
     .innerJoin(hosts, eq(hosts.id, accountMoves.fromHostId))
@@ -92,13 +93,19 @@ export async function startAccountMove(db: Db, move: { readonly accountId: numbe
   });
 }
 
-/** True when every service of the account still on the old host reports no process there. */
-export async function accountStoppedOn(db: Db, accountId: number, hostId: number): Promise<boolean> {
+/**
+ * True when every service of the move's account still on the old host reports no process there. A
+ * service meant to run must have said so since the move began: an older "stopped" may predate a
+ * start the agent had not reported yet.
+ */
+export async function accountStoppedOn(db: Db, move: Pick<AccountMove, "accountId" | "fromHostId" | "startedAt">): Promise<boolean> {
+  const notRunning = sql`${serviceStatus.state} in (${sql.join(NOT_RUNNING.map((state) => sql`${state}`), sql`, `)})`;
+  const fresh = sql`(${serviceStatus.updatedAt} >= ${move.startedAt} or ${services.desiredState} = 'stopped' or ${services.isDisabled})`;
   const [row] = await db
     .select({ running: sql<number>`count(*)::int`.mapWith(Number) })
     .from(services)
     .leftJoin(serviceStatus, eq(serviceStatus.serviceId, services.id))
-    .where(and(eq(services.accountId, accountId), eq(services.hostId, hostId), sql`coalesce(${serviceStatus.state}, '') not in (${sql.join(NOT_RUNNING.map((state) => sql`${state}`), sql`, `)})`));
+    .where(and(eq(services.accountId, move.accountId), eq(services.hostId, move.fromHostId), sql`not coalesce(${notRunning} and ${fresh}, false)`));
   return row!.running === 0;
 }
 
