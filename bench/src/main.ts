@@ -17,7 +17,7 @@ import { CONTROL_MODES } from "./control/control-stack.js";
 import { runReattach } from "./control/reattach.js";
 import { runScale, SCALE_SERVICES_PER_HOST } from "./control/scale.js";
 import { runFailover } from "./control/failover.js";
-
+import { runDrain } from "./control/drain.js";
 import { runCrashLoop } from "./scenarios/crash-loop.js";
 import { runFleet } from "./scenarios/fleet.js";
 import { runFlood } from "./scenarios/flood.js";
@@ -102,6 +102,7 @@ async function main(): Promise<void> {
     incidents.push(...(await runGuarded("control plane (scale)", 600_000, (ledger) => runScale(options.scaleHosts, SCALE_SERVICES_PER_HOST, figures, ledger, log))));
     incidents.push(...(await runGuarded("control plane (failover)", 300_000, (ledger) => runFailover(options.scaleHosts, figures, ledger, log))));
   }
+  if (options.scenarios.includes("host-drain")) incidents.push(...(await runGuarded("control plane (host drain)", 300_000, (ledger) => runDrain(figures, ledger, log))));
   const targets = evaluateTargets(figures, options.sizes, options.crashers, options.scaleHosts);
   const durationS = (performance.now() - started) / 1000;
   const full = !options.quick && options.scenarios.length === SCENARIOS.length && options.scaleHosts === 1000;

@@ -84,7 +84,7 @@ export { DEFAULT_EVENT_CONSUMER_OPTIONS, DEFAULT_EVENT_STREAM_OPTIONS, eventCons
 export type { InProcessBusOptions } from "./bus/in-process-bus.js";
 export { InProcessBus } from "./bus/in-process-bus.js";
 export { MessageIdSequence } from "./bus/message-ids.js";
-export type { AgentEventTransport, AgentTlsConfig, CompiledAgentConfig, CompiledCoordinatorConfig, CompiledUpConfig, CoordinatorTlsConfig } from "./config/server-config.js";
+export type { AgentEventTransport, AgentTlsConfig, CompiledAgentConfig, CompiledCoordinatorConfig, CompiledUpConfig, CoordinatorTlsConfig, HostDownAction } from "./config/server-config.js";
 export {
   AGENT_EVENT_TRANSPORTS,
   AGENT_SETTINGS,
@@ -95,6 +95,7 @@ export {
   DEFAULT_COORDINATOR_LISTEN,
   DEFAULT_COORDINATOR_STATE_DIR,
   DEFAULT_UP_LISTEN,
+  HOST_DOWN_ACTIONS,
   isLoopback,
   UP_SETTINGS,
 } from "./config/server-config.js";

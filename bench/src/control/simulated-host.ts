@@ -37,6 +37,11 @@ export class SimulatedHost {
     return this.current.size;
   }
 
+  /** "<account>/<name>" of every service this host would run now (in its desired state, not stopped). */
+  runningKeys(): string[] {
+    return [...this.current.values()].filter((desired) => desired.desiredState === "running").map((desired) => `${desired.account.name}/${desired.spec.name}`);
+  }
+
   command(name: string): string | undefined {
     return [...this.current.values()].find((desired) => desired.spec.name === name)?.spec.command;
   }

@@ -26,6 +26,8 @@ export const CONTROL_METRICS = {
   scaleLost: "scale: events lost",
   failoverReconnected: "failover: every agent reconnected to the other coordinator",
   failoverRestart: "failover: a restart through the survivor answered by its host",
+  drainSeconds: "drain: 50 accounts, 500 services moved to another host",
+  drainOverlaps: "drain: services seen running on both hosts",
 } as const;
 
 const fmt = (value: number, digits = 1): string => value.toFixed(digits);
@@ -106,6 +108,12 @@ export function evaluateTargets(figures: FigureLog, sizes: readonly number[], cr
     [v(CONTROL_SECTION, CONTROL_METRICS.failoverReconnected, "vigil"), v(CONTROL_SECTION, CONTROL_METRICS.failoverRestart, "vigil")],
     ([a, b]) => `${fmt(a!, 2)} s, restart answered in ${fmt(b!, 0)} ms`,
     ([a]) => a! < 5,
+  );
+  judge(
+    "drain of a host with 50 accounts and 500 services < 30 s, no service on both hosts at any moment",
+    [v(CONTROL_SECTION, CONTROL_METRICS.drainSeconds, "vigil"), v(CONTROL_SECTION, CONTROL_METRICS.drainOverlaps, "vigil")],
+    ([a, b]) => `${fmt(a!)} s, ${b} on both`,
+    ([a, b]) => a! < 30 && b === 0,
   );
   return results;
 }

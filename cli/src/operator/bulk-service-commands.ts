@@ -61,7 +61,8 @@ export async function runBulk(context: ActionContext<BulkFlags>, verb: BulkVerb,
   }
 }
 
-function parseTimeout(text: string | undefined): number {
+/** --timeout in seconds (default 120). */
+export function parseTimeout(text: string | undefined): number {
   if (text === undefined) return 120_000;
   if (!/^[1-9][0-9]{0,5}$/.test(text)) throw usageError(`--timeout: must be a whole number of seconds from 1 (got ${JSON.stringify(text)})`);
   return Number(text) * 1_000;

@@ -7,6 +7,7 @@ import { formatTime, orDash } from "../output/formats.js";
 import { usageError } from "./cli-error.js";
 import { operatorCommand, runOperator, show } from "./command-kit.js";
 import { describeLimitsMode } from "../output/limits-view.js";
+import { registerHostDrainCommand } from "./host-drain-command.js";
 
 interface AddOptions {
   readonly pool: string;
@@ -41,6 +42,7 @@ export function registerHostLifecycleCommands(group: Command): void {
       show(context, host, renderHost);
     }),
   );
+  registerHostDrainCommand(group);
   operatorCommand(group, "rm <name>", "remove a host that holds no services; its tokens and certificate are revoked (operators)").action(
     runOperator(async (context, name = "") => {
       await context.session.call("removeHost", { name });
@@ -74,5 +76,6 @@ function renderHost(host: Host): string {
     `last seen: ${formatTime(host.lastSeenMs)}`,
     `agent:     ${orDash(host.agentVersion)}`,
     `limits:    ${describeLimitsMode(host.limitsMode, host.limitsDetail)}`,
+    ...(host.drainMessage === "" ? [] : [`drain:     ${host.draining ? "under way: " : ""}${host.drainMessage}`]),
   ].join("\n");
 }

@@ -1,7 +1,7 @@
 // `vigil logs NAME [-n N] [-f] [--raw]`, `vigil ps NAME` and `vigil events [-f]`: what a service says
 // (control characters escaped unless --raw), which processes it runs, what happened, optionally live.
 import { type Command } from "commander";
-import { type ListEventsResponse, type ListProcessesResponse, type LogLinesResponse, type ServiceEvent } from "@vigil/shared";
+import { HOST_EVENT_KINDS, type ListEventsResponse, type ListProcessesResponse, type LogLinesResponse, type ServiceEvent } from "@vigil/shared";
 import { formatBytes, formatPercent, formatTime, orDash } from "../output/formats.js";
 import { renderTable } from "../output/table.js";
 import { jsonLine, terminalSafe } from "../output/terminal-safe.js";
@@ -24,8 +24,10 @@ export function logJsonLine(service: { readonly account: string | undefined; rea
 }
 
 export function eventLine(event: ServiceEvent): string {
-  // A host's own event (host-down, host-up) names no service.
-  if (event.kind.startsWith("host-")) return `${formatTime(event.atMs)}  host ${event.host}  ${event.kind.slice("host-".length)}  ${terminalSafe(event.message)}`;
+  // A host's own event (host-down, drain-started, account-moved, ...) names no service.
+  if ((HOST_EVENT_KINDS as readonly string[]).includes(event.kind)) {
+    return `${formatTime(event.atMs)}  host ${event.host}  ${event.kind.replace(/^host-/, "")}  ${terminalSafe(event.message)}`;
+  }
   const exit = event.exit ? (event.exit.hasCode ? ` code=${event.exit.code}` : ` signal=${event.exit.signal}`) : "";
   const detail = [event.message, event.reason && `reason=${event.reason}`].filter(Boolean).join(" ");
   // "kind -> state" reads as a transition: an event whose kind names the state it left the service in is printed once.

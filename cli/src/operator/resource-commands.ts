@@ -17,7 +17,7 @@ function id(value: string, flag: string): number {
 }
 
 function registerHostCommands(program: Command): void {
-  const group = configureGroup(program.command("host").description("add, list, show, cordon and remove hosts (operators)"));
+  const group = configureGroup(program.command("host").description("add, list, show, cordon, drain and remove hosts (operators)"));
   registerHostLifecycleCommands(group);
   operatorCommand(group, "ls", "list hosts with state, service count, last seen, agent version, limits and account network").action(
     runOperator(async (context) => {

@@ -29,6 +29,8 @@ void describe("what the CLI prints", () => {
   void it("prints a host's own event with the host and no service", () => {
     const down = ServiceEvent.fromPartial({ host: "h1", service: { account: "", name: "" }, kind: "host-down", state: "unknown", atMs: Date.UTC(2026, 0, 1), message: "missed its heartbeats for 30 s" });
     assert.equal(eventLine(down), "2026-01-01T00:00:00Z  host h1  down  missed its heartbeats for 30 s");
+    const moved = ServiceEvent.fromPartial({ host: "h1", service: { account: "acme", name: "" }, kind: "account-moved", state: "unknown", atMs: Date.UTC(2026, 0, 1), message: "moved acme (2 service(s)) from h1 to h2" });
+    assert.equal(eventLine(moved), "2026-01-01T00:00:00Z  host h1  account-moved  moved acme (2 service(s)) from h1 to h2");
   });
 
   void it("flags a service whose log cannot be written in service ls and service show", () => {

@@ -55,6 +55,7 @@ async function serveWith(config: CompiledCoordinatorConfig, logger: Logger, metr
     ...(config.httpListen !== null && { httpListen: config.httpListen }),
     hostTimeoutMs: config.hostTimeoutMs,
     eventRetentionMs: config.eventRetentionDays * 86_400_000,
+    hostDownPolicy: { windowMs: config.hostDownWindowMs, actions: { public: config.hostDownActionPublic, private: config.hostDownActionPrivate } },
     tokenLimits: { streams: config.maxStreamsPerToken, calls: config.maxCallsPerToken },
     logger,
     ...(metrics && { metrics }),

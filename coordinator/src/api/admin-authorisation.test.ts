@@ -44,6 +44,7 @@ const MATRIX: Readonly<Record<Rpc, MatrixRow>> = {
   addHost: { access: "operator", permitted: OK, request: (_s, n) => Promise.resolve({ name: `added-${n}`, pool: "public" }) },
   getHost: { access: "operator", permitted: OK, request: () => Promise.resolve({ name: TEST_HOST }) },
   removeHost: { access: "operator", permitted: OK, request: async (s, n) => (await registerHost(s.store.db, { name: `gone-${n}`, pool: "public" }), { name: `gone-${n}` }) },
+  drainHost: { access: "operator", permitted: OK, request: async (s, n) => (await registerHost(s.store.db, { name: `drained-${n}`, pool: "public" }), { name: `drained-${n}` }) },
   createService: { access: "account", permitted: OK, request: (_s, n) => Promise.resolve({ account: "alpha", service: ServiceInput.fromPartial({ name: `svc-${n}`, command: "sleep 1000" }) }) },
   createServices: {
     access: "account",

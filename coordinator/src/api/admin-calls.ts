@@ -34,12 +34,14 @@ export interface AdminDeps {
   readonly onCallEnded?: (method: string, code: string) => void;
   /** The CA certificate `vigil host add` hands out for agents to verify this coordinator; absent when plaintext. */
   readonly caPem?: string;
+  /** Told when a host drain was asked for, so that it starts at once. */
+  readonly onDrainRequested?: () => void;
 }
 
 export function adminHandlers(deps: AdminDeps): AdminHandlers {
   return {
     ...accountHandlers(deps.store),
-    ...hostHandlers(deps.store, deps.caPem ?? null),
+    ...hostHandlers(deps.store, deps.caPem ?? null, deps.onDrainRequested),
     ...resourceHandlers(deps.store, deps.control),
     ...serviceHandlers(deps.control),
     ...logHandlers(deps.control, deps.logPollMs),

@@ -53,4 +53,20 @@ describe("Admin hosts", () => {
     assert.equal((await failure(operator().call("getHost", { name: "busy-1" }))).code, status.NOT_FOUND);
     assert.equal(await verifyToken(server.store.db, added.bootstrapToken), null);
   });
+
+  test("drain cordons the host and marks it draining; uncordon is refused until the drain ends; an account that fits nowhere refuses the drain", async () => {
+    await operator().call("addHost", { name: "pub-drain", pool: "public" });
+    const draining = await operator().call<Host>("drainHost", { name: "pub-drain" });
+    assert.deepEqual([draining.cordoned, draining.draining], [true, true]);
+    assert.match(draining.drainMessage, /^drain started \(asked by an operator\): 0 account\(s\)/);
+    const refused = await failure(operator().call("uncordonHost", { name: "pub-drain" }));
+    assert.equal(refused.code, status.FAILED_PRECONDITION);
+    assert.match(refused.details, /host pub-drain is being drained/);
+    await operator().call("createService", { account: "acme", service: ServiceInput.fromPartial({ name: "db", command: "sleep 1000" }) });
+    const lonely = await failure(operator().call("drainHost", { name: "acme-1" }));
+    assert.equal(lonely.code, status.FAILED_PRECONDITION);
+    assert.match(lonely.details, /host acme-1 cannot be drained, nothing was changed: acme: private-cloud account acme has no host of its own/);
+    assert.equal((await operator().call<Host>("getHost", { name: "acme-1" })).cordoned, false);
+    assert.equal((await failure(operator().call("drainHost", { name: "nowhere" }))).code, status.NOT_FOUND);
+  });
 });

@@ -53,6 +53,7 @@ export const ADMIN_RPC_ACCESS: Readonly<Record<AdminRpc, RpcAccess>> = {
   listHosts: operator,
   cordonHost: operator,
   uncordonHost: operator,
+  drainHost: operator,
   addHost: operator,
   getHost: operator,
   removeHost: operator,

@@ -15,6 +15,8 @@ import { AGENT_LINK_SERVER_OPTIONS } from "../link/keepalive.js";
 import { LinkEventSource } from "../link/link-event-source.js";
 import { DEFAULT_HOST_TIMEOUT_MS, LivenessMonitor } from "../liveness/liveness-monitor.js";
 import { eventRetentionJob } from "../jobs/event-retention.js";
+import { HostDrainer } from "../drain/host-drainer.js";
+import { DEFAULT_HOST_DOWN_POLICY, type HostDownPolicy, hostDownPolicyJob } from "../drain/host-down-policy.js";
 import type { CoordinatorMetrics } from "../metrics/coordinator-metrics.js";
 import { SINGLETON_JOBS_LEASE_KEY, SingletonJobs } from "../jobs/singleton-jobs.js";
 import { TokenSessions, type TokenSessionLimits } from "../sessions/token-sessions.js";
@@ -40,6 +42,8 @@ export interface CoordinatorOptions {
   readonly commandTimeoutMs?: number;
   /** Events older than this are pruned by the retention job; default 30 days. */
   readonly eventRetentionMs?: number;
+  /** What happens to a host down longer than a window: report, or drain (per pool); default: report after 10 minutes. */
+  readonly hostDownPolicy?: HostDownPolicy;
   /** Concurrent Admin streams and calls one token may hold (defaults 16 and 64). */
   readonly tokenLimits?: Partial<TokenSessionLimits>;
   /** How often open sessions' tokens are checked for revocation; default 300 ms. */
@@ -71,6 +75,8 @@ export interface RunningCoordinator {
   readonly liveness: LivenessMonitor;
   /** Liveness and retention, run only while this replica holds their lease. */
   readonly jobs: SingletonJobs;
+  /** Moves the accounts of draining hosts, while this replica holds the jobs' lease. */
+  readonly drainer: HostDrainer;
   readonly store: Store;
   /** Checks events from NATS and counts those dropped; undefined when events come from a trusted source. */
   readonly eventAuthority: BusEventAuthority | undefined;
@@ -109,14 +115,18 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     jobs: [
       { name: "liveness", intervalMs: options.livenessCheckIntervalMs ?? Math.max(200, Math.floor((options.hostTimeoutMs ?? DEFAULT_HOST_TIMEOUT_MS) / 6)), run: async () => void (await liveness.check()) },
       eventRetentionJob({ store, logger, ...(options.eventRetentionMs !== undefined && { maxAgeMs: options.eventRetentionMs }) }),
+      hostDownPolicyJob({ store, logger, policy: options.hostDownPolicy ?? DEFAULT_HOST_DOWN_POLICY, onDrain: () => drainer.wake() }),
     ],
   });
+  // Drains run where the singleton jobs do: one replica moves accounts at a time.
+  const drainer = new HostDrainer({ store, logger, notifier: agents, ackedRevision: (host) => link.ackedRevision(host), isLeader: () => jobs.leader });
+  link.onAck(() => drainer.acknowledged());
   const untrusted = options.events.untrustedNames;
   const eventAuthority = untrusted === undefined ? undefined : new BusEventAuthority({ names: untrusted, store, logger });
   const server = new Server(AGENT_LINK_SERVER_OPTIONS);
   server.addService(AgentLinkService, link.implementation());
   const { metrics } = options;
-  const adminDeps = { store, control, sessions, ...(tls && { caPem: tls.caPem }), ...(metrics && { onCallEnded: (method: string, code: string) => metrics.apiRequest("admin-grpc", method, code) }) };
+  const adminDeps = { store, control, sessions, onDrainRequested: () => drainer.wake(), ...(tls && { caPem: tls.caPem }), ...(metrics && { onCallEnded: (method: string, code: string) => metrics.apiRequest("admin-grpc", method, code) }) };
   const calls = adminCalls(adminDeps);
   const admin = registerAdminService(server, adminDeps, calls);
   metrics?.watch({ store, link, recorder });
@@ -134,6 +144,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     }
     consumer = await options.events.consume(eventAuthority === undefined ? recorder.handle : eventAuthority.guard(recorder.handle));
     jobs.start();
+    drainer.start();
     const host = options.listen.slice(0, options.listen.lastIndexOf(":"));
     return {
       address: `${host}:${port}`,
@@ -144,9 +155,11 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
       recorder,
       liveness,
       jobs,
+      drainer,
       store,
       eventAuthority,
       async close() {
+        await drainer.stop();
         await jobs.stop();
         await liveness.stop();
         admin.closeStreams();

@@ -10,8 +10,15 @@ function errorsOf(result: { ok: boolean; errors?: readonly { field: string; rule
 
 test("coordinator config needs a database and NATS URL and defaults the rest", () => {
   const result = compileCoordinatorConfig({ database_url: "postgres://db/vigil", nats_url: "nats://127.0.0.1:4222" });
-  assert.deepEqual(result, { ok: true, value: { databaseUrl: "postgres://db/vigil", natsUrl: "nats://127.0.0.1:4222", listen: "0.0.0.0:7465", httpListen: null, busPrefix: "vigil", hostTimeoutMs: 30_000, bootstrapTokenFile: null, eventRetentionDays: 30, databaseConnectTimeoutMs: 5_000, databaseStatementTimeoutMs: 30_000, maxStreamsPerToken: 16, maxCallsPerToken: 64, metricsListen: null, tls: { mode: "created", dir: "/var/lib/vigil/coordinator", names: [] }, natsCredentialsFile: null } });
+  assert.deepEqual(result, { ok: true, value: { databaseUrl: "postgres://db/vigil", natsUrl: "nats://127.0.0.1:4222", listen: "0.0.0.0:7465", httpListen: null, busPrefix: "vigil", hostTimeoutMs: 30_000, bootstrapTokenFile: null, eventRetentionDays: 30, databaseConnectTimeoutMs: 5_000, databaseStatementTimeoutMs: 30_000, maxStreamsPerToken: 16, maxCallsPerToken: 64, metricsListen: null, tls: { mode: "created", dir: "/var/lib/vigil/coordinator", names: [] }, natsCredentialsFile: null, hostDownWindowMs: 600_000, hostDownActionPublic: "report", hostDownActionPrivate: "report" } });
   assert.equal(errorsOf(compileCoordinatorConfig({})), "database_url: is required; nats_url: is required");
+});
+
+test("a host down past host_down_window_ms is reported, or drained where its pool's action says drain; other actions are refused", () => {
+  const settings = { database_url: "postgres://db/vigil", nats_url: "nats://127.0.0.1:4222" };
+  const set = compileCoordinatorConfig({ ...settings, host_down_window_ms: 120_000, host_down_action_public: "drain" });
+  assert.ok(set.ok && set.value.hostDownWindowMs === 120_000 && set.value.hostDownActionPublic === "drain" && set.value.hostDownActionPrivate === "report");
+  assert.equal(errorsOf(compileCoordinatorConfig({ ...settings, host_down_action_private: "evict" })), "host_down_action_private: must be one of report, drain");
 });
 
 test("metrics_listen is off unless set, and must be host:port", () => {

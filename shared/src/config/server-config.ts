@@ -31,7 +31,16 @@ export interface CompiledCoordinatorConfig {
   readonly tls: CoordinatorTlsConfig;
   /** A file (mode 0600) holding "user:password" for NATS; null: no credentials. */
   readonly natsCredentialsFile: string | null;
+  /** How long a host may stay down before its pool's action below is taken. */
+  readonly hostDownWindowMs: number;
+  /** What happens then to a public host, and to a private one: an event only, or also a drain. */
+  readonly hostDownActionPublic: HostDownAction;
+  readonly hostDownActionPrivate: HostDownAction;
 }
+
+export const HOST_DOWN_ACTIONS = ["report", "drain"] as const;
+/** report: a `host-down-too-long` event for operators; drain: that event, then its accounts move to other hosts. */
+export type HostDownAction = (typeof HOST_DOWN_ACTIONS)[number];
 
 /**
  * plaintext: --insecure, or a loopback listener with no TLS setting; created: CA and server
@@ -119,6 +128,9 @@ export const COORDINATOR_SETTINGS = [
   "tls_names",
   "insecure",
   "nats_credentials_file",
+  "host_down_window_ms",
+  "host_down_action_public",
+  "host_down_action_private",
 ] as const;
 export const AGENT_SETTINGS = [
   "coordinator",
@@ -200,6 +212,12 @@ class ServerSettings extends ConfigSection {
     return value;
   }
 
+  oneOf<T extends string>(field: string, choices: readonly T[], fallback: T): T {
+    const value = this.text(field, fallback);
+    if (value === undefined) return fallback;
+    return (choices as readonly string[]).includes(value) ? (value as T) : (this.fail(field, `must be one of ${choices.join(", ")}`) ?? fallback);
+  }
+
   absolute(field: string, fallback: string | null): string | null {
     const value = this.value(field) === "" ? undefined : this.value(field);
     if (value === undefined) return fallback;
@@ -259,6 +277,9 @@ export function compileCoordinatorConfig(input: unknown): Compiled<CompiledCoord
     metricsListen: s.optionalHostPort("metrics_listen"),
     tls: coordinatorTls(s),
     natsCredentialsFile: s.absolute("nats_credentials_file", null),
+    hostDownWindowMs: s.integer("host_down_window_ms", 600_000, 1_000, 7 * 86_400_000),
+    hostDownActionPublic: s.oneOf("host_down_action_public", HOST_DOWN_ACTIONS, "report"),
+    hostDownActionPrivate: s.oneOf("host_down_action_private", HOST_DOWN_ACTIONS, "report"),
   }));
 }
 

@@ -59,10 +59,11 @@ export const SERVICE_EVENT_KINDS = [
 export type ServiceEventKind = (typeof SERVICE_EVENT_KINDS)[number];
 
 /**
- * The coordinator's own events about a host (no account or service; state "unknown"): its agent
- * went silent past the liveness timeout, or was heard from again. Operators see them in `vigil events`.
+ * The coordinator's own events about a host (no service; state "unknown"): its agent went silent
+ * past the liveness timeout, or was heard from again; it stayed down past the configured window; a
+ * drain started, moved one account (the event names it) or finished. Operators see them in `vigil events`.
  */
-export const HOST_EVENT_KINDS = ["host-down", "host-up"] as const;
+export const HOST_EVENT_KINDS = ["host-down", "host-up", "host-down-too-long", "drain-started", "account-moved", "drain-finished"] as const;
 export type HostEventKind = (typeof HOST_EVENT_KINDS)[number];
 
 /** Every kind the event history stores. */

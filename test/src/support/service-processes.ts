@@ -29,7 +29,9 @@ function readPids(path: string): number[] {
   try {
     return readFileSync(join(path, "cgroup.procs"), "utf8").split("\n").filter(Boolean).map(Number);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    // ENODEV: the cgroup is being removed (its processes are gone); a probe reading without pause meets it.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENODEV") return [];
     throw error;
   }
 }
@@ -46,7 +48,9 @@ export function populatedUnits(host: string): string[] {
   try {
     entries = readdirSync(root, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    // ENODEV: the cgroup is being removed (its processes are gone); a probe reading without pause meets it.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENODEV") return [];
     throw error;
   }
   return entries.filter((entry) => readPids(join(root, entry)).length > 0).map((entry) => decodeURIComponent(entry)).sort();

@@ -3,6 +3,7 @@
 import { InvalidInputError } from "@vigil/shared";
 import { type Store } from "../../store/open-store.js";
 import { createAccount, getAccount, listAccounts } from "../../store/repositories/accounts.js";
+import { ConflictError } from "../../store/errors.js";
 import { getHost, listHosts, setHostCordoned } from "../../store/repositories/hosts.js";
 import { requireAccount } from "../authorise.js";
 import { accountMessage, hostMessage } from "../messages/resource-messages.js";
@@ -29,7 +30,8 @@ export function accountHandlers(store: Store): AccountHandlers {
     cordonHost: async (request) => hostMessage(await setHostCordoned(store.db, requireHostName(request.name), true)),
     uncordonHost: async (request) => {
       const name = requireHostName(request.name);
-      await getHost(store.db, name);
+      // A draining host would take new accounts that the drain then moves away again.
+      if ((await getHost(store.db, name)).draining) throw new ConflictError("name", `host ${name} is being drained; uncordon it once the drain has ended`);
       return hostMessage(await setHostCordoned(store.db, name, false));
     },
   };

@@ -1,7 +1,9 @@
-// Admin handlers that register and remove hosts: `vigil host add` creates a host in its pool (a
-// private one with its owner) with a one-time bootstrap token; `host rm` is refused while it holds services.
+// Admin handlers that register, drain and remove hosts: `vigil host add` creates a host in its pool
+// (a private one with its owner) with a one-time bootstrap token; `host drain` moves its accounts
+// away (refused, nothing changed, if one fits nowhere); `host rm` is refused while it holds services.
 import { createHash, X509Certificate } from "node:crypto";
 import { type FieldError, InvalidInputError } from "@vigil/shared";
+import { requestHostDrain } from "../../drain/request-drain.js";
 import { type Store } from "../../store/open-store.js";
 import { getHost, registerHost, removeHost } from "../../store/repositories/hosts.js";
 import { createToken, revokeSubjectTokens } from "../../store/repositories/tokens.js";
@@ -10,10 +12,10 @@ import { HOST_NAME_PATTERN } from "../../link/authenticate-hello.js";
 import { hostMessage } from "../messages/resource-messages.js";
 import { type UnaryHandlers } from "./handler-types.js";
 
-type HostHandlers = Pick<UnaryHandlers, "addHost" | "getHost" | "removeHost">;
+type HostHandlers = Pick<UnaryHandlers, "addHost" | "getHost" | "removeHost" | "drainHost">;
 
 /** The CA agents verify this coordinator with; null on a plaintext coordinator. */
-export function hostHandlers(store: Store, caPem: string | null): HostHandlers {
+export function hostHandlers(store: Store, caPem: string | null, onDrainRequested?: () => void): HostHandlers {
   return {
     addHost: async (request) => {
       const errors: FieldError[] = [];
@@ -34,6 +36,11 @@ export function hostHandlers(store: Store, caPem: string | null): HostHandlers {
       };
     },
     getHost: async (request) => hostMessage(await getHost(store.db, requireName(request.name))),
+    drainHost: async (request) => {
+      const host = await requestHostDrain(store, { host: requireName(request.name), why: "asked by an operator", allOrNothing: true });
+      onDrainRequested?.();
+      return hostMessage(host);
+    },
     removeHost: async (request) => {
       const name = requireName(request.name);
       await store.transaction(async (tx) => {

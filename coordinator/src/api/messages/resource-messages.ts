@@ -43,6 +43,8 @@ export function hostMessage(record: HostRecord): Host {
     limitsDetail: record.limitsDetail,
     accountAddressPrefix: record.accountAddressPrefix,
     networkProblem: record.networkProblem,
+    draining: record.draining,
+    drainMessage: record.drainMessage,
   };
 }
 

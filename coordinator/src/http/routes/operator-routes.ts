@@ -23,6 +23,15 @@ export const OPERATOR_ROUTES: readonly HttpRoute[] = [
   { rpc: "getHost", method: "GET", url: "/v1/hosts/:name", summary: "A host with its state and load", tag: "hosts", request: HostRequest, response: hostSchema },
   { rpc: "removeHost", method: "DELETE", url: "/v1/hosts/:name", summary: "Remove a host that holds no services; its credentials are revoked", tag: "hosts", request: HostRequest, response: emptySchema },
   { rpc: "cordonHost", method: "POST", url: "/v1/hosts/:name/cordon", summary: "Place no new account on the host (accounts on it keep their services together there)", tag: "hosts", request: HostRequest, response: hostSchema },
+  {
+    rpc: "drainHost",
+    method: "POST",
+    url: "/v1/hosts/:name/drain",
+    summary: "Cordon the host and move its accounts to other hosts of their pool, one at a time (follow with GET /v1/hosts/:name); 409 and nothing changed when an account fits nowhere",
+    tag: "hosts",
+    request: HostRequest,
+    response: hostSchema,
+  },
   { rpc: "uncordonHost", method: "POST", url: "/v1/hosts/:name/uncordon", summary: "Let the host receive new accounts again", tag: "hosts", request: HostRequest, response: hostSchema },
   { rpc: "listTokens", method: "GET", url: "/v1/tokens", summary: "Every token (never the secret)", tag: "tokens", request: ListTokensRequest, response: object({ tokens: list(tokenInfoSchema) }) },
   {

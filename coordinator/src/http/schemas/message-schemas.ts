@@ -133,6 +133,8 @@ export const hostSchema = object({
   limits_detail: text(),
   account_address_prefix: text("public hosts that give each account its own IPv6 address"),
   network_problem: text("why the host takes no new account; empty: none"),
+  draining: flag(),
+  drain_message: text("the drain's progress, or how the last one ended; empty: never drained"),
 });
 
 export const addedHostSchema = object({

@@ -1,5 +1,6 @@
 // Reads everything one host should run, with the revision it corresponds to, as the
-// coordinator sends it to the host's agent (level-triggered: always the full state).
+// coordinator sends it to the host's agent (level-triggered: always the full state). Services of an
+// account being moved away by a drain are sent stopped.
 import { eq, inArray } from "drizzle-orm";
 import { type Db } from "../db.js";
 import { accounts } from "../tables/accounts.js";
@@ -9,6 +10,7 @@ import { type FirewallRuleRecord, listFirewallRules } from "./firewall.js";
 import { getHost } from "./hosts.js";
 import { type ServiceRecord } from "./service-rows.js";
 import { listServices } from "./services.js";
+import { accountsLeaving } from "./account-moves.js";
 
 export interface HostDesiredState {
   readonly host: string;
@@ -26,7 +28,10 @@ export async function getHostDesiredState(db: Db, host: string): Promise<HostDes
   const owners = names.length === 0 ? [] : await db.select().from(accounts).where(inArray(accounts.name, names));
   const byName = new Map(owners.map((account) => [account.name, account]));
   const firewall = ownerAccount === null ? null : { account: ownerAccount, rules: await listFirewallRules(db, ownerAccount) };
-  return { host, revision, services: placed.map((service) => ({ account: byName.get(service.account)!, service })), firewall };
+  // An account a drain moves away stops here first, so that it never runs on two hosts at once.
+  const leaving = await accountsLeaving(db, host);
+  const services = placed.map((service) => ({ account: byName.get(service.account)!, service: leaving.has(service.account) ? { ...service, desiredState: "stopped" as const } : service }));
+  return { host, revision, services, firewall };
 }
 
 /** The current revision alone, for comparing with what an agent acknowledged. */

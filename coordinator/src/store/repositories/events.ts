@@ -75,9 +75,9 @@ export async function recordServiceEvent(db: Db, event: ServiceEventInput): Prom
   });
 }
 
-/** Records a host's own event: no account or service, state "unknown". */
-export async function recordHostEvent(db: Db, event: { readonly host: string; readonly kind: HostEventKind; readonly at: Date; readonly message: string }): Promise<void> {
-  await db.insert(events).values({ id: `${event.kind}-${randomUUID()}`, host: event.host, account: "", service: "", kind: event.kind, state: "unknown", at: event.at, payload: { message: event.message } });
+/** Records a host's own event: no service, state "unknown"; an account only when it is about one (account-moved). */
+export async function recordHostEvent(db: Db, event: { readonly host: string; readonly kind: HostEventKind; readonly at: Date; readonly message: string; readonly account?: string }): Promise<void> {
+  await db.insert(events).values({ id: `${event.kind}-${randomUUID()}`, host: event.host, account: event.account ?? "", service: "", kind: event.kind, state: "unknown", at: event.at, payload: { message: event.message } });
 }
 
 /** Events matching every given filter, newest first. */

@@ -31,6 +31,10 @@ export interface HostRecord {
   readonly accountAddressPrefix: string;
   /** Why the host takes no new services ("" : none), from its agent's Hello. */
   readonly networkProblem: string;
+  /** `host drain` is moving its accounts away. */
+  readonly draining: boolean;
+  /** The drain's progress, or how the last one ended ("" : never drained). */
+  readonly drainMessage: string;
 }
 
 export interface HostRegistration {
@@ -69,6 +73,8 @@ const hostColumns = {
   revision: hosts.revision,
   accountAddressPrefix: hosts.accountAddressPrefix,
   networkProblem: hosts.networkProblem,
+  draining: hosts.draining,
+  drainMessage: hosts.drainMessage,
   serviceCount: sql<number>`(select count(*)::int from services where services.host_id = ${hosts.id})`.mapWith(Number),
 };
 

@@ -32,6 +32,10 @@ export const hosts = pgTable(
     accountAddressPrefix: text("account_address_prefix").notNull().default(""),
     /** From the agent's Hello: why the host cannot run services as its config asks ("" : it can). Placement skips it. */
     networkProblem: text("network_problem").notNull().default(""),
+    /** `host drain` is moving its accounts away (host-drainer.ts); the host is cordoned meanwhile. */
+    draining: boolean("draining").notNull().default(false),
+    /** The drain's progress, or how the last one ended, for the operator ("" : never drained). */
+    drainMessage: text("drain_message").notNull().default(""),
     revision: bigint("revision", { mode: "number" }).notNull().default(nextRevision),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -96,6 +96,10 @@ export interface Host {
   accountAddressPrefix: string;
   /** why the host takes no services ("" : none) */
   networkProblem: string;
+  /** `host drain` is moving its accounts away */
+  draining: boolean;
+  /** the drain's progress, or how the last drain ended ("" : never drained) */
+  drainMessage: string;
 }
 
 export interface ListHostsRequest {
@@ -1260,6 +1264,8 @@ function createBaseHost(): Host {
     limitsDetail: "",
     accountAddressPrefix: "",
     networkProblem: "",
+    draining: false,
+    drainMessage: "",
   };
 }
 
@@ -1303,6 +1309,12 @@ export const Host: MessageFns<Host> = {
     }
     if (message.networkProblem !== "") {
       writer.uint32(106).string(message.networkProblem);
+    }
+    if (message.draining !== false) {
+      writer.uint32(112).bool(message.draining);
+    }
+    if (message.drainMessage !== "") {
+      writer.uint32(122).string(message.drainMessage);
     }
     return writer;
   },
@@ -1424,6 +1436,22 @@ export const Host: MessageFns<Host> = {
             message.networkProblem = reader.string();
             continue;
           }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.draining = reader.bool();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.drainMessage = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1483,6 +1511,12 @@ export const Host: MessageFns<Host> = {
         : isSet(object.network_problem)
         ? globalThis.String(object.network_problem)
         : "",
+      draining: isSet(object.draining) ? globalThis.Boolean(object.draining) : false,
+      drainMessage: isSet(object.drainMessage)
+        ? globalThis.String(object.drainMessage)
+        : isSet(object.drain_message)
+        ? globalThis.String(object.drain_message)
+        : "",
     };
   },
 
@@ -1527,6 +1561,12 @@ export const Host: MessageFns<Host> = {
     if (message.networkProblem !== "") {
       obj.networkProblem = message.networkProblem;
     }
+    if (message.draining !== false) {
+      obj.draining = message.draining;
+    }
+    if (message.drainMessage !== "") {
+      obj.drainMessage = message.drainMessage;
+    }
     return obj;
   },
 
@@ -1548,6 +1588,8 @@ export const Host: MessageFns<Host> = {
     message.limitsDetail = object.limitsDetail ?? "";
     message.accountAddressPrefix = object.accountAddressPrefix ?? "";
     message.networkProblem = object.networkProblem ?? "";
+    message.draining = object.draining ?? false;
+    message.drainMessage = object.drainMessage ?? "";
     return message;
   },
 };
@@ -6765,6 +6807,19 @@ export const AdminService = {
     responseSerialize: (value: RemoveHostResponse): Buffer => Buffer.from(RemoveHostResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RemoveHostResponse => RemoveHostResponse.decode(value),
   },
+  /**
+   * Cordons the host and moves its accounts to other hosts of their pool, one at a time; returns at
+   * once (follow it with GetHost). FAILED_PRECONDITION, nothing changed, when an account fits nowhere.
+   */
+  drainHost: {
+    path: "/vigil.v1.Admin/DrainHost" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: HostRequest): Buffer => Buffer.from(HostRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): HostRequest => HostRequest.decode(value),
+    responseSerialize: (value: Host): Buffer => Buffer.from(Host.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Host => Host.decode(value),
+  },
   createService: {
     path: "/vigil.v1.Admin/CreateService" as const,
     requestStream: false as const,
@@ -7037,6 +7092,11 @@ export interface AdminServer extends UntypedServiceImplementation {
   addHost: handleUnaryCall<AddHostRequest, AddedHost>;
   getHost: handleUnaryCall<HostRequest, Host>;
   removeHost: handleUnaryCall<HostRequest, RemoveHostResponse>;
+  /**
+   * Cordons the host and moves its accounts to other hosts of their pool, one at a time; returns at
+   * once (follow it with GetHost). FAILED_PRECONDITION, nothing changed, when an account fits nowhere.
+   */
+  drainHost: handleUnaryCall<HostRequest, Host>;
   createService: handleUnaryCall<CreateServiceRequest, Service>;
   /** Up to 500 services of one account in one transaction: all are created and placed, or none. */
   createServices: handleUnaryCall<CreateServicesRequest, CreateServicesResponse>;
@@ -7197,6 +7257,22 @@ export interface AdminClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RemoveHostResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Cordons the host and moves its accounts to other hosts of their pool, one at a time; returns at
+   * once (follow it with GetHost). FAILED_PRECONDITION, nothing changed, when an account fits nowhere.
+   */
+  drainHost(request: HostRequest, callback: (error: ServiceError | null, response: Host) => void): ClientUnaryCall;
+  drainHost(
+    request: HostRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Host) => void,
+  ): ClientUnaryCall;
+  drainHost(
+    request: HostRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Host) => void,
   ): ClientUnaryCall;
   createService(
     request: CreateServiceRequest,
