@@ -1,6 +1,5 @@
 // The real ProcessDriver for Linux: spawns services as their user in their own cgroup (or process
 // group), signals, kills and observes every process of a unit, and finds a previous run's leftovers.
-import { join } from "node:path";
 import type { ProcessSnapshot } from "@vigil/shared";
 import { SERVICE_OOM_SCORE_ADJ, UnitLimits } from "../limits/unit-limits.js";
 import type { LimitsMode } from "../limits/limits-mode.js";
@@ -16,7 +15,7 @@ import { ProcessSampler } from "./process-sampler.js";
 import { pollUntil, signalPid } from "./signal-pids.js";
 import { describeEarlyExit, spawnWrapper } from "./spawn-launch.js";
 import { checkLaunchable } from "./start-checks.js";
-import { escapeUnit } from "./unit-name.js";
+import { releaseAccountCgroup, unitCgroupPath } from "./unit-cgroup-path.js";
 import { isTrackedEmpty, killTracked, releaseTracked, signalTracked, trackedPids, trackingKey } from "./unit-tracking.js";
 
 export interface EndLeftoverOptions {
@@ -54,7 +53,7 @@ export class LinuxProcessDriver implements ProcessDriver {
 
   async launch(request: LaunchRequest): Promise<LaunchedProcess> {
     await checkLaunchable(request, this.passwd, this.options);
-    const cgroupPath = this.options.cgroupRoot === null ? null : join(this.options.cgroupRoot, escapeUnit(request.unit));
+    const cgroupPath = this.options.cgroupRoot === null ? null : unitCgroupPath(this.options.cgroupRoot, request.unit);
     if (cgroupPath !== null) this.prepareCgroup(cgroupPath, request.unit);
     // Keyed by the tracking cgroup, known before the spawn; a process-group unit has no limit cgroups.
     const limitKey = cgroupPath === null ? null : trackingKey({ kind: "cgroup", path: cgroupPath });
@@ -167,6 +166,7 @@ export class LinuxProcessDriver implements ProcessDriver {
 
   async release(tracking: ProcessTracking): Promise<void> {
     releaseTracked(tracking);
+    this.releaseAccount(tracking);
     const key = trackingKey(tracking);
     this.limits.release(key);
     const own = this.launched.get(key);
@@ -183,6 +183,10 @@ export class LinuxProcessDriver implements ProcessDriver {
     }
   }
 
+  private releaseAccount(tracking: ProcessTracking): void {
+    if (tracking.kind === "cgroup" && this.options.cgroupRoot !== null) releaseAccountCgroup(this.options.cgroupRoot, tracking.path);
+  }
+
   /** What a previous agent run left running; call before launching anything. */
   async findLeftovers(): Promise<Leftover[]> {
     return findLeftovers(this.records, this.options.cgroupRoot, new Set(this.launched.keys()));
@@ -197,6 +201,7 @@ export class LinuxProcessDriver implements ProcessDriver {
       if (!(await this.waitEmpty(tracking, 5_000))) throw new Error(`unit ${leftover.unit} still has processes after SIGKILL: ${trackedPids(tracking).join(", ")}`);
     }
     if (tracking.kind === "cgroup") removeCgroup(tracking.path);
+    this.releaseAccount(tracking);
     if (this.records.read(leftover.unit)?.pid === leftover.record?.pid) this.records.remove(leftover.unit);
   }
 }
