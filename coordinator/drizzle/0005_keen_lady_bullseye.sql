@@ -1,0 +1,1 @@
+ALTER TABLE "hosts" ADD COLUMN "account_ceiling" jsonb DEFAULT '{}'::jsonb NOT NULL;
