@@ -48,6 +48,11 @@ export interface LaunchLimits {
 export interface LimitCounters {
   readonly oomKills: number;
   readonly taskLimitHits: number;
+  /**
+   * Forks refused by the account cgroup's task limit since this launch, by any service of the account
+   * (kernels since 6.15 count a refusal in the cgroup whose limit refused it, not in the forking one).
+   */
+  readonly accountTaskLimitHits: number;
 }
 
 export interface ExitStatus {

@@ -17,6 +17,8 @@ export interface LimitedUnit {
   readonly service: Readonly<Record<LimitController, string>>;
   /** v1 directories the launch joins before its command runs (v2's tracking cgroup is joined already). */
   readonly join: readonly string[];
+  /** The account's "max" counter before the launch: later refusals are the ones of this launch's time. */
+  readonly accountTaskLimitBaseline: number;
   /** Where CPU time is read: v1 cpuacct (cpuacct.usage, ns) or the v2 cgroup (cpu.stat usage_usec). */
   readonly cpuUsage: string | null;
 }
@@ -64,6 +66,11 @@ function writeLimitFile(path: string, value: string): void {
   }
 }
 
+/** Forks the cgroup's task limit refused (pids.events "max"); 0 for a cgroup not made yet. */
+function taskLimitHits(pidsDir: string): number {
+  return parseKeyedCounters(readText(join(pidsDir, "pids.events"))).get("max") ?? 0;
+}
+
 export class LimitCgroups {
   constructor(
     readonly mode: LimitsMode,
@@ -81,14 +88,15 @@ export class LimitCgroups {
       const account = { memory: accountPath, pids: accountPath, cpu: accountPath };
       const service = { memory: trackingPath, pids: trackingPath, cpu: trackingPath };
       for (const { path, value } of planV2UnitWrites(mode.unified, trackingPath, accountLimits, serviceLimits)) writeLimitFile(path, value);
-      return { version: "v2", account, service, join: [], cpuUsage: trackingPath };
+      return { version: "v2", account, service, join: [], cpuUsage: trackingPath, accountTaskLimitBaseline: taskLimitHits(accountPath) };
     }
     const base = (hierarchy: string): string => join(hierarchy, "vigil", this.instance, accountDir);
     const account = { memory: base(mode.hierarchies.memory), pids: base(mode.hierarchies.pids), cpu: base(mode.hierarchies.cpu) };
     const service = { memory: join(account.memory, unitDir), pids: join(account.pids, unitDir), cpu: join(account.cpu, unitDir) };
     const cpuacct = mode.cpuacct === null ? null : join(base(mode.cpuacct), unitDir);
     for (const dir of [...Object.values(service), ...(cpuacct === null ? [] : [cpuacct])]) freshDir(dir);
-    const unit: LimitedUnit = { version: "v1", account, service, join: [...Object.values(service), ...(cpuacct === null ? [] : [cpuacct])], cpuUsage: cpuacct };
+    const joins = [...Object.values(service), ...(cpuacct === null ? [] : [cpuacct])];
+    const unit: LimitedUnit = { version: "v1", account, service, join: joins, cpuUsage: cpuacct, accountTaskLimitBaseline: taskLimitHits(account.pids) };
     this.writeAll(unit, accountLimits, serviceLimits);
     return unit;
   }
@@ -107,8 +115,7 @@ export class LimitCgroups {
   counters(unit: LimitedUnit): LimitCounters {
     const memoryFile = unit.version === "v1" ? "memory.oom_control" : "memory.events";
     const oomKills = parseKeyedCounters(readText(join(unit.service.memory, memoryFile))).get("oom_kill") ?? 0;
-    const taskLimitHits = parseKeyedCounters(readText(join(unit.service.pids, "pids.events"))).get("max") ?? 0;
-    return { oomKills, taskLimitHits };
+    return { oomKills, taskLimitHits: taskLimitHits(unit.service.pids), accountTaskLimitHits: taskLimitHits(unit.account.pids) - unit.accountTaskLimitBaseline };
   }
 
   /** CPU time the launch used, in nanoseconds; null when the host cannot tell. */

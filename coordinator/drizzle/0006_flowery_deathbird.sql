@@ -1,0 +1,3 @@
+ALTER TABLE "events" DROP CONSTRAINT "events_kind_check";--> statement-breakpoint
+ALTER TABLE "service_status" ADD COLUMN "task_limit_hits" bigint DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE "events" ADD CONSTRAINT "events_kind_check" CHECK ("events"."kind" in ('started', 'exited', 'restarting', 'backoff', 'disabled', 'enabled', 'health-check-failed', 'stopped', 'start-failed', 'daemonized', 'stopping', 'log-write-failed', 'log-write-recovered', 'task-limit-reached', 'host-down', 'host-up'));
