@@ -71,6 +71,15 @@ function taskLimitHits(pidsDir: string): number {
   return parseKeyedCounters(readText(join(pidsDir, "pids.events"))).get("max") ?? 0;
 }
 
+/**
+ * Forks refused to the unit's own processes, by whichever limit: v2 kernels since 6.15 count that in
+ * pids.events.local (pids.events there counts only its own limit's); elsewhere pids.events is it.
+ */
+function unitTaskLimitHits(pidsDir: string): number {
+  const local = readText(join(pidsDir, "pids.events.local"));
+  return local === "" ? taskLimitHits(pidsDir) : (parseKeyedCounters(local).get("max") ?? 0);
+}
+
 export class LimitCgroups {
   constructor(
     readonly mode: LimitsMode,
@@ -115,7 +124,7 @@ export class LimitCgroups {
   counters(unit: LimitedUnit): LimitCounters {
     const memoryFile = unit.version === "v1" ? "memory.oom_control" : "memory.events";
     const oomKills = parseKeyedCounters(readText(join(unit.service.memory, memoryFile))).get("oom_kill") ?? 0;
-    return { oomKills, taskLimitHits: taskLimitHits(unit.service.pids), accountTaskLimitHits: taskLimitHits(unit.account.pids) - unit.accountTaskLimitBaseline };
+    return { oomKills, taskLimitHits: unitTaskLimitHits(unit.service.pids), accountTaskLimitHits: taskLimitHits(unit.account.pids) - unit.accountTaskLimitBaseline };
   }
 
   /** CPU time the launch used, in nanoseconds; null when the host cannot tell. */
