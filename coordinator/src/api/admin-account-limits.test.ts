@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { status } from "@grpc/grpc-js";
-import { type Account, ServiceInput } from "@vigil/shared";
+import { type Account, type Host, ServiceInput } from "@vigil/shared";
 import { desiredStateMessage } from "../link/desired-state-message.js";
 import { getHostDesiredState } from "../store/repositories/desired-state.js";
 import { getHost, upsertHostOnHello } from "../store/repositories/hosts.js";
@@ -53,6 +53,11 @@ describe("Admin account limits", () => {
     const empty = await failure(operator().call("updateAccount", { name: "alpha" }));
     assert.equal(empty.details, "limits: give at least one limit to change or remove");
     assert.deepEqual((await operator().call<Account>("getAccount", { name: "alpha" })).limits, before.limits);
+  });
+
+  test("host show carries the account ceiling its agent reported", async () => {
+    const host = await operator().call<Host>("getHost", { name: TEST_HOST });
+    assert.deepEqual([host.accountCeiling?.memoryMaxBytes, host.accountCeiling?.tasksMax, host.accountCeiling?.cpuMaxCores], [1024 * MIB, 2000, undefined]);
   });
 
   test("an account is created only within the ceiling; only operators change limits; an unknown account is not found", async () => {

@@ -43,6 +43,7 @@ export function hostMessage(record: HostRecord): Host {
     limitsDetail: record.limitsDetail,
     accountAddressPrefix: record.accountAddressPrefix,
     networkProblem: record.networkProblem,
+    accountCeiling: resourceLimitsToProto(limitsFromColumn(record.accountCeiling)),
   };
 }
 

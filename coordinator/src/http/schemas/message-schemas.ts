@@ -135,6 +135,7 @@ export const hostSchema = object({
   limits_detail: text(),
   account_address_prefix: text("public hosts that give each account its own IPv6 address"),
   network_problem: text("why the host takes no new account; empty: none"),
+  account_ceiling: resourceLimitsSchema,
 });
 
 export const addedHostSchema = object({

@@ -106,6 +106,8 @@ export interface Host {
   accountAddressPrefix: string;
   /** why the host takes no services ("" : none) */
   networkProblem: string;
+  /** its config's account ceiling (reported by its agent): no account of its pool may ask more */
+  accountCeiling: ResourceLimits | undefined;
 }
 
 export interface ListHostsRequest {
@@ -1377,6 +1379,7 @@ function createBaseHost(): Host {
     limitsDetail: "",
     accountAddressPrefix: "",
     networkProblem: "",
+    accountCeiling: undefined,
   };
 }
 
@@ -1420,6 +1423,9 @@ export const Host: MessageFns<Host> = {
     }
     if (message.networkProblem !== "") {
       writer.uint32(106).string(message.networkProblem);
+    }
+    if (message.accountCeiling !== undefined) {
+      ResourceLimits.encode(message.accountCeiling, writer.uint32(114).fork()).join();
     }
     return writer;
   },
@@ -1541,6 +1547,14 @@ export const Host: MessageFns<Host> = {
             message.networkProblem = reader.string();
             continue;
           }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.accountCeiling = ResourceLimits.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1600,6 +1614,11 @@ export const Host: MessageFns<Host> = {
         : isSet(object.network_problem)
         ? globalThis.String(object.network_problem)
         : "",
+      accountCeiling: isSet(object.accountCeiling)
+        ? ResourceLimits.fromJSON(object.accountCeiling)
+        : isSet(object.account_ceiling)
+        ? ResourceLimits.fromJSON(object.account_ceiling)
+        : undefined,
     };
   },
 
@@ -1644,6 +1663,9 @@ export const Host: MessageFns<Host> = {
     if (message.networkProblem !== "") {
       obj.networkProblem = message.networkProblem;
     }
+    if (message.accountCeiling !== undefined) {
+      obj.accountCeiling = ResourceLimits.toJSON(message.accountCeiling);
+    }
     return obj;
   },
 
@@ -1665,6 +1687,9 @@ export const Host: MessageFns<Host> = {
     message.limitsDetail = object.limitsDetail ?? "";
     message.accountAddressPrefix = object.accountAddressPrefix ?? "";
     message.networkProblem = object.networkProblem ?? "";
+    message.accountCeiling = (object.accountCeiling !== undefined && object.accountCeiling !== null)
+      ? ResourceLimits.fromPartial(object.accountCeiling)
+      : undefined;
     return message;
   },
 };
