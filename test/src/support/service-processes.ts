@@ -20,9 +20,23 @@ export function agentCgroupRoot(host: string): string {
   return join(mount, "vigil", cgroupInstanceFor(stateDir));
 }
 
-/** The unit directory of account/name: the driver escapes "/" as %2F (names carry nothing else to escape). */
+/**
+ * The unit directory of account/name, inside its account's directory: the driver escapes "/" as %2F
+ * (names carry nothing else to escape).
+ */
 export function unitDirectory(account: string, name: string): string {
-  return `${account}%2F${name}`;
+  return join(account, `${account}%2F${name}`);
+}
+
+function subdirectories(path: string): string[] {
+  try {
+    return readdirSync(path, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
 }
 
 function readPids(path: string): number[] {
@@ -42,14 +56,8 @@ export function servicePids(host: string, account: string, name: string): number
 /** "account/name" of every unit cgroup of the host that holds a process. */
 export function populatedUnits(host: string): string[] {
   const root = agentCgroupRoot(host);
-  let entries: string[];
-  try {
-    entries = readdirSync(root, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw error;
-  }
-  return entries.filter((entry) => readPids(join(root, entry)).length > 0).map((entry) => decodeURIComponent(entry)).sort();
+  const units = subdirectories(root).flatMap((account) => subdirectories(join(root, account)).map((unit) => ({ name: unit, path: join(root, account, unit) })));
+  return units.filter((unit) => readPids(unit.path).length > 0).map((unit) => decodeURIComponent(unit.name)).sort();
 }
 
 /** Pids of every process on the machine whose command line is exactly `argv` (a marker no other test uses). */
@@ -92,18 +100,12 @@ export function isAlive(pid: number): boolean {
  */
 export async function removeAgentCgroups(host: string): Promise<void> {
   const root = agentCgroupRoot(host);
-  let units: string[];
-  try {
-    units = readdirSync(root, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => join(root, entry.name));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
-    throw error;
-  }
-  for (const unit of units) {
-    if (readPids(unit).length > 0) writeFileSync(join(unit, "cgroup.kill"), "1");
-  }
+  const accounts = subdirectories(root).map((name) => join(root, name));
+  // cgroup.kill of an account's cgroup ends every unit below it.
+  for (const account of accounts) writeFileSync(join(account, "cgroup.kill"), "1");
+  const units = accounts.flatMap((account) => subdirectories(account).map((name) => join(account, name)));
   const deadline = Date.now() + 5_000;
-  for (const dir of [...units, root]) {
+  for (const dir of [...units, ...accounts, root]) {
     for (;;) {
       try {
         rmdirSync(dir);
