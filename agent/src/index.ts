@@ -34,6 +34,7 @@ export { FileServiceLogFactory } from "./logs/file-service-log-factory.js";
 export { formatVigilLine, LINE_CONTINUES_MARKER, VIGIL_LINE_MARKER } from "./logs/vigil-line.js";
 export { findCgroup2Mount } from "./system/cgroup-mount.js";
 export { cgroupInstanceFor } from "./system/instance-name.js";
+export { listUnitCgroups, unitCgroupPath } from "./driver/unit-cgroup-path.js";
 export type { LockHolder, StateDirLock } from "./system/state-dir-lock.js";
 export { lockHolder, lockStateDir, STATE_LOCK_FILE, StateDirLocked } from "./system/state-dir-lock.js";
 // Status-event transport: the disk outbox and the NATS JetStream publisher behind it.

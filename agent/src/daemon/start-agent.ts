@@ -3,7 +3,7 @@
 import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type ChannelCredentials } from "@grpc/grpc-js";
-import { type BusNames, type CompiledHostConfig, type EventPublisher } from "@vigil/shared";
+import { type BusNames, type CompiledHostConfig, type EventPublisher, resourceLimitsToProto } from "@vigil/shared";
 import { defaultLogger, type Logger } from "@vigil/shared/logging";
 import { newBootId } from "../bus/boot-id.js";
 import { startHostFirewall } from "../firewall/host-firewall.js";
@@ -248,7 +248,7 @@ async function startLocked(options: AgentOptions, stateDir: string, logger: Logg
       accountNetworks.onApplied(state);
     },
     firewallSupport: firewall.support,
-    limitsSupport: limitsSupport(driver),
+    limitsSupport: { ...limitsSupport(driver), accountCeiling: resourceLimitsToProto(options.hostConfig.limits.accountCeiling) },
     networkSupport: accountNetworks.support,
     onFirewall: (desired, revision) => firewall.onFirewall(desired, revision),
     onWelcome: (intervalMs) => {

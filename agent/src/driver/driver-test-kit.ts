@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { readProcStat } from "../system/proc-files.js";
-import { cgroupPids, killCgroup } from "./cgroup-unit.js";
+import { cgroupPopulated, killCgroup } from "./cgroup-unit.js";
 import { LinuxProcessDriver } from "./linux-process-driver.js";
 import type { LinuxProcessDriverOptions } from "./driver-options.js";
 import type { LaunchRequest } from "./process-driver.js";
@@ -38,12 +38,13 @@ export function createDriverKit(options: Partial<LinuxProcessDriverOptions> = {}
       for (const pgid of groups) signalPid(-pgid, "SIGKILL");
       const root = driver.cgroupRoot;
       if (root !== null) {
+        // Account cgroups (and units of the flat layout a test made): cgroup.kill ends the whole subtree.
         for (const entry of readdirSync(root, { withFileTypes: true })) {
           if (!entry.isDirectory()) continue;
           const path = join(root, entry.name);
           killCgroup(path);
-          await pollUntil(() => cgroupPids(path).length === 0, 15_000, 10);
-          rmdirSync(path);
+          await pollUntil(() => !cgroupPopulated(path), 15_000, 10);
+          removeTree(path);
         }
         rmdirSync(root);
       }
@@ -53,15 +54,17 @@ export function createDriverKit(options: Partial<LinuxProcessDriverOptions> = {}
   };
 }
 
-/** The v1 limit cgroups of the test's instance, deepest first; their processes ended with the tracking cgroups. */
+/** Removes an empty cgroup and its empty children, deepest first. */
+function removeTree(path: string): void {
+  if (!existsSync(path)) return;
+  for (const entry of readdirSync(path, { withFileTypes: true })) if (entry.isDirectory()) removeTree(join(path, entry.name));
+  rmdirSync(path);
+}
+
+/** The v1 limit cgroups of the test's instance; their processes ended with the tracking cgroups. */
 function removeLimitTrees(driver: LinuxProcessDriver, instance: string): void {
   const mode = driver.limitsMode;
   if (mode.mode !== "cgroup-v1") return;
-  const removeTree = (path: string): void => {
-    if (!existsSync(path)) return;
-    for (const entry of readdirSync(path, { withFileTypes: true })) if (entry.isDirectory()) removeTree(join(path, entry.name));
-    rmdirSync(path);
-  };
   for (const hierarchy of [...Object.values(mode.hierarchies), ...(mode.cpuacct === null ? [] : [mode.cpuacct])]) removeTree(join(hierarchy, "vigil", instance));
 }
 

@@ -1,12 +1,12 @@
-// Finds what a previous agent run left (populated cgroups of the subtree, recorded process groups,
-// recorded services that exited meanwhile) so that it is adopted or ended, never run twice.
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
+// Finds what a previous agent run left (populated unit cgroups, nested per account or in the earlier
+// flat layout; recorded process groups; recorded services that exited meanwhile) so that it is
+// adopted or ended, never run twice.
 import { processGroupPids } from "./process-group-unit.js";
 import { readBootId, readProcStat } from "../system/proc-files.js";
 import type { LaunchRecord, LaunchRecords } from "./launch-records.js";
 import type { LeftoverUnit, ProcessTracking } from "./process-driver.js";
 import { removeCgroup } from "./cgroup-unit.js";
+import { listUnitCgroups, releaseAccountCgroup } from "./unit-cgroup-path.js";
 import { unescapeUnit } from "./unit-name.js";
 import { trackedPids, trackingKey } from "./unit-tracking.js";
 
@@ -29,12 +29,6 @@ function recordedGroupPids(record: LaunchRecord, pgid: number, bootId: string): 
   return predates ? [] : members;
 }
 
-function dirNames(root: string): string[] {
-  return readdirSync(root, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => entry.name);
-}
-
 /** Leftovers among records and the cgroup subtree; units in `live` belong to this run and are skipped. */
 export function findLeftovers(records: LaunchRecords, cgroupRoot: string | null, live: ReadonlySet<string>): Leftover[] {
   const found = new Map<string, Leftover>();
@@ -49,13 +43,16 @@ export function findLeftovers(records: LaunchRecords, cgroupRoot: string | null,
     else records.remove(record.unit);
   }
   if (cgroupRoot === null) return [...found.values()];
-  for (const name of dirNames(cgroupRoot)) {
-    const tracking: ProcessTracking = { kind: "cgroup", path: join(cgroupRoot, name) };
+  for (const { name, path } of listUnitCgroups(cgroupRoot)) {
+    const tracking: ProcessTracking = { kind: "cgroup", path };
     const key = trackingKey(tracking);
     if (live.has(key) || found.has(key)) continue;
     const pids = trackedPids(tracking);
     if (pids.length > 0) found.set(key, { unit: unescapeUnit(name), tracking, pids, record: null });
-    else removeCgroup(tracking.path);
+    else {
+      removeCgroup(path);
+      releaseAccountCgroup(cgroupRoot, path);
+    }
   }
   return [...found.values()];
 }

@@ -20,6 +20,7 @@ import { ProcessSampler } from "./process-sampler.js";
 import { pollUntil, signalPid } from "./signal-pids.js";
 import { describeEarlyExit, spawnWrapper } from "./spawn-launch.js";
 import { checkLaunchable } from "./start-checks.js";
+import { releaseAccountCgroup, unitCgroupPath } from "./unit-cgroup-path.js";
 import { escapeUnit } from "./unit-name.js";
 import { isTrackedEmpty, killTracked, releaseTracked, signalTracked, trackedPids, trackingKey } from "./unit-tracking.js";
 
@@ -91,7 +92,7 @@ export class LinuxProcessDriver implements ProcessDriver {
 
   async launch(request: LaunchRequest): Promise<LaunchedProcess> {
     await checkLaunchable(request, this.passwd, this.options);
-    const cgroupPath = this.options.cgroupRoot === null ? null : join(this.options.cgroupRoot, escapeUnit(request.unit));
+    const cgroupPath = this.options.cgroupRoot === null ? null : unitCgroupPath(this.options.cgroupRoot, request.unit);
     if (cgroupPath !== null) this.prepareCgroup(cgroupPath, request.unit);
     // Keyed by the tracking cgroup, known before the spawn; a process-group unit has no limit cgroups.
     const limitKey = cgroupPath === null ? null : trackingKey({ kind: "cgroup", path: cgroupPath });
@@ -234,6 +235,7 @@ export class LinuxProcessDriver implements ProcessDriver {
 
   async release(tracking: ProcessTracking): Promise<void> {
     releaseTracked(tracking);
+    this.releaseAccount(tracking);
     const key = trackingKey(tracking);
     this.limits.release(key);
     const own = this.launched.get(key);
@@ -255,6 +257,10 @@ export class LinuxProcessDriver implements ProcessDriver {
     }
   }
 
+  private releaseAccount(tracking: ProcessTracking): void {
+    if (tracking.kind === "cgroup" && this.options.cgroupRoot !== null) releaseAccountCgroup(this.options.cgroupRoot, tracking.path);
+  }
+
   /** What a previous agent run left running; call before launching anything. */
   async findLeftovers(): Promise<Leftover[]> {
     return findLeftovers(this.records, this.options.cgroupRoot, new Set(this.launched.keys()));
@@ -269,6 +275,7 @@ export class LinuxProcessDriver implements ProcessDriver {
       if (!(await this.waitEmpty(tracking, 5_000))) throw new Error(`unit ${leftover.unit} still has processes after SIGKILL: ${trackedPids(tracking).join(", ")}`);
     }
     if (tracking.kind === "cgroup") removeCgroup(tracking.path);
+    this.releaseAccount(tracking);
     if (this.records.read(leftover.unit)?.pid === leftover.record?.pid) {
       this.records.remove(leftover.unit);
       if (leftover.record?.outputPath !== undefined) removeOutputFiles(leftover.record.outputPath);

@@ -48,7 +48,13 @@ export interface LaunchLimits {
 /** Read back from a unit's limit cgroups: kernel OOM kills and forks refused by the task limit. */
 export interface LimitCounters {
   readonly oomKills: number;
+  /** Forks refused to the unit's own processes (v2: pids.events.local where the kernel has it, so an account limit's refusals count too). */
   readonly taskLimitHits: number;
+  /**
+   * Forks refused by the account cgroup's task limit since this launch, by any service of the account
+   * (kernels since 6.15 count a refusal in the cgroup whose limit refused it, not in the forking one).
+   */
+  readonly accountTaskLimitHits: number;
 }
 
 export interface ExitStatus {

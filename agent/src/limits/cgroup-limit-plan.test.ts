@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { NO_LIMITS, type ResourceLimits } from "@vigil/shared";
-import { parseKeyedCounters, planLimitWrites, weightToShares } from "./cgroup-limit-plan.js";
+import { parseKeyedCounters, planLimitWrites, planV2UnitWrites, weightToShares } from "./cgroup-limit-plan.js";
 
 const LIMITS: ResourceLimits = { memoryMaxBytes: 256 * 1024 * 1024, memoryHighBytes: 200 * 1024 * 1024, tasksMax: 256, cpuWeight: 50, cpuMaxCores: 0.2 };
 
@@ -31,6 +31,32 @@ test("v2: no limits writes the kernel's no-limit values, so removing a limit fro
     "cpu:cpu.weight=100",
     "cpu:cpu.max=max 100000",
   ]);
+});
+
+test("v2: controllers are delegated from the root down to the account cgroup, which carries the account's limits above the unit's", () => {
+  const account: ResourceLimits = { ...NO_LIMITS, memoryMaxBytes: 512 * 1024 * 1024, tasksMax: 1000, cpuMaxCores: 1.5 };
+  const writes = planV2UnitWrites("/sys/fs/cgroup", "/sys/fs/cgroup/vigil/a1/alice/alice%2Fweb", account, { ...NO_LIMITS, tasksMax: 256 });
+  assert.deepEqual(
+    writes.map((write) => `${write.path}=${write.value}`),
+    [
+      "/sys/fs/cgroup/cgroup.subtree_control=+memory +pids +cpu",
+      "/sys/fs/cgroup/vigil/cgroup.subtree_control=+memory +pids +cpu",
+      "/sys/fs/cgroup/vigil/a1/cgroup.subtree_control=+memory +pids +cpu",
+      "/sys/fs/cgroup/vigil/a1/alice/cgroup.subtree_control=+memory +pids +cpu",
+      "/sys/fs/cgroup/vigil/a1/alice/memory.high=max",
+      "/sys/fs/cgroup/vigil/a1/alice/memory.max=536870912",
+      "/sys/fs/cgroup/vigil/a1/alice/memory.swap.max=0",
+      "/sys/fs/cgroup/vigil/a1/alice/pids.max=1000",
+      "/sys/fs/cgroup/vigil/a1/alice/cpu.weight=100",
+      "/sys/fs/cgroup/vigil/a1/alice/cpu.max=150000 100000",
+      "/sys/fs/cgroup/vigil/a1/alice/alice%2Fweb/memory.high=max",
+      "/sys/fs/cgroup/vigil/a1/alice/alice%2Fweb/memory.max=max",
+      "/sys/fs/cgroup/vigil/a1/alice/alice%2Fweb/memory.swap.max=max",
+      "/sys/fs/cgroup/vigil/a1/alice/alice%2Fweb/pids.max=256",
+      "/sys/fs/cgroup/vigil/a1/alice/alice%2Fweb/cpu.weight=100",
+      "/sys/fs/cgroup/vigil/a1/alice/alice%2Fweb/cpu.max=max 100000",
+    ],
+  );
 });
 
 test("v1: memory, pids and cpu hierarchies get their own files; the weight becomes cpu.shares", () => {

@@ -1,5 +1,6 @@
 // What enforcing a set of limits writes into a cgroup, for the v1 memory/pids/cpu hierarchies and
 // for cgroup v2: pure, so the v2 form is tested here on hosts that only have v1 (and the reverse).
+import { dirname, join, relative } from "node:path";
 import type { ResourceLimits } from "@vigil/shared";
 
 export type CgroupVersion = "v1" | "v2";
@@ -52,6 +53,29 @@ export function planLimitWrites(version: CgroupVersion, limits: ResourceLimits):
     { controller: "cpu", file: "cpu.cfs_period_us", value: String(CPU_PERIOD_US) },
     { controller: "cpu", file: "cpu.cfs_quota_us", value: limits.cpuMaxCores === null ? "-1" : String(quotaUs(limits.cpuMaxCores)) },
   ];
+}
+
+/** One file write of a plan, by absolute path. */
+export interface CgroupFileWrite {
+  readonly path: string;
+  readonly value: string;
+}
+
+const LIMIT_CONTROLLERS: readonly LimitController[] = ["memory", "pids", "cpu"];
+export const V2_SUBTREE_CONTROL = LIMIT_CONTROLLERS.map((controller) => `+${controller}`).join(" ");
+
+/**
+ * cgroup v2, with the unit at <v2 root>/.../<account>/<unit>: the controllers are enabled in every
+ * cgroup.subtree_control from the v2 root down to the account cgroup (a controller is only usable
+ * where each parent delegates it), then the account's limits go on the account cgroup, which caps
+ * the sum of its units, and the service's on the unit itself.
+ */
+export function planV2UnitWrites(unified: string, unitPath: string, accountLimits: ResourceLimits, serviceLimits: ResourceLimits): CgroupFileWrite[] {
+  const account = dirname(unitPath);
+  const parents = [unified];
+  for (const segment of relative(unified, account).split("/").filter(Boolean)) parents.push(join(parents.at(-1) ?? unified, segment));
+  const limitFiles = (dir: string, limits: ResourceLimits): CgroupFileWrite[] => planLimitWrites("v2", limits).map(({ file, value }) => ({ path: join(dir, file), value }));
+  return [...parents.map((dir) => ({ path: join(dir, "cgroup.subtree_control"), value: V2_SUBTREE_CONTROL })), ...limitFiles(account, accountLimits), ...limitFiles(unitPath, serviceLimits)];
 }
 
 /** "oom_kill 3" style lines (memory.events, memory.oom_control, pids.events) as a map. */

@@ -58,6 +58,8 @@ export function statusMessage(status: ServiceStatus, host: string, now: number, 
     processesOmitted: bounded.omitted,
     logDegraded: status.logDegraded,
     logLinesDropped: status.logLinesDropped,
+    taskLimitReached: status.taskLimitHits > 0,
+    taskLimitHits: status.taskLimitHits,
   };
 }
 

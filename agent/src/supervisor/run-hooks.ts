@@ -5,6 +5,7 @@ import type { ExitStatus, LaunchedProcess, LaunchLimits } from "../driver/proces
 import { HealthChecker, type HealthFailure } from "../health/health-checker.js";
 import type { Clock } from "../runtime/clock.js";
 import { buildLaunchRequest, type LaunchContext } from "./launch-hook.js";
+import type { TaskLimitWatch } from "./task-limit-watch.js";
 
 /** One launch of a service, from "started" until its processes are gone. */
 export interface ServiceRun {
@@ -14,6 +15,8 @@ export interface ServiceRun {
   health: HealthChecker | null;
   /** The limits its cgroups carry now: a live update rewrites them. */
   limits?: LaunchLimits | undefined;
+  /** Polls its task limit's counter while it runs (only with a task limit). */
+  taskLimit?: TaskLimitWatch;
 }
 
 /** The driver reports the main exit from its own wait, a moment after the unit is empty. */

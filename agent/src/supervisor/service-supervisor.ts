@@ -15,6 +15,7 @@ import { type AdoptionSource, adoptPrevious, endPrevious } from "./adopt-hook.js
 import { type LaunchContext, launchLimits, launchService, openLog, type StartRefusal } from "./launch-hook.js";
 import { updateRunLimits } from "./limits-update-hook.js";
 import { logHealthEvent } from "./log-health-hook.js";
+import { hasTaskLimit, TaskLimitWatch, taskLimitEvent } from "./task-limit-watch.js";
 import { adoptedLine, crashLoopLine, daemonizedLine, disabledLine, escalatedLine, exitLine, healthFailedLine, remainingEndedLine, restartingLine, startedLine, startFailedLine, stoppingLine } from "./log-lines.js";
 import { decideRestart, EMPTY_FAILURE_HISTORY, type FailureHistory, recordFailure } from "./restart-policy.js";
 import type { ServiceHistoryStore } from "./service-history.js";
@@ -54,6 +55,8 @@ export interface ServiceSnapshot {
   readonly logDegraded: boolean;
   /** Log lines dropped since the log was opened. */
   readonly logLinesDropped: number;
+  /** Forks the running service's task limit refused in this run (0: not reached, or no task limit). */
+  readonly taskLimitHits: number;
 }
 
 type EventDetails = Partial<Pick<SupervisionEvent, "pid" | "exit" | "reason" | "delayMs" | "output">> & { readonly message: string };
@@ -112,6 +115,7 @@ export class ServiceSupervisor {
   private async applyLimits(run: ServiceRun): Promise<void> {
     const update = await updateRunLimits(this.context.driver, run, launchLimits(this.context.config, this.desired));
     if (update.outcome === "applied") this.note("new limits applied to the running service");
+    if (update.outcome === "applied") this.watchTaskLimit(run);
     if (update.outcome !== "refused") return;
     this.note(`the new limits cannot be applied to the running service (${update.message}); restarting it with them`);
     await this.endRun(this.desired.spec.stopSignal, "its new limits need a restart");
@@ -157,6 +161,7 @@ export class ServiceSupervisor {
       const run = this.run;
       if (run) {
         await stopHealthChecks(run);
+        run.taskLimit?.stop();
         run.launched.output.destroy();
       }
       await this.closeLog();
@@ -201,6 +206,7 @@ export class ServiceSupervisor {
       tracking: run?.launched.tracking ?? null,
       logDegraded: this.log?.health?.().degraded ?? false,
       logLinesDropped: this.log?.health?.().droppedLines ?? 0,
+      taskLimitHits: run?.taskLimit?.hits ?? 0,
     };
   }
 
@@ -275,6 +281,7 @@ export class ServiceSupervisor {
     this.run = run;
     this.move("launched", { pid: run.launched.pid, message: adoptedLine(run.launched.pid, run.launched.startedAt) }); // STARTING -> RUNNING
     this.startHealth(run);
+    this.watchTaskLimit(run);
     void run.launched.exited.then((exit) => this.internal(() => this.onMainExit(run, exit)));
     return true;
   }
@@ -307,6 +314,7 @@ export class ServiceSupervisor {
     this.move("launched", { pid: run.launched.pid, message: startedLine(run.launched.pid) }); // STARTING -> RUNNING
     this.context.onLaunched?.(this.context.clock.now() - began);
     this.startHealth(run);
+    this.watchTaskLimit(run);
     void run.launched.exited.then((exit) => this.internal(() => this.onMainExit(run, exit)));
   }
 
@@ -409,6 +417,7 @@ export class ServiceSupervisor {
   }
 
   private async releaseRun(run: ServiceRun): Promise<void> {
+    run.taskLimit?.stop();
     if (this.run === run) this.run = null;
     await this.context.driver.release(run.launched.tracking);
   }
@@ -416,6 +425,21 @@ export class ServiceSupervisor {
   private cancelBackoff(): void {
     this.backoff?.cancel();
     this.backoff = null;
+  }
+
+  /** Only runs with a task limit are polled; a live update that adds one starts the watch. */
+  private watchTaskLimit(run: ServiceRun): void {
+    if (run.taskLimit || !hasTaskLimit(run.limits)) return;
+    run.taskLimit = new TaskLimitWatch(this.context.driver, run.launched.tracking, this.context.clock, () => this.internal(async () => this.onTaskLimit(run)));
+    run.taskLimit.start();
+  }
+
+  /** Not a transition: the service runs on; the event and the status flag make the limit visible now, not only at its exit. */
+  private async onTaskLimit(run: ServiceRun): Promise<void> {
+    if (this.run !== run || this.state !== "running" || !run.taskLimit) return;
+    const event = taskLimitEvent(run.taskLimit, run.limits, { desired: this.desired, state: this.state, at: this.context.clock.now(), pid: run.launched.pid, restarts: this.restarts });
+    this.note(event.message);
+    this.context.emit(event);
   }
 
   private startHealth(run: ServiceRun): void {

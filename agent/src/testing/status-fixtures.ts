@@ -21,6 +21,7 @@ export function testStatus(name: string, processes: ProcessSnapshot[] = testProc
     launchFingerprint: "f",
     logDegraded: false,
     logLinesDropped: 0,
+    taskLimitHits: 0,
     processes,
   };
 }

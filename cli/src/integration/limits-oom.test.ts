@@ -4,12 +4,12 @@
 // reaches the running service without a restart, and the API says no restart was needed.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { eventMessage, getAccount, listEvents, serviceMessage } from "@vigil/coordinator";
 import { eventLine } from "../operator/observe-commands.js";
 import { PLAIN } from "../output/colour.js";
-import { serviceDetails } from "../output/service-views.js";
+import { serviceDetails, serviceTable } from "../output/service-views.js";
 import { ControlPlaneHarness, eventually } from "../testing/control-plane-harness.js";
 
 describe("resource limits through the API", () => {
@@ -71,6 +71,44 @@ describe("resource limits through the API", () => {
     assert.equal(after.status?.restarts, 0);
     const commandChange = await harness.coordinator.control.updateService(ref, { command: "while :; do sleep 1; done" });
     assert.equal(commandChange.restartRequired, true);
+    await harness.coordinator.control.deleteService(ref);
+  });
+
+  it("shows a fork bomb's reached task limit while it runs: a task-limit-reached event and the flag in service ls and show", async () => {
+    const ref = { account: "acme", name: "bomb" };
+    const command = "bash -c '(b() { b | b & }; b) & exec sleep 600'";
+    await harness.coordinator.control.createService({ account: "acme", spec: { name: "bomb", command, tasks_max: 32 } });
+    const reached = await eventually("a task-limit-reached event", async () => (await listEvents(harness.store.db, { account: "acme", service: "bomb" })).find((event) => event.kind === "task-limit-reached"), 30_000);
+    const flagged = await eventually("the status flag", async () => {
+      const view = await harness.coordinator.control.getService(ref);
+      return view.status?.state === "running" && (view.status.taskLimitHits ?? 0) > 0 ? view : undefined;
+    });
+    const line = eventLine(eventMessage(reached));
+    console.log(`task limit: ${line.trim()}`);
+    assert.match(line, /task-limit-reached .*its task limit of 32 was reached/);
+    assert.match(serviceTable([serviceMessage(flagged)], PLAIN), /running \(task-limit\)/);
+    assert.match(serviceDetails(serviceMessage(flagged), PLAIN), /^tasks: +task limit reached: \d+ forks refused in this run$/m);
+    await harness.coordinator.control.deleteService(ref);
+  });
+
+  it("applies a changed account memory maximum to the account cgroup of its running service, without a restart", async () => {
+    const ref = { account: "acme", name: "steady" };
+    await harness.coordinator.control.createService({ account: "acme", spec: { name: "steady", command: "exec sleep 600" } });
+    const pid = await eventually("steady running", async () => {
+      const view = await harness.coordinator.control.getService(ref);
+      return view.status?.state === "running" && view.status.mainPid ? view.status.mainPid : undefined;
+    });
+    const memory = /^\d+:memory:(.*)$/m.exec(readFileSync(`/proc/${pid}/cgroup`, "utf8"))?.[1];
+    assert.ok(memory !== undefined, "the service is in no v1 memory cgroup");
+    const accountFile = join("/sys/fs/cgroup/memory", dirname(memory), "memory.limit_in_bytes");
+    const accountMax = () => Number(readFileSync(accountFile, "utf8"));
+    for (const mib of [512, 256]) {
+      await harness.coordinator.control.updateAccountLimits({ name: "acme", limits: { memoryMaxBytes: mib * 1024 * 1024 }, removeLimits: [] });
+      await eventually(`the account cgroup at ${mib} MiB`, () => (accountMax() === mib * 1024 * 1024 ? true : undefined));
+    }
+    const after = await harness.coordinator.control.getService(ref);
+    assert.deepEqual([after.status?.mainPid, after.status?.restarts], [pid, 0]);
+    console.log(`account update: ${accountFile} = ${accountMax()} after 512 MiB then 256 MiB, pid ${pid} unchanged`);
     await harness.coordinator.control.deleteService(ref);
   });
 });

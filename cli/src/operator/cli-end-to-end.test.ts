@@ -189,6 +189,21 @@ describe("vigil CLI against a running coordinator", () => {
     assert.deepEqual([bad.code, bad.stderr], [1, "vigil: tasks_max: must be an integer from 2 to 4194304\n"]);
   });
 
+  test("account update changes an account's limits, none removes one; bad values and plain accounts are refused", async () => {
+    const operator = (...args: string[]) => as(server.tokens.operator, ...args);
+    const raised = await operator("account", "update", "beta", "--memory-max", "1G", "--tasks-max", "500");
+    assert.deepEqual([raised.code, raised.stdout], [0, "updated account beta: limits memory max 1 GiB, tasks 500\n"]);
+    const removed = await operator("account", "update", "beta", "--tasks-max", "none");
+    assert.equal(removed.stdout, "updated account beta: limits memory max 1 GiB\n");
+    assert.match((await operator("account", "show", "beta")).stdout, /^limits: +memory max 1 GiB$/m);
+    const bad = await operator("account", "update", "beta", "--memory-max", "1M");
+    assert.deepEqual([bad.code, bad.stderr], [1, `vigil: limits.memory_max: must be between ${4 * 1024 * 1024} bytes (4M) and ${2 ** 50} bytes\n`]);
+    const nothing = await operator("account", "update", "beta");
+    assert.equal(nothing.code, 2);
+    const denied = await vigil("account", "update", "alpha", "--tasks-max", "10");
+    assert.deepEqual([denied.code, denied.stderr], [1, "vigil: authorization: this call needs an operator token\n"]);
+  });
+
   test("service update --if-revision applies at the revision shown and refuses a stale one, changing nothing", async () => {
     await vigil("service", "create", "guarded", "node guarded.js");
     const shown = async () => JSON.parse((await vigil("service", "show", "guarded", "--json")).stdout) as { revision: number; annotation: string };

@@ -6,7 +6,7 @@ import { type AddedHost, type Host } from "@vigil/shared";
 import { formatTime, orDash } from "../output/formats.js";
 import { usageError } from "./cli-error.js";
 import { operatorCommand, runOperator, show } from "./command-kit.js";
-import { describeLimitsMode } from "../output/limits-view.js";
+import { describeLimits, describeLimitsMode } from "../output/limits-view.js";
 import { registerHostDrainCommand } from "./host-drain-command.js";
 
 interface AddOptions {
@@ -76,6 +76,7 @@ function renderHost(host: Host): string {
     `last seen: ${formatTime(host.lastSeenMs)}`,
     `agent:     ${orDash(host.agentVersion)}`,
     `limits:    ${describeLimitsMode(host.limitsMode, host.limitsDetail)}`,
+    `account ceiling: ${describeLimits(host.accountCeiling)}`,
     ...(host.drainMessage === "" ? [] : [`drain:     ${host.draining ? "under way: " : ""}${host.drainMessage}`]),
   ].join("\n");
 }

@@ -52,7 +52,7 @@ function registerHostCommands(program: Command): void {
 }
 
 function registerAccountCommands(program: Command): void {
-  const group = configureGroup(program.command("account").description("create and show accounts"));
+  const group = configureGroup(program.command("account").description("create, show and change the limits of accounts"));
   const create = operatorCommand(group, "create <name>", "create an account (operators); the limits cap the sum of its services on each host")
     .requiredOption("--uid <uid>", "the Unix user id")
     .option("--gid <gid>", "the Unix group id (default: the uid)")
@@ -80,6 +80,15 @@ function registerAccountCommands(program: Command): void {
         show(context, created, (value) => `created account ${value.name} (${value.cloud} cloud, ${value.unixUser} ${value.uid}:${value.gid}, ${value.home})`);
       }),
     );
+  const update = operatorCommand(group, "update <name>", "change an account's limits (operators); its hosts apply them live, services keep running");
+  limitOptions(update, true).action(
+    runOperator<LimitFlags>(async (context, name = "") => {
+      const { limits, remove } = limitsFromFlags(context.options, true);
+      if (Object.keys(limits).length === 0 && remove.length === 0) throw usageError("give at least one of --memory-max, --memory-high, --tasks-max, --cpu-weight, --cpu-max");
+      const updated = await context.session.call<Account>("updateAccount", { name, limits, removeLimits: remove });
+      show(context, updated, (value) => `updated account ${value.name}: limits ${describeLimits(value.limits)}`);
+    }),
+  );
   operatorCommand(group, "show [name]", "show an account (account tokens: their own)").action(
     runOperator(async (context, name = "") => {
       const account = await context.session.call<Account>("getAccount", { name });

@@ -41,6 +41,14 @@ void describe("what the CLI prints", () => {
     assert.match(details, /^processes: +1 listed, 3 more not listed$/m);
   });
 
+  void it("flags a running service whose task limit refuses its forks in service ls and service show", () => {
+    const limited = Service.fromPartial({ ...service(false), status: { ...service(false).status, taskLimitReached: true, taskLimitHits: 1040 } });
+    assert.match(serviceTable([limited], PLAIN), /running \(task-limit\)/);
+    assert.doesNotMatch(serviceTable([service(false)], PLAIN), /task-limit/);
+    assert.match(serviceDetails(limited, PLAIN), /^tasks: +task limit reached: 1040 forks refused in this run$/m);
+    assert.match(serviceDetails(service(false), PLAIN), /^tasks: +-$/m);
+  });
+
   void it("shows the account's own address in service show, and a dash on a host that gives none", () => {
     assert.match(serviceDetails({ ...service(false), accountAddress: "2001:db8:a::1" }, PLAIN), /^address: +2001:db8:a::1$/m);
     assert.match(serviceDetails(service(false), PLAIN), /^address: +-$/m);

@@ -9,9 +9,12 @@ import { type Column, renderTable } from "./table.js";
 /** The log flag reads "log-write-failed" beside the state: the service runs, but its output is being dropped. */
 export const LOG_WRITE_FAILED_FLAG = "log-write-failed";
 
+/** Beside the state while the running service's forks are refused by its task limit. */
+export const TASK_LIMIT_FLAG = "task-limit";
+
 function stateCell(service: Service, palette: Palette): string {
-  const flag = service.status?.logDegraded ? ` ${palette.red(`(${LOG_WRITE_FAILED_FLAG})`)}` : "";
-  return liveStateCell(service, palette) + flag;
+  const flags = [service.status?.logDegraded ? LOG_WRITE_FAILED_FLAG : null, service.status?.taskLimitReached ? TASK_LIMIT_FLAG : null].filter((flag) => flag !== null);
+  return liveStateCell(service, palette) + flags.map((flag) => ` ${palette.red(`(${flag})`)}`).join("");
 }
 
 function liveStateCell(service: Service, palette: Palette): string {
@@ -58,6 +61,7 @@ export function serviceDetails(service: Service, palette: Palette): string {
     ["started", formatTime(status?.startedAtMs ?? 0)],
     ["restarts", String(status?.restarts ?? 0)],
     ["log", status?.logDegraded ? `${palette.red(LOG_WRITE_FAILED_FLAG)}: output is dropped (${status.logLinesDropped} lines so far)` : status?.logLinesDropped ? `ok (${status.logLinesDropped} lines dropped earlier)` : "ok"],
+    ["tasks", status?.taskLimitReached ? `${palette.red("task limit reached")}: ${status.taskLimitHits} forks refused in this run` : "-"],
     ["processes", status ? `${status.processes.length}${status.processesOmitted > 0 ? ` listed, ${status.processesOmitted} more not listed` : ""}` : "-"],
     ["last exit", exit ? `${exit.hasCode ? `code ${exit.code}` : `signal ${exit.signal}`}${exit.reason ? ` (${exit.reason})` : ""} at ${formatTime(exit.atMs)}` : "-"],
     ["disabled", service.isDisabled ? `yes (${service.disabledReason || "user"})` : "no"],

@@ -38,6 +38,7 @@ const MATRIX: Readonly<Record<Rpc, MatrixRow>> = {
   createAccount: { access: "operator", permitted: OK, request: (_s, n) => Promise.resolve({ account: Account.fromPartial({ name: `acct-${n}`, cloud: "public", unixUser: `acct${n}`, uid: 20_000 + n, gid: 20_000 + n, home: `/home/acct-${n}` }) }) },
   getAccount: { access: "account", permitted: OK, request: () => Promise.resolve({ name: "alpha" }) },
   listAccounts: { access: "operator", permitted: OK, request: () => Promise.resolve({}) },
+  updateAccount: { access: "operator", permitted: OK, request: () => Promise.resolve({ name: "alpha", limits: { tasksMax: 500 } }) },
   listHosts: { access: "operator", permitted: OK, request: () => Promise.resolve({}) },
   cordonHost: { access: "operator", permitted: OK, request: () => Promise.resolve({ name: TEST_HOST }) },
   uncordonHost: { access: "operator", permitted: OK, request: () => Promise.resolve({ name: TEST_HOST }) },

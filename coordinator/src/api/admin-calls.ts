@@ -40,7 +40,7 @@ export interface AdminDeps {
 
 export function adminHandlers(deps: AdminDeps): AdminHandlers {
   return {
-    ...accountHandlers(deps.store),
+    ...accountHandlers(deps.store, deps.control),
     ...hostHandlers(deps.store, deps.caPem ?? null, deps.onDrainRequested),
     ...resourceHandlers(deps.store, deps.control),
     ...serviceHandlers(deps.control),

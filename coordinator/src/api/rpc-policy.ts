@@ -49,6 +49,7 @@ export const ADMIN_RPC_ACCESS: Readonly<Record<AdminRpc, RpcAccess>> = {
   createAccount: operator,
   getAccount: account("name", (request: GetAccountRequest) => request.name),
   listAccounts: operator,
+  updateAccount: operator,
 
   listHosts: operator,
   cordonHost: operator,

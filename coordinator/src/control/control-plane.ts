@@ -1,7 +1,7 @@
 // The application layer: every use case the Admin API and AgentLink share — create (compile,
 // place, allocate ports, insert in one transaction), update, delete, desired state, enable/disable,
 // imperative commands to the host's agent, and reads with live status. Errors are ControlErrors.
-import { type CommandResult, type CompiledServiceSpec, compileServiceSpec, type FieldError, type ProcessInfo, type ServiceSpecInput, type ServiceSpecPatch, type UntrustedInput } from "@vigil/shared";
+import { type CommandResult, type CompiledServiceSpec, compileServiceSpec, type FieldError, type ProcessInfo, type ServiceSpecInput, type ServiceSpecPatch, type UntrustedInput, type UpdateAccountRequest } from "@vigil/shared";
 import { type Store } from "../store/open-store.js";
 import { type FirewallRuleInput, type FirewallRuleRecord } from "../store/repositories/firewall.js";
 import { type PortRequest } from "../store/repositories/ports.js";
@@ -12,6 +12,8 @@ import { createServicePlaced, createServicesPlaced } from "./create-service.js";
 import { type AgentAction, type AgentCommands, type DesiredStateNotifier } from "./control-ports.js";
 import { asControlErrors, ControlError, controlCodeFromStatusName, HostUnavailableError, InvalidArgumentError } from "./control-errors.js";
 import { createFirewallRuleFor, deleteFirewallRuleFor } from "./firewall-rules.js";
+import { updateAccountLimitsFor } from "./account-limits.js";
+import { type AccountRecord } from "../store/repositories/accounts.js";
 import { readServiceView, readServiceViews } from "./read-services.js";
 import { type ServiceView, toServiceView } from "./service-view.js";
 import { compileBulkAction, compileSelector, type ServiceSelectorInput } from "./service-selector.js";
@@ -180,6 +182,11 @@ export class ControlPlane {
   /** Refused for public-cloud accounts (their hosts are unfiltered by design); pushed to the account's own hosts at once. */
   async createFirewallRule(account: string, rule: FirewallRuleInput): Promise<FirewallRuleRecord> {
     return createFirewallRuleFor(this.#store, this.#notifier, account, rule);
+  }
+
+  /** New limits for the account: checked against its pool's ceilings, stored, pushed to its hosts (applied there live). */
+  async updateAccountLimits(request: UpdateAccountRequest): Promise<AccountRecord> {
+    return updateAccountLimitsFor(this.#store, this.#notifier, request);
   }
 
   async deleteFirewallRule(account: string, id: string): Promise<void> {

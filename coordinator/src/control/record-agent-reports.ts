@@ -102,6 +102,7 @@ export class AgentReportRecorder {
           processesOmitted: status.processesOmitted,
           logDegraded: status.logDegraded,
           logLinesDropped: status.logLinesDropped,
+          taskLimitHits: status.taskLimitHits,
         },
       ];
     });

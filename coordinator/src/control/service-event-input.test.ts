@@ -16,6 +16,16 @@ void describe("mapServiceEvent", () => {
     assert.equal(failed.input.state, "running");
   });
 
+  void it("flags a reached task limit on task-limit-reached, leaving the service running, and clears it when the service starts again", () => {
+    const reached = mapServiceEvent(logEvent("task-limit-reached"));
+    const started = mapServiceEvent(logEvent("started"));
+    assert.ok(reached.kind === "event" && started.kind === "event");
+    assert.equal(reached.input.kind, "task-limit-reached");
+    assert.equal(reached.input.state, "running");
+    assert.equal(reached.input.status?.taskLimitHits, 1);
+    assert.equal(started.input.status?.taskLimitHits, 0);
+  });
+
   void it("leaves the flag alone for any other event", () => {
     const started = mapServiceEvent(logEvent("started"));
     assert.ok(started.kind === "event");

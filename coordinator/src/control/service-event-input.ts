@@ -42,5 +42,8 @@ function statusDetails(event: ServiceEvent, state: ServiceStatusState, at: Date)
     disabledReason: state === "disabled" ? event.reason : "",
     ...(event.kind === "log-write-failed" && { logDegraded: true }),
     ...(event.kind === "log-write-recovered" && { logDegraded: false }),
+    // The event says the limit is reached (at least one fork refused); heartbeats carry the count. A new run starts from none.
+    ...(event.kind === "task-limit-reached" && { taskLimitHits: 1 }),
+    ...(event.kind === "started" && { taskLimitHits: 0 }),
   };
 }

@@ -1,7 +1,7 @@
 // The AgentLink server: authenticates each agent's Hello, registers its host, sends the host's
 // full desired state (again whenever it changes), and carries imperative commands to agents.
 import { type ServerDuplexStream, status as GrpcStatus, type ServerErrorResponse, type ServiceError } from "@grpc/grpc-js";
-import { type AgentLinkServer, type AgentMessage, type CommandResult, type CoordinatorMessage, formatFieldError, type Hello, type StateAck } from "@vigil/shared";
+import { type AgentLinkServer, type AgentMessage, type CommandResult, type CoordinatorMessage, formatFieldError, type Hello, NO_LIMITS, type ResourceLimits, resourceLimitsFromProto, type StateAck } from "@vigil/shared";
 import { defaultLogger, type Logger } from "@vigil/shared/logging";
 import { findUnstorableString } from "../store/storable-strings.js";
 import { type AgentAction, type AgentCommands, type DesiredStateNotifier } from "../control/control-ports.js";
@@ -210,7 +210,7 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
     if (refuseSecond()) return undefined;
     const before = await findHostState(this.#store.db, check.host);
     const now = new Date();
-    await upsertHostOnHello(this.#store.db, { name: check.host, agentVersion: hello.agentVersion, capacity: hello.capacity?.maxServices ?? 0, now, limitsMode: hello.limits?.mode ?? "", limitsDetail: hello.limits?.detail ?? "", ...(hello.network && { network: hello.network }), ...(hello.firewall && { firewall: { nftables: hello.firewall.nftables, detail: hello.firewall.detail } }) });
+    await upsertHostOnHello(this.#store.db, { name: check.host, agentVersion: hello.agentVersion, capacity: hello.capacity?.maxServices ?? 0, now, limitsMode: hello.limits?.mode ?? "", limitsDetail: hello.limits?.detail ?? "", accountCeiling: reportedCeiling(hello.limits?.accountCeiling), ...(hello.network && { network: hello.network }), ...(hello.firewall && { firewall: { nftables: hello.firewall.nftables, detail: hello.firewall.detail } }) });
     if (before?.state !== "up") await recordHostUp(this.#store.db, check.host, now, `${before?.lastSeen ? "back up" : "first contact"}: agent ${hello.agentVersion || "?"} connected`);
     if (refuseSecond()) return undefined;
     const session = new AgentSession(check.host, call);
@@ -293,4 +293,10 @@ function describeNetwork(hello: Hello): string {
   if (network === undefined || network.accountAddressPrefix === "") return "accounts share the host's network";
   if (!network.namespaces) return `account namespaces asked for (${network.accountAddressPrefix}) but unusable: ${network.detail}; this host takes no services`;
   return `account namespaces from ${network.accountAddressPrefix}`;
+}
+
+/** An account ceiling the coordinator itself would not accept is treated as none (the agent caps by its own config anyway). */
+function reportedCeiling(message: Parameters<typeof resourceLimitsFromProto>[0]): ResourceLimits {
+  const compiled = resourceLimitsFromProto(message);
+  return compiled.ok ? compiled.value : NO_LIMITS;
 }

@@ -55,6 +55,8 @@ export const SERVICE_EVENT_KINDS = [
   "log-write-failed",
   /** The log can be written again; message says how many lines were dropped meanwhile. No state change. */
   "log-write-recovered",
+  /** The running service's forks were refused by its (or its account's) task limit. No state change: it runs on. */
+  "task-limit-reached",
 ] as const;
 export type ServiceEventKind = (typeof SERVICE_EVENT_KINDS)[number];
 

@@ -1,8 +1,8 @@
 // What really runs on an agent's host, read from the kernel rather than from Vigil: the processes
-// of each service's cgroup under the agent's subtree, and a process's network namespace.
+// of each service's cgroup under the agent's subtree (<root>/<account>/<unit>), and a process's network namespace.
 import { readdirSync, readFileSync, readlinkSync, rmdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cgroupInstanceFor, findCgroup2Mount } from "@vigil/agent";
+import { cgroupInstanceFor, findCgroup2Mount, listUnitCgroups, unitCgroupPath } from "@vigil/agent";
 
 /** The state directory of each host's agent, told by the cluster that starts it. */
 const agentStateDirs = new Map<string, string>();
@@ -20,11 +20,6 @@ export function agentCgroupRoot(host: string): string {
   return join(mount, "vigil", cgroupInstanceFor(stateDir));
 }
 
-/** The unit directory of account/name: the driver escapes "/" as %2F (names carry nothing else to escape). */
-export function unitDirectory(account: string, name: string): string {
-  return `${account}%2F${name}`;
-}
-
 function readPids(path: string): number[] {
   try {
     return readFileSync(join(path, "cgroup.procs"), "utf8").split("\n").filter(Boolean).map(Number);
@@ -38,22 +33,24 @@ function readPids(path: string): number[] {
 
 /** Pids of the service's cgroup on the host's agent. */
 export function servicePids(host: string, account: string, name: string): number[] {
-  return readPids(join(agentCgroupRoot(host), unitDirectory(account, name)));
+  return readPids(unitCgroupPath(agentCgroupRoot(host), `${account}/${name}`));
 }
 
 /** "account/name" of every unit cgroup of the host that holds a process. */
 export function populatedUnits(host: string): string[] {
-  const root = agentCgroupRoot(host);
-  let entries: string[];
+  let units: ReturnType<typeof listUnitCgroups>;
   try {
-    entries = readdirSync(root, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+    units = listUnitCgroups(agentCgroupRoot(host));
   } catch (error) {
     // ENODEV: the cgroup is being removed (its processes are gone); a probe reading without pause meets it.
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENODEV") return [];
     throw error;
   }
-  return entries.filter((entry) => readPids(join(root, entry)).length > 0).map((entry) => decodeURIComponent(entry)).sort();
+  return units
+    .filter((unit) => readPids(unit.path).length > 0)
+    .map((unit) => decodeURIComponent(unit.name))
+    .sort();
 }
 
 /** Pids of every process on the machine whose command line is exactly `argv` (a marker no other test uses). */
@@ -96,18 +93,18 @@ export function isAlive(pid: number): boolean {
  */
 export async function removeAgentCgroups(host: string): Promise<void> {
   const root = agentCgroupRoot(host);
-  let units: string[];
+  const units = listUnitCgroups(root).map((unit) => unit.path);
+  // Account cgroups, also one whose last unit is gone (units of the flat layout sit right under the root).
+  let topLevel: string[] = [];
   try {
-    units = readdirSync(root, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => join(root, entry.name));
+    topLevel = readdirSync(root, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => join(root, entry.name));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
-  for (const unit of units) {
-    if (readPids(unit).length > 0) writeFileSync(join(unit, "cgroup.kill"), "1");
-  }
+  const accounts = topLevel.filter((dir) => !units.includes(dir));
+  for (const unit of units) if (readPids(unit).length > 0) writeFileSync(join(unit, "cgroup.kill"), "1");
   const deadline = Date.now() + 5_000;
-  for (const dir of [...units, root]) {
+  for (const dir of [...units, ...accounts, root]) {
     for (;;) {
       try {
         rmdirSync(dir);

@@ -45,6 +45,7 @@ export function hostMessage(record: HostRecord): Host {
     networkProblem: record.networkProblem,
     draining: record.draining,
     drainMessage: record.drainMessage,
+    accountCeiling: resourceLimitsToProto(limitsFromColumn(record.accountCeiling)),
   };
 }
 

@@ -32,6 +32,8 @@ function statusMessage(view: ServiceView): ServiceStatus {
     processesOmitted: status?.processesOmitted ?? 0,
     logDegraded: status?.logDegraded ?? false,
     logLinesDropped: status?.logLinesDropped ?? 0,
+    taskLimitReached: (status?.taskLimitHits ?? 0) > 0,
+    taskLimitHits: status?.taskLimitHits ?? 0,
   };
 }
 

@@ -1,13 +1,23 @@
 // HTTP routes of accounts, hosts and tokens: operators only, but for reading one's own account.
-import { AddHostRequest, CreateAccountRequest, GetAccountRequest, HostRequest, IssueTokenRequest, ListAccountsRequest, ListHostsRequest, ListTokensRequest, RevokeTokenRequest } from "@vigil/shared";
+import { AddHostRequest, CreateAccountRequest, GetAccountRequest, HostRequest, IssueTokenRequest, ListAccountsRequest, ListHostsRequest, ListTokensRequest, RevokeTokenRequest, UpdateAccountRequest } from "@vigil/shared";
 import { type HttpRoute } from "../http-route.js";
-import { accountInputSchema, accountSchema, addedHostSchema, emptySchema, hostSchema, issuedTokenSchema, tokenInfoSchema } from "../schemas/message-schemas.js";
+import { accountInputSchema, accountSchema, addedHostSchema, emptySchema, hostSchema, issuedTokenSchema, resourceLimitsSchema, tokenInfoSchema } from "../schemas/message-schemas.js";
 import { list, object, text, uint32 } from "../schemas/schema-kit.js";
 
 export const OPERATOR_ROUTES: readonly HttpRoute[] = [
   { rpc: "listAccounts", method: "GET", url: "/v1/accounts", summary: "Every account", tag: "accounts", request: ListAccountsRequest, response: object({ accounts: list(accountSchema) }) },
   { rpc: "createAccount", method: "POST", url: "/v1/accounts", summary: "Create an account", tag: "accounts", request: CreateAccountRequest, body: accountInputSchema, bodyField: "account", response: accountSchema, creates: true },
   { rpc: "getAccount", method: "GET", url: "/v1/accounts/:name", summary: "An account (an account token: its own)", tag: "accounts", request: GetAccountRequest, response: accountSchema },
+  {
+    rpc: "updateAccount",
+    method: "PATCH",
+    url: "/v1/accounts/:name",
+    summary: "Change the account's limits; its hosts apply them to the account cgroup live, without restarting services",
+    tag: "accounts",
+    request: UpdateAccountRequest,
+    body: object({ limits: resourceLimitsSchema, remove_limits: list(text(), "names of limits to remove, e.g. memory_max") }, [], "Only the limits present change."),
+    response: accountSchema,
+  },
   { rpc: "listHosts", method: "GET", url: "/v1/hosts", summary: "Every host with its state and load", tag: "hosts", request: ListHostsRequest, response: object({ hosts: list(hostSchema) }) },
   {
     rpc: "addHost",

@@ -35,6 +35,8 @@ export const serviceStatusSchema = object({
   processes_omitted: uint32(),
   log_degraded: flag(),
   log_lines_dropped: int64(),
+  task_limit_reached: flag("the running service's forks are refused by its (or its account's) task limit"),
+  task_limit_hits: int64("forks refused by the task limit in this run"),
 });
 
 export const serviceSchema = object(
@@ -135,6 +137,7 @@ export const hostSchema = object({
   network_problem: text("why the host takes no new account; empty: none"),
   draining: flag(),
   drain_message: text("the drain's progress, or how the last one ended; empty: never drained"),
+  account_ceiling: resourceLimitsSchema,
 });
 
 export const addedHostSchema = object({

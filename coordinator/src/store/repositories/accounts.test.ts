@@ -44,8 +44,9 @@ for (const backend of testStoreBackends) {
         await registerHost(db, { name: "h2", pool: "public" });
         await createService(db, { account: "alice", spec: sampleSpec("web"), host: "h1" });
         const [h1, h2] = [await getHost(db, "h1"), await getHost(db, "h2")];
-        const updated = await updateAccountDefaults(db, "alice", { languageVersions: { PYTHON_VERSION: "3.12" } });
+        const { account: updated, hosts } = await updateAccountDefaults(db, "alice", { languageVersions: { PYTHON_VERSION: "3.12" } });
         assert.deepEqual([updated.environment, updated.languageVersions], [{ A: "1" }, { PYTHON_VERSION: "3.12" }]);
+        assert.deepEqual(hosts, ["h1"]);
         assert.ok((await getHost(db, "h1")).revision > h1.revision);
         assert.equal((await getHost(db, "h2")).revision, h2.revision);
       }));

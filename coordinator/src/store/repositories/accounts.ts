@@ -53,7 +53,8 @@ export async function listAccounts(db: Db): Promise<AccountRecord[]> {
   return db.select().from(accounts).orderBy(asc(accounts.name));
 }
 
-export async function updateAccountDefaults(db: Db, name: string, defaults: AccountDefaults): Promise<AccountRecord> {
+/** Changes the account's defaults; every host it reaches gets a new revision (their names are returned, to be told). */
+export async function updateAccountDefaults(db: Db, name: string, defaults: AccountDefaults): Promise<{ readonly account: AccountRecord; readonly hosts: string[] }> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(accounts)
@@ -65,8 +66,7 @@ export async function updateAccountDefaults(db: Db, name: string, defaults: Acco
       .where(eq(accounts.name, name))
       .returning();
     if (!row) throw accountNotFound(name);
-    await bumpAccountHostRevisions(tx, row.id);
-    return row;
+    return { account: row, hosts: await bumpAccountHostRevisions(tx, row.id) };
   });
 }
 

@@ -2,7 +2,7 @@
 // liveness (marking silent hosts down), cordoning, and listing with service counts.
 import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { InvalidInputError, parseAccountPrefix } from "@vigil/shared";
+import { InvalidInputError, NO_LIMITS, parseAccountPrefix, type ResourceLimits, resourceLimitsToInput } from "@vigil/shared";
 import { type Db } from "../db.js";
 import { AlreadyExistsError, ConflictError, NotFoundError } from "../errors.js";
 import { accounts } from "../tables/accounts.js";
@@ -24,6 +24,8 @@ export interface HostRecord {
   readonly agentVersion: string;
   readonly limitsMode: string;
   readonly limitsDetail: string;
+  /** The account ceiling its agent reported (its pool's config), in the API's input form; {} is none. */
+  readonly accountCeiling: Readonly<Record<string, number>>;
   /** Desired-state revision: grows whenever anything this host should run changes. */
   readonly revision: number;
   readonly serviceCount: number;
@@ -52,6 +54,8 @@ export interface AgentHello {
   readonly now: Date;
   readonly limitsMode?: string;
   readonly limitsDetail?: string;
+  /** The account ceiling of the host's config, compiled (absent: an agent that does not report one). */
+  readonly accountCeiling?: ResourceLimits;
   /** What the agent reported about account namespaces; absent: an agent that predates them (none). */
   readonly network?: { readonly accountAddressPrefix: string; readonly namespaces: boolean; readonly detail: string };
   /** What the agent reported about nftables; absent: not reported. A private host needs it for its account's firewall. */
@@ -70,6 +74,7 @@ const hostColumns = {
   agentVersion: hosts.agentVersion,
   limitsMode: hosts.limitsMode,
   limitsDetail: hosts.limitsDetail,
+  accountCeiling: hosts.accountCeiling,
   revision: hosts.revision,
   accountAddressPrefix: hosts.accountAddressPrefix,
   networkProblem: hosts.networkProblem,
@@ -136,7 +141,7 @@ export async function upsertHostOnHello(db: Db, hello: AgentHello): Promise<Host
   return db.transaction(async (tx) => {
     const [before] = await tx.select({ id: hosts.id, prefix: hosts.accountAddressPrefix, pool: hosts.pool }).from(hosts).where(eq(hosts.name, hello.name)).for("update");
     const network = helloNetwork(hello, before?.pool ?? "public");
-    const seen = { state: "up" as const, lastSeen: hello.now, agentVersion: hello.agentVersion, limitsMode: hello.limitsMode ?? "", limitsDetail: hello.limitsDetail ?? "", ...network };
+    const seen = { state: "up" as const, lastSeen: hello.now, agentVersion: hello.agentVersion, limitsMode: hello.limitsMode ?? "", limitsDetail: hello.limitsDetail ?? "", accountCeiling: resourceLimitsToInput(hello.accountCeiling ?? NO_LIMITS), ...network };
     const [row] = await tx
       .insert(hosts)
       .values({ name: hello.name, pool: "public", ...seen, capacity: hello.capacity })

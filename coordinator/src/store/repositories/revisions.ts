@@ -15,11 +15,13 @@ export async function bumpHostRevisions(db: Db, hostIds: readonly (number | null
   await syncAccountAddresses(db, ids);
 }
 
-/** Bumps every host an account-wide change reaches: those running its services and those it owns. */
-export async function bumpAccountHostRevisions(db: Db, accountId: number): Promise<void> {
+/** Bumps every host an account-wide change reaches: those running its services and those it owns; returns their names. */
+export async function bumpAccountHostRevisions(db: Db, accountId: number): Promise<string[]> {
   const placed = db.selectDistinct({ id: services.hostId }).from(services).where(eq(services.accountId, accountId));
-  await db
+  const bumped = await db
     .update(hosts)
     .set({ revision: nextRevision })
-    .where(or(eq(hosts.ownerAccountId, accountId), inArray(hosts.id, placed)));
+    .where(or(eq(hosts.ownerAccountId, accountId), inArray(hosts.id, placed)))
+    .returning({ name: hosts.name });
+  return bumped.map((host) => host.name);
 }

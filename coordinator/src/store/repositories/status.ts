@@ -30,6 +30,7 @@ export interface StatusDetails {
   readonly processesOmitted?: number;
   readonly logDegraded?: boolean;
   readonly logLinesDropped?: number;
+  readonly taskLimitHits?: number;
 }
 
 export interface StatusReport extends StatusDetails {
@@ -56,6 +57,7 @@ export interface ServiceStatusRecord {
   readonly processesOmitted: number;
   readonly logDegraded: boolean;
   readonly logLinesDropped: number;
+  readonly taskLimitHits: number;
   readonly updatedAt: Date;
   readonly lastEventSequence: number;
 }
@@ -80,6 +82,7 @@ export async function applyStatus(db: Db, serviceId: number, report: StatusRepor
     ...(report.processesOmitted !== undefined && { processesOmitted: report.processesOmitted }),
     ...(report.logDegraded !== undefined && { logDegraded: report.logDegraded }),
     ...(report.logLinesDropped !== undefined && { logLinesDropped: report.logLinesDropped }),
+    ...(report.taskLimitHits !== undefined && { taskLimitHits: report.taskLimitHits }),
   };
   const applied = await db
     .insert(serviceStatus)
@@ -105,6 +108,7 @@ export interface HeartbeatStatus {
   readonly processesOmitted: number;
   readonly logDegraded: boolean;
   readonly logLinesDropped: number;
+  readonly taskLimitHits: number;
 }
 
 export interface HeartbeatReport {
@@ -135,20 +139,21 @@ export async function applyHeartbeatStatuses(db: Db, report: HeartbeatReport): P
     processes_omitted: status.processesOmitted,
     log_degraded: status.logDegraded,
     log_lines_dropped: status.logLinesDropped,
+    task_limit_hits: status.taskLimitHits,
   }));
   const written = await queryRows<{ id: number }>(
     db,
-    sql`insert into ${serviceStatus} (service_id, state, main_pid, started_at, restarts, disabled_reason, processes, processes_omitted, log_degraded, log_lines_dropped, updated_at, source_host, last_event_sequence)
-      select s.id, r.state, r.main_pid, r.started_at, r.restarts, r.disabled_reason, r.processes, r.processes_omitted, r.log_degraded, r.log_lines_dropped, ${report.at.toISOString()}::timestamptz, ${report.host}::text, ${report.sequence}::bigint
+    sql`insert into ${serviceStatus} (service_id, state, main_pid, started_at, restarts, disabled_reason, processes, processes_omitted, log_degraded, log_lines_dropped, task_limit_hits, updated_at, source_host, last_event_sequence)
+      select s.id, r.state, r.main_pid, r.started_at, r.restarts, r.disabled_reason, r.processes, r.processes_omitted, r.log_degraded, r.log_lines_dropped, r.task_limit_hits, ${report.at.toISOString()}::timestamptz, ${report.host}::text, ${report.sequence}::bigint
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        as r(account text, name text, state text, main_pid integer, started_at timestamptz, restarts integer, disabled_reason text, processes jsonb, processes_omitted integer, log_degraded boolean, log_lines_dropped bigint)
+        as r(account text, name text, state text, main_pid integer, started_at timestamptz, restarts integer, disabled_reason text, processes jsonb, processes_omitted integer, log_degraded boolean, log_lines_dropped bigint, task_limit_hits bigint)
       join ${accounts} a on a.name = r.account
       join ${services} s on s.account_id = a.id and s.name = r.name
       join ${hosts} h on h.id = s.host_id and h.name = ${report.host}::text
     on conflict (service_id) do update set
       state = excluded.state, main_pid = excluded.main_pid, started_at = excluded.started_at, restarts = excluded.restarts,
       disabled_reason = excluded.disabled_reason, processes = excluded.processes, processes_omitted = excluded.processes_omitted,
-      log_degraded = excluded.log_degraded, log_lines_dropped = excluded.log_lines_dropped, updated_at = excluded.updated_at,
+      log_degraded = excluded.log_degraded, log_lines_dropped = excluded.log_lines_dropped, task_limit_hits = excluded.task_limit_hits, updated_at = excluded.updated_at,
       source_host = excluded.source_host, last_event_sequence = excluded.last_event_sequence
       where ${serviceStatus}.source_host <> excluded.source_host or ${serviceStatus}.last_event_sequence <= excluded.last_event_sequence
     returning service_id as id`,
@@ -215,6 +220,7 @@ async function selectStatuses(db: Db, where: SQL | undefined): Promise<ServiceSt
     processesOmitted: status.processesOmitted,
     logDegraded: status.logDegraded,
     logLinesDropped: status.logLinesDropped,
+    taskLimitHits: status.taskLimitHits,
     updatedAt: status.updatedAt,
     lastEventSequence: status.lastEventSequence,
   }));

@@ -1,7 +1,7 @@
 // The hosts table: one service host running an agent, the pool it serves and the monotonic
 // revision of its desired state, bumped whenever anything the host runs changes.
 import { sql } from "drizzle-orm";
-import { bigint, boolean, check, integer, pgSequence, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, integer, jsonb, pgSequence, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { HOST_POOLS, HOST_STATES } from "../vocabulary.js";
 import { accounts } from "./accounts.js";
 import { oneOf } from "./check-helpers.js";
@@ -28,6 +28,8 @@ export const hosts = pgTable(
     /** How its agent enforces resource limits ("cgroup-v2", "cgroup-v1", "none"), from its last hello; "" before any. */
     limitsMode: text("limits_mode").notNull().default(""),
     limitsDetail: text("limits_detail").notNull().default(""),
+    /** From the agent's Hello: its config's account ceiling, in the API's input form ({"memory_max": ...}); {} is none. */
+    accountCeiling: jsonb("account_ceiling").$type<Record<string, number>>().notNull().default({}),
     /** From the agent's Hello: the IPv6 prefix its accounts get addresses from ("" : they share the host's network). */
     accountAddressPrefix: text("account_address_prefix").notNull().default(""),
     /** From the agent's Hello: why the host cannot run services as its config asks ("" : it can). Placement skips it. */

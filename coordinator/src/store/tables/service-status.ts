@@ -28,6 +28,8 @@ export const serviceStatus = pgTable(
     logDegraded: boolean("log_degraded").notNull().default(false),
     /** Log lines the agent dropped since it opened the log, because they could not be written. */
     logLinesDropped: bigint("log_lines_dropped", { mode: "number" }).notNull().default(0),
+    /** Forks the running service's task limit refused in its current run; > 0: the limit is reached now. */
+    taskLimitHits: bigint("task_limit_hits", { mode: "number" }).notNull().default(0),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
     sourceHost: text("source_host").notNull(),
     /** The reporting agent's sequence number: an older event redelivered late never wins. */

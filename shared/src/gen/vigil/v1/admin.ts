@@ -60,6 +60,16 @@ export interface CreateAccountRequest {
   account: Account | undefined;
 }
 
+export interface UpdateAccountRequest {
+  name: string;
+  /** the limits that are present change */
+  limits:
+    | ResourceLimits
+    | undefined;
+  /** input names ("memory_max", ...) of limits to remove */
+  removeLimits: string[];
+}
+
 export interface GetAccountRequest {
   name: string;
 }
@@ -100,6 +110,8 @@ export interface Host {
   draining: boolean;
   /** the drain's progress, or how the last drain ended ("" : never drained) */
   drainMessage: string;
+  /** its config's account ceiling (reported by its agent): no account of its pool may ask more */
+  accountCeiling: ResourceLimits | undefined;
 }
 
 export interface ListHostsRequest {
@@ -994,6 +1006,113 @@ export const CreateAccountRequest: MessageFns<CreateAccountRequest> = {
   },
 };
 
+function createBaseUpdateAccountRequest(): UpdateAccountRequest {
+  return { name: "", limits: undefined, removeLimits: [] };
+}
+
+export const UpdateAccountRequest: MessageFns<UpdateAccountRequest> = {
+  encode(message: UpdateAccountRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.limits !== undefined) {
+      ResourceLimits.encode(message.limits, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.removeLimits) {
+      writer.uint32(26).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateAccountRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateAccountRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.limits = ResourceLimits.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.removeLimits.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateAccountRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      limits: isSet(object.limits) ? ResourceLimits.fromJSON(object.limits) : undefined,
+      removeLimits: globalThis.Array.isArray(object?.removeLimits)
+        ? object.removeLimits.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.remove_limits)
+        ? object.remove_limits.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: UpdateAccountRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.limits !== undefined) {
+      obj.limits = ResourceLimits.toJSON(message.limits);
+    }
+    if (message.removeLimits?.length) {
+      obj.removeLimits = message.removeLimits;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateAccountRequest>, I>>(base?: I): UpdateAccountRequest {
+    return UpdateAccountRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateAccountRequest>, I>>(object: I): UpdateAccountRequest {
+    const message = createBaseUpdateAccountRequest();
+    message.name = object.name ?? "";
+    message.limits = (object.limits !== undefined && object.limits !== null)
+      ? ResourceLimits.fromPartial(object.limits)
+      : undefined;
+    message.removeLimits = object.removeLimits?.map((e) => e) || [];
+    return message;
+  },
+};
+
 function createBaseGetAccountRequest(): GetAccountRequest {
   return { name: "" };
 }
@@ -1266,6 +1385,7 @@ function createBaseHost(): Host {
     networkProblem: "",
     draining: false,
     drainMessage: "",
+    accountCeiling: undefined,
   };
 }
 
@@ -1315,6 +1435,9 @@ export const Host: MessageFns<Host> = {
     }
     if (message.drainMessage !== "") {
       writer.uint32(122).string(message.drainMessage);
+    }
+    if (message.accountCeiling !== undefined) {
+      ResourceLimits.encode(message.accountCeiling, writer.uint32(130).fork()).join();
     }
     return writer;
   },
@@ -1452,6 +1575,14 @@ export const Host: MessageFns<Host> = {
             message.drainMessage = reader.string();
             continue;
           }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.accountCeiling = ResourceLimits.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1517,6 +1648,11 @@ export const Host: MessageFns<Host> = {
         : isSet(object.drain_message)
         ? globalThis.String(object.drain_message)
         : "",
+      accountCeiling: isSet(object.accountCeiling)
+        ? ResourceLimits.fromJSON(object.accountCeiling)
+        : isSet(object.account_ceiling)
+        ? ResourceLimits.fromJSON(object.account_ceiling)
+        : undefined,
     };
   },
 
@@ -1567,6 +1703,9 @@ export const Host: MessageFns<Host> = {
     if (message.drainMessage !== "") {
       obj.drainMessage = message.drainMessage;
     }
+    if (message.accountCeiling !== undefined) {
+      obj.accountCeiling = ResourceLimits.toJSON(message.accountCeiling);
+    }
     return obj;
   },
 
@@ -1590,6 +1729,9 @@ export const Host: MessageFns<Host> = {
     message.networkProblem = object.networkProblem ?? "";
     message.draining = object.draining ?? false;
     message.drainMessage = object.drainMessage ?? "";
+    message.accountCeiling = (object.accountCeiling !== undefined && object.accountCeiling !== null)
+      ? ResourceLimits.fromPartial(object.accountCeiling)
+      : undefined;
     return message;
   },
 };
@@ -6753,6 +6895,19 @@ export const AdminService = {
       Buffer.from(ListAccountsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListAccountsResponse => ListAccountsResponse.decode(value),
   },
+  /**
+   * Changes the account's limits; each host running its services applies them to its account cgroup
+   * live (no service restarts). Checked against the account ceiling its pool's hosts report.
+   */
+  updateAccount: {
+    path: "/vigil.v1.Admin/UpdateAccount" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateAccountRequest): Buffer => Buffer.from(UpdateAccountRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateAccountRequest => UpdateAccountRequest.decode(value),
+    responseSerialize: (value: Account): Buffer => Buffer.from(Account.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Account => Account.decode(value),
+  },
   listHosts: {
     path: "/vigil.v1.Admin/ListHosts" as const,
     requestStream: false as const,
@@ -7086,6 +7241,11 @@ export interface AdminServer extends UntypedServiceImplementation {
   createAccount: handleUnaryCall<CreateAccountRequest, Account>;
   getAccount: handleUnaryCall<GetAccountRequest, Account>;
   listAccounts: handleUnaryCall<ListAccountsRequest, ListAccountsResponse>;
+  /**
+   * Changes the account's limits; each host running its services applies them to its account cgroup
+   * live (no service restarts). Checked against the account ceiling its pool's hosts report.
+   */
+  updateAccount: handleUnaryCall<UpdateAccountRequest, Account>;
   listHosts: handleUnaryCall<ListHostsRequest, ListHostsResponse>;
   cordonHost: handleUnaryCall<HostRequest, Host>;
   uncordonHost: handleUnaryCall<HostRequest, Host>;
@@ -7176,6 +7336,25 @@ export interface AdminClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListAccountsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Changes the account's limits; each host running its services applies them to its account cgroup
+   * live (no service restarts). Checked against the account ceiling its pool's hosts report.
+   */
+  updateAccount(
+    request: UpdateAccountRequest,
+    callback: (error: ServiceError | null, response: Account) => void,
+  ): ClientUnaryCall;
+  updateAccount(
+    request: UpdateAccountRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Account) => void,
+  ): ClientUnaryCall;
+  updateAccount(
+    request: UpdateAccountRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Account) => void,
   ): ClientUnaryCall;
   listHosts(
     request: ListHostsRequest,

@@ -21,7 +21,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { FirewallRule } from "./admin.js";
-import { DesiredService, ProcessInfo, ServiceRef } from "./service.js";
+import { DesiredService, ProcessInfo, ResourceLimits, ServiceRef } from "./service.js";
 
 export const protobufPackage = "vigil.v1";
 
@@ -76,6 +76,11 @@ export interface LimitsSupport {
   mode: string;
   /** what is missing, when "none" */
   detail: string;
+  /**
+   * The host config's limits.account_ceiling (hosts of a pool share one config): account limits past
+   * it are refused by the API instead of being silently capped on this host.
+   */
+  accountCeiling: ResourceLimits | undefined;
 }
 
 /**
@@ -938,7 +943,7 @@ export const Hello: MessageFns<Hello> = {
 };
 
 function createBaseLimitsSupport(): LimitsSupport {
-  return { mode: "", detail: "" };
+  return { mode: "", detail: "", accountCeiling: undefined };
 }
 
 export const LimitsSupport: MessageFns<LimitsSupport> = {
@@ -948,6 +953,9 @@ export const LimitsSupport: MessageFns<LimitsSupport> = {
     }
     if (message.detail !== "") {
       writer.uint32(18).string(message.detail);
+    }
+    if (message.accountCeiling !== undefined) {
+      ResourceLimits.encode(message.accountCeiling, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -981,6 +989,14 @@ export const LimitsSupport: MessageFns<LimitsSupport> = {
             message.detail = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.accountCeiling = ResourceLimits.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -997,6 +1013,11 @@ export const LimitsSupport: MessageFns<LimitsSupport> = {
     return {
       mode: isSet(object.mode) ? globalThis.String(object.mode) : "",
       detail: isSet(object.detail) ? globalThis.String(object.detail) : "",
+      accountCeiling: isSet(object.accountCeiling)
+        ? ResourceLimits.fromJSON(object.accountCeiling)
+        : isSet(object.account_ceiling)
+        ? ResourceLimits.fromJSON(object.account_ceiling)
+        : undefined,
     };
   },
 
@@ -1008,6 +1029,9 @@ export const LimitsSupport: MessageFns<LimitsSupport> = {
     if (message.detail !== "") {
       obj.detail = message.detail;
     }
+    if (message.accountCeiling !== undefined) {
+      obj.accountCeiling = ResourceLimits.toJSON(message.accountCeiling);
+    }
     return obj;
   },
 
@@ -1018,6 +1042,9 @@ export const LimitsSupport: MessageFns<LimitsSupport> = {
     const message = createBaseLimitsSupport();
     message.mode = object.mode ?? "";
     message.detail = object.detail ?? "";
+    message.accountCeiling = (object.accountCeiling !== undefined && object.accountCeiling !== null)
+      ? ResourceLimits.fromPartial(object.accountCeiling)
+      : undefined;
     return message;
   },
 };

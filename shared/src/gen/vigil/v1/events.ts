@@ -20,7 +20,7 @@ export const protobufFileName = "vigil/v1/events.proto";
 /**
  * One state change of a service. kind is one of: started, exited, restarting, backoff,
  * disabled, enabled, health-check-failed, stopped, start-failed, daemonized, stopping,
- * log-write-failed, log-write-recovered.
+ * log-write-failed, log-write-recovered, task-limit-reached.
  */
 export interface ServiceEvent {
   id: string;

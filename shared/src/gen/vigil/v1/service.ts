@@ -159,6 +159,13 @@ export interface ServiceStatus {
   logDegraded: boolean;
   /** Log lines dropped since the agent started because the log could not be written. */
   logLinesDropped: number;
+  /**
+   * The running service's forks were refused by its task limit (or its account's): it runs on, but
+   * cannot start more processes or threads. Cleared when it starts again.
+   */
+  taskLimitReached: boolean;
+  /** Forks refused so far in this run (the pids cgroup's "max" counter). */
+  taskLimitHits: number;
 }
 
 function createBaseAccountIdentity(): AccountIdentity {
@@ -1870,6 +1877,8 @@ function createBaseServiceStatus(): ServiceStatus {
     processesOmitted: 0,
     logDegraded: false,
     logLinesDropped: 0,
+    taskLimitReached: false,
+    taskLimitHits: 0,
   };
 }
 
@@ -1913,6 +1922,12 @@ export const ServiceStatus: MessageFns<ServiceStatus> = {
     }
     if (message.logLinesDropped !== 0) {
       writer.uint32(104).uint64(message.logLinesDropped);
+    }
+    if (message.taskLimitReached !== false) {
+      writer.uint32(112).bool(message.taskLimitReached);
+    }
+    if (message.taskLimitHits !== 0) {
+      writer.uint32(120).uint64(message.taskLimitHits);
     }
     return writer;
   },
@@ -2034,6 +2049,22 @@ export const ServiceStatus: MessageFns<ServiceStatus> = {
             message.logLinesDropped = longToNumber(reader.uint64());
             continue;
           }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.taskLimitReached = reader.bool();
+            continue;
+          }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.taskLimitHits = longToNumber(reader.uint64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2095,6 +2126,16 @@ export const ServiceStatus: MessageFns<ServiceStatus> = {
         : isSet(object.log_lines_dropped)
         ? globalThis.Number(object.log_lines_dropped)
         : 0,
+      taskLimitReached: isSet(object.taskLimitReached)
+        ? globalThis.Boolean(object.taskLimitReached)
+        : isSet(object.task_limit_reached)
+        ? globalThis.Boolean(object.task_limit_reached)
+        : false,
+      taskLimitHits: isSet(object.taskLimitHits)
+        ? globalThis.Number(object.taskLimitHits)
+        : isSet(object.task_limit_hits)
+        ? globalThis.Number(object.task_limit_hits)
+        : 0,
     };
   },
 
@@ -2139,6 +2180,12 @@ export const ServiceStatus: MessageFns<ServiceStatus> = {
     if (message.logLinesDropped !== 0) {
       obj.logLinesDropped = Math.round(message.logLinesDropped);
     }
+    if (message.taskLimitReached !== false) {
+      obj.taskLimitReached = message.taskLimitReached;
+    }
+    if (message.taskLimitHits !== 0) {
+      obj.taskLimitHits = Math.round(message.taskLimitHits);
+    }
     return obj;
   },
 
@@ -2164,6 +2211,8 @@ export const ServiceStatus: MessageFns<ServiceStatus> = {
     message.processesOmitted = object.processesOmitted ?? 0;
     message.logDegraded = object.logDegraded ?? false;
     message.logLinesDropped = object.logLinesDropped ?? 0;
+    message.taskLimitReached = object.taskLimitReached ?? false;
+    message.taskLimitHits = object.taskLimitHits ?? 0;
     return message;
   },
 };
