@@ -49,7 +49,7 @@ describe("status events and liveness", () => {
     });
     const running = Date.now();
     const [started] = await listEvents(harness.store.db, { account: "acme", service: "timed", kind: "started" });
-    assert.ok(started && status.mainPid);
+    assert.ok(started && status.mainPid, JSON.stringify({ started, status }));
     t.diagnostic(`create-to-running (API call to status row "running"): ${running - created} ms`);
     t.diagnostic(`event propagation (agent event time to status row updated): ${status.updatedAt.getTime() >= started.at.getTime() ? running - started.at.getTime() : "n/a"} ms (upper bound, includes polling)`);
   });
