@@ -9,7 +9,7 @@ import { HostUnavailableError } from "../control/control-errors.js";
 import { TokenSessions } from "../sessions/token-sessions.js";
 import { databaseUnavailableMessage, databaseUnavailableReason, innermostMessage } from "../store/database-unavailable.js";
 import { type Store } from "../store/open-store.js";
-import { getHostDesiredState, getHostRevision } from "../store/repositories/desired-state.js";
+import { getHostDesiredState, getHostRevisions } from "../store/repositories/desired-state.js";
 import { findHostState, upsertHostOnHello } from "../store/repositories/hosts.js";
 import { hostHeardFrom, recordHostUp } from "../liveness/host-transitions.js";
 import { authenticateHello, type LinkPeer } from "./authenticate-hello.js";
@@ -281,10 +281,13 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
     }
   }
 
+  /** One query for every connected host (not one per host: 1,000 hosts every 5 s would be 200 queries a second). */
   async #resyncAll(): Promise<void> {
-    for (const session of this.#sessions.values()) {
-      const revision = await getHostRevision(this.#store.db, session.host).catch(() => null);
-      if (revision !== null && revision > session.sentRevision) void this.#push(session);
+    const sessions = [...this.#sessions.values()];
+    const revisions = await getHostRevisions(this.#store.db, sessions.map((session) => session.host)).catch(() => new Map<string, number>());
+    for (const session of sessions) {
+      const revision = revisions.get(session.host);
+      if (revision !== undefined && revision > session.sentRevision) void this.#push(session);
     }
   }
 }
