@@ -99,13 +99,15 @@ async function main(): Promise<void> {
       incidents.push(...(await runGuarded(`control plane (${mode})`, 300_000, (ledger) => runControlLatency(mode, options.controlSamples, figures, ledger, log))));
     }
     incidents.push(...(await runGuarded("control plane (agent restart)", 600_000, (ledger) => runReattach(REATTACH_SERVICES, figures, ledger, log))));
-    incidents.push(...(await runGuarded("control plane (scale)", 600_000, (ledger) => runScale(options.scaleHosts, SCALE_SERVICES_PER_HOST, figures, ledger, log))));
     incidents.push(...(await runGuarded("control plane (failover)", 300_000, (ledger) => runFailover(options.scaleHosts, figures, ledger, log))));
+  }
+  if (options.scenarios.includes("scale")) {
+    incidents.push(...(await runGuarded("control plane (scale)", 600_000 + options.scaleMinutes * 60_000, (ledger) => runScale(options.scaleHosts, SCALE_SERVICES_PER_HOST, options.scaleMinutes * 60_000, figures, ledger, log))));
   }
   if (options.scenarios.includes("host-drain")) incidents.push(...(await runGuarded("control plane (host drain)", 300_000, (ledger) => runDrain(figures, ledger, log))));
   const targets = evaluateTargets(figures, options.sizes, options.crashers, options.scaleHosts);
   const durationS = (performance.now() - started) / 1000;
-  const full = !options.quick && options.scenarios.length === SCENARIOS.length && options.scaleHosts === 1000;
+  const full = !options.quick && options.scenarios.length === SCENARIOS.length && options.scaleHosts === 1000 && options.scaleMinutes >= 5;
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
   const written = writeResults({ machine, versions, options, command, full, durationS, figures: figures.figures, targets, incidents });
   console.log(`bench: done in ${durationS.toFixed(0)} s; report ${written.report}, raw ${written.raw}`);

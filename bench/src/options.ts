@@ -2,7 +2,7 @@
 // --n <sizes>, --supervisors <names>, --stripped; bad input names the option and the rule.
 import { SUPERVISORS, type SupervisorName } from "./report/figures.js";
 
-export const SCENARIOS = ["fleet", "vigil-up", "restart-node", "flood", "crash-loop", "control-plane", "host-drain"] as const;
+export const SCENARIOS = ["fleet", "vigil-up", "restart-node", "flood", "crash-loop", "control-plane", "scale", "host-drain"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -21,14 +21,16 @@ export interface BenchOptions {
   readonly controlSamples: number;
   /** Simulated hosts of the scale test (20 services each). */
   readonly scaleHosts: number;
+  /** How long the scale test's sustained load (heartbeats, exits, bursts) lasts. */
+  readonly scaleMinutes: number;
   /** Runs of each CLI command whose start-up is measured. */
   readonly cliRuns: number;
   /** Also run the fleet with the stripped agent host process (the agent library alone, not vigil up). */
   readonly stripped: boolean;
 }
 
-const FULL = { sizes: [100, 500], kills: 30, idleMs: 30_000, floodLines: 200_000, crashers: 3, nodeSleepers: 30, controlSamples: 40, scaleHosts: 1000, cliRuns: 20 };
-const QUICK = { sizes: [20], kills: 5, idleMs: 3_000, floodLines: 20_000, crashers: 2, nodeSleepers: 5, controlSamples: 5, scaleHosts: 20, cliRuns: 5 };
+const FULL = { sizes: [100, 500], kills: 30, idleMs: 30_000, floodLines: 200_000, crashers: 3, nodeSleepers: 30, controlSamples: 40, scaleHosts: 1000, scaleMinutes: 5, cliRuns: 20 };
+const QUICK = { sizes: [20], kills: 5, idleMs: 3_000, floodLines: 20_000, crashers: 2, nodeSleepers: 5, controlSamples: 5, scaleHosts: 20, scaleMinutes: 0.5, cliRuns: 5 };
 
 function listOf<T extends string>(option: string, text: string | undefined, allowed: readonly T[]): T[] {
   const items = (text ?? "").split(",").filter(Boolean);
@@ -44,6 +46,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   let supervisors: readonly SupervisorName[] = SUPERVISORS;
   let sizes: readonly number[] = base.sizes;
   let scaleHosts = base.scaleHosts;
+  let scaleMinutes = base.scaleMinutes;
   let stripped = false;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
@@ -57,7 +60,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     } else if (arg === "--scale-hosts") {
       scaleHosts = Number(argv[++i]);
       if (!Number.isInteger(scaleHosts) || scaleHosts < 1 || scaleHosts > 5000) throw new Error("--scale-hosts: must be an integer from 1 to 5000");
-    } else throw new Error(`unknown option ${arg}; use --quick, --only <${SCENARIOS.join("|")}>, --n <sizes>, --supervisors <names>, --scale-hosts <n>, --stripped`);
+    } else if (arg === "--scale-minutes") {
+      scaleMinutes = Number(argv[++i]);
+      if (!(scaleMinutes >= 0.1 && scaleMinutes <= 60)) throw new Error("--scale-minutes: must be a number of minutes from 0.1 to 60");
+    } else throw new Error(`unknown option ${arg}; use --quick, --only <${SCENARIOS.join("|")}>, --n <sizes>, --supervisors <names>, --scale-hosts <n>, --scale-minutes <m>, --stripped`);
   }
-  return { ...base, quick, scenarios, supervisors, sizes, scaleHosts, stripped };
+  return { ...base, quick, scenarios, supervisors, sizes, scaleHosts, scaleMinutes, stripped };
 }

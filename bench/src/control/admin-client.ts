@@ -1,7 +1,7 @@
 // A minimal Admin API client for the bench: unary calls with the operator's bearer token, requests
 // completed with their proto3 defaults as the generated encoders expect.
 import { credentials, Metadata, type ServiceError } from "@grpc/grpc-js";
-import { AdminClient, AdminService, ServiceInput } from "@vigil/shared";
+import { AdminClient, AdminService, type ServiceEvent, ServiceInput } from "@vigil/shared";
 
 type Unary = (request: object, metadata: Metadata, callback: (error: ServiceError | null, response: unknown) => void) => void;
 
@@ -30,6 +30,17 @@ export class BenchAdminClient {
   /** Creates one account's services in one CreateServices call (one transaction). */
   async createServices(account: string, services: readonly { readonly name: string; readonly command: string }[]): Promise<void> {
     await this.call("createServices", { account, services: services.map((service) => ServiceInput.fromPartial(service)) });
+  }
+
+  /** Streams every new event (WatchEvents) to `onEvent`; the returned function ends the stream. */
+  watchEvents(onEvent: (event: ServiceEvent) => void, onError: (error: Error) => void): () => void {
+    const request = AdminService.watchEvents.requestDeserialize(Buffer.alloc(0));
+    const stream = this.client.watchEvents(request, this.metadata);
+    stream.on("data", onEvent);
+    stream.on("error", (error: ServiceError) => {
+      if (error.code !== 1) onError(error); // 1: cancelled by us
+    });
+    return () => stream.cancel();
   }
 
   close(): void {

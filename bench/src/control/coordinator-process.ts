@@ -14,7 +14,9 @@ export interface CoordinatorProcess {
 }
 
 export async function startCoordinatorProcess(databaseUrl: string, natsUrl: string, prefix: string): Promise<CoordinatorProcess> {
-  const args = ["--import", "tsx", cliMain, "coordinator", "--database-url", databaseUrl, "--nats-url", natsUrl, "--listen", "127.0.0.1:0", "--bus-prefix", prefix];
+  // VIGIL_BENCH_CPU_PROFILE=<dir>: the coordinator writes a V8 CPU profile there when it stops (for finding what dominates).
+  const profile = process.env.VIGIL_BENCH_CPU_PROFILE;
+  const args = [...(profile ? ["--cpu-prof", "--cpu-prof-dir", profile] : []), "--import", "tsx", cliMain, "coordinator", "--database-url", databaseUrl, "--nats-url", natsUrl, "--listen", "127.0.0.1:0", "--bus-prefix", prefix];
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));

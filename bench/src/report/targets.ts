@@ -28,6 +28,8 @@ export const CONTROL_METRICS = {
   failoverRestart: "failover: a restart through the survivor answered by its host",
   drainSeconds: "drain: 50 accounts, 500 services moved to another host",
   drainOverlaps: "drain: services seen running on both hosts",
+  scaleIngestLagP99: "scale: ingest lag under sustained load, p99",
+  scaleExitP99: "scale: exit-to-status under sustained load, p99",
 } as const;
 
 const fmt = (value: number, digits = 1): string => value.toFixed(digits);
@@ -93,6 +95,8 @@ export function evaluateTargets(figures: FigureLog, sizes: readonly number[], cr
   judge("create-to-running p50 < 100 ms (distributed)", [v(CONTROL_SECTION, CONTROL_METRICS.createToRunningP50, "vigil")], ([a]) => `${fmt(a!)} ms`, ([a]) => a! < 100);
   judge("an agent restart restarts no service (500 services)", [v(CONTROL_SECTION, CONTROL_METRICS.reattachRestarted, "vigil")], ([a]) => `${a} restarted`, ([a]) => a === 0);
   judge("exit-to-status p99 < 250 ms (distributed)", [v(CONTROL_SECTION, CONTROL_METRICS.exitToStatusP99, "vigil")], ([a]) => `${fmt(a!)} ms`, ([a]) => a! < 250);
+  judge(`ingest lag p99 < 1 s with ${scaleHosts.toLocaleString("en")} hosts × 20 heartbeating${scaleHosts === 1000 ? "" : " (the target is on 1,000)"}`, [v(CONTROL_SECTION, CONTROL_METRICS.scaleIngestLagP99, "vigil")], ([a]) => `${fmt(a!, 0)} ms`, ([a]) => a! < 1000);
+  judge(`exit-to-status p99 < 250 ms under that load`, [v(CONTROL_SECTION, CONTROL_METRICS.scaleExitP99, "vigil")], ([a]) => `${fmt(a!, 0)} ms`, ([a]) => a! < 250);
   const scaleTarget = `${(scaleHosts * 20).toLocaleString("en")} services on ${scaleHosts.toLocaleString("en")} simulated hosts placed and delivered < 10 s, no event lost${scaleHosts === 1000 ? "" : " (the target is 20,000 on 1,000)"}`;
   const scaleNote = figures.note(CONTROL_SECTION, CONTROL_METRICS.scalePlaced, "vigil");
   // An incomplete run leaves no time but says how far it got: that is a miss, not a gap.

@@ -43,13 +43,15 @@ describe("status events and liveness", () => {
   it("measures create-to-running and event-propagation latency", async (t) => {
     const created = Date.now();
     await harness.coordinator.control.createService({ account: "acme", spec: { name: "timed", command: "exec sleep 1000" } });
-    const status = await eventually("timed running in the database", async () => {
+    // A heartbeat may report it running before its "started" event is stored (telemetry is sent at
+    // once, events through the agent's durable outbox): wait for both.
+    const { status, started } = await eventually("timed running in the database, with its started event", async () => {
       const current = await getServiceStatus(harness.store.db, { account: "acme", name: "timed" });
-      return current?.state === "running" ? current : undefined;
+      const [event] = current?.state === "running" ? await listEvents(harness.store.db, { account: "acme", service: "timed", kind: "started" }) : [];
+      return current && event ? { status: current, started: event } : undefined;
     });
     const running = Date.now();
-    const [started] = await listEvents(harness.store.db, { account: "acme", service: "timed", kind: "started" });
-    assert.ok(started && status.mainPid);
+    assert.ok(status.mainPid, JSON.stringify({ started, status }));
     t.diagnostic(`create-to-running (API call to status row "running"): ${running - created} ms`);
     t.diagnostic(`event propagation (agent event time to status row updated): ${status.updatedAt.getTime() >= started.at.getTime() ? running - started.at.getTime() : "n/a"} ms (upper bound, includes polling)`);
   });

@@ -1,5 +1,7 @@
 // The coordinator's side of the events transport in distributed mode: a durable pull consumer on the
-// events stream that hands each message to the caller's handler and acks it only after the handler resolved.
+// events stream that hands messages to the caller's handler without waiting for the previous one (up
+// to `prefetch` at a time, so a batching handler gets whole batches) and acks each only after its
+// handler resolved.
 import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
@@ -14,7 +16,7 @@ export interface NatsEventSourceOptions {
   readonly consumer?: EventConsumerOptions;
   /** Delay of the nak after a failed handler, before JetStream redelivers (default 2 s). */
   readonly redeliveryDelayMs?: number;
-  /** Messages fetched ahead of the handler (default 100). */
+  /** Messages fetched ahead and handed to the handler at once, unacked (default 1,000; at most the consumer's max_ack_pending). */
   readonly prefetch?: number;
   readonly onHandlerError?: (error: unknown, delivery: BusDelivery) => void;
   readonly name?: string;
@@ -47,8 +49,10 @@ export class NatsEventSource implements EventSource {
       await ensureEventStream(jsm, names, this.options.stream ?? DEFAULT_EVENT_STREAM_OPTIONS);
       await ensureEventConsumer(jsm, names, consumerOptions);
       const consumer = await jetstream(connection).consumers.get(names.stream, names.durableConsumer);
-      const messages = await consumer.consume({ max_messages: this.options.prefetch ?? 100 });
+      const prefetch = Math.min(this.options.prefetch ?? DEFAULT_PREFETCH, consumerOptions.maxAckPending);
+      const messages = await consumer.consume({ max_messages: prefetch });
       return new NatsEventConsumer(connection, messages, handler, {
+        maxInFlight: prefetch,
         ackWaitMs: consumerOptions.ackWaitMs,
         redeliveryDelayMs: this.options.redeliveryDelayMs ?? 2_000,
         onHandlerError: this.options.onHandlerError ?? logHandlerError(this.options.logger ?? defaultLogger()),
@@ -62,8 +66,10 @@ export class NatsEventSource implements EventSource {
 }
 
 const HANDBACK_DELAY_MS = 1_000;
+const DEFAULT_PREFETCH = 1_000;
 
 interface RunOptions {
+  readonly maxInFlight: number;
   readonly ackWaitMs: number;
   readonly redeliveryDelayMs: number;
   readonly onHandlerError: (error: unknown, delivery: BusDelivery) => void;
@@ -73,6 +79,7 @@ interface RunOptions {
 class NatsEventConsumer implements EventConsumer {
   #stopping = false;
   readonly #running: Promise<void>;
+  readonly #inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly connection: NatsConnection,
@@ -88,6 +95,7 @@ class NatsEventConsumer implements EventConsumer {
     this.#stopping = true;
     await this.messages.close();
     await this.#running;
+    await Promise.all(this.#inFlight);
     // Acks are fire-and-forget; flushing makes sure the server has them before the connection goes.
     await this.connection.flush();
     await this.connection.close();
@@ -102,7 +110,10 @@ class NatsEventConsumer implements EventConsumer {
         message.nak(HANDBACK_DELAY_MS);
         continue;
       }
-      await this.#handle(message);
+      // Handled concurrently, acked one by one as each handler resolves; at most maxInFlight at once.
+      while (this.#inFlight.size >= this.options.maxInFlight) await Promise.race(this.#inFlight);
+      const handled = this.#handle(message).finally(() => this.#inFlight.delete(handled));
+      this.#inFlight.add(handled);
     }
   }
 

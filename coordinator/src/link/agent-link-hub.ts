@@ -9,7 +9,7 @@ import { HostUnavailableError } from "../control/control-errors.js";
 import { TokenSessions } from "../sessions/token-sessions.js";
 import { databaseUnavailableMessage, databaseUnavailableReason, innermostMessage } from "../store/database-unavailable.js";
 import { type Store } from "../store/open-store.js";
-import { getHostDesiredState, getHostRevision } from "../store/repositories/desired-state.js";
+import { getHostDesiredState, getHostRevisions } from "../store/repositories/desired-state.js";
 import { findHostState, upsertHostOnHello } from "../store/repositories/hosts.js";
 import { hostHeardFrom, recordHostUp } from "../liveness/host-transitions.js";
 import { authenticateHello, type LinkPeer } from "./authenticate-hello.js";
@@ -32,6 +32,8 @@ export interface AgentLinkHubOptions {
   readonly logger?: Logger;
   /** Takes status events sent on the link (embedded mode); without it such events are refused. */
   readonly events?: LinkEventSource;
+  /** Records that a host's agent was heard from (its link heartbeat); default: one write per heartbeat. */
+  readonly heardFrom?: (host: string, at: Date, how: string) => Promise<void>;
   /** Set when the listener is TLS: agents then authenticate with client certificates, and bootstrap tokens can be exchanged for them. */
   readonly tls?: LinkTls;
 }
@@ -49,6 +51,7 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
   readonly #logger: Logger;
   readonly #events: LinkEventSource | undefined;
   readonly #tls: LinkTls | undefined;
+  readonly #heardFrom: (host: string, at: Date, how: string) => Promise<void>;
   readonly #sessions = new Map<string, AgentSession>();
   readonly #ackListeners = new Set<AckListener>();
   readonly #sessionListeners = new Set<SessionListener>();
@@ -65,6 +68,7 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
     this.#logger = options.logger ?? defaultLogger();
     this.#events = options.events;
     this.#tls = options.tls;
+    this.#heardFrom = options.heardFrom ?? ((host, at, how) => hostHeardFrom(this.#store.db, host, at, how));
     this.#resync = setInterval(() => void this.#resyncAll(), options.resyncIntervalMs ?? 5_000);
     this.#resync.unref();
   }
@@ -235,12 +239,15 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
         session.resolveCommand(body.value);
         return;
       case "heartbeat":
-        await hostHeardFrom(this.#store.db, session.host, new Date(), "heartbeat on the link");
+        await this.#heardFrom(session.host, new Date(), "heartbeat on the link");
         return;
       case "eventPublish": {
+        // Not awaited: the host's next events join the same batch instead of waiting for this one's
+        // commit. They are recorded in the order they arrived (the batcher keeps it) and each is acked
+        // after its commit.
         const event = body.value;
-        const outcome = this.#events === undefined ? { ok: false as const, message: "this coordinator takes status events from NATS, not on the link" } : await this.#events.deliver(session.host, event);
-        session.write({ body: { $case: "eventAck", value: { messageId: event.messageId, ok: outcome.ok, errorMessage: outcome.ok ? "" : outcome.message } } });
+        const outcome = this.#events === undefined ? Promise.resolve({ ok: false as const, message: "this coordinator takes status events from NATS, not on the link" }) : this.#events.deliver(session.host, event);
+        void outcome.then((done) => session.write({ body: { $case: "eventAck", value: { messageId: event.messageId, ok: done.ok, errorMessage: done.ok ? "" : done.message } } }));
         return;
       }
       case "hello":
@@ -274,10 +281,13 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
     }
   }
 
+  /** One query for every connected host (not one per host: 1,000 hosts every 5 s would be 200 queries a second). */
   async #resyncAll(): Promise<void> {
-    for (const session of this.#sessions.values()) {
-      const revision = await getHostRevision(this.#store.db, session.host).catch(() => null);
-      if (revision !== null && revision > session.sentRevision) void this.#push(session);
+    const sessions = [...this.#sessions.values()];
+    const revisions = await getHostRevisions(this.#store.db, sessions.map((session) => session.host)).catch(() => new Map<string, number>());
+    for (const session of sessions) {
+      const revision = revisions.get(session.host);
+      if (revision !== undefined && revision > session.sentRevision) void this.#push(session);
     }
   }
 }

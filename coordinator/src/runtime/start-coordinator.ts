@@ -97,11 +97,15 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     ...(options.revocationCheckMs !== undefined && { checkIntervalMs: options.revocationCheckMs }),
   });
   const linkEvents = options.events instanceof LinkEventSource ? options.events : undefined;
-  const link = new AgentLinkHub({ store, logger, sessions, ...(linkEvents && { events: linkEvents }), ...(tls && { tls: { issuer: tls.issuer } }), ...(options.heartbeatIntervalMs !== undefined && { heartbeatIntervalMs: options.heartbeatIntervalMs }), ...(options.resyncIntervalMs !== undefined && { resyncIntervalMs: options.resyncIntervalMs }) });
+  // Link heartbeats join the recorder's batches (the recorder is made below; the hub calls this only once agents connect).
+  const heardFrom = (host: string, at: Date, how: string): Promise<void> => recorder.heardFrom(host, at, how);
+  const link = new AgentLinkHub({ store, logger, sessions, heardFrom, ...(linkEvents && { events: linkEvents }), ...(tls && { tls: { issuer: tls.issuer } }), ...(options.heartbeatIntervalMs !== undefined && { heartbeatIntervalMs: options.heartbeatIntervalMs }), ...(options.resyncIntervalMs !== undefined && { resyncIntervalMs: options.resyncIntervalMs }) });
   const router = options.replicas === undefined ? undefined : new ReplicaRouter(link, options.replicas, logger);
   const agents = router ?? link;
   const control = new ControlPlane({ store, agents, notifier: agents, ...(options.commandTimeoutMs !== undefined && { commandTimeoutMs: options.commandTimeoutMs }) });
-  const recorder = new AgentReportRecorder({ store, notifier: agents, logger });
+  const untrusted = options.events.untrustedNames;
+  const eventAuthority = untrusted === undefined ? undefined : new BusEventAuthority({ names: untrusted, logger });
+  const recorder = new AgentReportRecorder({ store, notifier: agents, logger, ...(eventAuthority && { onRefused: (origin, reason) => eventAuthority.drop(origin, reason) }) });
   const liveness = new LivenessMonitor({
     store,
     logger,
@@ -121,8 +125,6 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   // Drains run where the singleton jobs do: one replica moves accounts at a time.
   const drainer = new HostDrainer({ store, logger, notifier: agents, ackedRevision: (host) => link.ackedRevision(host), isLeader: () => jobs.leader });
   link.onAck(() => drainer.acknowledged());
-  const untrusted = options.events.untrustedNames;
-  const eventAuthority = untrusted === undefined ? undefined : new BusEventAuthority({ names: untrusted, store, logger });
   const server = new Server(AGENT_LINK_SERVER_OPTIONS);
   server.addService(AgentLinkService, link.implementation());
   const { metrics } = options;

@@ -10,6 +10,7 @@ import { type Db } from "./db.js";
 import { migratePglite, migratePostgres } from "./migrate.js";
 import * as schema from "./schema.js";
 import { AdvisoryLockLease, type Lease, SOLE_OWNER_LEASE } from "../jobs/lease.js";
+import { type ListenForEvents, listenOnPglite, listenOnPostgres, type Unlisten } from "./event-notifications.js";
 
 /**
  * The embedded database is small and has one client: 16 MB of shared buffers instead of 128 MB
@@ -48,6 +49,8 @@ export interface Store {
   migrate(): Promise<void>;
   /** A lease for singleton work among coordinators sharing this database (see jobs/lease.ts). */
   lease(key: bigint): Lease;
+  /** Told after each commit that stored events, by any coordinator (see event-notifications.ts); close() stops it. */
+  listenForEvents: ListenForEvents;
   close(): Promise<void>;
 }
 
@@ -94,7 +97,8 @@ function openBackend({ url, poolSize, logger, connectTimeoutMs, statementTimeout
     // the 'error' event would crash the process instead.
     pool.on("error", (error) => process.emitWarning(`vigil store: idle PostgreSQL connection failed: ${error.message}`));
     const db: Db = drizzlePostgres(pool, { schema, ...(logger && { logger }) });
-    return makeStore("postgres", db, () => migratePostgres(pool), () => pool.end(), (key) => new AdvisoryLockLease(pool, key));
+    const listen = listenOnPostgres({ connectionString: url, connectionTimeoutMillis: connectTimeout, keepAlive: true });
+    return makeStore("postgres", db, () => migratePostgres(pool), () => pool.end(), (key) => new AdvisoryLockLease(pool, key), listen);
   }
   if (url.startsWith("pglite:")) {
     const location = url.slice("pglite:".length);
@@ -108,16 +112,28 @@ function openBackend({ url, poolSize, logger, connectTimeoutMs, statementTimeout
 export function storeOnPglite(client: PGlite, logger?: Logger): Store {
   const db: Db = drizzlePglite(client, { schema, ...(logger && { logger }) });
   // One process owns a PGlite database: it holds every lease.
-  return makeStore("pglite", db, () => migratePglite(client), () => client.close(), () => SOLE_OWNER_LEASE);
+  return makeStore("pglite", db, () => migratePglite(client), () => client.close(), () => SOLE_OWNER_LEASE, listenOnPglite(client));
 }
 
-function makeStore(backend: StoreBackend, db: Db, migrate: () => Promise<void>, close: () => Promise<void>, lease: (key: bigint) => Lease): Store {
+function makeStore(backend: StoreBackend, db: Db, migrate: () => Promise<void>, close: () => Promise<void>, lease: (key: bigint) => Lease, listen: ListenForEvents): Store {
+  const listening = new Set<Unlisten>();
   return {
     backend,
     db,
     transaction: (fn) => db.transaction(fn),
     migrate,
     lease,
-    close,
+    listenForEvents: async (notify) => {
+      const unlisten = await listen(notify);
+      const once: Unlisten = async () => {
+        if (listening.delete(once)) await unlisten();
+      };
+      listening.add(once);
+      return once;
+    },
+    close: async () => {
+      await Promise.all([...listening].map((unlisten) => unlisten()));
+      await close();
+    },
   };
 }

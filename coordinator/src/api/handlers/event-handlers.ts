@@ -1,5 +1,6 @@
 // Admin handlers for the event history: list with filters (newest first) and watch, which sends
-// the events after the last one it sent, oldest first, reading again whenever new events arrive.
+// the events after the last one it sent, oldest first, reading again whenever the store says new
+// events were committed (see EventArrivals).
 import { InvalidInputError, type ListEventsRequest, STORED_EVENT_KINDS } from "@vigil/shared";
 import { type Store } from "../../store/open-store.js";
 import { type EventFilter, listEvents } from "../../store/repositories/events.js";
@@ -9,6 +10,7 @@ import { EventArrivals } from "../queries/event-arrivals.js";
 import { eventsAfter, lastEventPosition } from "../queries/events-after.js";
 import { type StreamHandlers, type UnaryHandlers } from "./handler-types.js";
 
+/** Polling interval of watchers only where the store's notifications are unavailable. */
 export const WATCH_POLL_MS = 200;
 
 export function eventFilter(request: ListEventsRequest, authorised: Authorised): EventFilter {
@@ -25,7 +27,7 @@ export function eventFilter(request: ListEventsRequest, authorised: Authorised):
 }
 
 export function eventHandlers(store: Store, pollMs = WATCH_POLL_MS): Pick<UnaryHandlers, "listEvents"> & Pick<StreamHandlers, "watchEvents"> {
-  const arrivals = new EventArrivals(() => lastEventPosition(store.db), pollMs);
+  const arrivals = new EventArrivals({ readPosition: () => lastEventPosition(store.db), listen: (notify) => store.listenForEvents(notify), pollMs });
   return {
     listEvents: async (request, authorised) => ({ events: (await listEvents(store.db, eventFilter(request, authorised))).map(eventMessage) }),
     /** since_ms > 0 replays stored events from then on first; otherwise only new events are sent. */

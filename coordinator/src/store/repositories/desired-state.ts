@@ -39,3 +39,10 @@ export async function getHostRevision(db: Db, host: string): Promise<number | nu
   const [row] = await db.select({ revision: hosts.revision }).from(hosts).where(eq(hosts.name, host));
   return row?.revision ?? null;
 }
+
+/** The current revisions of many hosts in one query (the hub's resync of every connected host). */
+export async function getHostRevisions(db: Db, names: readonly string[]): Promise<Map<string, number>> {
+  if (names.length === 0) return new Map();
+  const rows = await db.select({ name: hosts.name, revision: hosts.revision }).from(hosts).where(inArray(hosts.name, [...names]));
+  return new Map(rows.map((row) => [row.name, row.revision]));
+}

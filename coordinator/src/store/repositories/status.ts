@@ -2,7 +2,7 @@
 // heartbeat) unless a newer one already arrived, read it, and mark a down host's services unknown.
 import { type ProcessSnapshot, type ServiceStatusState } from "@vigil/shared";
 import { and, asc, eq, sql, type SQL } from "drizzle-orm";
-import { type Db, queryRows } from "../db.js";
+import { type Db } from "../db.js";
 import { accounts } from "../tables/accounts.js";
 import { hosts } from "../tables/hosts.js";
 import { serviceStatus } from "../tables/service-status.js";
@@ -94,71 +94,6 @@ export async function applyStatus(db: Db, serviceId: number, report: StatusRepor
     })
     .returning({ serviceId: serviceStatus.serviceId });
   return applied.length > 0;
-}
-
-/** One service's status in a heartbeat: every field is present, so all are written. */
-export interface HeartbeatStatus {
-  readonly ref: ServiceRef;
-  readonly state: ServiceStatusState;
-  readonly mainPid: number | null;
-  readonly startedAt: Date | null;
-  readonly restarts: number;
-  readonly disabledReason: string;
-  readonly processes: readonly ProcessSnapshot[];
-  readonly processesOmitted: number;
-  readonly logDegraded: boolean;
-  readonly logLinesDropped: number;
-  readonly taskLimitHits: number;
-}
-
-export interface HeartbeatReport {
-  readonly host: string;
-  readonly at: Date;
-  readonly sequence: number;
-  readonly services: readonly HeartbeatStatus[];
-}
-
-/**
- * Applies a heartbeat's statuses in one statement, whatever their number: only services placed on
- * the reporting host are written, and like `applyStatus` an older sequence from the host that
- * reported last is ignored. Returns how many statuses were written.
- */
-export async function applyHeartbeatStatuses(db: Db, report: HeartbeatReport): Promise<number> {
-  // One row per service (the last one wins): ON CONFLICT may not touch a row twice in a statement.
-  const byKey = new Map(report.services.map((status) => [JSON.stringify([status.ref.account, status.ref.name]), status]));
-  if (byKey.size === 0) return 0;
-  const rows = [...byKey.values()].map((status) => ({
-    account: status.ref.account,
-    name: status.ref.name,
-    state: status.state,
-    main_pid: status.mainPid,
-    started_at: status.startedAt?.toISOString() ?? null,
-    restarts: status.restarts,
-    disabled_reason: status.disabledReason,
-    processes: status.processes,
-    processes_omitted: status.processesOmitted,
-    log_degraded: status.logDegraded,
-    log_lines_dropped: status.logLinesDropped,
-    task_limit_hits: status.taskLimitHits,
-  }));
-  const written = await queryRows<{ id: number }>(
-    db,
-    sql`insert into ${serviceStatus} (service_id, state, main_pid, started_at, restarts, disabled_reason, processes, processes_omitted, log_degraded, log_lines_dropped, task_limit_hits, updated_at, source_host, last_event_sequence)
-      select s.id, r.state, r.main_pid, r.started_at, r.restarts, r.disabled_reason, r.processes, r.processes_omitted, r.log_degraded, r.log_lines_dropped, r.task_limit_hits, ${report.at.toISOString()}::timestamptz, ${report.host}::text, ${report.sequence}::bigint
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        as r(account text, name text, state text, main_pid integer, started_at timestamptz, restarts integer, disabled_reason text, processes jsonb, processes_omitted integer, log_degraded boolean, log_lines_dropped bigint, task_limit_hits bigint)
-      join ${accounts} a on a.name = r.account
-      join ${services} s on s.account_id = a.id and s.name = r.name
-      join ${hosts} h on h.id = s.host_id and h.name = ${report.host}::text
-    on conflict (service_id) do update set
-      state = excluded.state, main_pid = excluded.main_pid, started_at = excluded.started_at, restarts = excluded.restarts,
-      disabled_reason = excluded.disabled_reason, processes = excluded.processes, processes_omitted = excluded.processes_omitted,
-      log_degraded = excluded.log_degraded, log_lines_dropped = excluded.log_lines_dropped, task_limit_hits = excluded.task_limit_hits, updated_at = excluded.updated_at,
-      source_host = excluded.source_host, last_event_sequence = excluded.last_event_sequence
-      where ${serviceStatus}.source_host <> excluded.source_host or ${serviceStatus}.last_event_sequence <= excluded.last_event_sequence
-    returning service_id as id`,
-  );
-  return written.length;
 }
 
 /** A heartbeat's status of one service; false if it was older than what is stored. */
