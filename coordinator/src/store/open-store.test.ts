@@ -20,7 +20,7 @@ async function tableNames(db: Db): Promise<string[]> {
   return rows.map((row) => row.name);
 }
 
-const expectedTables = ["account_addresses", "accounts", "api_tokens", "events", "firewall_rules", "hosts", "port_allocations", "service_status", "services"];
+const expectedTables = ["account_addresses", "account_moves", "accounts", "api_tokens", "events", "firewall_rules", "hosts", "port_allocations", "service_status", "services"];
 
 for (const backend of testStoreBackends) {
   describe(`store on ${backend.name}`, () => {

@@ -21,7 +21,7 @@ for (const backend of testStoreBackends) {
         const host = await upsertHostOnHello(db, { name: "svc1", agentVersion: "0.1.0", capacity: 50, now: t0, limitsMode: "cgroup-v1", limitsDetail: "cgroup v1 hierarchies", accountCeiling });
         assert.deepEqual(
           { ...host, revision: 0 },
-          { name: "svc1", pool: "public", ownerAccount: null, capacity: 50, state: "up", cordoned: false, lastSeen: t0, agentVersion: "0.1.0", limitsMode: "cgroup-v1", limitsDetail: "cgroup v1 hierarchies", accountCeiling: { memory_max: 2 ** 30, tasks_max: 4096 }, revision: 0, serviceCount: 0, accountAddressPrefix: "", networkProblem: "" },
+          { name: "svc1", pool: "public", ownerAccount: null, capacity: 50, state: "up", cordoned: false, lastSeen: t0, agentVersion: "0.1.0", limitsMode: "cgroup-v1", limitsDetail: "cgroup v1 hierarchies", accountCeiling: { memory_max: 2 ** 30, tasks_max: 4096 }, revision: 0, serviceCount: 0, accountAddressPrefix: "", networkProblem: "", draining: false, drainMessage: "" },
         );
       }));
 
