@@ -102,7 +102,7 @@ describe("agent restarts", () => {
     }
   });
 
-  it("stopping the agent and starting another build of it (the sources through tsx) restarts no service", async () => {
+  it("stopping the agent and starting another build of it (the sources through tsx) restarts no service; --on-exit stop-services then stops them", async () => {
     const pids = new Map(SERVICES.map((name) => [name, servicePids(host.name, "alpha", name)]));
     const lastBefore = new Map(SERVICES.map((name) => [name, checkLog(home, name).last]));
     const exit = await host.process!.stop(20_000);
@@ -125,5 +125,9 @@ describe("agent restarts", () => {
       const started = (await cluster.api.events("alpha", name)).filter((event) => event.kind === "started" && !/taken over/.test(event.message));
       assert.equal(started.length, 1, `alpha/${name} was started once, when it was created`);
     }
+
+    // This agent was started with --on-exit stop-services: its SIGTERM ends every service.
+    assert.equal((await host.process!.stop(60_000)).code, 0);
+    for (const name of SERVICES) assert.deepEqual(servicePids(host.name, "alpha", name), [], `${name} stopped with its agent`);
   });
 });

@@ -18,7 +18,7 @@ export interface RecoveryReport {
 }
 
 /** SIGTERM first so a database can shut down cleanly, SIGKILL after the host's stop timeout. */
-export async function endLeftover(driver: ProcessDriver, leftover: LeftoverUnit, stopTimeoutMs: number): Promise<void> {
+async function endLeftover(driver: ProcessDriver, leftover: LeftoverUnit, stopTimeoutMs: number): Promise<void> {
   await terminateUnit(driver, leftover.tracking, { signal: "SIGTERM", timeoutMs: stopTimeoutMs });
   await driver.release(leftover.tracking);
 }
@@ -52,13 +52,12 @@ export class AdoptionPool {
   }
 
   /** Once the first desired state has been applied: what no service claimed is not wanted on this host. */
-  async endUnclaimed(): Promise<RecoveredUnit[]> {
-    if (this.settled) return [];
+  async endUnclaimed(): Promise<void> {
+    if (this.settled) return;
     this.settled = true;
     const unclaimed = [...this.waiting.values()];
     this.waiting.clear();
     await Promise.all(unclaimed.map((leftover) => this.end(leftover).catch(this.onError)));
-    return unclaimed.map(recovered);
   }
 }
 

@@ -276,14 +276,18 @@ export class ServiceSupervisor {
       return opened.ok ? this.useLog(opened.log) : null;
     });
     if (adopted === null) return false;
-    const run: ServiceRun = { ...adopted, health: null };
+    this.runStarted({ ...adopted, health: null }, adoptedLine(adopted.launched.pid, adopted.launched.startedAt));
+    return true;
+  }
+
+  /** A run is under way (launched or adopted): STARTING -> RUNNING, health checks, task-limit watch, exit watch. */
+  private runStarted(run: ServiceRun, message: string): void {
     this.lastRun = run;
     this.run = run;
-    this.move("launched", { pid: run.launched.pid, message: adoptedLine(run.launched.pid, run.launched.startedAt) }); // STARTING -> RUNNING
+    this.move("launched", { pid: run.launched.pid, message }); // STARTING -> RUNNING
     this.startHealth(run);
     this.watchTaskLimit(run);
     void run.launched.exited.then((exit) => this.internal(() => this.onMainExit(run, exit)));
-    return true;
   }
 
   private async relaunch(message: string): Promise<void> {
@@ -308,14 +312,8 @@ export class ServiceSupervisor {
     }
     const outcome = await launchService(this.context, this.desired, this.key, log);
     if (!outcome.ok) return this.startFailed(outcome);
-    const run: ServiceRun = { launched: outcome.launched, logged: outcome.logged, health: null, limits: outcome.request.limits };
-    this.lastRun = run;
-    this.run = run;
-    this.move("launched", { pid: run.launched.pid, message: startedLine(run.launched.pid) }); // STARTING -> RUNNING
+    this.runStarted({ launched: outcome.launched, logged: outcome.logged, health: null, limits: outcome.request.limits }, startedLine(outcome.launched.pid));
     this.context.onLaunched?.(this.context.clock.now() - began);
-    this.startHealth(run);
-    this.watchTaskLimit(run);
-    void run.launched.exited.then((exit) => this.internal(() => this.onMainExit(run, exit)));
   }
 
   private async startFailed(refusal: StartRefusal): Promise<void> {
