@@ -38,9 +38,10 @@ describe("singleton jobs under a lease (PostgreSQL)", () => {
     assert.equal(jobsB.leader, false);
 
     // The holder's database session dies (a crashed replica): its advisory lock goes with it.
+    // Only this test's database: other tests running in parallel hold advisory locks too.
     const admin = new pg.Client({ connectionString: database.url });
     await admin.connect();
-    await admin.query("select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and granted and pid <> pg_backend_pid()");
+    await admin.query("select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and granted and pid <> pg_backend_pid() and database = (select oid from pg_database where datname = current_database())");
     await admin.end();
     await jobsB.tick();
     assert.equal(jobsB.leader, true, "the other replica took the lease");

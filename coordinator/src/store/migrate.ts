@@ -27,11 +27,7 @@ export async function migratePostgres(pool: Pool): Promise<void> {
   try {
     const db = drizzlePostgres(client);
     await db.execute(lock);
-    try {
-      await migratePostgresDb(db, { migrationsFolder });
-    } finally {
-      await db.execute(unlock);
-    }
+    await unlockedAfter(db, () => migratePostgresDb(db, { migrationsFolder }));
   } finally {
     client.release();
   }
@@ -53,9 +49,19 @@ export async function migratePglite(client: PGlite): Promise<void> {
 async function migratePgliteLocked(client: PGlite): Promise<void> {
   const db = drizzlePglite(client);
   await db.execute(lock);
+  await unlockedAfter(db, () => migratePgliteDb(db, { migrationsFolder }));
+}
+
+/**
+ * Runs the migrations, then releases the lock. When they fail, their error is the one thrown:
+ * an unlock on a lost connection fails too and would otherwise hide why.
+ */
+async function unlockedAfter(db: { execute(query: typeof unlock): Promise<unknown> }, migrations: () => Promise<void>): Promise<void> {
   try {
-    await migratePgliteDb(db, { migrationsFolder });
-  } finally {
-    await db.execute(unlock);
+    await migrations();
+  } catch (error) {
+    await db.execute(unlock).catch(() => undefined);
+    throw error;
   }
+  await db.execute(unlock);
 }
