@@ -33,7 +33,7 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 const concurrency = process.env.VIGIL_TEST_CONCURRENCY ?? "3";
 const result = spawnSync(
   process.execPath,
-  ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, "--test-timeout=180000", ...files],
+  ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, "--test-timeout=600000", ...files],
   { stdio: "inherit" },
 );
 process.exit(result.status ?? 1);

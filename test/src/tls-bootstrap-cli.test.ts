@@ -2,11 +2,12 @@
 // `vigil host add` issues a host's one-time bootstrap token, and the agent's start-up path turns
 // it into a certificate found by the CA's pin; removing the host ends its link.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { after, before, describe, it } from "node:test";
 import { status } from "@grpc/grpc-js";
 import { agentLinkSecurity } from "@vigil/cli";
@@ -17,7 +18,9 @@ import { TestProcess } from "./support/test-process.js";
 import { waitFor } from "./support/wait-for.js";
 
 const REPO = new URL("../../", import.meta.url).pathname;
-const MAIN = join(REPO, "cli/src/main.ts");
+/** The installed command (`npm test` rebuilds it first). */
+const VIGIL_BIN = join(REPO, "cli/bin/vigil.mjs");
+const execFileAsync = promisify(execFile);
 const NATS_URL = process.env.VIGIL_TEST_NATS_URL ?? "nats://127.0.0.1:4222";
 
 void describe("TLS bootstrap with the vigil binary", () => {
@@ -26,9 +29,16 @@ void describe("TLS bootstrap with the vigil binary", () => {
   let coordinator: TestProcess;
   let address: string;
 
-  const vigil = (args: readonly string[]) => {
-    const result = spawnSync(process.execPath, ["--import", "tsx", MAIN, ...args], { encoding: "utf8", cwd: REPO, timeout: 60_000, env: { ...process.env, VIGIL_CLIENT_CONFIG: join(dir, "client.json") } });
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  // Never synchronous: a blocked event loop leaves the probe's keepalive pings unanswered, and the
+  // coordinator then drops its link as dead (UNAVAILABLE) before `host rm` can refuse it.
+  const vigil = async (args: readonly string[]): Promise<{ status: number; stdout: string; stderr: string }> => {
+    try {
+      const { stdout, stderr } = await execFileAsync(process.execPath, [VIGIL_BIN, ...args], { encoding: "utf8", cwd: REPO, timeout: 60_000, env: { ...process.env, VIGIL_CLIENT_CONFIG: join(dir, "client.json") } });
+      return { status: 0, stdout, stderr };
+    } catch (error) {
+      const failed = error as { code?: unknown; stdout?: string; stderr?: string };
+      return { status: typeof failed.code === "number" ? failed.code : 1, stdout: failed.stdout ?? "", stderr: failed.stderr ?? "" };
+    }
   };
   const operator = () => ["--address", address, "--token-file", join(dir, "operator-token"), "--ca-file", join(dir, "coordinator", "tls", "ca.pem")];
   const agentConfig = (stateDir: string, pin: string): CompiledAgentConfig => {
@@ -42,7 +52,7 @@ void describe("TLS bootstrap with the vigil binary", () => {
     database = await createTestDatabase();
     const prefix = `tls${randomBytes(3).toString("hex")}`;
     coordinator = TestProcess.start("vigil coordinator", process.execPath, [
-      "--import", "tsx", MAIN, "coordinator",
+      VIGIL_BIN, "coordinator",
       "--database-url", database.url, "--nats-url", NATS_URL, "--bus-prefix", prefix,
       "--listen", "127.0.0.1:0", "--state-dir", join(dir, "coordinator"), "--bootstrap-token-file", join(dir, "operator-token"),
     ], { cwd: REPO });
@@ -60,15 +70,15 @@ void describe("TLS bootstrap with the vigil binary", () => {
     for (const key of ["ca-key.pem", "server-key.pem"]) assert.equal(statSync(join(dir, "coordinator", "tls", key)).mode & 0o777, 0o600, key);
   });
 
-  void it("refuses an operator CLI that connects in plaintext, and answers it over TLS", () => {
-    const plaintext = vigil(["host", "ls", "--address", address, "--token-file", join(dir, "operator-token")]);
+  void it("refuses an operator CLI that connects in plaintext, and answers it over TLS", async () => {
+    const plaintext = await vigil(["host", "ls", "--address", address, "--token-file", join(dir, "operator-token")]);
     assert.notEqual(plaintext.status, 0);
-    const secured = vigil(["host", "ls", ...operator()]);
+    const secured = await vigil(["host", "ls", ...operator()]);
     assert.equal(secured.status, 0, secured.stderr);
   });
 
   void it("adds a host with a one-time bootstrap token the agent exchanges for a certificate; the host is then up, and removing it ends its link", async () => {
-    const added = vigil(["host", "add", "web-1", "--token-out", join(dir, "web-1.token"), "--json", ...operator()]);
+    const added = await vigil(["host", "add", "web-1", "--token-out", join(dir, "web-1.token"), "--json", ...operator()]);
     assert.equal(added.status, 0, added.stderr);
     const { caSha256, bootstrapToken } = JSON.parse(added.stdout) as { caSha256: string; bootstrapToken: string };
     assert.doesNotMatch(bootstrapToken, /^vigil_/, "the token is written to the file, not printed");
@@ -82,11 +92,11 @@ void describe("TLS bootstrap with the vigil binary", () => {
     await assert.rejects(agentLinkSecurity(agentConfig(join(dir, "wrong-pin"), "0".repeat(64))), /ca_pin: the coordinator at .* presented no CA certificate/);
 
     const probe = new AgentLinkProbe(address, "web-1", security.token, security.credentials);
-    await waitFor("web-1 to be up", () => {
-      const shown = vigil(["host", "show", "web-1", "--json", ...operator()]);
+    await waitFor("web-1 to be up", async () => {
+      const shown = await vigil(["host", "show", "web-1", "--json", ...operator()]);
       return shown.status === 0 && (JSON.parse(shown.stdout) as { state: string }).state === "up" ? true : undefined;
     });
-    const removed = vigil(["host", "rm", "web-1", ...operator()]);
+    const removed = await vigil(["host", "rm", "web-1", ...operator()]);
     assert.equal(removed.status, 0, removed.stderr);
     assert.equal((await probe.refusal()).code, status.UNAUTHENTICATED);
     probe.close();

@@ -9,7 +9,7 @@ import { after, before, describe, test } from "node:test";
 import { type ProcessInfo, type Service } from "@vigil/shared";
 import { defaultAccountName } from "../run/embedded-setup.js";
 import { eventually } from "../testing/control-plane-harness.js";
-import { CLI_MAIN, runCli, spawnCli } from "./testing/run-cli.js";
+import { CLI_BIN, runCli, spawnCli } from "./testing/run-cli.js";
 
 describe("vigil CLI with a running agent (vigil up)", () => {
   let dir: string;
@@ -23,7 +23,7 @@ describe("vigil CLI with a running agent (vigil up)", () => {
     dir = mkdtempSync(join(tmpdir(), "vigil-cli-up-"));
     // As root, services run as nobody, whose home is inside this directory (the test removes it).
     chmodSync(dir, 0o755);
-    up = spawn(process.execPath, ["--import", "tsx", CLI_MAIN, "up", "--state-dir", join(dir, "state"), "--homes-dir", join(dir, "homes"), "--listen", "127.0.0.1:0"], {
+    up = spawn(process.execPath, [CLI_BIN, "up", "--state-dir", join(dir, "state"), "--homes-dir", join(dir, "homes"), "--listen", "127.0.0.1:0"], {
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, VIGIL_CLIENT_CONFIG: join(dir, "client.json") },

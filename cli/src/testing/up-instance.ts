@@ -8,7 +8,8 @@ import { credentials, Metadata } from "@grpc/grpc-js";
 import { AdminClient, type Service } from "@vigil/shared";
 import { eventually } from "./control-plane-harness.js";
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
+/** The installed command (`npm run up` runs it; `npm test` rebuilds it first): starts in ~0.1 s, where tsx compiled the sources for seconds. */
+const VIGIL_BIN = new URL("../../bin/vigil.mjs", import.meta.url).pathname;
 
 export function call<Req, Res>(fn: (request: Req, metadata: Metadata, callback: (error: Error | null, response: Res) => void) => unknown, request: Req, metadata: Metadata): Promise<Res> {
   return new Promise((resolve, reject) => fn(request, metadata, (error, response) => (error ? reject(error) : resolve(response))));
@@ -43,7 +44,7 @@ export interface UpClient {
 export function startUp(args: readonly string[], env: Readonly<Record<string, string>>): UpInstance {
   const base: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith("VIGIL_") && !key.startsWith("XDG_")) base[key] = value;
-  const child = spawn(process.execPath, ["--import", "tsx", MAIN, "up", ...args], { detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...base, ...env } });
+  const child = spawn(process.execPath, [VIGIL_BIN, "up", ...args], { detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...base, ...env } });
   let text = "";
   child.stdout!.on("data", (chunk: Buffer) => (text += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (text += chunk.toString()));

@@ -167,7 +167,7 @@ export class SystemCluster {
 
   #coordinatorArgs(port: string): string[] {
     return [
-      ...["--import", "tsx", MAIN, "coordinator", "--database-url", this.database.url, "--nats-url", this.nats.url, "--listen", `${this.network.hub}:${port}`],
+      ...[BUNDLE, "coordinator", "--database-url", this.database.url, "--nats-url", this.nats.url, "--listen", `${this.network.hub}:${port}`],
       ...["--bus-prefix", this.busPrefix, "--bootstrap-token-file", join(this.dir, "operator.token")],
       ...(this.secure === undefined ? INSECURE : ["--state-dir", join(this.dir, "coordinator"), "--nats-credentials-file", join(this.dir, "nats-coordinator")]),
     ];
