@@ -22,6 +22,8 @@ const PORT = 8300;
 /** Answers every connection with the address the platform gave it, then closes. */
 const SERVICE = "exec socat TCP6-LISTEN:$PORT,fork,reuseaddr 'SYSTEM:echo $VIGIL_ADDRESS'";
 /** An `nc -z <address> 8300` from inside the namespace; on success it leaves a mark in the home. */
+/** The first check waits this long: a check before socat listens fails, rightly, and restarts the service (a loaded CI took seconds). */
+const HEALTH_GRACE_MS = 10_000;
 const HEALTH_CHECK = 'socat -u OPEN:/dev/null "TCP6:[$VIGIL_ADDRESS]:$PORT" && touch "$HOME/health-ok"';
 
 let cluster: SystemCluster;
@@ -51,7 +53,7 @@ async function ask(address: string): Promise<string> {
 }
 
 async function createService(account: string, name: string): Promise<void> {
-  const input = ServiceInput.fromPartial({ name, command: SERVICE, checkHealthCommand: HEALTH_CHECK, healthCheckIntervalMs: 1_000, healthCheckGraceMs: 0 });
+  const input = ServiceInput.fromPartial({ name, command: SERVICE, checkHealthCommand: HEALTH_CHECK, healthCheckIntervalMs: 1_000, healthCheckGraceMs: HEALTH_GRACE_MS });
   await cluster.api.call("createService", { account, service: input });
 }
 
