@@ -34,13 +34,21 @@ const NOT_RUNNING = ["stopped", "disabled"] as const;
 
 /** Names of the accounts a drain is moving off `host`: the host is sent their services stopped. */
 export async function accountsLeaving(db: Db, host: string): Promise<Set<string>> {
+  return (await accountsLeavingHosts(db, [host])).get(host) ?? new Set();
+}
+
+/** accountsLeaving of many hosts in one query; a host nothing leaves is absent. */
+export async function accountsLeavingHosts(db: Db, names: readonly string[]): Promise<Map<string, Set<string>>> {
+  const leaving = new Map<string, Set<string>>();
+  if (names.length === 0) return leaving;
   const rows = await db
-    .select({ account: accounts.name })
+    .select({ host: hosts.name, account: accounts.name })
     .from(accountMoves)
     .innerJoin(accounts, eq(accounts.id, accountMoves.accountId))
     .innerJoin(hosts, eq(hosts.id, accountMoves.fromHostId))
-    .where(eq(hosts.name, host));
-  return new Set(rows.map((row) => row.account));
+    .where(inArray(hosts.name, [...names]));
+  for (const row of rows) leaving.set(row.host, (leaving.get(row.host) ?? new Set()).add(row.account));
+  return leaving;
 }
 
 /** Cordons the host and marks it draining; false when it does not exist. */
