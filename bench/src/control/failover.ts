@@ -88,7 +88,7 @@ export async function runFailover(hostCount: number, figures: FigureLog, ledger:
       CONTROL_METRICS.failoverReconnected,
       "s",
       maxS,
-      `${moving.length} of ${hostCount} simulated hosts (CoordinatorLink with both addresses) held by the coordinator killed with -9; p50 ${p50S.toFixed(2)} s; the survivor used ${((cpuS / busyS) * 100).toFixed(0)}% of a core meanwhile`,
+      `${moving.length} of ${hostCount} simulated hosts (CoordinatorLink with both addresses) held by the coordinator killed with -9; p50 ${p50S.toFixed(2)} s; the survivor used ${cpuS.toFixed(2)} CPU-s (${((cpuS / busyS) * 100).toFixed(0)}% of a core) meanwhile; load average ${loadavg()[0]!.toFixed(1)} (1 min) at the end`,
     );
   } finally {
     for (const cleanup of cleanups) await cleanup().catch((error: unknown) => log(`failover cleanup: ${String(error)}`));
