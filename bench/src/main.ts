@@ -99,6 +99,8 @@ async function main(): Promise<void> {
       incidents.push(...(await runGuarded(`control plane (${mode})`, 300_000, (ledger) => runControlLatency(mode, options.controlSamples, figures, ledger, log))));
     }
     incidents.push(...(await runGuarded("control plane (agent restart)", 600_000, (ledger) => runReattach(REATTACH_SERVICES, figures, ledger, log))));
+  }
+  if (options.scenarios.includes("failover")) {
     incidents.push(...(await runGuarded("control plane (failover)", 300_000, (ledger) => runFailover(options.scaleHosts, figures, ledger, log))));
   }
   if (options.scenarios.includes("scale")) {

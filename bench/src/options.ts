@@ -2,7 +2,7 @@
 // --n <sizes>, --supervisors <names>, --stripped; bad input names the option and the rule.
 import { SUPERVISORS, type SupervisorName } from "./report/figures.js";
 
-export const SCENARIOS = ["fleet", "vigil-up", "restart-node", "flood", "crash-loop", "control-plane", "scale", "host-drain"] as const;
+export const SCENARIOS = ["fleet", "vigil-up", "restart-node", "flood", "crash-loop", "control-plane", "failover", "scale", "host-drain"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {

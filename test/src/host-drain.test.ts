@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type Host, type ServiceEvent } from "@vigil/shared";
+import { startOverlapProbe } from "./support/overlap-probe.js";
 import { servicePids } from "./support/service-processes.js";
 import { type AgentHost, SystemCluster } from "./support/system-cluster.js";
 import { TestProcess } from "./support/test-process.js";
@@ -20,29 +21,6 @@ const SERVICES = [
   ["beta", "web"],
   ["beta", "queue"],
 ] as const;
-
-/** Polls both hosts' cgroups back to back until stopped; counts rounds and any service seen on both. */
-function startOverlapProbe(hostA: AgentHost, hostB: AgentHost) {
-  let stopped = false;
-  let rounds = 0;
-  const overlaps: string[] = [];
-  const done = (async () => {
-    while (!stopped) {
-      for (const [account, name] of SERVICES) {
-        if (servicePids(hostA.name, account, name).length > 0 && servicePids(hostB.name, account, name).length > 0) overlaps.push(`${account}/${name}`);
-      }
-      rounds += 1;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  })();
-  return {
-    async stop() {
-      stopped = true;
-      await done;
-      return { rounds, overlaps };
-    },
-  };
-}
 
 describe("host drain with two real agents", () => {
   let cluster: SystemCluster;
@@ -73,7 +51,7 @@ describe("host drain with two real agents", () => {
   it("moves every account from A to B, never running a service on both, with the same ports, and leaves A empty and cordoned", async () => {
     const portsBefore = new Map<string, number[]>();
     for (const account of ["alpha", "beta"]) for (const service of await cluster.api.listServices(account)) portsBefore.set(`${account}/${service.name}`, service.ports);
-    const probe = startOverlapProbe(hostA, hostB);
+    const probe = startOverlapProbe(hostA, hostB, SERVICES);
     const started = performance.now();
     const env: NodeJS.ProcessEnv = { ...process.env, VIGIL_TOKEN: readFileSync(join(cluster.dir, "operator.token"), "utf8").trim(), VIGIL_CLIENT_CONFIG: join(cluster.dir, "client.json") };
     delete env["NODE_TEST_CONTEXT"];

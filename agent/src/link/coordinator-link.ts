@@ -61,7 +61,10 @@ export interface CoordinatorLinkOptions {
 
 export class CoordinatorLink {
   readonly #options: CoordinatorLinkOptions;
-  /** One client per address, made on first dial: a replica's channel backoff never delays dialling another. */
+  /**
+   * One client per address, all made at start (a channel connects only when first used): a replica's
+   * channel backoff never delays dialling another, and failing over does no set-up work of its own.
+   */
   readonly #clients = new Map<string, AgentLinkClient>();
   #address: string;
   #state: LinkState = "waiting";
@@ -79,6 +82,7 @@ export class CoordinatorLink {
     this.#appliedRevision = options.initialRevision ?? 0;
     if (options.addresses.length === 0) throw new Error("addresses: at least one coordinator address is required");
     this.#address = options.addresses[0]!;
+    for (const address of options.addresses) this.#client(address);
   }
 
   /** The coordinator address connected to, or dialled next. */

@@ -1,6 +1,7 @@
 // Two `vigil coordinator` processes on one PostgreSQL and NATS, H simulated hosts (real AgentLink
 // clients) given both addresses: kill -9 of the first, then the time until every host it held is
 // welcomed by the second, and a restart issued through the second to a host.
+import { loadavg } from "node:os";
 import { startPrivateNatsServer } from "@vigil/agent";
 import { createAccount, createTestDatabase, createToken, openStore, registerHost } from "@vigil/coordinator";
 import { busNames, type EventPublisher, ServiceInput } from "@vigil/shared";
@@ -63,7 +64,7 @@ export async function runFailover(hostCount: number, figures: FigureLog, ledger:
     process.kill(first.pid, "SIGKILL");
     const reconnectedAt = new Map<string, number>();
     await waitFor(() => {
-      for (const sim of moving) if (!reconnectedAt.has(sim.name) && sim.link.state === "connected" && sim.link.address === second.address) reconnectedAt.set(sim.name, performance.now() - killedAt);
+      for (const sim of moving) if (!reconnectedAt.has(sim.name) && sim.link.state === "connected" && sim.link.address === second.address) reconnectedAt.set(sim.name, sim.welcomedAt! - killedAt);
       return reconnectedAt.size === moving.length ? true : undefined;
     }, `${moving.length} simulated hosts on the second coordinator`, 120_000, 5);
     const busyS = (performance.now() - killedAt) / 1000;
@@ -78,13 +79,16 @@ export async function runFailover(hostCount: number, figures: FigureLog, ledger:
       return;
     }
     const maxS = Math.max(...times) / 1000;
-    log(`failover: every host on the second coordinator after ${maxS.toFixed(2)} s; restart through it answered in ${restartMs.toFixed(0)} ms`);
+    const deciles = [10, 25, 50, 75, 90].map((p) => `p${p} ${((percentile(times, p) ?? 0) / 1000).toFixed(2)}`).join(", ");
+    const lost = moving.map((sim) => sim.disconnectedAt! - killedAt);
+    log(`failover: links saw the first coordinator gone after ${[10, 50, 90, 100].map((p) => `p${p} ${((percentile(lost, p) ?? 0) / 1000).toFixed(2)}`).join(", ")} s`);
+    log(`failover: every host on the second coordinator after ${maxS.toFixed(2)} s (${deciles} s); restart through it answered in ${restartMs.toFixed(0)} ms; load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
     const p50S = (percentile(times, 50) ?? 0) / 1000;
     set(
       CONTROL_METRICS.failoverReconnected,
       "s",
       maxS,
-      `${moving.length} of ${hostCount} simulated hosts (CoordinatorLink with both addresses) held by the coordinator killed with -9; p50 ${p50S.toFixed(2)} s; the survivor used ${((cpuS / busyS) * 100).toFixed(0)}% of a core meanwhile`,
+      `${moving.length} of ${hostCount} simulated hosts (CoordinatorLink with both addresses) held by the coordinator killed with -9; p50 ${p50S.toFixed(2)} s; the survivor used ${cpuS.toFixed(2)} CPU-s (${((cpuS / busyS) * 100).toFixed(0)}% of a core) meanwhile; load average ${loadavg()[0]!.toFixed(1)} (1 min) at the end`,
     );
   } finally {
     for (const cleanup of cleanups) await cleanup().catch((error: unknown) => log(`failover cleanup: ${String(error)}`));

@@ -26,6 +26,10 @@ export class SimulatedHost {
   failed = 0;
   /** Told the id of every service event as it is published. */
   onEvent: (id: string) => void = () => undefined;
+  /** performance.now() of the last Welcome, as the link handled it (not when a poll noticed it). */
+  welcomedAt: number | undefined;
+  /** performance.now() when the link last lost its coordinator. */
+  disconnectedAt: number | undefined;
   /** Called after every apply with the services now desired. */
   onApplied: (host: SimulatedHost) => void = () => undefined;
 
@@ -45,7 +49,7 @@ export class SimulatedHost {
       signal: async () => undefined,
       readLog: async () => ({ lines: [], next: { fileId: 0, offset: 0 } }),
     };
-    this.link = new CoordinatorLink({ addresses: typeof address === "string" ? [address] : address, hostName: name, token, agentVersion: "bench-simulated", supervisor, logger: recordingLogger().logger });
+    this.link = new CoordinatorLink({ addresses: typeof address === "string" ? [address] : address, hostName: name, token, agentVersion: "bench-simulated", supervisor, logger: recordingLogger().logger, onWelcome: () => (this.welcomedAt = performance.now()), onDisconnect: () => (this.disconnectedAt = performance.now()) });
   }
 
   get serviceCount(): number {

@@ -10,7 +10,7 @@ import { type Store } from "../store/open-store.js";
 import { createAccount } from "../store/repositories/accounts.js";
 import { getHostDesiredState } from "../store/repositories/desired-state.js";
 import { listEvents } from "../store/repositories/events.js";
-import { getHost, registerHost, setHostCordoned, upsertHostOnHello } from "../store/repositories/hosts.js";
+import { getHost, listHosts, registerHost, setHostCordoned, upsertHostOnHello } from "../store/repositories/hosts.js";
 import { listServices } from "../store/repositories/services.js";
 import { applyStatus } from "../store/repositories/status.js";
 import { sampleAccount } from "../store/testing/fixtures.js";
@@ -136,6 +136,48 @@ describe("host drain", () => {
     await drainer.round();
     assert.deepEqual(await placed("acme-2"), ["acme/db"]);
     assert.deepEqual(await placed("acme-1"), []);
+  });
+
+  test("when the target goes down mid-move, the account goes to another host of its pool, never to two at once", async () => {
+    await createAccount(store.db, sampleAccount("epsilon", { uid: 10_160, gid: 10_160 }));
+    for (const name of ["mv-from", "mv-to-1", "mv-to-2"]) await up(name);
+    const others = (await listHosts(store.db)).filter((host) => host.pool === "public" && !host.name.startsWith("mv-") && !host.cordoned).map((host) => host.name);
+    for (const host of [...others, "mv-to-1", "mv-to-2"]) await setHostCordoned(store.db, host, true);
+    await control.createService({ account: "epsilon", spec: { name: "web", command: "exec sleep 100" } });
+    for (const host of ["mv-to-1", "mv-to-2"]) await setHostCordoned(store.db, host, false);
+    await setHostCordoned(store.db, "mv-to-2", true);
+    await requestHostDrain(store, { host: "mv-from", why: "test", allOrNothing: true });
+    await drainer.round();
+    assert.deepEqual(await runningOn("mv-from"), [], "stopped on the old host first");
+    // The chosen target (mv-to-1) goes down before the old host confirms; mv-to-2 opens meanwhile.
+    await store.db.execute("update hosts set state = 'down' where name = 'mv-to-1'");
+    await setHostCordoned(store.db, "mv-to-2", false);
+    await ack("mv-from");
+    await drainer.round();
+    assert.deepEqual([await placed("mv-to-1"), await placed("mv-to-2"), await placed("mv-from")], [[], ["epsilon/web"], []]);
+    const [moved] = await listEvents(store.db, { host: "mv-from", kind: "account-moved" });
+    assert.equal(moved?.payload.message, "moved epsilon (1 service(s)) from mv-from to mv-to-2, as mv-to-1 is down");
+    for (const host of others) await setHostCordoned(store.db, host, false);
+  });
+
+  test("when no host of the pool fits any more, the move is given up with an event and the old host runs the account again", async () => {
+    await createAccount(store.db, sampleAccount("zeta", { cloud: "private", uid: 10_170, gid: 10_170 }));
+    await up("zeta-1", "private", "zeta");
+    await control.createService({ account: "zeta", spec: { name: "db", command: "exec sleep 100" } });
+    await up("zeta-2", "private", "zeta");
+    await requestHostDrain(store, { host: "zeta-1", why: "test", allOrNothing: true });
+    await drainer.round();
+    assert.deepEqual(await runningOn("zeta-1"), []);
+    await setHostCordoned(store.db, "zeta-2", true);
+    await ack("zeta-1");
+    await drainer.round();
+    assert.deepEqual([await placed("zeta-2"), await runningOn("zeta-1")], [[], ["zeta/db"]], "on the old host again, and running there");
+    const [failed] = await listEvents(store.db, { host: "zeta-1", kind: "account-move-failed" });
+    assert.equal(failed?.payload.message, "could not move zeta (1 service(s)) off zeta-1: zeta-2 is cordoned, and private-cloud account zeta has no host of its own that accepts services; they run on zeta-1 again");
+    await drainer.round();
+    const host = await getHost(store.db, "zeta-1");
+    assert.deepEqual([host.draining, host.serviceCount], [false, 1]);
+    assert.match(host.drainMessage, /^drain ended with accounts that fit nowhere, left here: zeta: /);
   });
 
   test("a host down past the window is reported once; where its pool's policy drains, its accounts move without waiting for it", async () => {

@@ -3,15 +3,17 @@
 //
 //   draining host ──pick account──> move started (old host: services stopped)
 //        ^                               │ old host acked / reports them stopped / is down
-//        └──── account-moved <───────────┘ services placed on the target (it starts them)
+//        ├──── account-moved <───────────┤ services placed on the target, or on another host of
+//        │                               │ the pool if the target went down or was cordoned meanwhile
+//        └── account-move-failed <───────┘ no host fits any more: the old host runs them again
 //   no account left (or none fits) ──> drain-finished: draining off, host stays cordoned
 import { defaultLogger, type Logger } from "@vigil/shared/logging";
 import { type DesiredStateNotifier } from "../control/control-ports.js";
 import { type Store } from "../store/open-store.js";
-import { type AccountMove, accountsStaying, accountStoppedOn, finishAccountMove, listDrainingHosts, moveOffHost, setDrainMessage, startAccountMove } from "../store/repositories/account-moves.js";
+import { type AccountMove, accountsStaying, accountStoppedOn, cancelAccountMove, finishAccountMove, listDrainingHosts, moveOffHost, setDrainMessage, startAccountMove } from "../store/repositories/account-moves.js";
 import { recordHostEvent } from "../store/repositories/events.js";
 import { listHosts, requireHostId } from "../store/repositories/hosts.js";
-import { describeMisfits, planDrain } from "./plan-drain.js";
+import { describeMisfits, planDrain, retargetMove } from "./plan-drain.js";
 
 export interface HostDrainerOptions {
   readonly store: Store;
@@ -92,10 +94,14 @@ export class HostDrainer {
     const move = await moveOffHost(db, host.id);
     if (move !== undefined) {
       if (!(await this.#stoppedOnOldHost(move, host.state))) return "waiting";
-      const count = await finishAccountMove(db, move);
+      const where = retargetMove(move, await listHosts(db));
+      if (!where.ok) return this.#giveUp(move, where.message);
+      const target = where.to === move.to ? move : { ...move, to: where.to, toHostId: await requireHostId(db, where.to) };
+      const count = await finishAccountMove(db, target);
       // The old host already runs none of them: its new state can wait for the next move's, if any.
-      this.#options.notifier.hostsChanged([move.to]);
-      await recordHostEvent(db, { host: move.from, kind: "account-moved", account: move.account, at: new Date(), message: `moved ${move.account} (${count} service(s)) from ${move.from} to ${move.to}` });
+      this.#options.notifier.hostsChanged([target.to]);
+      const because = where.why === "" ? "" : `, as ${where.why}`;
+      await recordHostEvent(db, { host: move.from, kind: "account-moved", account: move.account, at: new Date(), message: `moved ${move.account} (${count} service(s)) from ${move.from} to ${target.to}${because}` });
     }
     const staying = await accountsStaying(db, host.id);
     const plan = planDrain(host.name, staying, await listHosts(db));
@@ -109,6 +115,17 @@ export class HostDrainer {
     this.#options.notifier.hostsChanged([host.name]);
     const services = staying.reduce((sum, each) => sum + each.serviceCount, 0);
     await setDrainMessage(db, host.id, `moving ${next.account} to ${next.to}; ${staying.length} account(s), ${services} service(s) left here`);
+    return "progressed";
+  }
+
+  /** No host takes the account any more: its services run again where they were, and operators are told why. */
+  async #giveUp(move: AccountMove, why: string): Promise<StepOutcome> {
+    const { db } = this.#options.store;
+    await cancelAccountMove(db, move);
+    this.#options.notifier.hostsChanged([move.from]);
+    const message = `could not move ${move.account} (${move.serviceCount} service(s)) off ${move.from}: ${why}; they run on ${move.from} again`;
+    await recordHostEvent(db, { host: move.from, kind: "account-move-failed", account: move.account, at: new Date(), message });
+    (this.#options.logger ?? defaultLogger()).warn({ host: move.from, account: move.account }, message);
     return "progressed";
   }
 

@@ -1,7 +1,7 @@
 // The AgentLink server: authenticates each agent's Hello, registers its host, sends the host's
 // full desired state (again whenever it changes), and carries imperative commands to agents.
 import { type ServerDuplexStream, status as GrpcStatus, type ServerErrorResponse, type ServiceError } from "@grpc/grpc-js";
-import { type AgentLinkServer, type AgentMessage, type CommandResult, type CoordinatorMessage, formatFieldError, type Hello, NO_LIMITS, type ResourceLimits, resourceLimitsFromProto, type StateAck } from "@vigil/shared";
+import { type AgentLinkServer, type AgentMessage, type CommandResult, type CoordinatorMessage, formatFieldError, type Hello, type StateAck } from "@vigil/shared";
 import { defaultLogger, type Logger } from "@vigil/shared/logging";
 import { findUnstorableString } from "../store/storable-strings.js";
 import { type AgentAction, type AgentCommands, type DesiredStateNotifier } from "../control/control-ports.js";
@@ -9,14 +9,14 @@ import { HostUnavailableError } from "../control/control-errors.js";
 import { TokenSessions } from "../sessions/token-sessions.js";
 import { databaseUnavailableMessage, databaseUnavailableReason, innermostMessage } from "../store/database-unavailable.js";
 import { type Store } from "../store/open-store.js";
-import { getHostDesiredState, getHostRevisions } from "../store/repositories/desired-state.js";
-import { findHostState, upsertHostOnHello } from "../store/repositories/hosts.js";
-import { hostHeardFrom, recordHostUp } from "../liveness/host-transitions.js";
-import { authenticateHello, type LinkPeer } from "./authenticate-hello.js";
+import { getHostRevisions } from "../store/repositories/desired-state.js";
+import { hostHeardFrom } from "../liveness/host-transitions.js";
+import { type LinkPeer } from "./authenticate-hello.js";
+import { DesiredStatePusher } from "./desired-state-pusher.js";
+import { HelloRegistrar } from "./hello-registrar.js";
 import { answerCertificateRequest, type LinkTls } from "./certificate-requests.js";
 import { peerHostIdentity } from "../tls/host-certificates.js";
 import { AgentSession } from "./agent-session.js";
-import { desiredStateMessage } from "./desired-state-message.js";
 import { type LinkEventSource } from "./link-event-source.js";
 
 export interface AgentLinkHubOptions {
@@ -58,6 +58,8 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
   readonly #resync: NodeJS.Timeout;
   readonly #tokenSessions: TokenSessions;
   readonly #ownTokenSessions: boolean;
+  readonly #registrar: HelloRegistrar;
+  readonly #pusher: DesiredStatePusher;
 
   constructor(options: AgentLinkHubOptions) {
     this.#store = options.store;
@@ -68,6 +70,8 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
     this.#logger = options.logger ?? defaultLogger();
     this.#events = options.events;
     this.#tls = options.tls;
+    this.#registrar = new HelloRegistrar(options.store);
+    this.#pusher = new DesiredStatePusher(options.store, this.#logger);
     this.#heardFrom = options.heardFrom ?? ((host, at, how) => hostHeardFrom(this.#store.db, host, at, how));
     this.#resync = setInterval(() => void this.#resyncAll(), options.resyncIntervalMs ?? 5_000);
     this.#resync.unref();
@@ -121,7 +125,7 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
   hostsChanged(hosts: Iterable<string | null>): void {
     for (const host of new Set(hosts)) {
       const session = host === null ? undefined : this.#sessions.get(host);
-      if (session !== undefined) void this.#push(session);
+      if (session !== undefined) void this.#pusher.push(session);
     }
   }
 
@@ -173,7 +177,7 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
           if (ended) return this.#end(opened.session, opened.release);
           session = opened.session;
           release = opened.release;
-          await this.#push(session);
+          await this.#pusher.push(session);
         })
         .catch((error: unknown) => this.#logger.error({ error: innermostMessage(error) }, "agent link failed"));
     });
@@ -197,33 +201,31 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
   }
 
   async #hello(call: ServerDuplexStream<AgentMessage, CoordinatorMessage>, hello: Hello): Promise<{ session: AgentSession; release: () => void } | undefined> {
-    const check = await authenticateHello(this.#store.db, hello, this.#peer(call));
-    if (!check.ok) {
-      refuse(call, GrpcStatus.UNAUTHENTICATED, check.message);
-      return undefined;
-    }
     // The host's live agent keeps its session: a second one (a copy of the token elsewhere, or a
     // restarted agent whose old stream is not yet known dead: keepalive tells within ~6 s) waits.
-    const refuseSecond = () => {
-      const current = this.#sessions.get(check.host);
-      if (current === undefined || current.closed) return false;
-      this.#logger.warn({ host: check.host }, "refused a second agent connection while one is connected");
-      refuse(call, GrpcStatus.ALREADY_EXISTS, `host_name: host ${check.host} already has a connected agent; a second connection is refused until that one ends`);
-      return true;
+    const held = (host: string) => {
+      const current = this.#sessions.get(host);
+      return current !== undefined && !current.closed;
     };
-    if (refuseSecond()) return undefined;
-    const before = await findHostState(this.#store.db, check.host);
-    const now = new Date();
-    await upsertHostOnHello(this.#store.db, { name: check.host, agentVersion: hello.agentVersion, capacity: hello.capacity?.maxServices ?? 0, now, limitsMode: hello.limits?.mode ?? "", limitsDetail: hello.limits?.detail ?? "", accountCeiling: reportedCeiling(hello.limits?.accountCeiling), ...(hello.network && { network: hello.network }), ...(hello.firewall && { firewall: { nftables: hello.firewall.nftables, detail: hello.firewall.detail } }) });
-    if (before?.state !== "up") await recordHostUp(this.#store.db, check.host, now, `${before?.lastSeen ? "back up" : "first contact"}: agent ${hello.agentVersion || "?"} connected`);
-    if (refuseSecond()) return undefined;
-    const session = new AgentSession(check.host, call);
-    this.#sessions.set(check.host, session);
-    for (const listener of this.#sessionListeners) listener(check.host, true);
-    const release = check.tokenId === null ? () => {} : this.#tokenSessions.hold(check.tokenId, "agent", (reason) => refuse(call, GrpcStatus.UNAUTHENTICATED, reason));
-    session.write({ body: { $case: "welcome", value: { hostName: check.host, heartbeatIntervalMs: this.#heartbeatIntervalMs } } });
+    const refuseSecond = (host: string) => {
+      this.#logger.warn({ host }, "refused a second agent connection while one is connected");
+      refuse(call, GrpcStatus.ALREADY_EXISTS, `host_name: host ${host} already has a connected agent; a second connection is refused until that one ends`);
+      return undefined;
+    };
+    const outcome = await this.#registrar.register({ hello, peer: this.#peer(call), held });
+    if (outcome.kind === "refused") {
+      refuse(call, GrpcStatus.UNAUTHENTICATED, outcome.message);
+      return undefined;
+    }
+    // Checked again: another Hello of the host may have opened its session while this one was recorded.
+    if (outcome.kind === "held" || held(outcome.host)) return refuseSecond(outcome.host);
+    const session = new AgentSession(outcome.host, call);
+    this.#sessions.set(outcome.host, session);
+    for (const listener of this.#sessionListeners) listener(outcome.host, true);
+    const release = outcome.tokenId === null ? () => {} : this.#tokenSessions.hold(outcome.tokenId, "agent", (reason) => refuse(call, GrpcStatus.UNAUTHENTICATED, reason));
+    session.write({ body: { $case: "welcome", value: { hostName: outcome.host, heartbeatIntervalMs: this.#heartbeatIntervalMs } } });
     const nftables = hello.firewall === undefined ? "not reported" : hello.firewall.nftables ? `nftables ${hello.firewall.version}` : `no usable nftables: ${hello.firewall.detail}`;
-    this.#logger.info({ host: check.host, agentVersion: hello.agentVersion || "?", running: hello.running.length, appliedRevision: hello.appliedRevision, firewall: nftables, network: describeNetwork(hello) }, "host connected");
+    this.#logger.info({ host: outcome.host, agentVersion: hello.agentVersion || "?", running: hello.running.length, appliedRevision: hello.appliedRevision, firewall: nftables, network: describeNetwork(hello) }, "host connected");
     return { session, release };
   }
 
@@ -258,36 +260,13 @@ export class AgentLinkHub implements AgentCommands, DesiredStateNotifier {
     }
   }
 
-  /** Sends the host's full desired state if it is newer than what the agent was sent; coalesces bursts. */
-  async #push(session: AgentSession): Promise<void> {
-    if (session.pushing) {
-      session.pushAgain = true;
-      return;
-    }
-    session.pushing = true;
-    try {
-      do {
-        session.pushAgain = false;
-        const state = await this.#store.transaction((tx) => getHostDesiredState(tx, session.host));
-        if (state.revision > session.sentRevision && !session.closed) {
-          session.write({ body: { $case: "desiredState", value: desiredStateMessage(state) } });
-          session.sentRevision = state.revision;
-        }
-      } while (session.pushAgain && !session.closed);
-    } catch (error) {
-      this.#logger.error({ host: session.host, err: error }, "desired state not sent");
-    } finally {
-      session.pushing = false;
-    }
-  }
-
   /** One query for every connected host (not one per host: 1,000 hosts every 5 s would be 200 queries a second). */
   async #resyncAll(): Promise<void> {
     const sessions = [...this.#sessions.values()];
     const revisions = await getHostRevisions(this.#store.db, sessions.map((session) => session.host)).catch(() => new Map<string, number>());
     for (const session of sessions) {
       const revision = revisions.get(session.host);
-      if (revision !== undefined && revision > session.sentRevision) void this.#push(session);
+      if (revision !== undefined && revision > session.sentRevision) void this.#pusher.push(session);
     }
   }
 }
@@ -303,10 +282,4 @@ function describeNetwork(hello: Hello): string {
   if (network === undefined || network.accountAddressPrefix === "") return "accounts share the host's network";
   if (!network.namespaces) return `account namespaces asked for (${network.accountAddressPrefix}) but unusable: ${network.detail}; this host takes no services`;
   return `account namespaces from ${network.accountAddressPrefix}`;
-}
-
-/** An account ceiling the coordinator itself would not accept is treated as none (the agent caps by its own config anyway). */
-function reportedCeiling(message: Parameters<typeof resourceLimitsFromProto>[0]): ResourceLimits {
-  const compiled = resourceLimitsFromProto(message);
-  return compiled.ok ? compiled.value : NO_LIMITS;
 }

@@ -17,8 +17,8 @@ export class AgentSession {
   sentRevision = 0;
   /** Highest revision the agent acknowledged having applied. */
   ackedRevision = 0;
-  pushing = false;
-  pushAgain = false;
+  /** A push of the desired state is waiting for its read (DesiredStatePusher). */
+  pushQueued = false;
   #closed = false;
   readonly #pending = new Map<string, PendingCommand>();
 

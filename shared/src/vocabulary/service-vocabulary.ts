@@ -63,9 +63,10 @@ export type ServiceEventKind = (typeof SERVICE_EVENT_KINDS)[number];
 /**
  * The coordinator's own events about a host (no service; state "unknown"): its agent went silent
  * past the liveness timeout, or was heard from again; it stayed down past the configured window; a
- * drain started, moved one account (the event names it) or finished. Operators see them in `vigil events`.
+ * drain started, moved one account (the event names it), gave a move up (no host of the account's
+ * pool fits any more: its services run on the old host again) or finished. Operators see them in `vigil events`.
  */
-export const HOST_EVENT_KINDS = ["host-down", "host-up", "host-down-too-long", "drain-started", "account-moved", "drain-finished"] as const;
+export const HOST_EVENT_KINDS = ["host-down", "host-up", "host-down-too-long", "drain-started", "account-moved", "account-move-failed", "drain-finished"] as const;
 export type HostEventKind = (typeof HOST_EVENT_KINDS)[number];
 
 /** Every kind the event history stores. */

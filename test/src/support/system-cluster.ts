@@ -181,16 +181,19 @@ export class SystemCluster {
   /**
    * A host name unique on this machine (it names the agent's cgroup subtree) with the next free
    * namespace (or `options.network`) and a host token issued through the API (or `options.token`).
+   * With `options.owner`, the host is added as that account's private host (`vigil host add --pool
+   * private --owner`), before its agent's first Hello.
    */
-  async addHost(suffix: string, options: { readonly token?: string; readonly network?: HostNetwork } = {}): Promise<AgentHost> {
+  async addHost(suffix: string, options: { readonly token?: string; readonly network?: HostNetwork; readonly owner?: string } = {}): Promise<AgentHost> {
     const network = options.network ?? this.network.hosts[this.hosts.length];
     if (network === undefined) throw new Error(`the cluster was started with ${this.network.hosts.length} namespaces`);
     const name = `sys-${this.id}-${suffix}`;
+    const pool = options.owner === undefined ? { pool: "public" } : { pool: "private", ownerAccount: options.owner };
     const token =
       options.token ??
-      (this.secure === undefined
+      (this.secure === undefined && options.owner === undefined
         ? (await this.api.call<IssuedToken>("issueToken", { scope: "host", subject: name, description: "system test" })).token
-        : (await this.api.call<AddedHost>("addHost", { name, pool: "public" })).bootstrapToken);
+        : (await this.api.call<AddedHost>("addHost", { name, ...pool })).bootstrapToken);
     const host: AgentHost = { name, network, stateDir: mkdtempSync(join(this.dir, `agent-${suffix}-`)), token };
     registerAgentStateDir(name, host.stateDir);
     this.hosts.push(host);

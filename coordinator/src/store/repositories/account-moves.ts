@@ -27,6 +27,9 @@ export interface AccountMove {
   /** The old host's revision that first sent the account's services stopped. */
   readonly stopRevision: number;
   readonly startedAt: Date;
+  readonly cloud: Cloud;
+  /** The account's services still on the old host. */
+  readonly serviceCount: number;
 }
 
 /** Status states in which a service runs no process. */
@@ -34,13 +37,21 @@ const NOT_RUNNING = ["stopped", "disabled"] as const;
 
 /** Names of the accounts a drain is moving off `host`: the host is sent their services stopped. */
 export async function accountsLeaving(db: Db, host: string): Promise<Set<string>> {
+  return (await accountsLeavingHosts(db, [host])).get(host) ?? new Set();
+}
+
+/** accountsLeaving of many hosts in one query; a host nothing leaves is absent. */
+export async function accountsLeavingHosts(db: Db, names: readonly string[]): Promise<Map<string, Set<string>>> {
+  const leaving = new Map<string, Set<string>>();
+  if (names.length === 0) return leaving;
   const rows = await db
-    .select({ account: accounts.name })
+    .select({ host: hosts.name, account: accounts.name })
     .from(accountMoves)
     .innerJoin(accounts, eq(accounts.id, accountMoves.accountId))
     .innerJoin(hosts, eq(hosts.id, accountMoves.fromHostId))
-    .where(eq(hosts.name, host));
-  return new Set(rows.map((row) => row.account));
+    .where(inArray(hosts.name, [...names]));
+  for (const row of rows) leaving.set(row.host, (leaving.get(row.host) ?? new Set()).add(row.account));
+  return leaving;
 }
 
 /** Cordons the host and marks it draining; false when it does not exist. */
@@ -72,8 +83,9 @@ export async function accountsStaying(db: Db, hostId: number): Promise<AccountOn
 /** The move in progress off the host, if any (a drain moves one account at a time). */
 export async function moveOffHost(db: Db, hostId: number): Promise<AccountMove | undefined> {
   const to = sql<string>`(select name from hosts target where target.id = ${accountMoves.toHostId})`;
+  const serviceCount = sql<number>`(select count(*)::int from services where services.account_id = ${accountMoves.accountId} and services.host_id = ${accountMoves.fromHostId})`.mapWith(Number);
   const [row] = await db
-    .select({ accountId: accountMoves.accountId, account: accounts.name, fromHostId: accountMoves.fromHostId, from: hosts.name, toHostId: accountMoves.toHostId, to, stopRevision: accountMoves.stopRevision, startedAt: accountMoves.startedAt })
+    .select({ accountId: accountMoves.accountId, account: accounts.name, fromHostId: accountMoves.fromHostId, from: hosts.name, toHostId: accountMoves.toHostId, to, stopRevision: accountMoves.stopRevision, startedAt: accountMoves.startedAt, cloud: accounts.cloud, serviceCount })
     .from(accountMoves)
     .innerJoin(accounts, eq(accounts.id, accountMoves.accountId))
     .innerJoin(hosts, eq(hosts.id, accountMoves.fromHostId))
@@ -107,6 +119,14 @@ export async function accountStoppedOn(db: Db, move: Pick<AccountMove, "accountI
     .leftJoin(serviceStatus, eq(serviceStatus.serviceId, services.id))
     .where(and(eq(services.accountId, move.accountId), eq(services.hostId, move.fromHostId), sql`not coalesce(${notRunning} and ${fresh}, false)`));
   return row!.running === 0;
+}
+
+/** Gives a move up: the old host's next desired state runs the account's services again. */
+export async function cancelAccountMove(db: Db, move: Pick<AccountMove, "accountId" | "fromHostId">): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.delete(accountMoves).where(eq(accountMoves.accountId, move.accountId));
+    await bumpHostRevisions(tx, [move.fromHostId]);
+  });
 }
 
 /**

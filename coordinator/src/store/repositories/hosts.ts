@@ -2,7 +2,7 @@
 // liveness (marking silent hosts down), cordoning, and listing with service counts.
 import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { InvalidInputError, NO_LIMITS, parseAccountPrefix, type ResourceLimits, resourceLimitsToInput } from "@vigil/shared";
+import { InvalidInputError } from "@vigil/shared";
 import { type Db } from "../db.js";
 import { AlreadyExistsError, ConflictError, NotFoundError } from "../errors.js";
 import { accounts } from "../tables/accounts.js";
@@ -10,7 +10,9 @@ import { hosts } from "../tables/hosts.js";
 import { services } from "../tables/services.js";
 import { type HostPool, type HostState } from "../vocabulary.js";
 import { requireAccountId } from "./accounts.js";
-import { bumpHostRevisions } from "./revisions.js";
+import { type AgentHello, upsertHostsOnHello } from "./host-hellos.js";
+
+export type { AgentHello } from "./host-hellos.js";
 
 export interface HostRecord {
   readonly name: string;
@@ -45,21 +47,6 @@ export interface HostRegistration {
   /** Required for private hosts, refused for public ones (a CHECK constraint enforces it). */
   readonly ownerAccount?: string | null;
   readonly capacity?: number;
-}
-
-export interface AgentHello {
-  readonly name: string;
-  readonly agentVersion: string;
-  readonly capacity: number;
-  readonly now: Date;
-  readonly limitsMode?: string;
-  readonly limitsDetail?: string;
-  /** The account ceiling of the host's config, compiled (absent: an agent that does not report one). */
-  readonly accountCeiling?: ResourceLimits;
-  /** What the agent reported about account namespaces; absent: an agent that predates them (none). */
-  readonly network?: { readonly accountAddressPrefix: string; readonly namespaces: boolean; readonly detail: string };
-  /** What the agent reported about nftables; absent: not reported. A private host needs it for its account's firewall. */
-  readonly firewall?: { readonly nftables: boolean; readonly detail: string };
 }
 
 const owner = alias(accounts, "owner");
@@ -131,41 +118,12 @@ export async function registerHost(db: Db, registration: HostRegistration): Prom
   return getHost(db, row.name);
 }
 
-/**
- * An agent said hello: create the host if it is new (public pool), mark it up and seen, and record
- * how it enforces limits, its account prefix and whether it can give accounts their namespaces. A
- * changed prefix bumps the host's revision, which gives its accounts addresses from the new prefix.
- * An agent that states no capacity (0) keeps the one the operator set.
- */
+/** One agent's Hello (upsertHostsOnHello); returns the host as recorded. */
 export async function upsertHostOnHello(db: Db, hello: AgentHello): Promise<HostRecord> {
   return db.transaction(async (tx) => {
-    const [before] = await tx.select({ id: hosts.id, prefix: hosts.accountAddressPrefix, pool: hosts.pool }).from(hosts).where(eq(hosts.name, hello.name)).for("update");
-    const network = helloNetwork(hello, before?.pool ?? "public");
-    const seen = { state: "up" as const, lastSeen: hello.now, agentVersion: hello.agentVersion, limitsMode: hello.limitsMode ?? "", limitsDetail: hello.limitsDetail ?? "", accountCeiling: resourceLimitsToInput(hello.accountCeiling ?? NO_LIMITS), ...network };
-    const [row] = await tx
-      .insert(hosts)
-      .values({ name: hello.name, pool: "public", ...seen, capacity: hello.capacity })
-      .onConflictDoUpdate({ target: hosts.name, set: { ...seen, capacity: hello.capacity > 0 ? hello.capacity : sql`${hosts.capacity}` } })
-      .returning({ id: hosts.id });
-    if (before !== undefined && before.prefix !== network.accountAddressPrefix) await bumpHostRevisions(tx, [row!.id]);
+    await upsertHostsOnHello(tx, [hello]);
     return getHost(tx, hello.name);
   });
-}
-
-/**
- * The prefix only when the agent can use it; otherwise the problem, in words for the operator. A
- * private host must also enforce its account's firewall: without usable nftables it takes nothing.
- */
-function helloNetwork(hello: AgentHello, pool: HostPool): { accountAddressPrefix: string; networkProblem: string } {
-  if (pool === "private" && hello.firewall !== undefined && !hello.firewall.nftables) {
-    return { accountAddressPrefix: "", networkProblem: `this private host cannot enforce its account's firewall: nftables is unusable (${hello.firewall.detail || "no reason given"})` };
-  }
-  const reported = hello.network;
-  if (reported === undefined || reported.accountAddressPrefix === "") return { accountAddressPrefix: "", networkProblem: "" };
-  const parsed = parseAccountPrefix(reported.accountAddressPrefix);
-  if (typeof parsed === "string") return { accountAddressPrefix: "", networkProblem: `account_address_prefix ${parsed}` };
-  if (!reported.namespaces) return { accountAddressPrefix: "", networkProblem: `account_address_prefix ${parsed.text} is set but this host cannot give accounts network namespaces: ${reported.detail || "no reason given"}` };
-  return { accountAddressPrefix: parsed.text, networkProblem: "" };
 }
 
 /** The host's state and when it was last heard from, or null if there is no such host. */
@@ -209,7 +167,7 @@ export async function requireHostId(db: Db, name: string): Promise<number> {
   return row.id;
 }
 
-function hostNotFound(name: string): NotFoundError {
+export function hostNotFound(name: string): NotFoundError {
   return new NotFoundError("host", `host ${name} does not exist`);
 }
 

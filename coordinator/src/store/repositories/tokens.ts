@@ -68,12 +68,18 @@ export async function createToken(db: Db, input: TokenInput): Promise<IssuedToke
 
 /** The identity of a known, unrevoked token, or null for anything else. */
 export async function verifyToken(db: Db, token: string): Promise<TokenIdentity | null> {
-  if (!token.startsWith(TOKEN_PREFIX)) return null;
-  const [row] = await db
-    .select({ id: apiTokens.id, scope: apiTokens.scope, subject: apiTokens.subject })
+  return (await verifyTokens(db, [token])).get(token) ?? null;
+}
+
+/** verifyToken of many presented tokens in one query; an invalid one is absent from the map. */
+export async function verifyTokens(db: Db, tokens: readonly string[]): Promise<Map<string, TokenIdentity>> {
+  const byHash = new Map(tokens.filter((token) => token.startsWith(TOKEN_PREFIX)).map((token) => [hashToken(token), token]));
+  if (byHash.size === 0) return new Map();
+  const rows = await db
+    .select({ id: apiTokens.id, scope: apiTokens.scope, subject: apiTokens.subject, hash: apiTokens.hash })
     .from(apiTokens)
-    .where(and(eq(apiTokens.hash, hashToken(token)), isNull(apiTokens.revokedAt)));
-  return row ?? null;
+    .where(and(inArray(apiTokens.hash, [...byHash.keys()]), isNull(apiTokens.revokedAt)));
+  return new Map(rows.map(({ hash, ...identity }) => [byHash.get(hash)!, identity]));
 }
 
 /** Revokes the token; revoking it again keeps the first revocation time. */
@@ -115,11 +121,17 @@ export async function consumeToken(db: Db, id: string, now: Date = new Date()): 
 
 /** The identity of a live token by its id (a host certificate names its credential by id). */
 export async function liveTokenById(db: Db, id: string): Promise<TokenIdentity | null> {
-  const [row] = await db
+  return (await liveTokensById(db, [id])).get(id) ?? null;
+}
+
+/** liveTokenById of many ids in one query; a revoked or unknown one is absent from the map. */
+export async function liveTokensById(db: Db, ids: readonly string[]): Promise<Map<string, TokenIdentity>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
     .select({ id: apiTokens.id, scope: apiTokens.scope, subject: apiTokens.subject })
     .from(apiTokens)
-    .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)));
-  return row ?? null;
+    .where(and(inArray(apiTokens.id, [...ids]), isNull(apiTokens.revokedAt)));
+  return new Map(rows.map((row) => [row.id, row]));
 }
 
 /** Revokes every live token of a subject in a scope (a removed host's credentials). */

@@ -1,0 +1,2 @@
+ALTER TABLE "events" DROP CONSTRAINT "events_kind_check";--> statement-breakpoint
+ALTER TABLE "events" ADD CONSTRAINT "events_kind_check" CHECK ("events"."kind" in ('started', 'exited', 'restarting', 'backoff', 'disabled', 'enabled', 'health-check-failed', 'stopped', 'start-failed', 'daemonized', 'stopping', 'log-write-failed', 'log-write-recovered', 'task-limit-reached', 'host-down', 'host-up', 'host-down-too-long', 'drain-started', 'account-moved', 'account-move-failed', 'drain-finished'));
