@@ -4,12 +4,16 @@ import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { logKeeperDir, runLogKeeper, StateDirLocked } from "@vigil/agent";
+import { childEnvironment } from "./agent-child.js";
 
 export async function runLogKeeperProcess(options: { readonly stateDir: string; readonly protocol?: number }): Promise<void> {
   const log = (message: string) => process.stderr.write(`${new Date().toISOString()} vigil log-keeper ${process.pid}: ${message}\n`);
   process.on("SIGHUP", () => undefined);
+  // SIGTERM or SIGINT: every pipe let go with nothing lost (as in a handover), then exit.
+  const stop = new AbortController();
+  for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => stop.abort());
   try {
-    const how = await runLogKeeper({ stateDir: resolve(options.stateDir), log, ...(options.protocol !== undefined && { protocol: options.protocol }) });
+    const how = await runLogKeeper({ stateDir: resolve(options.stateDir), log, stop: stop.signal, ...(options.protocol !== undefined && { protocol: options.protocol }) });
     log(how === "idle" ? "no agent and no pipe left: exiting" : "exiting after the handover");
   } catch (error) {
     // Exactly one keeper per state directory: the agent finds the one that runs.
@@ -28,8 +32,9 @@ export function startLogKeeper(stateDir: string, protocol?: number): Promise<voi
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const logFd = openSync(join(dir, "keeper.log"), "a", 0o600);
   try {
+    // Without VIGIL_TOKEN and the agent's other settings: the keeper needs none.
     const argv = [...process.execArgv, process.argv[1]!, "log-keeper", "--state-dir", resolve(stateDir), ...(protocol !== undefined ? ["--protocol", String(protocol)] : [])];
-    const child = spawn(process.execPath, argv, { detached: true, stdio: ["ignore", logFd, logFd] });
+    const child = spawn(process.execPath, argv, { detached: true, stdio: ["ignore", logFd, logFd], env: childEnvironment() });
     child.unref();
     return new Promise((resolve) => {
       child.once("error", () => resolve());

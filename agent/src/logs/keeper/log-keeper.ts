@@ -4,6 +4,7 @@
 import { chmodSync, mkdirSync, rmSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
 import { lockStateDir } from "../../system/state-dir-lock.js";
+import { LOG_NOT_WRITTEN, throttleLogErrors } from "../log-error-reports.js";
 import { serveConnection } from "./keeper-connection.js";
 import { KeptLogs } from "./kept-logs.js";
 import { LOG_KEEPER_PROTOCOL, logKeeperDir, logKeeperSocket, outputPipesDir } from "./keeper-protocol.js";
@@ -17,6 +18,8 @@ export interface LogKeeperOptions {
   readonly idleExitMs?: number;
   /** The keeper's own messages (its stderr, a file beside the socket). */
   readonly log: (message: string) => void;
+  /** Aborted (SIGTERM): the keeper lets go of every pipe as in a handover and exits; the agent starts another. */
+  readonly stop?: AbortSignal;
 }
 
 /** Resolves when the keeper has stopped: idle, or after handing over. Rejects (StateDirLocked) when another keeper runs. */
@@ -46,7 +49,8 @@ export async function runLogKeeper(options: LogKeeperOptions): Promise<"idle" | 
       if (connections.size === 0 && logs.readers === 0) finish("idle");
     }, options.idleExitMs ?? 2_000);
   };
-  const logs = new KeptLogs(outputPipesDir(options.stateDir), (error, path) => options.log(`${path}: ${error.message}`), checkIdle);
+  const logWriteFailed = throttleLogErrors((error, path) => options.log(`${path}: ${error.message}: ${LOG_NOT_WRITTEN}`));
+  const logs = new KeptLogs(outputPipesDir(options.stateDir), logWriteFailed, checkIdle);
   const server = createServer((socket) => {
     connections.add(socket);
     clearTimeout(idleTimer);
@@ -55,7 +59,10 @@ export async function runLogKeeper(options: LogKeeperOptions): Promise<"idle" | 
       checkIdle();
     });
   });
-  async function handOver(): Promise<void> {
+  let handingOver: Promise<void> | undefined;
+  // Asked for by an agent, or by SIGTERM: once.
+  const handOver = () => (handingOver ??= handOverNow());
+  async function handOverNow(): Promise<void> {
     server.close();
     await logs.handOver();
     options.log("handed over: every pipe let go, its half line kept beside it");
@@ -72,6 +79,7 @@ export async function runLogKeeper(options: LogKeeperOptions): Promise<"idle" | 
     chmodSync(socketPath, 0o600);
     options.log(`listening on ${socketPath} (protocol ${options.protocol ?? LOG_KEEPER_PROTOCOL})`);
     checkIdle();
+    options.stop?.addEventListener("abort", () => void handOver().catch(onError), { once: true });
     const how = await finished;
     server.close();
     // end(), not destroy(): the handover's answer is still to be flushed.
