@@ -48,6 +48,8 @@ export async function runAgent(givenFlags: Record<string, unknown>): Promise<voi
       ...(keeperProtocol !== undefined && { protocol: keeperProtocol }),
       report: (message) => logger.info(message),
     });
+    // Started now, so that its start (seconds from the sources on a loaded host) overlaps the agent's.
+    logs.start().catch((error: unknown) => logger.error({ err: error }, "the log keeper did not start; service logs wait for it"));
     const publisher = config.events === "link" ? null : new NatsEventPublisher({ servers: config.natsUrl, name: `vigil-agent ${config.hostName}`, ...(nats && { credentials: nats }) });
     const agent = await startAgent({
       coordinators: config.coordinators,
