@@ -19,10 +19,23 @@ export function openFifo(path: string, holder: { readonly pid: number; readonly 
       continue;
     }
     const stat = fstatSync(fd);
-    if (stat.isFIFO()) return { fd, inode: `${stat.dev}:${stat.ino}` };
+    if (stat.isFIFO()) {
+      signalEndIfWriterless(fd);
+      return { fd, inode: `${stat.dev}:${stat.ino}` };
+    }
     closeSync(fd);
   }
   throw lastError;
+}
+
+/**
+ * Linux reports a FIFO's hang-up to a reader only once a writer came and went after the reader
+ * opened it (fs/pipe.c, pipe_poll: `f_version != w_counter`): a pipe whose service had already exited
+ * would never reach its end of file. A write end opened and closed at once makes that count; a
+ * service that still holds its end keeps the pipe open, so it changes nothing then.
+ */
+function signalEndIfWriterless(fd: number): void {
+  closeSync(openSync(`/proc/self/fd/${fd}`, constants.O_WRONLY | constants.O_NONBLOCK));
 }
 
 export class FifoReader {
