@@ -16,8 +16,8 @@ export interface AgentChildOptions {
 /** Restarts after an unexpected exit wait this long, doubling up to a minute. */
 const RESTART_DELAYS_MS = [1_000, 2_000, 5_000, 15_000, 60_000];
 
-/** The parent's environment without its own VIGIL_* settings, which are not the agent's (nor the log keeper's). */
-export function childEnvironment(): NodeJS.ProcessEnv {
+/** The parent's environment without its own VIGIL_* settings, which are not the agent's. */
+function childEnvironment(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith("VIGIL_")) env[key] = value;
   return env;

@@ -3,8 +3,7 @@
 import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { logKeeperDir, runLogKeeper, StateDirLocked } from "@vigil/agent";
-import { childEnvironment } from "./agent-child.js";
+import { logKeeperDir, runLogKeeper, StateDirLocked } from "@vigil/agent/log-keeper";
 
 export async function runLogKeeperProcess(options: { readonly stateDir: string; readonly protocol?: number }): Promise<void> {
   const log = (message: string) => process.stderr.write(`${new Date().toISOString()} vigil log-keeper ${process.pid}: ${message}\n`);
@@ -22,6 +21,11 @@ export async function runLogKeeperProcess(options: { readonly stateDir: string; 
   }
 }
 
+/** Without VIGIL_TOKEN and the agent's other settings: the keeper needs none. */
+function withoutVigilSettings(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("VIGIL_")));
+}
+
 /**
  * Starts `vigil log-keeper` for the agent on `stateDir`; its messages go to log-keeper/keeper.log
  * there. Resolves when that process exits. The working directory is the agent's: `--import tsx`
@@ -32,9 +36,8 @@ export function startLogKeeper(stateDir: string, protocol?: number): Promise<voi
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const logFd = openSync(join(dir, "keeper.log"), "a", 0o600);
   try {
-    // Without VIGIL_TOKEN and the agent's other settings: the keeper needs none.
     const argv = [...process.execArgv, process.argv[1]!, "log-keeper", "--state-dir", resolve(stateDir), ...(protocol !== undefined ? ["--protocol", String(protocol)] : [])];
-    const child = spawn(process.execPath, argv, { detached: true, stdio: ["ignore", logFd, logFd], env: childEnvironment() });
+    const child = spawn(process.execPath, argv, { detached: true, stdio: ["ignore", logFd, logFd], env: withoutVigilSettings() });
     child.unref();
     return new Promise((resolve) => {
       child.once("error", () => resolve());
