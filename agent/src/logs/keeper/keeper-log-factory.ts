@@ -25,7 +25,6 @@ export class KeeperLogFactory implements ServiceLogFactory, KeeperLink {
   readonly #options: KeeperLogFactoryOptions;
   #current: Promise<KeeperConnection> | null = null;
   #routes = new WeakMap<KeeperConnection, Map<number, KeeperServiceLog>>();
-  readonly #logs = new Set<KeeperServiceLog>();
   #closed = false;
 
   constructor(options: KeeperLogFactoryOptions) {
@@ -49,7 +48,6 @@ export class KeeperLogFactory implements ServiceLogFactory, KeeperLink {
   async open(account: AccountRuntime, serviceName: string): Promise<KeeperServiceLog> {
     const log = new KeeperServiceLog(this, account, serviceName);
     await log.bind();
-    this.#logs.add(log);
     return log;
   }
 
@@ -65,8 +63,8 @@ export class KeeperLogFactory implements ServiceLogFactory, KeeperLink {
     routes.set(id, to);
   }
 
-  forget(log: KeeperServiceLog): void {
-    this.#logs.delete(log);
+  forget(connection: KeeperConnection, id: number): void {
+    this.#routes.get(connection)?.delete(id);
   }
 
   /** The agent exits: its connection closes, the keeper reads on. */

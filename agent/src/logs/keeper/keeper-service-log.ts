@@ -13,7 +13,8 @@ export interface KeeperLink {
   readonly options: KeptLogOptions;
   connection(): Promise<KeeperConnection>;
   route(connection: KeeperConnection, log: number, to: KeeperServiceLog): void;
-  forget(log: KeeperServiceLog): void;
+  /** The log `id` of `connection` is closed: no more health changes for it. */
+  forget(connection: KeeperConnection, id: number): void;
 }
 
 export class KeeperServiceLog implements ServiceLog {
@@ -112,13 +113,14 @@ export class KeeperServiceLog implements ServiceLog {
   }
 
   async close(): Promise<void> {
-    this.link.forget(this);
     await this.#notes;
     const binding = this.#binding;
     this.#binding = null;
-    if (binding === null || binding.connection.gone) return;
+    if (binding === null) return;
     const id = await binding.id.catch(() => null);
-    if (id !== null) await binding.connection.call({ op: "close", log: id }).catch(() => undefined);
+    if (id === null) return;
+    this.link.forget(binding.connection, id);
+    if (!binding.connection.gone) await binding.connection.call({ op: "close", log: id }).catch(() => undefined);
   }
 
   health(): LogHealth {
