@@ -94,5 +94,8 @@ export async function runAgent(givenFlags: Record<string, unknown>): Promise<voi
     // The pipe from vigil up would otherwise keep this process alive, and vigil up waits for its exit.
     process.stdin.destroy();
     if (typeof ended !== "string") process.exitCode = 1;
+    // Services this run launched and left running are its children: their process handles would
+    // hold the event loop until they exit. Everything is flushed and closed by now.
+    if (!stopServices) setTimeout(() => process.exit(), 1_000).unref();
   });
 }
