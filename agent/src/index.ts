@@ -31,6 +31,9 @@ export type { Leftover } from "./driver/leftovers.js";
 export type { LaunchRecord } from "./driver/launch-records.js";
 export type { FileServiceLogOptions } from "./logs/file-service-log-options.js";
 export { FileServiceLogFactory } from "./logs/file-service-log-factory.js";
+// The host's log keeper: a process apart from the agent that reads services' output into their logs.
+export { KeeperLogFactory, type KeeperLogFactoryOptions } from "./logs/keeper/keeper-log-factory.js";
+export { LOG_KEEPER_PROTOCOL, logKeeperDir, logKeeperSocket } from "./logs/keeper/keeper-protocol.js";
 export { formatVigilLine, LINE_CONTINUES_MARKER, VIGIL_LINE_MARKER } from "./logs/vigil-line.js";
 export { findCgroup2Mount } from "./system/cgroup-mount.js";
 export { cgroupInstanceFor } from "./system/instance-name.js";

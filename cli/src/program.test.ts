@@ -1,11 +1,11 @@
 // Every operator command of the `vigil` program takes --json and --help, as the README promises;
-// the server commands (up, coordinator, agent) print no results and are left out.
+// the server commands (up, coordinator, agent, log-keeper) print no results and are left out.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { type Command } from "commander";
 import { buildProgram } from "./program.js";
 
-const SERVER_COMMANDS = new Set(["up", "coordinator", "agent"]);
+const SERVER_COMMANDS = new Set(["up", "coordinator", "agent", "log-keeper"]);
 
 function leaves(command: Command, path: string[] = []): { path: string; command: Command }[] {
   if (command.commands.length === 0) return [{ path: path.join(" "), command }];

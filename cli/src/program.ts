@@ -4,6 +4,7 @@ import { Command } from "commander";
 import { cliIo } from "./io/cli-io.js";
 import { registerAgentCommand } from "./commands/agent.js";
 import { registerCoordinatorCommand } from "./commands/coordinator.js";
+import { registerLogKeeperCommand } from "./commands/log-keeper.js";
 import { registerNatsConfigCommand } from "./commands/nats-config.js";
 import { registerUpCommand } from "./commands/up.js";
 import { registerOperatorCommands } from "./operator/register-operator-commands.js";
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerUpCommand(program);
   registerCoordinatorCommand(program);
   registerAgentCommand(program);
+  registerLogKeeperCommand(program);
   registerNatsConfigCommand(program);
   // Operator verbs (service, host, account, port, firewall, token, apply, import) register below.
   registerOperatorCommands(program);

@@ -18,6 +18,7 @@ import { LinkEventPublisher } from "../link/link-event-publisher.js";
 import { type ReconnectPolicy } from "../link/reconnect-delay.js";
 import type { AgentMetrics } from "../metrics/agent-metrics.js";
 import { FileServiceLogFactory } from "../logs/file-service-log-factory.js";
+import { LOG_NOT_WRITTEN, throttleLogErrors } from "../logs/log-error-reports.js";
 import { type ServiceLogFactory } from "../logs/service-log.js";
 import { DiskOutbox } from "../outbox/disk-outbox.js";
 import { DesiredStateCache } from "../reconciler/desired-state-cache.js";
@@ -92,19 +93,6 @@ export interface RunningAgent {
   close(options?: { readonly drainMs?: number; readonly stopServices?: boolean }): Promise<void>;
 }
 
-/** A full disk fails every batch of every service: one line per log file and minute is enough. */
-const LOG_ERROR_REPORT_INTERVAL_MS = 60_000;
-
-function reportLogErrors(logger: Logger): (error: Error, path: string) => void {
-  const lastReported = new Map<string, number>();
-  return (error, path) => {
-    const now = Date.now();
-    if (now - (lastReported.get(path) ?? -Infinity) < LOG_ERROR_REPORT_INTERVAL_MS) return;
-    lastReported.set(path, now);
-    logger.error({ path, err: error }, "service log not written (lines of that write were dropped; repeats within a minute are not reported)");
-  };
-}
-
 interface Supervision {
   readonly driver: ProcessDriver;
   readonly ownDriver: boolean;
@@ -148,7 +136,7 @@ async function startSupervision(options: AgentOptions, outbox: DiskOutbox, telem
     new FileServiceLogFactory({
       rotateBytes: hostConfig.logRotation.maxBytes,
       keepFiles: hostConfig.logRotation.keepFiles,
-      onError: reportLogErrors(logger),
+      onError: throttleLogErrors((error, path) => logger.error({ path, err: error }, LOG_NOT_WRITTEN)),
     });
   const history = new FileServiceHistoryStore(join(stateDir, "services"), (error) => logger.error({ err: error }, "service history"));
   const onError = (error: unknown) => logger.error({ err: error }, "supervision");

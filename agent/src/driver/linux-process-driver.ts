@@ -1,6 +1,6 @@
 // The real ProcessDriver for Linux: spawns services as their user in their own cgroup (or process
 // group), signals, kills and observes every process of a unit, and finds a previous run's leftovers.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { ProcessSnapshot } from "@vigil/shared";
 import { SERVICE_OOM_SCORE_ADJ, UnitLimits } from "../limits/unit-limits.js";
@@ -14,7 +14,7 @@ import { buildLaunchArgv } from "./launch-command.js";
 import { type LaunchRecord, LaunchRecords } from "./launch-records.js";
 import { findLeftovers, type Leftover } from "./leftovers.js";
 import { reopenOutputPipe } from "./output-pipe.js";
-import type { OutputCarry } from "../logs/service-log.js";
+import { carryBeside, partialPath, removeOutputFiles } from "../logs/partial-carry.js";
 import { type LaunchedProcess, type LaunchLimits, type LaunchRequest, type LeftoverUnit, type LimitCounters, type ProcessDriver, type ProcessTracking, StartFailure } from "./process-driver.js";
 import { ProcessSampler } from "./process-sampler.js";
 import { pollUntil, signalPid } from "./signal-pids.js";
@@ -26,30 +26,6 @@ import { isTrackedEmpty, killTracked, releaseTracked, signalTracked, trackedPids
 
 /** How often adopted processes (not this process's children) are checked for their exit. */
 const ADOPTED_EXIT_POLL_MS = 200;
-
-/** Half a line the agent had read when it let go of the service, beside its FIFO (root's, 0600). */
-function partialPath(outputPath: string): string {
-  return `${outputPath}.partial`;
-}
-
-function takeFile(path: string): Buffer | null {
-  try {
-    const bytes = readFileSync(path);
-    rmSync(path, { force: true });
-    return bytes;
-  } catch {
-    return null;
-  }
-}
-
-function carryBeside(outputPath: string, carried: Buffer | null): OutputCarry {
-  return { carried, keep: (partial) => writeFileSync(partialPath(outputPath), partial, { mode: 0o600 }) };
-}
-
-function removeOutputFiles(outputPath: string): void {
-  rmSync(outputPath, { force: true });
-  rmSync(partialPath(outputPath), { force: true });
-}
 
 export interface EndLeftoverOptions {
   /** First signal, so a service can shut down cleanly. Default SIGTERM. */
@@ -99,6 +75,8 @@ export class LinuxProcessDriver implements ProcessDriver {
     const limitCgroups = limitKey === null ? [] : this.limits.prepare(limitKey, request.unit, cgroupPath, request.limits);
     const joins = { cgroups: limitCgroups, oomScoreAdj: SERVICE_OOM_SCORE_ADJ };
     const outputPath = join(this.pipesDir, `${escapeUnit(request.unit)}.fifo`);
+    // A new run's output starts afresh: no half line of an earlier run of the unit carries into it.
+    rmSync(partialPath(outputPath), { force: true });
     const wrapper = await spawnWrapper(buildLaunchArgv(request, cgroupPath, this.options, joins), request, this.options.stateDir, outputPath);
     const pid = wrapper.child.pid;
     const startedAt = Date.now();
@@ -122,7 +100,7 @@ export class LinuxProcessDriver implements ProcessDriver {
       await this.release(tracking).catch(() => undefined);
       throw failure;
     }
-    return { pid, tracking, startedAt, output: wrapper.output, exited: wrapper.exited, carry: carryBeside(outputPath, null) };
+    return { pid, tracking, startedAt, output: wrapper.output, exited: wrapper.exited, carry: carryBeside(outputPath), outputPipe: { path: outputPath, fd: wrapper.outputFd } };
   }
 
   /**
@@ -134,9 +112,9 @@ export class LinuxProcessDriver implements ProcessDriver {
     const record = this.records.read(leftover.unit);
     if (record === null || record.outputPath === undefined || record.bootId !== readBootId()) return null;
     if (trackingKey(record.tracking) !== trackingKey(leftover.tracking)) return null;
-    let output;
+    let reopened;
     try {
-      output = reopenOutputPipe(record.outputPath);
+      reopened = reopenOutputPipe(record.outputPath);
     } catch {
       return null;
     }
@@ -150,7 +128,8 @@ export class LinuxProcessDriver implements ProcessDriver {
       }
     }
     const exited = this.adoptedExits.exited(record.pid, record.pidStartTicks);
-    return { pid: record.pid, tracking: record.tracking, startedAt: record.startedAt, output, exited, carry: carryBeside(record.outputPath, takeFile(partialPath(record.outputPath))) };
+    const outputPipe = { path: record.outputPath, fd: reopened.fd };
+    return { pid: record.pid, tracking: record.tracking, startedAt: record.startedAt, output: reopened.output, exited, carry: carryBeside(record.outputPath), outputPipe };
   }
 
   /** A launch nobody could find again after an agent crash must not run at all. */

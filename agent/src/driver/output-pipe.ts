@@ -20,8 +20,13 @@ export interface OutputPipe {
    * (EPIPE, SIGPIPE); with nobody reading, a full pipe only makes the writer wait for the next agent.
    */
   readonly writeFd: number;
-  /** Read without blocking a libuv thread: a net.Socket on the pipe fd uses epoll. */
+  /**
+   * Read without blocking a libuv thread: a net.Socket on the pipe fd uses epoll. It reads nothing
+   * until asked to, so a reader elsewhere (the log keeper) can take over the pipe with no byte lost.
+   */
   readonly output: Readable;
+  /** The descriptor under `output`, for a reader elsewhere to open the pipe through /proc/<pid>/fd. */
+  readonly readFd: number;
 }
 
 /** FIFOs made per mkfifo process: a launch then costs one process less (measured in bench/: 3-9 ms each on a loaded host). */
@@ -85,17 +90,22 @@ export async function createOutputPipe(privateDir: string, owner: { readonly uid
       closeSync(readFd);
       throw error;
     }
-    return { writeFd, output: readerOn(readFd) };
+    return { writeFd, output: readerOn(readFd), readFd };
   } finally {
     rmSync(path, { force: true });
   }
 }
 
 /** Opens a kept FIFO again (a previous agent run's service); throws when it is gone. */
-export function reopenOutputPipe(path: string): Readable {
-  return readerOn(openSync(path, constants.O_RDONLY | constants.O_NONBLOCK));
+export function reopenOutputPipe(path: string): { readonly output: Readable; readonly fd: number } {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  return { output: readerOn(fd), fd };
 }
 
+/**
+ * manualStart: a net.Socket made on a descriptor starts reading at once (lib/net.js reads ahead
+ * into its buffer); this one waits for its first read, so destroying an unread one loses no byte.
+ */
 function readerOn(fd: number): Readable {
-  return new Socket({ fd, readable: true, writable: false });
+  return new Socket({ fd, readable: true, writable: false, manualStart: true } as ConstructorParameters<typeof Socket>[0]);
 }

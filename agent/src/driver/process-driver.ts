@@ -2,7 +2,7 @@
 // The real implementation (linux-process-driver) spawns and tracks; fake-process-driver is for logic tests.
 import type { Readable } from "node:stream";
 import type { ProcessSnapshot, ResourceLimits } from "@vigil/shared";
-import type { OutputCarry } from "../logs/service-log.js";
+import type { NamedOutputPipe, OutputCarry } from "../logs/service-log.js";
 
 /** How every process of one launch is found again: a cgroup v2 directory, or a process group. */
 export type ProcessTracking =
@@ -80,6 +80,8 @@ export interface LaunchedProcess {
   readonly exited: Promise<ExitStatus>;
   /** Carries a line half read across agent runs (see ServiceLog.attach); absent: not kept. */
   readonly carry?: OutputCarry;
+  /** The named FIFO under `output`, for a reader in another process (the log keeper); absent: unnamed. */
+  readonly outputPipe?: NamedOutputPipe;
 }
 
 /** A launch refused before the command could run: unknown or refused user, unreachable directory, no shell. */

@@ -12,6 +12,8 @@ export interface SpawnedWrapper {
   readonly child: ChildProcess & { readonly pid: number };
   /** The service's stdout and stderr. */
   readonly output: Readable;
+  /** The descriptor under `output` (see OutputPipe.readFd). */
+  readonly outputFd: number;
   readonly exited: Promise<ExitStatus>;
   /** Settles once the wrapper has exec'd the command ("ready") or given up. */
   readonly status: Promise<LaunchStatus>;
@@ -62,7 +64,7 @@ export async function spawnWrapper(argv: string[], request: LaunchRequest, priva
   });
   const statusPipe = child.stdio[3] as Readable;
   const status = readAll(statusPipe, 64).then(parseLaunchStatus);
-  return { child: child as SpawnedWrapper["child"], output: pipe.output, exited, status };
+  return { child: child as SpawnedWrapper["child"], output: pipe.output, outputFd: pipe.readFd, exited, status };
 }
 
 /** The StartFailure for a wrapper that stopped before running the command; it has exited by now. */

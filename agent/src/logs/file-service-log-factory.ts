@@ -6,7 +6,7 @@ import { FileServiceLog } from "./file-service-log.js";
 import { type CompiledFileServiceLogOptions, compileFileServiceLogOptions, type FileServiceLogOptions } from "./file-service-log-options.js";
 import { openLogDirectory } from "./log-directory.js";
 import { closeQuietly, openAppendFile } from "./safe-open.js";
-import { LogPathRefused, type ServiceLog, type ServiceLogFactory } from "./service-log.js";
+import { LogPathRefused, type ServiceLogFactory } from "./service-log.js";
 
 /** DESIGN.md's service name rule: also guarantees the name is one safe path component. */
 const SERVICE_NAME = /^[a-z][a-z0-9-]{0,62}$/;
@@ -18,7 +18,7 @@ export class FileServiceLogFactory implements ServiceLogFactory {
     this.options = compileFileServiceLogOptions(options);
   }
 
-  async open(account: AccountRuntime, serviceName: string): Promise<ServiceLog> {
+  async open(account: AccountRuntime, serviceName: string): Promise<FileServiceLog> {
     if (!SERVICE_NAME.test(serviceName)) {
       throw new LogPathRefused(serviceName, `refusing to write the service log: "${serviceName}" is not a valid service name`);
     }

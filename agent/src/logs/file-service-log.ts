@@ -52,7 +52,9 @@ export class FileServiceLog implements ServiceLog {
 
   async attach(output: Readable, carry?: OutputCarry): Promise<void> {
     const splitter = new LineSplitter(this.options.maxLineBytes);
-    const carried = carry?.carried ? splitter.push(carry.carried) : null;
+    // Read once: a carry hands its bytes to the first reader that asks (see partial-carry.ts).
+    const carriedBytes = carry?.carried ?? null;
+    const carried = carriedBytes ? splitter.push(carriedBytes) : null;
     if (carried) this.enqueue(carried);
     let letGo = false;
     try {

@@ -43,13 +43,21 @@ export interface OutputCarry {
   keep(partial: Buffer): void;
 }
 
+/** A service's output pipe by name, and this process's descriptor of it (the `output` given to attach). */
+export interface NamedOutputPipe {
+  readonly path: string;
+  readonly fd: number;
+}
+
 export interface ServiceLog {
   /**
    * Copies a launched process's output into the log, whole lines only; resolves when the output
    * ends. With `carry`, the output continues the carried line, and an output closed on purpose
    * (ERR_STREAM_PREMATURE_CLOSE) hands its unfinished line to `carry.keep` instead of the log.
+   * `pipe` names the FIFO under `output`, for a log whose reader lives in another process (the
+   * log keeper): it then closes `output` unread once that reader holds the pipe.
    */
-  attach(output: Readable, carry?: OutputCarry): Promise<void>;
+  attach(output: Readable, carry?: OutputCarry, pipe?: NamedOutputPipe): Promise<void>;
   /** Appends one of Vigil's own lines, timestamped and marked as Vigil's (e.g. "started with pid 42"). */
   note(message: string): void;
   /** The last `lines` lines of the log (across a rotation if needed). */

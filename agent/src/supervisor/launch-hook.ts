@@ -109,7 +109,7 @@ export async function launchService(context: LaunchContext, desired: DesiredServ
  * running when it exits: see ServiceSupervisor.detach) ends the copy quietly.
  */
 export function attachOutput(log: ServiceLog, launched: LaunchedProcess, onError: (error: unknown) => void): Promise<void> {
-  return log.attach(launched.output, launched.carry).catch((error: unknown) => {
+  return log.attach(launched.output, launched.carry, launched.outputPipe).catch((error: unknown) => {
     if ((error as NodeJS.ErrnoException)?.code !== "ERR_STREAM_PREMATURE_CLOSE") onError(error);
   });
 }

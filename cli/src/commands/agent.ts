@@ -16,6 +16,8 @@ export function registerAgentCommand(program: Command): void {
     .option("--host-config <file>", "host configuration file, JSON or YAML (env VIGIL_HOST_CONFIG)")
     .option("--bus-prefix <prefix>", "prefix of NATS subjects (env VIGIL_BUS_PREFIX; default vigil)")
     .option("--events <transport>", "where status events go: nats (durable, through NATS JetStream) or link (on the AgentLink stream, as vigil up does) (env VIGIL_EVENTS; default nats)")
+    // An older or newer build's keeper, for tests of an upgrade (see docs/architecture.md, the log keeper).
+    .addOption(new Option("--log-keeper-protocol <version>", "speak this log keeper protocol version").argParser(Number).hideHelp())
     .addOption(new Option("--exit-with-stdin", "stop every service and exit when standard input closes (vigil up's agent ends with vigil up)").hideHelp())
     .option("--metrics-listen <host:port>", "serve Prometheus metrics on http://<host:port>/metrics (env VIGIL_METRICS_LISTEN; default off; no authentication: bind to loopback or a private address)")
     .option("--ca-file <file>", "the coordinator's CA certificate, to verify it over TLS (env VIGIL_CA_FILE)")

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { lockHolder, logKeeperDir } from "@vigil/agent";
 import { type Service } from "@vigil/shared";
 import { eventually } from "../testing/control-plane-harness.js";
 import { call, runningPid, startUp, type UpClient, type UpInstance } from "../testing/up-instance.js";
@@ -52,6 +53,9 @@ describe("vigil up with the default layout", () => {
       return tail.lines.some((line) => line.includes("hello on 8300")) ? tail.lines : undefined;
     }, 60_000);
     const pid = (restarted as Service).status!.mainPid;
+    // The log keeper runs in a session of its own, apart from vigil up's process group.
+    const keeper = lockHolder(logKeeperDir(join(stateDir, "agent")));
+    assert.ok(keeper !== null, "the agent's log keeper runs");
     process.kill(up.child.pid!, "SIGINT");
     assert.equal(await up.exited(), 0, up.output());
     assert.throws(() => process.kill(pid, 0), /ESRCH/, "the service's process is gone");
@@ -65,6 +69,14 @@ describe("vigil up with the default layout", () => {
         return (error as NodeJS.ErrnoException).code === "ESRCH" ? true : undefined;
       }
     }, 10_000);
+    await eventually("the log keeper to exit, with no service and no agent left", () => {
+      try {
+        process.kill(keeper.pid, 0);
+        return undefined;
+      } catch (error) {
+        return (error as NodeJS.ErrnoException).code === "ESRCH" ? true : undefined;
+      }
+    }, 15_000);
     assert.match(up.output(), /vigil up: stopped/);
     assert.ok(!existsSync(join(stateDir, "vigil.lock")), "the state directory is unlocked");
   });

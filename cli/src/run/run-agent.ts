@@ -3,7 +3,7 @@
 // services running for the next agent run to adopt (--on-exit stop-services stops them; vigil up's
 // agent always stops them); a refused token stops every service.
 import { hostname } from "node:os";
-import { NatsEventPublisher, NftCli, realHostNetworkCommands, startAgent } from "@vigil/agent";
+import { KeeperLogFactory, NatsEventPublisher, NftCli, realHostNetworkCommands, startAgent } from "@vigil/agent";
 import { AGENT_SETTINGS, busNames, compileAgentConfig, hostInboxPrefix } from "@vigil/shared";
 import { createDaemonLogger, logProcessWarnings } from "@vigil/shared/logging";
 import { loadHostConfig } from "../config/host-config-file.js";
@@ -11,6 +11,7 @@ import { loadSettings, requireConfig, withConfigErrors } from "../config/load-se
 import { type MetricsServer, serveMetrics } from "./metrics-server.js";
 import { agentLinkSecurity } from "./agent-tls.js";
 import { readNatsCredentials } from "./nats-credentials.js";
+import { startLogKeeper } from "./run-log-keeper.js";
 import { refuseSecretFlags } from "./secret-flags.js";
 import { ignoreHangups, readStdinSettings, untilSignal, untilStdinCloses } from "./until-signal.js";
 
@@ -38,6 +39,17 @@ export async function runAgent(givenFlags: Record<string, unknown>): Promise<voi
       return;
     }
     const nats = config.natsCredentialsFile === null ? undefined : { ...readNatsCredentials(config.natsCredentialsFile), inboxPrefix: hostInboxPrefix(config.hostName) };
+    // The host's log keeper reads the services' output into their logs, apart from this process.
+    const keeperProtocol = typeof givenFlags["logKeeperProtocol"] === "number" ? givenFlags["logKeeperProtocol"] : undefined;
+    const logs = new KeeperLogFactory({
+      stateDir: config.stateDir,
+      options: { rotateBytes: hostConfig.logRotation.maxBytes, keepFiles: hostConfig.logRotation.keepFiles },
+      startKeeper: () => startLogKeeper(config.stateDir, keeperProtocol),
+      ...(keeperProtocol !== undefined && { protocol: keeperProtocol }),
+      report: (message) => logger.info(message),
+    });
+    // Started now, so that its start (seconds from the sources on a loaded host) overlaps the agent's.
+    logs.start().catch((error: unknown) => logger.error({ err: error }, "the log keeper did not start; service logs wait for it"));
     const publisher = config.events === "link" ? null : new NatsEventPublisher({ servers: config.natsUrl, name: `vigil-agent ${config.hostName}`, ...(nats && { credentials: nats }) });
     const agent = await startAgent({
       coordinators: config.coordinators,
@@ -52,8 +64,10 @@ export async function runAgent(givenFlags: Record<string, unknown>): Promise<voi
       logger,
       ...(metrics && { metrics }),
       hostNetwork: realHostNetworkCommands,
+      logs,
     }).catch(async (error: unknown) => {
       await publisher?.close().catch(() => undefined);
+      await logs.close();
       await metricsServer?.close();
       logger.fatal({ err: error }, `cannot start: ${error instanceof Error ? error.message : String(error)}`);
       process.exitCode = 1;
@@ -73,10 +87,15 @@ export async function runAgent(givenFlags: Record<string, unknown>): Promise<voi
     if (typeof ended !== "string") logger.fatal(`${ended.refused}; stopping every service and exiting`);
     else logger.info(`${ended}: ${stopServices ? "stopping every service" : "leaving every service running for the next agent run"}`);
     await agent.close({ stopServices });
+    // Left running, the keeper reads on; with the services stopped it exits on its own.
+    await logs.close();
     await publisher?.close();
     await metricsServer?.close();
     // The pipe from vigil up would otherwise keep this process alive, and vigil up waits for its exit.
     process.stdin.destroy();
     if (typeof ended !== "string") process.exitCode = 1;
+    // Services this run launched and left running are its children: their process handles would
+    // hold the event loop until they exit. Everything is flushed and closed by now.
+    if (!stopServices) setTimeout(() => process.exit(), 1_000).unref();
   });
 }
