@@ -3,7 +3,7 @@
 // services running for the next agent run to adopt (--on-exit stop-services stops them; vigil up's
 // agent always stops them); a refused token stops every service.
 import { hostname } from "node:os";
-import { NatsEventPublisher, NftCli, realHostNetworkCommands, startAgent } from "@vigil/agent";
+import { NftCli, realHostNetworkCommands, startAgent } from "@vigil/agent";
 import { AGENT_SETTINGS, busNames, compileAgentConfig, hostInboxPrefix } from "@vigil/shared";
 import { createDaemonLogger, logProcessWarnings } from "@vigil/shared/logging";
 import { loadHostConfig } from "../config/host-config-file.js";
@@ -38,7 +38,8 @@ export async function runAgent(givenFlags: Record<string, unknown>): Promise<voi
       return;
     }
     const nats = config.natsCredentialsFile === null ? undefined : { ...readNatsCredentials(config.natsCredentialsFile), inboxPrefix: hostInboxPrefix(config.hostName) };
-    const publisher = config.events === "link" ? null : new NatsEventPublisher({ servers: config.natsUrl, name: `vigil-agent ${config.hostName}`, ...(nats && { credentials: nats }) });
+    // The NATS client is loaded only when events go to NATS (not under vigil up, where they ride the link).
+    const publisher = config.events === "link" ? null : new (await import("@vigil/agent/nats-publisher")).NatsEventPublisher({ servers: config.natsUrl, name: `vigil-agent ${config.hostName}`, ...(nats && { credentials: nats }) });
     const agent = await startAgent({
       coordinators: config.coordinators,
       hostName: config.hostName,
