@@ -26,6 +26,7 @@ export interface StatusReporterOptions {
   /** Where heartbeats and metrics go directly: the same publisher the outbox uses. */
   readonly telemetry: TelemetryBus;
   readonly heartbeatIntervalMs?: number;
+  /** 0: no metrics reports. */
   readonly metricsIntervalMs?: number;
   readonly appliedRevision?: () => number;
   readonly now?: () => number;
@@ -66,7 +67,8 @@ export class StatusReporter {
     this.#unsubscribe ??= this.#options.supervisor.onEvent((event) => this.#enqueue(serviceEventMessage(event, this.#stamp())));
     this.setHeartbeatInterval(this.#options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS);
     clearInterval(this.#metrics);
-    this.#metrics = setInterval(() => void this.#report("metrics"), this.#options.metricsIntervalMs ?? DEFAULT_METRICS_INTERVAL_MS);
+    const metricsIntervalMs = this.#options.metricsIntervalMs ?? DEFAULT_METRICS_INTERVAL_MS;
+    if (metricsIntervalMs > 0) this.#metrics = setInterval(() => void this.#report("metrics"), metricsIntervalMs);
   }
 
   /** The coordinator's Welcome says how often it expects heartbeats. */
