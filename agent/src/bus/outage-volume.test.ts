@@ -71,7 +71,7 @@ void describe("a long NATS outage (private nats-server)", () => {
       agentVersion: "test",
       bootId: "boot1",
       names,
-      supervisor: { onEvent: () => () => undefined, status: async () => fakeStatuses() },
+      supervisor: { onEvent: () => () => undefined, status: async () => fakeStatuses(), reportStatuses: async () => fakeStatuses() },
       sink: outbox,
       telemetry: nats,
       heartbeatIntervalMs: 250,

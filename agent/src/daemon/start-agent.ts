@@ -56,6 +56,7 @@ export interface AgentOptions {
   /** Names the agent's cgroup subtree; default: derived from the state directory, so agents with different ones never collide. */
   readonly cgroupInstance?: string;
   readonly heartbeatIntervalMs?: number;
+  /** Default 30 s; 0 (the default with publisher "link") sends none. */
   readonly metricsIntervalMs?: number;
   /** Unacked events kept on disk at most; default: the host config's outbox_max_bytes. */
   readonly outboxMaxBytes?: number;
@@ -162,7 +163,8 @@ async function startSupervision(options: AgentOptions, outbox: DiskOutbox, telem
     sink: outbox,
     telemetry,
     heartbeatIntervalMs: options.heartbeatIntervalMs,
-    metricsIntervalMs: options.metricsIntervalMs,
+    // Over the link the coordinator is the only reader, and it drops process metrics: none are sampled for it.
+    metricsIntervalMs: options.metricsIntervalMs ?? (options.publisher === "link" ? 0 : undefined),
     appliedRevision: () => linkRef.current?.appliedRevision ?? 0,
     logger,
   });
@@ -206,13 +208,16 @@ async function startLocked(options: AgentOptions, stateDir: string, logger: Logg
     maxBytes: options.outboxMaxBytes ?? options.hostConfig.outboxMaxBytes,
     logger,
   });
+  // Detecting nftables runs nft twice: beside the leftover recovery, not after it.
+  const firewallStarting = startHostFirewall(options.nftables, logger);
   const { driver, ownDriver, supervisor, reporter, linkRef, accountNetworks } = await startSupervision(options, outbox, publisher, stateDir, agentVersion, logger).catch(async (error: unknown) => {
     await outbox.close().catch(() => undefined);
+    await (await firewallStarting).stop();
     throw error;
   });
-  const firewall = await startHostFirewall(options.nftables, logger);
+  const firewall = await firewallStarting;
   const cache = new DesiredStateCache(stateDir);
-  const initialRevision = await applyCachedState(cache, supervisor, logger);
+  const initialRevision = applyCachedState(cache, supervisor, logger);
   let onRefused = (_message: string) => {};
   const refused = new Promise<string>((resolve) => (onRefused = resolve));
   const link = new CoordinatorLink({
@@ -284,16 +289,22 @@ async function startLocked(options: AgentOptions, stateDir: string, logger: Logg
 /**
  * Runs the last desired state this host applied, before the coordinator is reached: a host that
  * boots while the coordinator is down runs what it last knew, then converges when the link is up.
- * Returns the revision applied (0: no cache).
+ * Returns the revision applied (0: no cache) at once: the link starts while the services do (500
+ * launches took seconds, and the coordinator heard nothing from the host meanwhile). States from
+ * the link are planned after this one, as HostSupervisor.apply plans in call order.
  */
-async function applyCachedState(cache: DesiredStateCache, supervisor: HostSupervisor, logger: Logger): Promise<number> {
+function applyCachedState(cache: DesiredStateCache, supervisor: HostSupervisor, logger: Logger): number {
   const cached = cache.load();
   if (cached === null) return 0;
   const decoded = decodeDesiredState(cached);
-  const result = await supervisor.apply(decoded.services);
   for (const error of decoded.errors) logger.error({ error: error.message }, "cached desired state");
-  for (const error of result.errors) logger.error({ service: error.key, error: error.message }, "cached desired state");
   logger.info({ revision: decoded.revision, services: decoded.services.length }, "running the cached desired state until the coordinator answers");
+  void supervisor.apply(decoded.services).then(
+    (result) => {
+      for (const error of result.errors) logger.error({ service: error.key, error: error.message }, "cached desired state");
+    },
+    (error: unknown) => logger.error({ err: error }, "cached desired state"),
+  );
   return decoded.revision;
 }
 

@@ -1,16 +1,23 @@
 // The agent's side of the TLS bootstrap (kubelet-style): the key is made on this host (mode 0600,
 // never sent), a certificate request goes to the coordinator with the one-time bootstrap token, and
 // the certificate that comes back is kept beside the key for every later start.
-// @peculiar/x509 resolves its ASN.1 schemas through tsyringe, which needs the Reflect metadata API.
-import "reflect-metadata";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { webcrypto } from "node:crypto";
 import { type ChannelCredentials, credentials, Metadata } from "@grpc/grpc-js";
-import * as x509 from "@peculiar/x509";
+import type * as X509 from "@peculiar/x509";
 import { AgentLinkClient, type HostCertificateResponse } from "@vigil/shared";
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+/**
+ * @peculiar/x509, loaded only when a certificate is requested (once per host): it costs ~0.1 s of
+ * every agent start otherwise. Its ASN.1 schemas resolve through tsyringe, which needs Reflect metadata.
+ */
+async function loadX509(): Promise<typeof X509> {
+  await import("reflect-metadata");
+  const x509 = await import("@peculiar/x509");
+  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  return x509;
+}
 
 const ALGORITHM = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as const;
 const TLS_DIR = "tls";
@@ -50,6 +57,7 @@ export async function bootstrapHostIdentity(options: BootstrapOptions): Promise<
   const kept = loadHostIdentity(options.stateDir);
   if (kept !== null) return kept;
   if (options.bootstrapToken === "") throw new Error(`token: this host has no certificate in ${join(options.stateDir, TLS_DIR)} yet; give the bootstrap token of \`vigil host add ${options.hostName}\` (--token-file or VIGIL_TOKEN)`);
+  const x509 = await loadX509();
   const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ["sign", "verify"]);
   const keyPem = `${x509.PemConverter.encode(await webcrypto.subtle.exportKey("pkcs8", keys.privateKey), "PRIVATE KEY")}\n`;
   const csr = await x509.Pkcs10CertificateRequestGenerator.create({ name: `CN=${options.hostName}`, keys, signingAlgorithm: ALGORITHM });

@@ -144,6 +144,20 @@ export class HostSupervisor {
     return Promise.all([...this.services.keys()].sort().map((key) => this.statusOf(key)));
   }
 
+  /**
+   * Every service's status for a heartbeat, without reading /proc for every service each time: see
+   * ProcessSampleCache.sampleForReport (new and restarted services are sampled at once, at most
+   * `refreshBudget` others are re-sampled, the rest report their last sample).
+   */
+  async reportStatuses(refreshBudget: number): Promise<ServiceStatus[]> {
+    const snapshots = [...this.services.keys()].sort().map((key) => this.entry(key).supervisor.snapshot());
+    const processes = await this.samples.sampleForReport(
+      snapshots.map((snapshot) => [snapshot.key, snapshot.tracking] as const),
+      refreshBudget,
+    );
+    return snapshots.map(({ tracking: _tracking, ...snapshot }) => ({ ...snapshot, processes: processes.get(snapshot.key) ?? [] }));
+  }
+
   async statusOf(key: string): Promise<ServiceStatus> {
     const { tracking, ...snapshot } = this.entry(key).supervisor.snapshot();
     return { ...snapshot, processes: await this.samples.sample(key, tracking) };

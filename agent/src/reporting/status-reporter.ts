@@ -21,11 +21,12 @@ export interface StatusReporterOptions {
   /** Unique per agent process start (newBootId()). */
   readonly bootId: string;
   readonly names: BusNames;
-  readonly supervisor: Pick<HostSupervisor, "onEvent" | "status">;
+  readonly supervisor: Pick<HostSupervisor, "onEvent" | "status" | "reportStatuses">;
   readonly sink: ReportSink;
   /** Where heartbeats and metrics go directly: the same publisher the outbox uses. */
   readonly telemetry: TelemetryBus;
   readonly heartbeatIntervalMs?: number;
+  /** 0: no metrics reports. */
   readonly metricsIntervalMs?: number;
   readonly appliedRevision?: () => number;
   readonly now?: () => number;
@@ -34,6 +35,8 @@ export interface StatusReporterOptions {
 
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 10_000;
 export const DEFAULT_METRICS_INTERVAL_MS = 30_000;
+/** Services whose process figures (CPU %, RSS) a heartbeat re-samples besides new and restarted ones. */
+export const HEARTBEAT_SAMPLE_REFRESHES = 50;
 
 export class StatusReporter {
   readonly #options: StatusReporterOptions;
@@ -66,7 +69,8 @@ export class StatusReporter {
     this.#unsubscribe ??= this.#options.supervisor.onEvent((event) => this.#enqueue(serviceEventMessage(event, this.#stamp())));
     this.setHeartbeatInterval(this.#options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS);
     clearInterval(this.#metrics);
-    this.#metrics = setInterval(() => void this.#report("metrics"), this.#options.metricsIntervalMs ?? DEFAULT_METRICS_INTERVAL_MS);
+    const metricsIntervalMs = this.#options.metricsIntervalMs ?? DEFAULT_METRICS_INTERVAL_MS;
+    if (metricsIntervalMs > 0) this.#metrics = setInterval(() => void this.#report("metrics"), metricsIntervalMs);
   }
 
   /** The coordinator's Welcome says how often it expects heartbeats. */
@@ -97,7 +101,8 @@ export class StatusReporter {
   async #report(kind: TelemetryKind): Promise<void> {
     let envelope;
     try {
-      const statuses = await this.#options.supervisor.status();
+      // A heartbeat re-reads /proc for what changed and a fixed number of others: its cost does not grow with the services.
+      const statuses = kind === "heartbeat" ? await this.#options.supervisor.reportStatuses(HEARTBEAT_SAMPLE_REFRESHES) : await this.#options.supervisor.status();
       const now = this.#now();
       const stamp = this.#stamp();
       const message =

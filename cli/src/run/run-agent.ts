@@ -3,7 +3,7 @@
 // services running for the next agent run to adopt (--on-exit stop-services stops them; vigil up's
 // agent always stops them); a refused token stops every service.
 import { hostname } from "node:os";
-import { KeeperLogFactory, NatsEventPublisher, NftCli, realHostNetworkCommands, startAgent } from "@vigil/agent";
+import { KeeperLogFactory, NftCli, realHostNetworkCommands, startAgent } from "@vigil/agent";
 import { AGENT_SETTINGS, busNames, compileAgentConfig, hostInboxPrefix } from "@vigil/shared";
 import { createDaemonLogger, logProcessWarnings } from "@vigil/shared/logging";
 import { loadHostConfig } from "../config/host-config-file.js";
@@ -50,7 +50,8 @@ export async function runAgent(givenFlags: Record<string, unknown>): Promise<voi
     });
     // Started now, so that its start (seconds from the sources on a loaded host) overlaps the agent's.
     logs.start().catch((error: unknown) => logger.error({ err: error }, "the log keeper did not start; service logs wait for it"));
-    const publisher = config.events === "link" ? null : new NatsEventPublisher({ servers: config.natsUrl, name: `vigil-agent ${config.hostName}`, ...(nats && { credentials: nats }) });
+    // The NATS client is loaded only when events go to NATS (not under vigil up, where they ride the link).
+    const publisher = config.events === "link" ? null : new (await import("@vigil/agent/nats-publisher")).NatsEventPublisher({ servers: config.natsUrl, name: `vigil-agent ${config.hostName}`, ...(nats && { credentials: nats }) });
     const agent = await startAgent({
       coordinators: config.coordinators,
       hostName: config.hostName,

@@ -1,22 +1,18 @@
-// Runs `vigil up`: the coordinator with PGlite in this process and the agent as a small child
-// process, AgentLink and status events over loopback gRPC. Prints the address and an operator
-// token, writes them for the CLI, and on Ctrl-C stops every service before exiting 0.
+// Runs `vigil up`: the coordinator with PGlite in this process (up-coordinator.ts) and the agent as
+// a small child process, AgentLink and status events over loopback gRPC. Prints the address and an
+// operator token, writes them for the CLI, and on Ctrl-C stops every service before exiting 0.
 import { chmodSync, mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { cgroupInstanceFor, lockStateDir } from "@vigil/agent";
-import { LinkEventSource, openStore, type RunningCoordinator, startCoordinator, type Store } from "@vigil/coordinator";
-import { busNames, compileUpConfig, type CompiledUpConfig, UP_SETTINGS } from "@vigil/shared";
+import { compileUpConfig, type CompiledUpConfig, UP_SETTINGS } from "@vigil/shared";
 import { createDaemonLogger, type Logger, logProcessWarnings } from "@vigil/shared/logging";
 import { loadSettings, requireConfig, withConfigErrors } from "../config/load-settings.js";
-import { clientConfigPath, writeClientConfig } from "../operator/client-config.js";
 import type { CoordinatorMetrics } from "@vigil/coordinator/metrics";
 import { AgentChild } from "./agent-child.js";
-import { claimClientConfig } from "./cli-config-claim.js";
-import { makePrivate, pgliteTemplateDir, seedDatabaseDir } from "./embedded-database.js";
-import { ensureDefaultAccount, ensureLocalHost, ensureOperatorToken } from "./embedded-setup.js";
+import { pgliteTemplateDir, seedDatabaseDir } from "./embedded-database.js";
 import { serveMetrics } from "./metrics-server.js";
-import { ignoreHangups, untilSignal } from "./until-signal.js";
+import { ignoreHangups } from "./until-signal.js";
 
 export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
   return env["XDG_STATE_HOME"] ? join(env["XDG_STATE_HOME"], "vigil") : join(homedir(), ".vigil");
@@ -62,60 +58,19 @@ async function serve(config: CompiledUpConfig, startedAt: number, logger: Logger
 }
 
 async function serveWithAgent(config: CompiledUpConfig, startedAt: number, logger: Logger, metrics: CoordinatorMetrics | undefined): Promise<void> {
-  // The agent's process starts while the database opens; it gets its address and token below.
+  // The agent's process starts first and the template's copy beside it: both run while this
+  // process loads the coordinator's modules; the agent gets its address and token once it listens.
   const agent = new AgentChild({ hostName: config.hostName, stateDir: join(config.stateDir, "agent"), hostConfig: config.hostConfig, metricsListen: config.agentMetricsListen, logger });
-  const firstExit = agent.exited();
+  const agentExited = agent.exited();
   agent.start();
   try {
-    const dbDir = join(config.stateDir, "db");
-    seedDatabaseDir(dbDir, pgliteTemplateDir());
-    const store = await openStore({ url: `pglite:${dbDir}` });
-    makePrivate(dbDir);
-    try {
-      const events = new LinkEventSource(busNames("vigil"));
-      const coordinator = await startCoordinator({ store, events, listen: config.listen, httpListen: config.httpListen, logger, ...(metrics && { metrics }) });
-      try {
-        await serveWith(config, startedAt, store, coordinator, agent, firstExit);
-      } finally {
-        await agent.stop();
-        await coordinator.close();
-      }
-    } finally {
-      await store.close();
-    }
+    const dir = join(config.stateDir, "db");
+    const database = seedDatabaseDir(dir, pgliteTemplateDir()).then((state) => ({ dir, state }));
+    // Handled where it is awaited; a failed module load must not leave it unhandled.
+    database.catch(() => undefined);
+    const { serveCoordinator } = await import("./up-coordinator.js");
+    await serveCoordinator({ config, homesDir: config.homesDir ?? defaultHomesDir(config.stateDir), startedAt, logger, metrics, agent, agentExited, database });
   } finally {
     await agent.stop();
-  }
-}
-
-async function serveWith(config: CompiledUpConfig, startedAt: number, store: Store, coordinator: RunningCoordinator, agent: AgentChild, firstExit: Promise<unknown>): Promise<void> {
-  const account = await ensureDefaultAccount(store, config.homesDir ?? defaultHomesDir(config.stateDir));
-  const hostToken = await ensureLocalHost(store, config.hostName);
-  const cliConfig = join(config.stateDir, "cli.json");
-  const operatorToken = await ensureOperatorToken(store, cliConfig);
-  agent.provide({ coordinator: coordinator.address, token: hostToken });
-  await waitConnected(() => coordinator.link.isConnected(config.hostName), firstExit);
-  const clientConfig = { address: coordinator.address, token: operatorToken, account };
-  await writeClientConfig(cliConfig, clientConfig);
-  const claim = await claimClientConfig(clientConfigPath(), config.stateDir, clientConfig);
-  say(`listening on ${coordinator.address}`);
-  say(`HTTP API and console on ${coordinator.httpUrl}`);
-  say(`operator token ${operatorToken}`);
-  say(`account ${account} on host ${config.hostName}; state in ${config.stateDir}`);
-  say(claim.written ? `CLI config in ${clientConfigPath()}` : `kept the CLI config ${clientConfigPath()}: ${claim.reason}; use VIGIL_CLIENT_CONFIG=${cliConfig} to reach this one`);
-  say(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
-  const signal = await untilSignal();
-  say(`${signal}: stopping every service`);
-}
-
-async function waitConnected(connected: () => boolean, agentExited: Promise<unknown>): Promise<void> {
-  let exited = false;
-  void agentExited.then(() => (exited = true));
-  // Generous: on a loaded machine the agent's start alone can take seconds.
-  const deadline = Date.now() + 120_000;
-  while (!connected()) {
-    if (exited) throw new Error("the local agent exited before it connected (its messages are above)");
-    if (Date.now() > deadline) throw new Error("the local agent did not connect within 120 s");
-    await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }

@@ -9,7 +9,7 @@ import { ADMIN_HTTP_ROUTES } from "./routes/admin-routes.js";
 import { errorBody, httpError, HTTP_STATUS } from "./http-status.js";
 import { registerConsoleRoutes } from "./console-routes.js";
 import { registerRoutes } from "./register-routes.js";
-import { requestValidators } from "./request-validators.js";
+import { lazySchemaCompilers } from "./lazy-schema-compilers.js";
 import { validationFieldErrors } from "./validation-errors.js";
 
 export const OPENAPI_PATH = "/openapi.json";
@@ -30,6 +30,8 @@ export async function buildHttpApi(options: HttpApiOptions): Promise<FastifyInst
   const app = Fastify({
     // The request-size rule is the Admin API's own (checked on the request message); this only stops absurd bodies early.
     bodyLimit: ADMIN_MAX_REQUEST_BYTES * 2,
+    // Each route's schemas are compiled on its first request, not at start.
+    schemaController: { compilersFactory: lazySchemaCompilers() },
     ...(options.https && { https: { cert: options.https.cert, key: options.https.key } }),
   }) as unknown as FastifyInstance;
   const { onRequestEnded } = options;
@@ -40,7 +42,6 @@ export async function buildHttpApi(options: HttpApiOptions): Promise<FastifyInst
       done();
     });
   }
-  app.setValidatorCompiler(requestValidators());
   if (options.onRoute) app.addHook("onRoute", options.onRoute);
   await app.register(swagger, {
     openapi: {

@@ -1,11 +1,9 @@
 // The coordinator's certificate authority: creates the CA and the server certificate, and signs a
 // host's certificate request for exactly that host (CN and DNS name), bound to its credential id.
-// @peculiar/x509 resolves its ASN.1 schemas through tsyringe, which needs the Reflect metadata API.
-import "reflect-metadata";
 import { webcrypto } from "node:crypto";
-import * as x509 from "@peculiar/x509";
+import type * as X509 from "@peculiar/x509";
+import { loadX509 } from "./load-x509.js";
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 type CryptoKey = webcrypto.CryptoKey;
 
 const ALGORITHM = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as const;
@@ -19,6 +17,7 @@ export interface PemPair {
 }
 
 export async function createCertificateAuthority(commonName = "Vigil coordinator CA", validDays = 3_650): Promise<PemPair> {
+  const x509 = await loadX509();
   const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ["sign", "verify"]);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
@@ -38,6 +37,7 @@ export async function createCertificateAuthority(commonName = "Vigil coordinator
 
 /** The coordinator's own certificate for `names` (DNS names or IP addresses), signed by the CA. */
 export async function issueServerCertificate(ca: PemPair, names: readonly string[], validDays = 825): Promise<PemPair> {
+  const x509 = await loadX509();
   const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ["sign", "verify"]);
   const cert = await signLeaf(ca, {
     subject: `CN=${names[0] ?? "vigil-coordinator"}`,
@@ -51,7 +51,8 @@ export async function issueServerCertificate(ca: PemPair, names: readonly string
 
 /** Signs a host's PKCS #10 request: the name comes from the coordinator, never from the request. */
 export async function signHostCertificate(ca: PemPair, csrPem: string, hostName: string, credentialId: string, validDays = 365): Promise<string> {
-  let csr: x509.Pkcs10CertificateRequest;
+  const x509 = await loadX509();
+  let csr: X509.Pkcs10CertificateRequest;
   try {
     csr = new x509.Pkcs10CertificateRequest(csrPem);
   } catch {
@@ -80,10 +81,11 @@ interface Leaf {
   readonly validDays: number;
   readonly names: readonly string[];
   readonly uris?: readonly string[];
-  readonly usage: x509.ExtendedKeyUsageType;
+  readonly usage: X509.ExtendedKeyUsageType;
 }
 
-async function signLeaf(ca: PemPair, leaf: Leaf): Promise<x509.X509Certificate> {
+async function signLeaf(ca: PemPair, leaf: Leaf): Promise<X509.X509Certificate> {
+  const x509 = await loadX509();
   const caCert = new x509.X509Certificate(ca.certPem);
   const caKey = await importPrivateKey(ca.keyPem);
   const altNames = [
@@ -111,11 +113,11 @@ async function signLeaf(ca: PemPair, leaf: Leaf): Promise<x509.X509Certificate> 
 
 async function privateKeyPem(key: CryptoKey): Promise<string> {
   const der = await webcrypto.subtle.exportKey("pkcs8", key);
-  return pemText(x509.PemConverter.encode(der, "PRIVATE KEY"));
+  return pemText((await loadX509()).PemConverter.encode(der, "PRIVATE KEY"));
 }
 
 async function importPrivateKey(pem: string): Promise<CryptoKey> {
-  return webcrypto.subtle.importKey("pkcs8", x509.PemConverter.decodeFirst(pem), ALGORITHM, false, ["sign"]);
+  return webcrypto.subtle.importKey("pkcs8", (await loadX509()).PemConverter.decodeFirst(pem), ALGORITHM, false, ["sign"]);
 }
 
 /** PEM ending in a newline, so that concatenated PEMs (a chain) stay readable to OpenSSL. */

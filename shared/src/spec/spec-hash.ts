@@ -44,6 +44,18 @@ export function sameSpec(a: CompiledServiceSpec, b: CompiledServiceSpec): boolea
  * Health check, stop signal/timeout, annotation and is_disabled apply without a restart.
  */
 export function launchFingerprint(desired: DesiredServiceSpec): string {
+  // Every status and heartbeat asks again for the same spec object: hashed once per object.
+  let fingerprint = fingerprints.get(desired);
+  if (fingerprint === undefined) {
+    fingerprint = computeLaunchFingerprint(desired);
+    fingerprints.set(desired, fingerprint);
+  }
+  return fingerprint;
+}
+
+const fingerprints = new WeakMap<DesiredServiceSpec, string>();
+
+function computeLaunchFingerprint(desired: DesiredServiceSpec): string {
   const { account, spec, ports } = desired;
   return fnv1a64(
     canonicalJson({
