@@ -26,7 +26,7 @@ export const METHOD_NOTES = `
   all\`; PM2: \`pm2 start apps.json\`) until every service's pid file names a live process. The daemons
   are already up. Every tenth service leaves a setsid grandchild.
 - Supervisor RSS and idle CPU: the daemon and its descendants minus the services' process trees
-  (Vigil: all of vigil up; the agent child is also shown alone), VmRSS at the end and utime+stime
+  (Vigil: all of vigil up, its log keeper included; the agent child is also shown alone), VmRSS at the end and utime+stime
   over the idle window, with N services running.
 - vigil up: ready is from spawn to its "ready" line, on a new state directory and again after Ctrl-C
   on one holding N services (the largest N); CLI start-up is the median wall time of 20 runs of
