@@ -1,15 +1,16 @@
 // `host drain` at size: 50 accounts x 10 services on one simulated host (a real AgentLink client that
 // spawns nothing) moved to another by a `vigil coordinator` process on PostgreSQL + NATS. The probe
 // checks both hosts' running sets after every desired state either applies: no service on both.
-import { NatsEventPublisher, startPrivateNatsServer } from "@vigil/agent";
-import { createAccount, createTestDatabase, createToken, openStore, registerHost, setHostCordoned } from "@vigil/coordinator";
+import { NatsEventPublisher } from "@vigil/agent";
+import { createAccount, createToken, registerHost, setHostCordoned } from "@vigil/coordinator";
 import { busNames, type Host } from "@vigil/shared";
 import type { PidLedger } from "../proc/pid-ledger.js";
 import { waitFor } from "../proc/wait.js";
 import type { FigureLog } from "../report/figures.js";
-import { CONTROL_METRICS, CONTROL_SECTION } from "../report/targets.js";
+import { CONTROL_METRICS } from "../report/targets.js";
 import { BenchAdminClient } from "./admin-client.js";
 import { startCoordinatorProcess } from "./coordinator-process.js";
+import { controlFigureSetter, openControlBackends } from "./control-backends.js";
 import { SimulatedHost } from "./simulated-host.js";
 
 const NOBODY = { unixUser: "nobody", uid: 65_534, gid: 65_534 } as const;
@@ -17,17 +18,9 @@ export const DRAIN_ACCOUNTS = 50;
 export const DRAIN_SERVICES_PER_ACCOUNT = 10;
 
 export async function runDrain(figures: FigureLog, ledger: PidLedger, log: (line: string) => void): Promise<void> {
-  const set = (metric: string, unit: "s" | "count", value: number | null, note?: string): void => {
-    figures.set(CONTROL_SECTION, metric, unit, true, "vigil", value, note);
-    for (const peer of ["supervisord", "pm2"] as const) figures.set(CONTROL_SECTION, metric, unit, true, peer, null, "no control plane");
-  };
+  const set = controlFigureSetter(figures);
   const total = DRAIN_ACCOUNTS * DRAIN_SERVICES_PER_ACCOUNT;
-  const database = await createTestDatabase();
-  const nats = await startPrivateNatsServer();
-  if (nats.pid !== undefined) ledger.record(nats.pid, "nats-server");
-  const prefix = `drain${process.pid}`;
-  const store = await openStore({ url: database.url });
-  const cleanups: Array<() => Promise<void>> = [() => store.close(), () => database.drop(), () => nats.stop()];
+  const { databaseUrl, natsUrl, prefix, store, cleanups } = await openControlBackends("drain", ledger);
   try {
     const [from, to] = ["drain-a", "drain-b"];
     const tokens = new Map<string, string>();
@@ -38,10 +31,10 @@ export async function runDrain(figures: FigureLog, ledger: PidLedger, log: (line
     const accounts = Array.from({ length: DRAIN_ACCOUNTS }, (_, i) => `tenant-${i}`);
     for (const account of accounts) await createAccount(store.db, { name: account, cloud: "public", ...NOBODY, home: `/nonexistent/${account}` });
     const operator = (await createToken(store.db, { scope: "operator" })).token;
-    const coordinator = await startCoordinatorProcess(database.url, nats.url, prefix);
+    const coordinator = await startCoordinatorProcess(databaseUrl, natsUrl, prefix);
     ledger.record(coordinator.pid, "vigil coordinator");
     cleanups.unshift(() => coordinator.stop());
-    const publisher = new NatsEventPublisher({ servers: nats.url, name: "vigil-bench-drain-hosts" });
+    const publisher = new NatsEventPublisher({ servers: natsUrl, name: "vigil-bench-drain-hosts" });
     cleanups.unshift(() => publisher.close());
     const [simA, simB] = [from!, to!].map((host) => new SimulatedHost(host, coordinator.address, tokens.get(host)!, publisher, busNames(prefix))) as [SimulatedHost, SimulatedHost];
     cleanups.unshift(async () => void (await Promise.all([simA.link.stop(), simB.link.stop()])));

@@ -2,17 +2,17 @@
 // clients) given both addresses: kill -9 of the first, then the time until every host it held is
 // welcomed by the second, and a restart issued through the second to a host.
 import { loadavg } from "node:os";
-import { startPrivateNatsServer } from "@vigil/agent";
-import { createAccount, createTestDatabase, createToken, openStore, registerHost } from "@vigil/coordinator";
+import { createAccount, createToken, registerHost } from "@vigil/coordinator";
 import { busNames, type EventPublisher, ServiceInput } from "@vigil/shared";
 import type { PidLedger } from "../proc/pid-ledger.js";
 import { CLOCK_TICKS_PER_SECOND, cpuTicks } from "../proc/proc-info.js";
 import { waitFor } from "../proc/wait.js";
-import type { FigureLog, Unit } from "../report/figures.js";
-import { CONTROL_METRICS, CONTROL_SECTION } from "../report/targets.js";
+import type { FigureLog } from "../report/figures.js";
+import { CONTROL_METRICS } from "../report/targets.js";
 import { percentile } from "../stats.js";
 import { BenchAdminClient } from "./admin-client.js";
 import { startCoordinatorProcess } from "./coordinator-process.js";
+import { controlFigureSetter, openControlBackends } from "./control-backends.js";
 import { SimulatedHost } from "./simulated-host.js";
 
 const NOBODY = { unixUser: "nobody", uid: 65_534, gid: 65_534 } as const;
@@ -20,16 +20,8 @@ const NOBODY = { unixUser: "nobody", uid: 65_534, gid: 65_534 } as const;
 const NO_EVENTS: EventPublisher = { publish: () => Promise.reject(new Error("no events in the failover run")), close: async () => undefined };
 
 export async function runFailover(hostCount: number, figures: FigureLog, ledger: PidLedger, log: (line: string) => void): Promise<void> {
-  const set = (metric: string, unit: Unit, value: number | null, note?: string): void => {
-    figures.set(CONTROL_SECTION, metric, unit, true, "vigil", value, note);
-    for (const peer of ["supervisord", "pm2"] as const) figures.set(CONTROL_SECTION, metric, unit, true, peer, null, "no control plane");
-  };
-  const database = await createTestDatabase();
-  const nats = await startPrivateNatsServer();
-  if (nats.pid !== undefined) ledger.record(nats.pid, "nats-server");
-  const prefix = `failover${process.pid}`;
-  const store = await openStore({ url: database.url });
-  const cleanups: Array<() => Promise<void>> = [() => store.close(), () => database.drop(), () => nats.stop()];
+  const set = controlFigureSetter(figures);
+  const { databaseUrl, natsUrl, prefix, store, cleanups } = await openControlBackends("failover", ledger);
   try {
     const hosts = Array.from({ length: hostCount }, (_, i) => `fo-${i}`);
     const tokens = new Map<string, string>();
@@ -39,10 +31,10 @@ export async function runFailover(hostCount: number, figures: FigureLog, ledger:
     }
     await createAccount(store.db, { name: "acct-0", cloud: "public", ...NOBODY, home: "/nonexistent/acct-0" });
     const operator = (await createToken(store.db, { scope: "operator" })).token;
-    const first = await startCoordinatorProcess(database.url, nats.url, prefix);
+    const first = await startCoordinatorProcess(databaseUrl, natsUrl, prefix);
     ledger.record(first.pid, "vigil coordinator (first)");
     cleanups.unshift(() => first.stop());
-    const second = await startCoordinatorProcess(database.url, nats.url, prefix);
+    const second = await startCoordinatorProcess(databaseUrl, natsUrl, prefix);
     ledger.record(second.pid, "vigil coordinator (second)");
     cleanups.unshift(() => second.stop());
     const sims = hosts.map((host) => new SimulatedHost(host, [first.address, second.address], tokens.get(host)!, NO_EVENTS, busNames(prefix)));

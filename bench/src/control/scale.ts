@@ -1,17 +1,18 @@
 // The coordinator at scale: H simulated hosts (real AgentLink clients, no processes) with S services
 // each, created through the Admin API against one `vigil coordinator` on PostgreSQL + NATS, then
 // the sustained load of heartbeats and exit/restart bursts (scale-load.ts) for the given duration.
-import { NatsEventPublisher, startPrivateNatsServer } from "@vigil/agent";
-import { createAccount, createTestDatabase, createToken, openStore, queryRows, registerHost } from "@vigil/coordinator";
+import { NatsEventPublisher } from "@vigil/agent";
+import { createAccount, createToken, queryRows, registerHost } from "@vigil/coordinator";
 import { busNames } from "@vigil/shared";
 import { sql } from "drizzle-orm";
 import type { PidLedger } from "../proc/pid-ledger.js";
 import { CLOCK_TICKS_PER_SECOND, cpuTicks, rssKiB } from "../proc/proc-info.js";
 import { waitFor } from "../proc/wait.js";
-import type { FigureLog, Unit } from "../report/figures.js";
-import { CONTROL_METRICS, CONTROL_SECTION } from "../report/targets.js";
+import type { FigureLog } from "../report/figures.js";
+import { CONTROL_METRICS } from "../report/targets.js";
 import { BenchAdminClient } from "./admin-client.js";
 import { startCoordinatorProcess } from "./coordinator-process.js";
+import { controlFigureSetter, openControlBackends } from "./control-backends.js";
 import { SimulatedHost } from "./simulated-host.js";
 import { DEFAULT_LOAD, runSustainedLoad } from "./scale-load.js";
 import { percentile } from "../stats.js";
@@ -43,17 +44,9 @@ const CREATE_BUDGET_MS = 90_000;
 const PUBLISHER_CONNECTIONS = 8;
 
 export async function runScale(hostCount: number, perHost: number, sustainMs: number, figures: FigureLog, ledger: PidLedger, log: (line: string) => void): Promise<void> {
-  const set = (metric: string, unit: Unit, value: number | null, note?: string, lowerIsBetter = true): void => {
-    figures.set(CONTROL_SECTION, metric, unit, lowerIsBetter, "vigil", value, note);
-    for (const peer of ["supervisord", "pm2"] as const) figures.set(CONTROL_SECTION, metric, unit, lowerIsBetter, peer, null, "no control plane");
-  };
+  const set = controlFigureSetter(figures);
   const total = hostCount * perHost;
-  const database = await createTestDatabase();
-  const nats = await startPrivateNatsServer();
-  if (nats.pid !== undefined) ledger.record(nats.pid, "nats-server");
-  const prefix = `scale${process.pid}`;
-  const store = await openStore({ url: database.url });
-  const cleanups: Array<() => Promise<void>> = [() => store.close(), () => database.drop(), () => nats.stop()];
+  const { databaseUrl, natsUrl, prefix, store, cleanups } = await openControlBackends("scale", ledger);
   try {
     const hosts = Array.from({ length: hostCount }, (_, i) => `sim-${i}`);
     const tokens = new Map<string, string>();
@@ -63,11 +56,11 @@ export async function runScale(hostCount: number, perHost: number, sustainMs: nu
       await createAccount(store.db, { name: `acct-${host.slice(4)}`, cloud: "public", ...NOBODY, home: `/nonexistent/${host}` });
     });
     const operator = (await createToken(store.db, { scope: "operator" })).token;
-    const coordinator = await startCoordinatorProcess(database.url, nats.url, prefix);
+    const coordinator = await startCoordinatorProcess(databaseUrl, natsUrl, prefix);
     ledger.record(coordinator.pid, "vigil coordinator");
     cleanups.unshift(() => coordinator.stop());
     const rssIdle = rssKiB(coordinator.pid) / 1024;
-    const publishers = Array.from({ length: PUBLISHER_CONNECTIONS }, (_, i) => new NatsEventPublisher({ servers: nats.url, name: `vigil-bench-simulated-hosts-${i}` }));
+    const publishers = Array.from({ length: PUBLISHER_CONNECTIONS }, (_, i) => new NatsEventPublisher({ servers: natsUrl, name: `vigil-bench-simulated-hosts-${i}` }));
     cleanups.unshift(async () => void (await Promise.all(publishers.map((publisher) => publisher.close()))));
     const sims = hosts.map((host, i) => new SimulatedHost(host, coordinator.address, tokens.get(host)!, publishers[i % PUBLISHER_CONNECTIONS]!, busNames(prefix)));
     cleanups.unshift(async () => void (await Promise.all(sims.map((sim) => sim.link.stop()))));
