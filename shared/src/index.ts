@@ -81,6 +81,7 @@ export type { NatsAuthorization, NatsUser } from "./bus/nats-authorization.js";
 export { hostInboxPrefix, natsAuthorizationConfig } from "./bus/nats-authorization.js";
 export type { EventConsumerOptions, EventStreamOptions } from "./bus/stream-config.js";
 export { DEFAULT_EVENT_CONSUMER_OPTIONS, DEFAULT_EVENT_STREAM_OPTIONS, eventConsumerConfig, eventStreamConfig } from "./bus/stream-config.js";
+export { addStreamRetryingStoreFailure } from "./bus/stream-creation.js";
 export type { InProcessBusOptions } from "./bus/in-process-bus.js";
 export { InProcessBus } from "./bus/in-process-bus.js";
 export { MessageIdSequence } from "./bus/message-ids.js";

@@ -2,6 +2,7 @@
 // owns both, so their retention and redelivery settings follow its configuration on every start.
 import { JetStreamApiCodes, JetStreamApiError, type JetStreamManager } from "@nats-io/jetstream";
 import {
+  addStreamRetryingStoreFailure,
   type BusNames,
   DEFAULT_EVENT_CONSUMER_OPTIONS,
   DEFAULT_EVENT_STREAM_OPTIONS,
@@ -17,7 +18,7 @@ export async function ensureEventStream(jsm: JetStreamManager, names: BusNames, 
     await jsm.streams.info(config.name);
   } catch (error) {
     if (!isNotFound(error, JetStreamApiCodes.StreamNotFound)) throw error;
-    await jsm.streams.add({ ...config, subjects: [...config.subjects] });
+    await addStreamRetryingStoreFailure(() => jsm.streams.add({ ...config, subjects: [...config.subjects] }));
     return;
   }
   const { subjects, duplicate_window, max_age, max_bytes, discard } = config;

@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
-import { busNames, eventStreamConfig, type BusNames } from "@vigil/shared";
+import { addStreamRetryingStoreFailure, busNames, eventStreamConfig, type BusNames } from "@vigil/shared";
 
 export const TEST_NATS_URL = process.env.VIGIL_TEST_NATS_URL ?? "nats://127.0.0.1:4222";
 
@@ -29,7 +29,7 @@ async function withManager<T>(url: string, use: (manager: Awaited<ReturnType<typ
 
 export function createEventStream(url: string, names: BusNames): Promise<void> {
   const config = eventStreamConfig(names);
-  return withManager(url, async (manager) => void (await manager.streams.add({ ...config, subjects: [...config.subjects] })));
+  return withManager(url, async (manager) => void (await addStreamRetryingStoreFailure(() => manager.streams.add({ ...config, subjects: [...config.subjects] }))));
 }
 
 export function deleteEventStream(url: string, names: BusNames): Promise<void> {
