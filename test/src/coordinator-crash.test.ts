@@ -52,12 +52,17 @@ describe("coordinator crash", () => {
     assert.doesNotMatch(cluster.coordinator.output, /wrote an operator token/, "the bootstrap token file of the first start is kept");
     for (const [unit, pids] of killed) {
       const [account, name] = unit.split("/") as [string, string];
+      let seen = "no answer";
       const outage = await waitFor(`the outage's events of ${unit} in the database`, async () => {
-        const events = (await cluster.api.events(account, name)).filter((event) => event.atMs >= crashedAt && event.atMs <= restartedAt);
+        const all = await cluster.api.events(account, name);
+        seen = all.map((event) => `${event.kind} pid ${event.pid} at ${event.atMs - crashedAt} ms`).join(", ");
+        const events = all.filter((event) => event.atMs >= crashedAt && event.atMs <= restartedAt);
         const exited = events.filter((event) => event.kind === "exited");
         const begun = events.filter((event) => event.kind === "started");
         return exited.length >= pids.length && begun.length >= pids.length ? { exited, begun } : undefined;
-      }, { timeoutMs: 60_000, intervalMs: 200 });
+      }, { timeoutMs: 60_000, intervalMs: 200 }).catch((error: Error) => {
+        throw new Error(`${error.message}; killed ${pids.join(", ")}, restarted as ${started.get(unit)!.join(", ")}, coordinator back at ${restartedAt - crashedAt} ms; events: ${seen}\n${cluster.logs()}`);
+      });
       assert.deepEqual(outage.exited.map((event) => event.pid).sort(), [...pids].sort(), `${unit}: one exited event per killed process, none twice`);
       assert.deepEqual(outage.begun.map((event) => event.pid).sort(), [...started.get(unit)!].sort(), `${unit}: one started event per restart, none twice`);
       const service = await waitFor(`${unit}'s status caught up`, async () => {
