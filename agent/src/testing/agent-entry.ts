@@ -24,12 +24,15 @@ process.on("SIGTERM", () => {
   );
 });
 process.on("SIGINT", () => void host.detachAll().then(() => process.exit(0)));
+// From here the agent is back: recovery, adoption and the restarts of what exited meanwhile.
+const began = performance.now();
 const recovered = await host.start();
 const desired = JSON.parse(readFileSync(desiredPath, "utf8")) as DesiredServiceSpec[];
 const { errors } = await host.apply(desired);
 await host.idle();
 const status = await host.status();
 const services = status.map((s) => ({ key: s.key, pid: s.mainPid, restarts: s.restarts, state: s.state, lastExit: s.lastExit }));
-process.stdout.write(`${JSON.stringify({ ended: recovered.ended, adoptable: recovered.adoptable, errors, services })}\n`);
+const settledMs = Math.round(performance.now() - began);
+process.stdout.write(`${JSON.stringify({ ended: recovered.ended, adoptable: recovered.adoptable, errors, services, settledMs })}\n`);
 // Stay alive like an agent until killed.
 setInterval(() => undefined, 60_000);
