@@ -200,6 +200,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
 }
 
 async function startLocked(options: AgentOptions, stateDir: string, logger: Logger, agentVersion: string, lock: StateDirLock): Promise<RunningAgent> {
+  const startedAt = performance.now();
   const linkPublisher = options.publisher === "link" ? new LinkEventPublisher() : undefined;
   const publisher = linkPublisher ?? (options.publisher as EventPublisher);
   const outbox = await DiskOutbox.open({
@@ -217,7 +218,7 @@ async function startLocked(options: AgentOptions, stateDir: string, logger: Logg
   });
   const firewall = await firewallStarting;
   const cache = new DesiredStateCache(stateDir);
-  const initialRevision = applyCachedState(cache, supervisor, logger);
+  const initialRevision = applyCachedState(cache, supervisor, logger, startedAt, (await supervisor.start()).adoptable.length);
   let onRefused = (_message: string) => {};
   const refused = new Promise<string>((resolve) => (onRefused = resolve));
   const link = new CoordinatorLink({
@@ -293,7 +294,7 @@ async function startLocked(options: AgentOptions, stateDir: string, logger: Logg
  * launches took seconds, and the coordinator heard nothing from the host meanwhile). States from
  * the link are planned after this one, as HostSupervisor.apply plans in call order.
  */
-function applyCachedState(cache: DesiredStateCache, supervisor: HostSupervisor, logger: Logger): number {
+function applyCachedState(cache: DesiredStateCache, supervisor: HostSupervisor, logger: Logger, startedAt: number, adoptable: number): number {
   const cached = cache.load();
   if (cached === null) return 0;
   const decoded = decodeDesiredState(cached);
@@ -302,6 +303,9 @@ function applyCachedState(cache: DesiredStateCache, supervisor: HostSupervisor, 
   void supervisor.apply(decoded.services).then(
     (result) => {
       for (const error of result.errors) logger.error({ service: error.key, error: error.message }, "cached desired state");
+      // How long an agent restart leaves services unsupervised: operators (and the bench) read it here.
+      const ms = Math.round(performance.now() - startedAt);
+      logger.info({ services: decoded.services.length, adoptable, ms }, `cached desired state applied: ${decoded.services.length} services supervised (${adoptable} processes of the previous run to adopt) ${ms} ms after the agent's start`);
     },
     (error: unknown) => logger.error({ err: error }, "cached desired state"),
   );

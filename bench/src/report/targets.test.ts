@@ -45,6 +45,17 @@ void describe("target verdicts", () => {
     assert.deepEqual([version.verdict, version.measured], ["met", "150 ms; node -e 0: 50 ms (3.0×)"]);
   });
 
+  void it("kill -9 of vigil up's agent is met only when it restarted no service", () => {
+    const at = (restarted: number) => {
+      const figures = new FigureLog();
+      figures.set(fleetSection(500), FLEET_METRICS.agentKill, "ms", true, "vigil", 2345, undefined);
+      figures.set(fleetSection(500), FLEET_METRICS.agentKillRestarted, "count", true, "vigil", restarted, undefined);
+      return evaluateTargets(figures, [500], 3, 1000).find((t) => t.target.startsWith("kill -9 of vigil up's agent"))!;
+    };
+    assert.deepEqual([at(0).verdict, at(0).measured], ["met", "0 restarted; every service supervised again 2.35 s after the kill"]);
+    assert.equal(at(1).verdict, "not met");
+  });
+
   void it("a target whose figures are missing is not measured", () => {
     const results = evaluateTargets(new FigureLog(), [100, 500], 3, 1000);
     assert.ok(results.length > 0);

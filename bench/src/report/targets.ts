@@ -18,8 +18,8 @@ export interface TargetResult {
 /** Control-plane figures the targets read (section "control plane"). */
 export const CONTROL_SECTION = "control plane";
 export const CONTROL_METRICS = {
-  reattachSeconds: "agent restart: reattach of 500 services, from the new agent's start",
-  reattachRestarted: "agent restart: services restarted",
+  reattachSeconds: "agent restart (stripped: the agent library in the bench's process): reattach of 500 services, from the new agent's start",
+  reattachRestarted: "agent restart (stripped: the agent library in the bench's process): services restarted",
   createToRunningP50: "distributed: create-to-running, p50",
   exitToStatusP99: "distributed: exit-to-status, p99",
   scalePlaced: "scale: every service placed and delivered to its host",
@@ -93,7 +93,12 @@ export function evaluateTargets(figures: FigureLog, sizes: readonly number[], cr
     judge(`${metric.replace(", median", "")} < 300 ms (median)`, [v(UP_SECTION, metric, "vigil"), v(UP_SECTION, UP_METRICS.nodeBaseline, "vigil")], ([a, b]) => `${fmt(a!, 0)} ms; node -e 0: ${fmt(b!, 0)} ms (${fmt(a! / b!, 1)}×)`, ([a]) => a! < 300);
   }
   judge("create-to-running p50 < 100 ms (distributed)", [v(CONTROL_SECTION, CONTROL_METRICS.createToRunningP50, "vigil")], ([a]) => `${fmt(a!)} ms`, ([a]) => a! < 100);
-  judge("an agent restart restarts no service (500 services)", [v(CONTROL_SECTION, CONTROL_METRICS.reattachRestarted, "vigil")], ([a]) => `${a} restarted`, ([a]) => a === 0);
+  judge(
+    `kill -9 of vigil up's agent with ${big} services restarts none`,
+    [v(s, FLEET_METRICS.agentKillRestarted, "vigil"), v(s, FLEET_METRICS.agentKill, "vigil")],
+    ([a, b]) => `${a} restarted; every service supervised again ${fmt(b! / 1000, 2)} s after the kill`,
+    ([a]) => a === 0,
+  );
   judge("exit-to-status p99 < 250 ms (distributed)", [v(CONTROL_SECTION, CONTROL_METRICS.exitToStatusP99, "vigil")], ([a]) => `${fmt(a!)} ms`, ([a]) => a! < 250);
   judge(`ingest lag p99 < 1 s with ${scaleHosts.toLocaleString("en")} hosts × 20 heartbeating${scaleHosts === 1000 ? "" : " (the target is on 1,000)"}`, [v(CONTROL_SECTION, CONTROL_METRICS.scaleIngestLagP99, "vigil")], ([a]) => `${fmt(a!, 0)} ms`, ([a]) => a! < 1000);
   judge(`exit-to-status p99 < 250 ms under that load`, [v(CONTROL_SECTION, CONTROL_METRICS.scaleExitP99, "vigil")], ([a]) => `${fmt(a!, 0)} ms`, ([a]) => a! < 250);

@@ -22,6 +22,8 @@ export const FLEET_METRICS = {
   agentRss: "agent process RSS (Vigil: the agent child alone)",
   idleCpu: "idle CPU over the window (Vigil: all of vigil up)",
   agentIdleCpu: "agent process idle CPU over the window",
+  agentKill: "kill -9 of the agent: every service supervised by the next one (Vigil: vigil up's agent child)",
+  agentKillRestarted: "services restarted by the agent's kill -9",
   stopAll: "stop-all (until every process exited)",
   leftBehind: "processes left behind by stop-all",
 } as const;
@@ -155,5 +157,18 @@ export async function runFleet(ctx: FleetContext, n: number): Promise<void> {
     }
   });
 
+  for (const fleet of fleets) if (fleet.sut.killAgent !== undefined) await agentKill(ctx, fleet, set);
   for (const fleet of fleets) await stopAll(fleet, set);
+}
+
+/** kill -9 of Vigil's agent with every service running: how long until the next one supervises them, and how many it restarted. */
+async function agentKill(ctx: FleetContext, fleet: Fleet, set: Setter): Promise<void> {
+  const before = fleet.services.map((service) => readPid(service.pidFile));
+  const kill = await fleet.sut.killAgent!();
+  ctx.ledger.record(kill.agent, `${fleet.sut.name} agent (after kill -9 of the first)`);
+  const restarted = fleet.services.filter((service, i) => readPid(service.pidFile) !== before[i] || !isAlive(before[i] ?? 0)).length;
+  const note = `${fleet.services.length} services; the next agent existed ${kill.agentStartedMs.toFixed(0)} ms after the kill (vigil up waits 1 s), supervised ${(kill.supervisedMs - kill.agentStartedMs).toFixed(0)} ms after its start`;
+  set(fleet.sut, FLEET_METRICS.agentKill, "ms", kill.supervisedMs, note);
+  set(fleet.sut, FLEET_METRICS.agentKillRestarted, "count", restarted);
+  ctx.log(`${fleet.sut.name} N=${fleet.services.length}: agent kill -9, supervised again after ${kill.supervisedMs.toFixed(0)} ms, ${restarted} restarted`);
 }

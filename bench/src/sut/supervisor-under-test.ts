@@ -19,8 +19,19 @@ export interface SupervisorUnderTest {
   daemonPids(): number[];
   /** Vigil under `vigil up`: the agent child, measured on its own besides the whole tree. */
   agentPid?(): number | null;
+  /** Vigil under `vigil up`: kill -9 of the agent child, until the next one supervises every service. */
+  killAgent?(): Promise<AgentKill>;
   /** Ends the daemon and removes its temp dir; processes it leaves are the caller's to find. */
   shutdown(): Promise<void>;
+}
+
+export interface AgentKill {
+  /** The agent that took over. */
+  readonly agent: number;
+  /** From the kill until the next agent process existed (vigil up waits 1 s before starting it). */
+  readonly agentStartedMs: number;
+  /** From the kill until the next agent had applied its cached desired state. */
+  readonly supervisedMs: number;
 }
 
 /** Each supervisor's equivalent of "give up after 5 starts", as close as its settings allow. */

@@ -9,7 +9,8 @@ import { benchAccounts, byAccount } from "../vigil/bench-accounts.js";
 import { UpProcess, type UpReady, VIGIL_BIN } from "../vigil/up-process.js";
 import { rotatedLogFiles } from "./log-files.js";
 import { runCommand } from "./run-command.js";
-import type { SupervisorUnderTest } from "./supervisor-under-test.js";
+import { waitFor } from "../proc/wait.js";
+import type { AgentKill, SupervisorUnderTest } from "./supervisor-under-test.js";
 import { type ServiceDef, shellQuote, workloadArgv } from "./workloads.js";
 
 /**
@@ -24,6 +25,9 @@ function openPidDirectories(services: readonly ServiceDef[]): void {
     for (let above = dirname(dir); above.startsWith(`${top}/`); above = dirname(above)) chmodSync(above, statSync(above).mode | 0o011);
   }
 }
+
+/** What the agent logs once its cached desired state is applied (agent/src/daemon/start-agent.ts). */
+const CACHED_STATE_APPLIED = "cached desired state applied";
 
 export class VigilUpUnderTest implements SupervisorUnderTest {
   readonly name = "vigil" as const;
@@ -84,6 +88,26 @@ export class VigilUpUnderTest implements SupervisorUnderTest {
 
   agentPid(): number | null {
     return this.up?.agentPid() ?? null;
+  }
+
+  /**
+   * kill -9 of vigil up's agent child; resolves once the agent vigil up starts again says it applied
+   * its cached desired state (adopting the services the killed one left running).
+   */
+  async killAgent(): Promise<AgentKill> {
+    const up = this.instance();
+    const old = up.agentPid();
+    if (old === null) throw new Error("vigil up has no agent child");
+    const applied = up.occurrences(CACHED_STATE_APPLIED);
+    const killedAt = performance.now();
+    process.kill(old, "SIGKILL");
+    const agent = await waitFor(() => {
+      const pid = up.agentPid();
+      return pid !== null && pid !== old ? pid : undefined;
+    }, "the agent vigil up starts after kill -9 of the last one", 120_000, 2);
+    const agentStartedMs = performance.now() - killedAt;
+    await waitFor(() => (up.occurrences(CACHED_STATE_APPLIED) > applied ? true : undefined), `the new agent's "${CACHED_STATE_APPLIED}"`, 300_000, 2);
+    return { agent, agentStartedMs, supervisedMs: performance.now() - killedAt };
   }
 
   async shutdown(): Promise<void> {

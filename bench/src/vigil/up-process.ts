@@ -60,6 +60,11 @@ export class UpProcess {
     return { ...process.env, VIGIL_CLIENT_CONFIG: join(this.dir, "state", "cli.json") };
   }
 
+  /** How many times `text` occurs in what vigil up (and its agent, on the same stderr) printed so far. */
+  occurrences(text: string): number {
+    return this.output.split(text).length - 1;
+  }
+
   /** The embedded agent: the child process started with `agent`. */
   agentPid(): number | null {
     return childPids(this.pid).find((pid) => commandLine(pid).includes("agent")) ?? null;
